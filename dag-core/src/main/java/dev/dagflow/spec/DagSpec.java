@@ -1,0 +1,310 @@
+package dev.dagflow.spec;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.internal.GraphExport;
+import dev.dagflow.spec.internal.IdIndex;
+import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.spec.internal.Json;
+import dev.dagflow.spec.internal.SpecValidator;
+import dev.dagflow.state.NodeState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A workflow: an id, a name, a version, a {@link DagScope scope}, a priority, the nodes in the
+ * order they were given, an optional default execution policy name, and free metadata.
+ *
+ * <pre>{@code
+ * DagSpec spec = DagSpec.builder("scan")
+ *     .node(NodeSpec.task("subdomain", "subdomain_scan"))
+ *     .node(NodeSpec.task("dns", "dns_resolve").dependsOn("subdomain"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. A spec that exists is valid: {@link Builder#build()} and
+ * {@link DagJson} check the whole graph and throw {@link InvalidDagException} with every problem
+ * found.
+ */
+public final class DagSpec {
+  private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+
+  private final String id;
+  private final String name;
+  private final int version;
+  private final DagScope scope;
+  private final int priority;
+  private final String policy;
+  private final ObjectNode metadata;
+  private final List<NodeSpec> nodes;
+  private final IdIndex index;
+
+  private DagSpec(Builder b, List<NodeSpec> nodes, IdIndex index) {
+    this.id = b.id;
+    this.name = b.name == null ? b.id : b.name;
+    this.version = b.version;
+    this.scope = b.scope;
+    this.priority = b.priority;
+    this.policy = b.policy;
+    this.metadata = b.metadata;
+    this.nodes = nodes;
+    this.index = index;
+  }
+
+  /** A builder of a DAG with the given id, which must match {@code [A-Za-z0-9_.:-]{1,128}}. */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /**
+   * Reads a spec from JSON in the native format (see {@code docs/json-format.md}).
+   *
+   * @throws InvalidDagException naming every bad field and node
+   */
+  public static DagSpec fromJson(String json) {
+    return DagJson.read(json);
+  }
+
+  /** A builder holding this spec's values and nodes. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id);
+    b.name = name;
+    b.version = version;
+    b.scope = scope;
+    b.priority = priority;
+    b.policy = policy;
+    b.metadata = metadata;
+    b.nodes.addAll(nodes);
+    return b;
+  }
+
+  /** The DAG's id. */
+  public String id() {
+    return id;
+  }
+
+  /** The display name; the id unless one was set. */
+  public String name() {
+    return name;
+  }
+
+  /** The version, 1 or more. */
+  public int version() {
+    return version;
+  }
+
+  /** The worker pool scope; {@link DagScope#global()} unless one was set. */
+  public DagScope scope() {
+    return scope;
+  }
+
+  /** The run priority: ready nodes of a higher-priority run go first. Default 0. */
+  public int priority() {
+    return priority;
+  }
+
+  /** The name of the execution policy this DAG uses by default, if any. */
+  public Optional<String> defaultPolicy() {
+    return Optional.ofNullable(policy);
+  }
+
+  /** A copy of the free metadata; an empty object when none was set. */
+  public ObjectNode metadata() {
+    return metadata.deepCopy();
+  }
+
+  /** The nodes in the order they were given; unmodifiable. */
+  public List<NodeSpec> nodes() {
+    return nodes;
+  }
+
+  /** The number of nodes. */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** The node with the given id, if there is one. */
+  public Optional<NodeSpec> node(String nodeId) {
+    int i = index.get(Objects.requireNonNull(nodeId, "nodeId"));
+    return i < 0 ? Optional.empty() : Optional.of(nodes.get(i));
+  }
+
+  /** This spec as JSON in the native format, pretty-printed. */
+  public String toJson() {
+    return DagJson.write(this);
+  }
+
+  /** A Mermaid flowchart of the DAG, containers as subgraphs. */
+  public String toMermaid() {
+    return GraphExport.mermaid(this, Map.of());
+  }
+
+  /**
+   * A Mermaid flowchart coloured by node state.
+   *
+   * @param states state per node id; nodes without an entry are drawn uncoloured
+   */
+  public String toMermaid(Map<String, NodeState> states) {
+    return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"));
+  }
+
+  /** A Graphviz DOT digraph of the DAG, containers as clusters. */
+  public String toDot() {
+    return GraphExport.dot(this, Map.of());
+  }
+
+  /**
+   * A Graphviz DOT digraph coloured by node state.
+   *
+   * @param states state per node id; nodes without an entry are drawn uncoloured
+   */
+  public String toDot(Map<String, NodeState> states) {
+    return GraphExport.dot(this, Objects.requireNonNull(states, "states"));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DagSpec d
+        && id.equals(d.id)
+        && name.equals(d.name)
+        && version == d.version
+        && priority == d.priority
+        && scope.equals(d.scope)
+        && Objects.equals(policy, d.policy)
+        && metadata.equals(d.metadata)
+        && nodes.equals(d.nodes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, name, version, scope, priority, policy, metadata, nodes);
+  }
+
+  @Override
+  public String toString() {
+    return "DagSpec{" + id + " v" + version + ", " + nodes.size() + " nodes, " + scope + '}';
+  }
+
+  /**
+   * Builds a {@link DagSpec}. Setters reject {@code null}; {@link #build()} checks everything at
+   * once. Not thread-safe; the built spec shares nothing with the builder.
+   */
+  public static final class Builder {
+    private final String id;
+    private String name;
+    private int version = 1;
+    private DagScope scope = DagScope.global();
+    private int priority;
+    private String policy;
+    private ObjectNode metadata = EMPTY;
+    private int maxNodes = SpecValidator.DEFAULT_MAX_NODES;
+    private final List<NodeSpec> nodes = new ArrayList<>();
+
+    private Builder(String id) {
+      this.id = Objects.requireNonNull(id, "id");
+    }
+
+    /** Sets the display name. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Sets the version; must be at least 1. */
+    public Builder version(int version) {
+      this.version = version;
+      return this;
+    }
+
+    /** Sets the worker pool scope. */
+    public Builder scope(DagScope scope) {
+      this.scope = Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /** Sets the run priority. */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /** Names the execution policy this DAG uses by default. */
+    public Builder defaultPolicy(String policyName) {
+      this.policy = Objects.requireNonNull(policyName, "policyName");
+      return this;
+    }
+
+    /**
+     * Sets the free metadata (copied).
+     *
+     * @throws IllegalArgumentException if it holds a value that is not JSON
+     */
+    public Builder metadata(ObjectNode metadata) {
+      this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"));
+      return this;
+    }
+
+    /**
+     * Sets the most nodes this DAG may have; default 1,000,000.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxNodes(int maxNodes) {
+      if (maxNodes < 1) {
+        throw new IllegalArgumentException("maxNodes must be >= 1, was " + maxNodes);
+      }
+      this.maxNodes = maxNodes;
+      return this;
+    }
+
+    /** Adds a node. */
+    public Builder node(NodeSpec node) {
+      nodes.add(Objects.requireNonNull(node, "node"));
+      return this;
+    }
+
+    /** Adds the node the builder describes as it is now; it is checked by {@link #build()}. */
+    public Builder node(NodeSpec.Builder node) {
+      nodes.add(Objects.requireNonNull(node, "node").buildUnchecked());
+      return this;
+    }
+
+    /** Adds nodes, in order. */
+    public Builder nodes(Collection<NodeSpec> nodes) {
+      for (NodeSpec node : Objects.requireNonNull(nodes, "nodes")) {
+        node(node);
+      }
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @throws InvalidDagException listing every problem: bad ids, duplicates, unknown upstreams
+     *     or parents, self edges, cycles (with their path), containers that contain each other,
+     *     edges to a node's own container, bad timeouts, too many nodes, no node at all
+     */
+    public DagSpec build() {
+      List<SpecProblem> problems = new ArrayList<>(0);
+      if (!Ids.isValid(id)) {
+        problems.add(new SpecProblem(SpecProblem.Kind.INVALID_ID, null, "id",
+            "DAG id '" + id + "' does not match " + Ids.PATTERN));
+      }
+      if (version < 1) {
+        problems.add(new SpecProblem(SpecProblem.Kind.INVALID_VALUE, null, "version",
+            "version must be >= 1, was " + version));
+      }
+      List<NodeSpec> copy = Collections.unmodifiableList(new ArrayList<>(nodes));
+      IdIndex index = SpecValidator.validate(copy, maxNodes, problems);
+      if (!problems.isEmpty()) {
+        throw new InvalidDagException(id, problems);
+      }
+      return new DagSpec(this, copy, index);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.dagflow.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.internal.Json;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A dependency of a node on an upstream node: the node waits until the edge is satisfied, as
+ * {@link EdgeType} describes. An edge with a condition is satisfied only if its type is satisfied
+ * and the condition, a filter over the upstream's result, matches; if the type is satisfied and
+ * the condition does not match, the edge can never be satisfied. That is how branches are taken.
+ *
+ * <p>Immutable and thread-safe. The condition is copied in and out, so no caller can change it.
+ */
+public final class Edge {
+  private final String upstream;
+  private final EdgeType type;
+  private final ObjectNode condition;
+
+  private Edge(String upstream, EdgeType type, ObjectNode condition) {
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    this.type = Objects.requireNonNull(type, "type");
+    this.condition = condition;
+  }
+
+  /** A {@link EdgeType#SUCCESS} edge from {@code upstream}. */
+  public static Edge on(String upstream) {
+    return new Edge(upstream, EdgeType.SUCCESS, null);
+  }
+
+  /** An edge of the given type from {@code upstream}. */
+  public static Edge of(String upstream, EdgeType type) {
+    return new Edge(upstream, type, null);
+  }
+
+  /**
+   * An edge of the given type from {@code upstream} that is satisfied only when {@code
+   * condition} matches the upstream's result.
+   *
+   * @throws IllegalArgumentException if the condition holds a value that is not JSON
+   */
+  public static Edge of(String upstream, EdgeType type, ObjectNode condition) {
+    Objects.requireNonNull(condition, "condition");
+    return new Edge(upstream, type, Json.canonicalCopy(condition));
+  }
+
+  /** The id of the node this edge waits on. */
+  public String upstream() {
+    return upstream;
+  }
+
+  /** The edge type. */
+  public EdgeType type() {
+    return type;
+  }
+
+  /** A copy of the condition on the upstream's result, if any. */
+  public Optional<ObjectNode> condition() {
+    return condition == null ? Optional.empty() : Optional.of(condition.deepCopy());
+  }
+
+  /** Whether the edge has a condition. */
+  public boolean hasCondition() {
+    return condition != null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Edge e
+        && upstream.equals(e.upstream)
+        && type == e.type
+        && Objects.equals(condition, e.condition);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(upstream, type, condition);
+  }
+
+  @Override
+  public String toString() {
+    return upstream + (type == EdgeType.SUCCESS ? "" : " (" + type + ")")
+        + (condition == null ? "" : " if " + condition);
+  }
+}

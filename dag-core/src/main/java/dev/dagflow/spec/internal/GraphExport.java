@@ -1,0 +1,245 @@
+package dev.dagflow.spec.internal;
+
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.Edge;
+import dev.dagflow.spec.EdgeType;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Draws a spec as a Mermaid flowchart or a Graphviz digraph, optionally coloured by state. */
+public final class GraphExport {
+  private static final Map<NodeState, String> FILL = new EnumMap<>(NodeState.class);
+
+  static {
+    FILL.put(NodeState.PENDING, "#eeeeee");
+    FILL.put(NodeState.WAITING, "#e0e0e0");
+    FILL.put(NodeState.READY, "#bbdefb");
+    FILL.put(NodeState.INITIALIZING, "#fff59d");
+    FILL.put(NodeState.RUNNING, "#ffe082");
+    FILL.put(NodeState.COMPLETED, "#c8e6c9");
+    FILL.put(NodeState.FAILED, "#ef9a9a");
+    FILL.put(NodeState.TIMED_OUT, "#ffcc80");
+    FILL.put(NodeState.STOPPED, "#bdbdbd");
+    FILL.put(NodeState.SKIPPED, "#f5f5f5");
+  }
+
+  private GraphExport() {}
+
+  /** A Mermaid flowchart; nodes are named {@code n0, n1, …} so any id is safe, and labelled by id. */
+  public static String mermaid(DagSpec spec, Map<String, NodeState> states) {
+    Tree tree = new Tree(spec);
+    StringBuilder out = new StringBuilder("flowchart TD\n");
+    tree.walk(new Visitor() {
+      @Override
+      public void node(int i, int depth) {
+        indent(out, depth).append('n').append(i).append("[\"").append(mermaidLabel(tree.node(i)))
+            .append("\"]\n");
+      }
+
+      @Override
+      public void enterContainer(int i, int depth) {
+        indent(out, depth).append("subgraph n").append(i).append("[\"")
+            .append(mermaidLabel(tree.node(i))).append("\"]\n");
+      }
+
+      @Override
+      public void exitContainer(int i, int depth) {
+        indent(out, depth).append("end\n");
+      }
+    });
+    for (int i = 0; i < tree.size(); i++) {
+      for (Edge edge : tree.node(i).edges()) {
+        int up = tree.position(edge.upstream());
+        out.append("  n").append(up).append(mermaidArrow(edge)).append('n').append(i).append('\n');
+      }
+    }
+    Map<NodeState, List<Integer>> byState = tree.byState(states);
+    for (Map.Entry<NodeState, List<Integer>> e : byState.entrySet()) {
+      String cls = e.getKey().name().toLowerCase(Locale.ROOT);
+      out.append("  classDef ").append(cls).append(" fill:").append(FILL.get(e.getKey())).append('\n');
+      out.append("  class ");
+      List<Integer> members = e.getValue();
+      for (int k = 0; k < members.size(); k++) {
+        out.append(k == 0 ? "n" : ",n").append(members.get(k));
+      }
+      out.append(' ').append(cls).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** A Graphviz digraph; containers are clusters holding a node for the container itself. */
+  public static String dot(DagSpec spec, Map<String, NodeState> states) {
+    Tree tree = new Tree(spec);
+    StringBuilder out = new StringBuilder("digraph ").append(quote(spec.id())).append(" {\n");
+    out.append("  rankdir=TB;\n  node [shape=box, style=rounded];\n");
+    tree.walk(new Visitor() {
+      @Override
+      public void node(int i, int depth) {
+        NodeSpec node = tree.node(i);
+        indent(out, depth).append(quote(node.id())).append(" [label=").append(quote(label(node, "\n")));
+        if (node.isContainer()) {
+          out.append(", shape=folder");
+        }
+        NodeState state = states.get(node.id());
+        if (state != null) {
+          out.append(", style=\"rounded,filled\", fillcolor=").append(quote(FILL.get(state)))
+              .append(", tooltip=").append(quote(state.name()));
+        }
+        out.append("];\n");
+      }
+
+      @Override
+      public void enterContainer(int i, int depth) {
+        indent(out, depth).append("subgraph ").append(quote("cluster_" + tree.node(i).id()))
+            .append(" {\n");
+        indent(out, depth + 1).append("label=").append(quote(tree.node(i).id())).append(";\n");
+        node(i, depth + 1);
+      }
+
+      @Override
+      public void exitContainer(int i, int depth) {
+        indent(out, depth).append("}\n");
+      }
+    });
+    for (int i = 0; i < tree.size(); i++) {
+      for (Edge edge : tree.node(i).edges()) {
+        out.append("  ").append(quote(edge.upstream())).append(" -> ")
+            .append(quote(tree.node(i).id())).append(dotAttributes(edge)).append(";\n");
+      }
+    }
+    return out.append("}\n").toString();
+  }
+
+  private static String label(NodeSpec node, String separator) {
+    return node.taskType().map(t -> node.id() + separator + t).orElse(node.id());
+  }
+
+  private static String mermaidLabel(NodeSpec node) {
+    return label(node, "<br/>").replace("\"", "#quot;");
+  }
+
+  private static String mermaidArrow(Edge edge) {
+    String text = edgeText(edge);
+    String arrow = edge.type() == EdgeType.FINISH || edge.type() == EdgeType.ANY ? " -.->" : " -->";
+    return text.isEmpty() ? arrow + " " : arrow + "|" + text + "| ";
+  }
+
+  private static String dotAttributes(Edge edge) {
+    String text = edgeText(edge);
+    List<String> attributes = new ArrayList<>(3);
+    if (!text.isEmpty()) {
+      attributes.add("label=" + quote(text));
+    }
+    switch (edge.type()) {
+      case FAILURE -> attributes.add("color=\"#c62828\"");
+      case FINISH -> attributes.add("style=dashed");
+      case ANY -> attributes.add("style=dotted");
+      default -> { }
+    }
+    return attributes.isEmpty() ? "" : " [" + String.join(", ", attributes) + "]";
+  }
+
+  private static String edgeText(Edge edge) {
+    String type = edge.type() == EdgeType.SUCCESS ? "" : edge.type().name().toLowerCase(Locale.ROOT);
+    if (!edge.hasCondition()) {
+      return type;
+    }
+    return type.isEmpty() ? "if" : type + " if";
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+  }
+
+  private static StringBuilder indent(StringBuilder out, int depth) {
+    return out.append("  ".repeat(depth + 1));
+  }
+
+  private interface Visitor {
+    void node(int i, int depth);
+
+    void enterContainer(int i, int depth);
+
+    void exitContainer(int i, int depth);
+  }
+
+  /** The containment tree of a spec, walked without recursion. */
+  private static final class Tree {
+    private final List<NodeSpec> nodes;
+    private final Map<String, Integer> positions = new HashMap<>();
+    private final Map<Integer, List<Integer>> children = new HashMap<>();
+    private final List<Integer> roots = new ArrayList<>();
+
+    Tree(DagSpec spec) {
+      nodes = spec.nodes();
+      for (int i = 0; i < nodes.size(); i++) {
+        positions.put(nodes.get(i).id(), i);
+      }
+      for (int i = 0; i < nodes.size(); i++) {
+        String parent = nodes.get(i).parent().orElse(null);
+        if (parent == null) {
+          roots.add(i);
+        } else {
+          children.computeIfAbsent(positions.get(parent), k -> new ArrayList<>()).add(i);
+        }
+      }
+    }
+
+    int size() {
+      return nodes.size();
+    }
+
+    NodeSpec node(int i) {
+      return nodes.get(i);
+    }
+
+    int position(String id) {
+      return positions.get(id);
+    }
+
+    Map<NodeState, List<Integer>> byState(Map<String, NodeState> states) {
+      Map<NodeState, List<Integer>> result = new TreeMap<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeState state = states.get(nodes.get(i).id());
+        if (state != null) {
+          result.computeIfAbsent(state, k -> new ArrayList<>()).add(i);
+        }
+      }
+      return result;
+    }
+
+    /** Visits containers before their children, children in spec order. */
+    void walk(Visitor visitor) {
+      Deque<int[]> stack = new ArrayDeque<>(); // {position, depth, exit marker}
+      for (int r = roots.size() - 1; r >= 0; r--) {
+        stack.push(new int[] {roots.get(r), 0, 0});
+      }
+      while (!stack.isEmpty()) {
+        int[] top = stack.pop();
+        int i = top[0];
+        int depth = top[1];
+        if (top[2] == 1) {
+          visitor.exitContainer(i, depth);
+        } else if (nodes.get(i).isContainer()) {
+          visitor.enterContainer(i, depth);
+          stack.push(new int[] {i, depth, 1});
+          List<Integer> kids = children.getOrDefault(i, List.of());
+          for (int k = kids.size() - 1; k >= 0; k--) {
+            stack.push(new int[] {kids.get(k), depth + 1, 0});
+          }
+        } else {
+          visitor.node(i, depth);
+        }
+      }
+    }
+  }
+}
