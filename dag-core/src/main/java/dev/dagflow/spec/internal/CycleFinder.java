@@ -5,6 +5,7 @@ import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,6 +18,9 @@ import java.util.List;
  * and {@code end(c) -> end(p)}.
  */
 final class CycleFinder {
+  /** Longer cycles are shown with their middle left out. */
+  private static final int MAX_SHOWN = 40;
+
   private final List<NodeSpec> nodes;
   private final List<SpecProblem> problems;
   private final int n;
@@ -222,21 +226,24 @@ final class CycleFinder {
     List<Integer> path = new ArrayList<>();
     boolean viaContainer = containerArc != null && containerArc[lastArc];
     for (int v = last; v != -1; v = previous[v]) {
-      path.add(0, v);
+      path.add(v);
       if (previous[v] >= 0 && containerArc != null && containerArc[previousArc[v]]) {
         viaContainer = true;
       }
     }
+    Collections.reverse(path);
     path.add(start);
-    StringBuilder text = new StringBuilder();
-    String lastId = null;
+    List<String> ids = new ArrayList<>();
     for (int v : path) {
       String id = nodes.get(v % n).id();
-      if (!id.equals(lastId)) {
-        text.append(lastId == null ? "" : " -> ").append(id);
-        lastId = id;
+      if (ids.isEmpty() || !id.equals(ids.get(ids.size() - 1))) {
+        ids.add(id);
       }
     }
+    String text = ids.size() <= MAX_SHOWN
+        ? String.join(" -> ", ids)
+        : String.join(" -> ", ids.subList(0, MAX_SHOWN - 1)) + " -> … ("
+            + (ids.size() - MAX_SHOWN) + " more) -> " + ids.get(ids.size() - 1);
     String first = nodes.get(start % n).id();
     problems.add(new SpecProblem(Kind.CYCLE, first, SpecValidator.path(start % n, "dependsOn"),
         "cycle: " + text + (viaContainer ? " (a container ends only after its children)" : "")));

@@ -129,9 +129,20 @@ public final class Fields {
     return v == null ? null : v.booleanValue();
   }
 
-  /** An object field. */
+  /** An object field, as a canonical copy (see {@link Json}). */
   public ObjectNode object(String field) {
-    return (ObjectNode) value(field, JsonNodeType.OBJECT, "an object", false);
+    ObjectNode o = (ObjectNode) value(field, JsonNodeType.OBJECT, "an object", false);
+    return o == null ? null : canonical(field, o);
+  }
+
+  /** A canonical copy of an object read for {@code field}, or {@code null} after a problem. */
+  public ObjectNode canonical(String field, ObjectNode o) {
+    try {
+      return Json.canonicalCopy(o);
+    } catch (IllegalArgumentException e) {
+      problem(Kind.INVALID_VALUE, field, "holds a value that is not plain JSON: " + e.getMessage());
+      return null;
+    }
   }
 
   /** An array field. */

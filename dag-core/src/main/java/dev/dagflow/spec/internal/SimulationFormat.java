@@ -181,7 +181,8 @@ public final class SimulationFormat {
       try {
         JsonNode parsed = Json.MAPPER.readTree(raw.textValue());
         if (parsed instanceof ObjectNode o) {
-          return o;
+          ObjectNode copy = f.canonical("agentConfig", o);
+          return copy == null ? Json.MAPPER.createObjectNode() : copy;
         }
       } catch (JsonProcessingException e) {
         // reported below
@@ -190,7 +191,7 @@ public final class SimulationFormat {
       return Json.MAPPER.createObjectNode();
     }
     ObjectNode o = f.object("agentConfig");
-    return o == null ? Json.MAPPER.createObjectNode() : o.deepCopy();
+    return o == null ? Json.MAPPER.createObjectNode() : o;
   }
 
   /** {@code pin}: an ISO instant or epoch milliseconds (not before), or an ISO duration (delay). */
