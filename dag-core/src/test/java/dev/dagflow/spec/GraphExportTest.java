@@ -1,0 +1,76 @@
+package dev.dagflow.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.dagflow.state.NodeState;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GraphExportTest {
+  private final DagSpec spec = DagSpec.builder("sim")
+      .node(NodeSpec.task("prepare", "setup"))
+      .node(NodeSpec.container("root").dependsOn("prepare"))
+      .node(NodeSpec.container("team").parent("root"))
+      .node(NodeSpec.task("agent_001", "red \"team\"").parent("team"))
+      .node(NodeSpec.task("agent_002", "blue").parent("root").dependsOn("agent_001"))
+      .node(NodeSpec.task("cleanup", "teardown").dependsOn(Edge.of("root", EdgeType.FINISH)))
+      .node(NodeSpec.task("alert", "pager").dependsOn(Edge.of("root", EdgeType.FAILURE)))
+      .node(NodeSpec.task("audit", "log").dependsOn(Edge.of("prepare", EdgeType.ANY)))
+      .node(NodeSpec.task("branch", "b").dependsOn(Edge.of("prepare", EdgeType.SUCCESS,
+          JsonNodeFactory.instance.objectNode().put("result.ok", true))))
+      .build();
+
+  @Test
+  void mermaidNestsContainersAsSubgraphsAndStylesEdgesByType() {
+    String chart = spec.toMermaid();
+
+    assertThat(chart).startsWith("flowchart TD\n").isEqualTo("""
+        flowchart TD
+          n0["prepare<br/>setup"]
+          subgraph n1["root"]
+            subgraph n2["team"]
+              n3["agent_001<br/>red #quot;team#quot;"]
+            end
+            n4["agent_002<br/>blue"]
+          end
+          n5["cleanup<br/>teardown"]
+          n6["alert<br/>pager"]
+          n7["audit<br/>log"]
+          n8["branch<br/>b"]
+          n0 --> n1
+          n3 --> n4
+          n1 -.->|finish| n5
+          n1 -->|failure| n6
+          n0 -.->|any| n7
+          n0 -->|if| n8
+        """);
+  }
+
+  @Test
+  void mermaidColoursNodesByState() {
+    String chart = spec.toMermaid(Map.of("prepare", NodeState.COMPLETED, "root", NodeState.RUNNING,
+        "agent_001", NodeState.COMPLETED, "alert", NodeState.SKIPPED));
+
+    assertThat(chart).contains(
+        "  classDef running fill:#ffe082\n  class n1 running\n",
+        "  classDef completed fill:#c8e6c9\n  class n0,n3 completed\n",
+        "  class n6 skipped\n");
+  }
+
+  @Test
+  void dotDrawsContainersAsClustersAndQuotesLabels() {
+    String dot = spec.toDot(Map.of("agent_002", NodeState.FAILED));
+
+    assertThat(dot).startsWith("digraph \"sim\" {\n").endsWith("}\n").contains(
+        "  subgraph \"cluster_root\" {\n    label=\"root\";\n    \"root\" [label=\"root\", shape=folder];\n",
+        "      \"agent_001\" [label=\"agent_001\\nred \\\"team\\\"\"];\n",
+        "    \"agent_002\" [label=\"agent_002\\nblue\", style=\"rounded,filled\", fillcolor=\"#ef9a9a\", tooltip=\"FAILED\"];\n",
+        "  \"prepare\" -> \"root\";\n",
+        "  \"root\" -> \"cleanup\" [label=\"finish\", style=dashed];\n",
+        "  \"root\" -> \"alert\" [label=\"failure\", color=\"#c62828\"];\n",
+        "  \"prepare\" -> \"audit\" [label=\"any\", style=dotted];\n",
+        "  \"prepare\" -> \"branch\" [label=\"if\"];\n");
+    assertThat(spec.toDot()).doesNotContain("fillcolor");
+  }
+}
