@@ -9,6 +9,7 @@ import dev.dagflow.spec.internal.Json;
 import dev.dagflow.spec.internal.SpecValidator;
 import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -204,6 +205,8 @@ public final class DagSpec {
     private ObjectNode metadata = EMPTY;
     private int maxNodes = SpecValidator.DEFAULT_MAX_NODES;
     private final List<NodeSpec> nodes = new ArrayList<>();
+    /** Positions of nodes added as builders, whose own values {@link #build()} must check. */
+    private final BitSet unchecked = new BitSet();
 
     private Builder(String id) {
       this.id = Objects.requireNonNull(id, "id");
@@ -262,7 +265,7 @@ public final class DagSpec {
       return this;
     }
 
-    /** Adds a node. */
+    /** Adds a node (already checked on its own by {@link NodeSpec.Builder#build()}). */
     public Builder node(NodeSpec node) {
       nodes.add(Objects.requireNonNull(node, "node"));
       return this;
@@ -270,7 +273,9 @@ public final class DagSpec {
 
     /** Adds the node the builder describes as it is now; it is checked by {@link #build()}. */
     public Builder node(NodeSpec.Builder node) {
-      nodes.add(Objects.requireNonNull(node, "node").buildUnchecked());
+      NodeSpec unverified = Objects.requireNonNull(node, "node").buildUnchecked();
+      unchecked.set(nodes.size());
+      nodes.add(unverified);
       return this;
     }
 
@@ -300,7 +305,7 @@ public final class DagSpec {
             "version must be >= 1, was " + version));
       }
       List<NodeSpec> copy = Collections.unmodifiableList(new ArrayList<>(nodes));
-      IdIndex index = SpecValidator.validate(copy, maxNodes, problems);
+      IdIndex index = SpecValidator.validate(copy, unchecked, maxNodes, problems);
       if (!problems.isEmpty()) {
         throw new InvalidDagException(id, problems);
       }

@@ -5,7 +5,9 @@ import dev.dagflow.spec.NodeKind;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +27,7 @@ public final class SpecValidator {
   public static final int DEFAULT_MAX_NODES = 1_000_000;
 
   private final List<NodeSpec> nodes;
+  private final BitSet unchecked;
   private final List<SpecProblem> problems;
   private final int n;
   private IdIndex index;
@@ -33,8 +36,9 @@ public final class SpecValidator {
   private int[] pre;
   private int[] post;
 
-  private SpecValidator(List<NodeSpec> nodes, List<SpecProblem> problems) {
+  private SpecValidator(List<NodeSpec> nodes, BitSet unchecked, List<SpecProblem> problems) {
     this.nodes = nodes;
+    this.unchecked = unchecked;
     this.problems = problems;
     this.n = nodes.size();
   }
@@ -42,10 +46,13 @@ public final class SpecValidator {
   /**
    * Checks the nodes of a DAG and adds every problem found to {@code problems}.
    *
+   * @param unchecked positions of the nodes whose own values ({@link #checkNode}) are still to
+   *     be checked; the others were checked when they were built, and are not checked twice
    * @return the index from node id to position (first occurrence of a duplicate id wins)
    */
-  public static IdIndex validate(List<NodeSpec> nodes, int maxNodes, List<SpecProblem> problems) {
-    SpecValidator v = new SpecValidator(nodes, problems);
+  public static IdIndex validate(List<NodeSpec> nodes, BitSet unchecked, int maxNodes,
+      List<SpecProblem> problems) {
+    SpecValidator v = new SpecValidator(nodes, unchecked, problems);
     if (nodes.isEmpty()) {
       problems.add(new SpecProblem(Kind.EMPTY_DAG, null, "nodes", "the DAG has no node"));
       return new IdIndex(0);
@@ -82,18 +89,16 @@ public final class SpecValidator {
       problems.add(new SpecProblem(Kind.INVALID_VALUE, id, path(position, "taskType"),
           "task type must not be blank"));
     }
-    node.timeout().ifPresent(t -> {
-      if (t.isZero() || t.isNegative()) {
-        problems.add(new SpecProblem(Kind.INVALID_TIMEOUT, id, path(position, "timeout"),
-            "timeout must be positive, was " + t));
-      }
-    });
-    node.delay().ifPresent(d -> {
-      if (d.isNegative()) {
-        problems.add(new SpecProblem(Kind.INVALID_DELAY, id, path(position, "delay"),
-            "delay must not be negative, was " + d));
-      }
-    });
+    Duration timeout = node.timeout().orElse(null);
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      problems.add(new SpecProblem(Kind.INVALID_TIMEOUT, id, path(position, "timeout"),
+          "timeout must be positive, was " + timeout));
+    }
+    Duration delay = node.delay().orElse(null);
+    if (delay != null && delay.isNegative()) {
+      problems.add(new SpecProblem(Kind.INVALID_DELAY, id, path(position, "delay"),
+          "delay must not be negative, was " + delay));
+    }
   }
 
   /** {@code nodes[3].timeout}, or {@code timeout} for a node outside a DAG. */
@@ -108,7 +113,9 @@ public final class SpecValidator {
     index = new IdIndex(n);
     for (int i = 0; i < n; i++) {
       NodeSpec node = nodes.get(i);
-      checkNode(node, i, problems);
+      if (unchecked.get(i)) {
+        checkNode(node, i, problems);
+      }
       int first = index.putIfAbsent(node.id(), i);
       if (first >= 0) {
         problems.add(new SpecProblem(Kind.DUPLICATE_NODE, node.id(), path(i, "id"),
@@ -253,6 +260,12 @@ public final class SpecValidator {
       for (int e = 0; e < edges.size(); e++) {
         Edge edge = edges.get(e);
         int u = index.get(edge.upstream());
+        if (u >= 0 && u != i && !isDuplicate(edges, e, seen)
+            && !(hasHierarchy && (isAncestor(u, i) || isAncestor(i, u)))) {
+          pairs[count++] = u;
+          pairs[count++] = i;
+          continue;
+        }
         String where = path(i, "dependsOn[" + e + "]");
         if (u < 0) {
           problems.add(new SpecProblem(Kind.UNKNOWN_UPSTREAM, node.id(), where,
@@ -260,17 +273,14 @@ public final class SpecValidator {
         } else if (u == i) {
           problems.add(new SpecProblem(Kind.SELF_EDGE, node.id(), where,
               "depends on itself"));
-        } else if (isDuplicate(edges, e, seen)) {
+        } else if (isDuplicate(edges, e, null)) {
           problems.add(new SpecProblem(Kind.DUPLICATE_EDGE, node.id(), where,
               "depends on '" + edge.upstream() + "' with type " + edge.type() + " twice"));
-        } else if (hasHierarchy && (isAncestor(u, i) || isAncestor(i, u))) {
+        } else {
           String relation = isAncestor(u, i) ? "its own container" : "a node inside it";
           problems.add(new SpecProblem(Kind.EDGE_WITHIN_HIERARCHY, node.id(), where,
               "depends on '" + edge.upstream() + "', " + relation
                   + ": a container only ends after its children, so this edge could never be satisfied"));
-        } else {
-          pairs[count++] = u;
-          pairs[count++] = i;
         }
       }
     }
