@@ -135,6 +135,14 @@ public final class DagSpec {
     return i < 0 ? Optional.empty() : Optional.of(nodes.get(i));
   }
 
+  /**
+   * The position of a node in {@link #nodes()}, or -1 if there is none with this id; constant
+   * time, for callers that keep per-node state in arrays.
+   */
+  public int indexOf(String nodeId) {
+    return index.get(Objects.requireNonNull(nodeId, "nodeId"));
+  }
+
   /** This spec as JSON in the native format, pretty-printed. */
   public String toJson() {
     return DagJson.write(this);

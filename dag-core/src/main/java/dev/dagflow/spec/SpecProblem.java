@@ -51,7 +51,9 @@ public final class SpecProblem {
     /** A delay that is negative. */
     INVALID_DELAY,
     /** A retry policy with a value out of range, such as fewer than one attempt. */
-    INVALID_RETRY
+    INVALID_RETRY,
+    /** An edge condition or activation condition that is not a valid filter. */
+    INVALID_FILTER
   }
 
   private final Kind kind;

@@ -103,7 +103,7 @@ final class RandomSpecs {
         continue;
       }
       node.dependsOn(random.nextInt(3) == 0
-          ? Edge.of(ids.get(upstream), type, object(1))
+          ? Edge.of(ids.get(upstream), type, filter("result"))
           : Edge.of(ids.get(upstream), type));
     }
     if (random.nextInt(3) == 0) {
@@ -134,7 +134,7 @@ final class RandomSpecs {
       node.delay(Duration.ofSeconds(random.nextInt(86_400)));
     }
     if (random.nextInt(4) == 0) {
-      node.activation(object(1));
+      node.activation(filter("params"));
     }
     if (random.nextInt(4) == 0) {
       node.priority(random.nextInt(-100, 101));
@@ -167,6 +167,23 @@ final class RandomSpecs {
   private String taskType() {
     String[] types = {"subdomain_scan", "dns_resolve", "port_scan", "red agent", "blue/agent", "ç"};
     return types[random.nextInt(types.length)];
+  }
+
+  /** A valid filter of 1 to 3 keys under {@code root}, in every value form. */
+  private ObjectNode filter(String root) {
+    ObjectNode f = JSON.objectNode();
+    int keys = 1 + random.nextInt(3);
+    for (int i = 0; i < keys; i++) {
+      String path = root + ".k" + random.nextInt(10);
+      switch (random.nextInt(5)) {
+        case 0 -> f.put(path, random.nextInt(100));
+        case 1 -> f.set(path, JSON.arrayNode().add("a").add(random.nextInt(5)).add(2.5));
+        case 2 -> f.putObject(path).put("$gt", random.nextDouble());
+        case 3 -> f.putObject(path).put("$exists", random.nextBoolean());
+        default -> f.put(path, random.nextBoolean());
+      }
+    }
+    return f;
   }
 
   private ObjectNode object(int depth) {

@@ -186,6 +186,22 @@ class ValidationTest {
   }
 
   @Test
+  void conditionsAndActivationsMustBeValidFilters() {
+    var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    InvalidDagException e = invalid(DagSpec.builder("d")
+        .node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t")
+            .dependsOn(Edge.of("a", EdgeType.SUCCESS, json.objectNode().set("result.code",
+                json.objectNode().put("$regex", "(unclosed"))))
+            .activation(json.objectNode().set("params.env", json.objectNode().put("$near", 1)))));
+    assertThat(e.problems()).extracting(SpecProblem::kind)
+        .containsExactly(Kind.INVALID_FILTER, Kind.INVALID_FILTER);
+    assertThat(e.problems()).extracting(SpecProblem::path).containsExactly(
+        "nodes[1].activation.params.env.$near", "nodes[1].dependsOn[0].condition.result.code.$regex");
+    assertThat(e.problems().get(0).nodeId()).contains("b");
+  }
+
+  @Test
   void emptyDag() {
     assertProblem(only(invalid(DagSpec.builder("d"))), Kind.EMPTY_DAG, null, "no node");
   }

@@ -1,5 +1,8 @@
 package dev.dagflow.spec.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dagflow.eval.Filter;
+import dev.dagflow.eval.FilterException;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeKind;
 import dev.dagflow.spec.NodeSpec;
@@ -94,10 +97,28 @@ public final class SpecValidator {
       problems.add(new SpecProblem(Kind.INVALID_TIMEOUT, id, path(position, "timeout"),
           "timeout must be positive, was " + timeout));
     }
+    node.activation().ifPresent(a -> checkFilter(a, id, path(position, "activation"), problems));
+    List<Edge> edges = node.edges();
+    for (int e = 0; e < edges.size(); e++) {
+      if (edges.get(e).hasCondition()) {
+        checkFilter(edges.get(e).condition().get(), id,
+            path(position, "dependsOn[" + e + "].condition"), problems);
+      }
+    }
     Duration delay = node.delay().orElse(null);
     if (delay != null && delay.isNegative()) {
       problems.add(new SpecProblem(Kind.INVALID_DELAY, id, path(position, "delay"),
           "delay must not be negative, was " + delay));
+    }
+  }
+
+  private static void checkFilter(JsonNode filter, String nodeId, String path,
+      List<SpecProblem> problems) {
+    try {
+      Filter.parse(filter);
+    } catch (FilterException e) {
+      String at = e.path().isEmpty() ? path : path + "." + e.path();
+      problems.add(new SpecProblem(Kind.INVALID_FILTER, nodeId, at, e.problem()));
     }
   }
 

@@ -1,0 +1,236 @@
+package dev.dagflow.eval;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.internal.Fields;
+import dev.dagflow.spec.internal.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A filter over JSON documents: the one language of event triggers, edge conditions and
+ * activation conditions. Parsed and compiled once, then matched against any number of documents.
+ *
+ * <h2>Language</h2>
+ *
+ * <p>A filter is a JSON object; a document matches when every key matches ({@code {}} matches
+ * everything). A key is a dotted path into the document, such as {@code payload.asset.type}:
+ * each segment names an object field or, written in decimal digits, an index into an array
+ * ({@code items.0.name}). A path that does not resolve is <em>missing</em>; JSON {@code null} is
+ * a value, not missing. A path does not reach into the elements of an array on its own: {@code
+ * items.name} is missing when {@code items} is an array. The value of a key is one of:
+ *
+ * <ul>
+ *   <li>a scalar or a literal object (no {@code $} keys, including {@code {}}): the document's
+ *       value equals it, or is an array with an element equal to it;
+ *   <li>a non-empty list: the value equals one of its elements, or is an array with an element
+ *       equal to one of them;
+ *   <li>an operator object, whose keys all start with {@code $}: every operator holds.
+ * </ul>
+ *
+ * <p>Operators: {@code $eq} (as a plain value; given an array, it also matches that exact
+ * array), {@code $ne} (not {@code $eq}), {@code $in} (a non-empty array, as the list form),
+ * {@code $nin} (not {@code $in}), {@code $gt}, {@code $gte}, {@code $lt}, {@code $lte} (a number
+ * or a string; numbers against numbers, strings against strings by {@link String#compareTo},
+ * anything else does not match), {@code $exists} (true or false: whether the path resolves),
+ * {@code $regex} (a {@link java.util.regex.Pattern} found anywhere in a string value unless
+ * anchored; flags go inline, as {@code (?i)}), {@code $contains} (an array value with an equal
+ * element, or a string value with the string operand as a substring). Where a value is an array,
+ * {@code $gt} to {@code $lte} and {@code $regex} match if any element does. A missing value
+ * matches only {@code $ne}, {@code $nin} and {@code $exists: false}.
+ *
+ * <p>Where paths may appear, {@code $and} and {@code $or} take a non-empty array of filters and
+ * {@code $not} one filter, nested to any depth up to 100 levels of JSON.
+ *
+ * <p>Equality is JSON equality (objects regardless of field order) except that numbers compare
+ * by value everywhere, whatever their node type: {@code 1} equals {@code 1.0} and {@code 10 >
+ * 9.5}; big integers and decimals compare exactly. A {@code double} stands for the shortest
+ * decimal that reads back as it, which is what its JSON text said, so {@code 0.1} equals {@code
+ * BigDecimal("0.1")}. A NaN in a document equals and orders against nothing.
+ *
+ * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
+ * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular
+ * expression that does not compile, a path with an empty segment or a segment starting with
+ * {@code $}, an object that mixes operators and fields), never evaluated as false.
+ *
+ * <p>Immutable and thread-safe. Equal when their source JSON is equal. No method accepts or
+ * returns {@code null}.
+ */
+public final class Filter {
+  private static final Filter ALWAYS = parse(JsonNodeFactory.instance.objectNode());
+
+  private final ObjectNode source;
+  private final String text;
+  private final Matcher matcher;
+  private final Map<String, List<JsonNode>> equalityKeys;
+
+  private Filter(ObjectNode source, FilterCompiler.Compiled compiled) {
+    this.source = source;
+    this.text = source.toString();
+    this.matcher = compiled.matcher();
+    this.equalityKeys = compiled.equalityKeys();
+  }
+
+  /**
+   * Parses and compiles a filter; the node is copied, so later changes to it do not matter.
+   *
+   * @throws FilterException if the filter is not a JSON object or is not valid
+   */
+  public static Filter parse(JsonNode filter) {
+    Objects.requireNonNull(filter, "filter");
+    if (!(filter instanceof ObjectNode object)) {
+      throw new FilterException("", "a filter must be a JSON object, was "
+          + Fields.describe(filter));
+    }
+    ObjectNode copy = object.deepCopy();
+    return new Filter(copy, FilterCompiler.compile(copy));
+  }
+
+  /**
+   * Parses and compiles a filter from JSON text.
+   *
+   * @throws FilterException if the text is not well-formed JSON (with path {@code ""} and the
+   *     line and column in the message), not an object, or not a valid filter
+   */
+  public static Filter parse(String json) {
+    Objects.requireNonNull(json, "json");
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
+          + at.getColumnNr();
+      throw new FilterException("", "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+    }
+    if (tree == null || tree.isMissingNode()) {
+      throw new FilterException("", "malformed JSON: the text is empty");
+    }
+    return parse(tree);
+  }
+
+  /** The filter {@code {}}, which matches every document. */
+  public static Filter always() {
+    return ALWAYS;
+  }
+
+  /**
+   * Whether the document matches. Any JSON value is a document: for a scalar, an array or a
+   * {@code MissingNode}, paths that cannot resolve are missing. Never throws otherwise.
+   *
+   * @throws NullPointerException if {@code document} is null
+   */
+  public boolean matches(JsonNode document) {
+    return matcher.matches(Objects.requireNonNull(document, "document"));
+  }
+
+  /**
+   * Matches the document and says why, for a user testing a filter against a sample document.
+   * Unlike {@link #matches} it evaluates every key, so all failures are listed; the result is
+   * always the same.
+   *
+   * @throws NullPointerException if {@code document} is null
+   */
+  public Explanation explain(JsonNode document) {
+    Objects.requireNonNull(document, "document");
+    List<String> lines = new ArrayList<>();
+    boolean matched = matcher.explain(document, lines);
+    return new Explanation(matched, lines);
+  }
+
+  /** A copy of the filter's JSON, as it was parsed. */
+  public ObjectNode toJson() {
+    return source.deepCopy();
+  }
+
+  /**
+   * The keys whose values every matching document must have, for indexing filters: for each key
+   * at the top level or under {@code $and} (not under {@code $or} or {@code $not}) whose value is
+   * a scalar, a list of scalars, or an operator object with {@code $eq} of a scalar or {@code
+   * $in} of scalars, the values it accepts (where a key is constrained more than once, the
+   * smallest of those sets: each alone is necessary, their intersection is not, as different
+   * elements of an array may satisfy each). A document can only match if, for each such key, the
+   * value at that path, or an element of it if it is an array, is numerically or JSON-equal to
+   * one of these.
+   *
+   * <p>Values are in canonical form ({@link
+   * dev.dagflow.eval.internal.JsonValues#canonicalKey}): numbers with an integral value that
+   * fits in a {@code long} are {@code LongNode}s (both {@code 1} and {@code 1.0} give {@code
+   * LongNode(1)}), other numbers {@code DoubleNode}s; an index looks up a document's value in
+   * the same form. Unmodifiable, in the filter's key order.
+   */
+  public Map<String, List<JsonNode>> equalityKeys() {
+    return equalityKeys;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Filter f && source.equals(f.source);
+  }
+
+  @Override
+  public int hashCode() {
+    return source.hashCode();
+  }
+
+  /** The filter's JSON, compact. */
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  /**
+   * Whether a filter matched a document and why: one line per key and operator evaluated, and
+   * one per {@code $and}, {@code $or}, {@code $not} before the lines of its filters. A line
+   * names the key with its place in the filter, what was found and the verdict, as in {@code
+   * payload.port: 443 > 400 -> match}, {@code payload.asset.type: "url" is not one of
+   * ["domain","ip"] -> no match}, {@code payload.owner: missing -> no match} or {@code $or[1]:
+   * 0 of 2 filters match -> no match}. Values are shown as JSON, cut to about 80 characters.
+   *
+   * <p>Immutable and thread-safe. The wording of lines is for people and may change.
+   */
+  public static final class Explanation {
+    private final boolean matched;
+    private final List<String> lines;
+
+    Explanation(boolean matched, List<String> lines) {
+      this.matched = matched;
+      this.lines = List.copyOf(lines);
+    }
+
+    /** Whether the document matched; always what {@link Filter#matches} says. */
+    public boolean matched() {
+      return matched;
+    }
+
+    /** The reasons, in the filter's order; unmodifiable, empty for the filter {@code {}}. */
+    public List<String> lines() {
+      return lines;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Explanation e && matched == e.matched && lines.equals(e.lines);
+    }
+
+    @Override
+    public int hashCode() {
+      return Boolean.hashCode(matched) * 31 + lines.hashCode();
+    }
+
+    /** {@code match} or {@code no match}, then each line on its own line, indented. */
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder(matched ? "match" : "no match");
+      for (String line : lines) {
+        s.append("\n  ").append(line);
+      }
+      return s.toString();
+    }
+  }
+}

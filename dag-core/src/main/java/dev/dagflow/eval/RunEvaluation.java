@@ -1,0 +1,73 @@
+package dev.dagflow.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.TriggerType;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The node states of one run, driven by the engine: it is told what happened to nodes (started,
+ * completed, failed, timed out, stopped, time passed) and applies the node state machine, opening
+ * gates and skipping what can no longer run. Each change is reported to the {@link
+ * TransitionListener} at once; a change to READY is the cue to dispatch.
+ *
+ * <p>Nodes are named by their position in the spec's node list ({@code spec.indexOf(id)}).
+ * Not thread-safe: the engine serialises all calls of one run. A call that asks for a transition
+ * the state machine does not allow throws {@link dev.dagflow.state.IllegalTransitionException}
+ * and changes nothing.
+ */
+public interface RunEvaluation {
+
+  /** Moves every node from PENDING to WAITING and opens what can be opened. Once only. */
+  void start();
+
+  /** A READY node was handed to its executor: a task becomes RUNNING, a container INITIALIZING
+   * (and at once RUNNING if it has no task type). */
+  void dispatched(int node);
+
+  /** An INITIALIZING container's set-up finished: it becomes RUNNING and its children may start. */
+  void containerReady(int node);
+
+  /** A RUNNING task succeeded with {@code result} (JSON null when it returned nothing). */
+  void completed(int node, JsonNode result);
+
+  /** A RUNNING task, or an INITIALIZING container, failed for good. */
+  void failed(int node, String reason);
+
+  /** A RUNNING task exceeded its timeout and has no attempt left. */
+  void timedOut(int node, String reason);
+
+  /**
+   * A RUNNING task's attempt failed or timed out and it will be tried again: it waits until
+   * {@code at}.
+   *
+   * @param trigger {@link TriggerType#ERROR} or {@link TriggerType#TIMEOUT}
+   */
+  void retryAt(int node, Instant at, TriggerType trigger, String reason);
+
+  /** Stops a node that has not ended, and every node inside it if it is a container. */
+  void stop(int node, String reason);
+
+  /** Stops every node that has not ended; the run ends STOPPED once running nodes are stopped. */
+  void stopRun(String reason);
+
+  /** Time is now {@code now}: opens the not-before gates that have come due. */
+  void advanceTo(Instant now);
+
+  /** The node's state. */
+  NodeState state(int node);
+
+  /** The run's state once every node has ended; empty before. */
+  Optional<RunState> outcome();
+
+  /** The earliest time a waiting node's not-before gate opens, if any node waits only on time. */
+  Optional<Instant> nextWakeUp();
+
+  /** The node's state and every gate still closed. */
+  NodeExplanation explain(int node);
+
+  /** Out-edges and containment links visited so far: a diagnostic of the evaluator's cost. */
+  long edgeVisits();
+}

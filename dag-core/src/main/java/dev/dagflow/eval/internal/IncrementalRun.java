@@ -1,0 +1,503 @@
+package dev.dagflow.eval.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.eval.Filter;
+import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.eval.RunEvaluation;
+import dev.dagflow.eval.TransitionListener;
+import dev.dagflow.spec.EdgeType;
+import dev.dagflow.spec.NodeKind;
+import dev.dagflow.state.IllegalTransitionException;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.NodeTransitions;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.TriggerType;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * One run's node states, updated incrementally: when a node ends, only its out-edges and its
+ * container link are visited (and, for a container that ends without running its children, its
+ * child links), so a whole run costs O(N + E + containment links). Ended nodes go through a
+ * queue, never recursion. Not thread-safe.
+ */
+final class IncrementalRun implements RunEvaluation {
+  private static final NodeState[] STATES = NodeState.values();
+  private static final EdgeType[] EDGE_TYPES = EdgeType.values();
+  private static final boolean[][][] LEGAL = legalTable();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private static final byte PENDING = (byte) NodeState.PENDING.ordinal();
+  private static final byte WAITING = (byte) NodeState.WAITING.ordinal();
+  private static final byte READY = (byte) NodeState.READY.ordinal();
+  private static final byte INITIALIZING = (byte) NodeState.INITIALIZING.ordinal();
+  private static final byte RUNNING = (byte) NodeState.RUNNING.ordinal();
+  private static final byte COMPLETED = (byte) NodeState.COMPLETED.ordinal();
+  private static final byte FAILED = (byte) NodeState.FAILED.ordinal();
+  private static final byte TIMED_OUT = (byte) NodeState.TIMED_OUT.ordinal();
+  private static final byte STOPPED = (byte) NodeState.STOPPED.ordinal();
+  private static final byte SKIPPED = (byte) NodeState.SKIPPED.ordinal();
+
+  private static final byte EDGES_OPEN = 1;
+  private static final byte ACTIVATED = 2;
+  private static final byte CHILD_FAILED = 4;
+  private static final byte TIMER_SET = 8;
+
+  private final Plan plan;
+  private final ObjectNode params;
+  private final long startMillis;
+  private final TransitionListener listener;
+  private final byte[] state;
+  private final byte[] flags;
+  private final int[] pending;
+  private final int[] openChildren;
+  /** The time a node may start, epoch millis; raised by a retry's backoff. */
+  private final long[] readyAt;
+  private final JsonNode[] results;
+  private final PriorityQueue<long[]> timers = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+  private int[] endedQueue = new int[64];
+  private int queueHead;
+  private int queueTail;
+  private long now;
+  private int ended;
+  private boolean started;
+  private boolean runStopped;
+  private boolean anyFailed;
+  private boolean anyStopped;
+  private long edgeVisits;
+  private ObjectNode activationDocument;
+
+  IncrementalRun(Plan plan, ObjectNode params, Instant startTime, TransitionListener listener) {
+    this.plan = plan;
+    this.params = params.deepCopy();
+    this.startMillis = startTime.toEpochMilli();
+    this.now = startMillis;
+    this.listener = listener;
+    int n = plan.n;
+    state = new byte[n];
+    flags = new byte[n];
+    pending = plan.initialPending.clone();
+    openChildren = new int[n];
+    readyAt = new long[n];
+    results = new JsonNode[n];
+    for (int v = 0; v < n; v++) {
+      openChildren[v] = plan.childStart[v + 1] - plan.childStart[v];
+      readyAt[v] = Math.max(plan.notBefore[v], plan.delay[v] == 0 ? Long.MIN_VALUE
+          : startMillis + plan.delay[v]);
+      if (plan.openFromStart[v]) {
+        flags[v] = EDGES_OPEN;
+      }
+    }
+  }
+
+  private static boolean[][][] legalTable() {
+    NodeState[] s = NodeState.values();
+    boolean[][][] table = new boolean[2][s.length][s.length];
+    for (NodeKind kind : NodeKind.values()) {
+      for (NodeState from : s) {
+        for (NodeState to : s) {
+          table[kind.ordinal()][from.ordinal()][to.ordinal()] = NodeTransitions.isLegal(kind, from, to);
+        }
+      }
+    }
+    return table;
+  }
+
+  // ---- events ----------------------------------------------------------------------------
+
+  @Override
+  public void start() {
+    if (started) {
+      throw new IllegalStateException("run already started");
+    }
+    started = true;
+    for (int v = 0; v < plan.n; v++) {
+      move(v, WAITING, TriggerType.SYSTEM, "run started");
+    }
+    for (int v = 0; v < plan.n; v++) {
+      evaluate(v);
+    }
+    drain();
+  }
+
+  @Override
+  public void dispatched(int node) {
+    checkStarted();
+    if (plan.container[node]) {
+      move(node, INITIALIZING, TriggerType.SYSTEM, "dispatched");
+      if (!plan.hasTaskType[node]) {
+        containerRunning(node, "no set-up needed");
+      }
+    } else {
+      move(node, RUNNING, TriggerType.SYSTEM, "dispatched");
+    }
+    drain();
+  }
+
+  @Override
+  public void containerReady(int node) {
+    checkStarted();
+    if (!plan.container[node]) {
+      throw new IllegalArgumentException("node '" + plan.id(node) + "' is not a container");
+    }
+    containerRunning(node, "container ready");
+    drain();
+  }
+
+  @Override
+  public void completed(int node, JsonNode result) {
+    requireTask(node, "completes when all its children have ended");
+    Objects.requireNonNull(result, "result");
+    move(node, COMPLETED, TriggerType.SYSTEM, "completed");
+    if (plan.needsResult[node]) {
+      results[node] = result;
+    }
+    drain();
+  }
+
+  @Override
+  public void failed(int node, String reason) {
+    checkStarted();
+    if (plan.container[node] && state[node] != INITIALIZING) {
+      throw new IllegalArgumentException("container '" + plan.id(node)
+          + "' fails only in set-up; once running, its state follows its children");
+    }
+    move(node, FAILED, TriggerType.ERROR, reason);
+    drain();
+  }
+
+  @Override
+  public void timedOut(int node, String reason) {
+    requireTask(node, "cannot time out; its state follows its children");
+    move(node, TIMED_OUT, TriggerType.TIMEOUT, reason);
+    drain();
+  }
+
+  @Override
+  public void retryAt(int node, Instant at, TriggerType trigger, String reason) {
+    requireTask(node, "is not retried; its state follows its children");
+    move(node, WAITING, trigger, reason);
+    readyAt[node] = at.toEpochMilli();
+    flags[node] &= ~TIMER_SET;
+    evaluate(node);
+    drain();
+  }
+
+  @Override
+  public void stop(int node, String reason) {
+    checkStarted();
+    if (isTerminal(state[node])) {
+      return;
+    }
+    // The whole subtree stops before anything propagates, so that no node inside is first
+    // skipped because a sibling it depends on was stopped.
+    move(node, STOPPED, TriggerType.USER, reason);
+    if (plan.container[node]) {
+      String inside = "container '" + plan.id(node) + "' stopped";
+      int[] stack = new int[16];
+      int top = 0;
+      stack[top++] = node;
+      while (top > 0) {
+        int c = stack[--top];
+        for (int k = plan.childStart[c], end = plan.childStart[c + 1]; k < end; k++) {
+          edgeVisits++;
+          int child = plan.children[k];
+          if (!isTerminal(state[child])) {
+            move(child, STOPPED, TriggerType.USER, inside);
+          }
+          if (plan.container[child]) {
+            if (top == stack.length) {
+              stack = Arrays.copyOf(stack, top * 2);
+            }
+            stack[top++] = child;
+          }
+        }
+      }
+    }
+    drain();
+  }
+
+  @Override
+  public void stopRun(String reason) {
+    checkStarted();
+    runStopped = true;
+    for (int v = 0; v < plan.n; v++) {
+      if (!isTerminal(state[v])) {
+        move(v, STOPPED, TriggerType.USER, reason);
+      }
+    }
+    drain();
+  }
+
+  @Override
+  public void advanceTo(Instant time) {
+    checkStarted();
+    now = Math.max(now, time.toEpochMilli());
+    while (!timers.isEmpty() && timers.peek()[0] <= now) {
+      int v = (int) timers.poll()[1];
+      flags[v] &= ~TIMER_SET;
+      evaluate(v);
+    }
+    drain();
+  }
+
+  // ---- queries ---------------------------------------------------------------------------
+
+  @Override
+  public NodeState state(int node) {
+    return STATES[state[node]];
+  }
+
+  @Override
+  public Optional<RunState> outcome() {
+    return ended == plan.n ? Optional.of(RunState.ended(runStopped, anyFailed, anyStopped))
+        : Optional.empty();
+  }
+
+  @Override
+  public Optional<Instant> nextWakeUp() {
+    while (!timers.isEmpty()) {
+      long[] next = timers.peek();
+      int v = (int) next[1];
+      if (state[v] == WAITING && readyAt[v] == next[0]) {
+        return Optional.of(Instant.ofEpochMilli(next[0]));
+      }
+      timers.poll(); // stale: the node was stopped or rescheduled
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public long edgeVisits() {
+    return edgeVisits;
+  }
+
+  @Override
+  public NodeExplanation explain(int node) {
+    return new Explainer(plan, this).explain(node);
+  }
+
+  byte rawState(int v) {
+    return state[v];
+  }
+
+  long readyAt(int v) {
+    return readyAt[v];
+  }
+
+  long now() {
+    return now;
+  }
+
+  boolean activated(int v) {
+    return (flags[v] & ACTIVATED) != 0;
+  }
+
+  boolean edgesOpen(int v) {
+    return (flags[v] & EDGES_OPEN) != 0;
+  }
+
+  // ---- the machinery ---------------------------------------------------------------------
+
+  private void checkStarted() {
+    if (!started) {
+      throw new IllegalStateException("run not started");
+    }
+  }
+
+  private void requireTask(int node, String why) {
+    checkStarted();
+    if (plan.container[node]) {
+      throw new IllegalArgumentException("container '" + plan.id(node) + "' " + why);
+    }
+  }
+
+  private static boolean isTerminal(byte s) {
+    return s >= COMPLETED;
+  }
+
+  /** Applies one transition, or throws without changing anything if the table forbids it. */
+  private void move(int v, byte to, TriggerType trigger, String reason) {
+    byte from = state[v];
+    if (!LEGAL[plan.container[v] ? 1 : 0][from][to]) {
+      throw new IllegalTransitionException(plan.id(v), STATES[from], STATES[to]);
+    }
+    state[v] = to;
+    listener.onTransition(v, STATES[from], STATES[to], trigger, reason);
+    if (to >= COMPLETED) {
+      ended++;
+      anyFailed |= to == FAILED || to == TIMED_OUT;
+      anyStopped |= to == STOPPED;
+      enqueueEnded(v);
+    }
+  }
+
+  private void enqueueEnded(int v) {
+    if (queueTail == endedQueue.length) {
+      if (queueHead > 0) {
+        System.arraycopy(endedQueue, queueHead, endedQueue, 0, queueTail - queueHead);
+        queueTail -= queueHead;
+        queueHead = 0;
+      } else {
+        endedQueue = Arrays.copyOf(endedQueue, endedQueue.length * 2);
+      }
+    }
+    endedQueue[queueTail++] = v;
+  }
+
+  /** Propagates every ended node: its out-edges, its container, and its own children. */
+  private void drain() {
+    while (queueHead < queueTail) {
+      int u = endedQueue[queueHead++];
+      if (!runStopped) {
+        propagateEdges(u);
+      }
+      if (plan.container[u]) {
+        endChildren(u);
+      }
+      int p = plan.parent[u];
+      if (p >= 0 && !isTerminal(state[p])) { // an ended container no longer counts children
+        edgeVisits++;
+        openChildren[p]--;
+        byte s = state[u];
+        if (s == FAILED || s == TIMED_OUT) {
+          flags[p] |= CHILD_FAILED;
+        }
+        if (openChildren[p] == 0 && state[p] == RUNNING) {
+          finishContainer(p);
+        }
+      }
+    }
+    queueHead = 0;
+    queueTail = 0;
+  }
+
+  private void propagateEdges(int u) {
+    byte s = state[u];
+    JsonNode document = null;
+    for (int k = plan.outStart[u], end = plan.outStart[u + 1]; k < end; k++) {
+      edgeVisits++;
+      int v = plan.outTarget[k];
+      if (state[v] != WAITING || (flags[v] & EDGES_OPEN) != 0 && !plan.joinOne[v]) {
+        continue;
+      }
+      boolean satisfied = typeSatisfied(EDGE_TYPES[plan.outType[k]], s);
+      if (satisfied && plan.outCondition != null && plan.outCondition[k] != null) {
+        if (document == null) {
+          document = conditionDocument(u);
+        }
+        satisfied = plan.outCondition[k].matches(document);
+      }
+      if (plan.joinOne[v]) {
+        if ((flags[v] & EDGES_OPEN) != 0) {
+          continue;
+        }
+        if (satisfied) {
+          flags[v] |= EDGES_OPEN;
+          evaluate(v);
+        } else if (--pending[v] == 0) {
+          move(v, SKIPPED, TriggerType.DEPENDENCY, "no edge can be satisfied");
+        }
+      } else if (!satisfied) {
+        move(v, SKIPPED, TriggerType.DEPENDENCY, "edge from '" + plan.id(u) + "' cannot be satisfied: it is "
+            + STATES[s]);
+      } else if (--pending[v] == 0) {
+        flags[v] |= EDGES_OPEN;
+        evaluate(v);
+      }
+    }
+  }
+
+  JsonNode conditionDocument(int u) {
+    ObjectNode doc = JSON.objectNode();
+    JsonNode result = results[u];
+    doc.set("result", result == null ? JSON.nullNode() : result);
+    doc.put("state", STATES[state[u]].name());
+    return doc;
+  }
+
+  static boolean typeSatisfied(EdgeType type, byte upstream) {
+    return switch (type) {
+      case SUCCESS -> upstream == COMPLETED;
+      case FAILURE -> upstream == FAILED || upstream == TIMED_OUT;
+      case FINISH, ANY -> upstream >= COMPLETED;
+    };
+  }
+
+  /** A waiting node whose gates may have opened: moves it to READY, SKIPPED, or leaves it. */
+  private void evaluate(int v) {
+    if (state[v] != WAITING || (flags[v] & EDGES_OPEN) == 0) {
+      return;
+    }
+    int p = plan.parent[v];
+    if (p >= 0 && state[p] != RUNNING) {
+      return;
+    }
+    if ((flags[v] & ACTIVATED) == 0) {
+      Filter activation = plan.activation(v);
+      if (activation != null && !activation.matches(activationDocument())) {
+        move(v, SKIPPED, TriggerType.DEPENDENCY, "activation condition is false");
+        return;
+      }
+      flags[v] |= ACTIVATED;
+    }
+    if (readyAt[v] > now) {
+      if ((flags[v] & TIMER_SET) == 0) {
+        flags[v] |= TIMER_SET;
+        timers.add(new long[] {readyAt[v], v});
+      }
+      return;
+    }
+    move(v, READY, TriggerType.DEPENDENCY, "gates open");
+  }
+
+  private ObjectNode activationDocument() {
+    if (activationDocument == null) {
+      activationDocument = JSON.objectNode();
+      activationDocument.set("params", params);
+    }
+    return activationDocument;
+  }
+
+  private void containerRunning(int c, String reason) {
+    move(c, RUNNING, TriggerType.SYSTEM, reason);
+    if (openChildren[c] == 0) {
+      finishContainer(c);
+      return;
+    }
+    for (int k = plan.childStart[c], end = plan.childStart[c + 1]; k < end; k++) {
+      edgeVisits++;
+      evaluate(plan.children[k]);
+    }
+  }
+
+  private void finishContainer(int c) {
+    boolean failed = (flags[c] & CHILD_FAILED) != 0;
+    move(c, failed ? FAILED : COMPLETED, failed ? TriggerType.ERROR : TriggerType.SYSTEM,
+        failed ? "a child failed" : "all children ended");
+  }
+
+  /**
+   * A container that ended without running its children (skipped, or its set-up failed) skips
+   * them. A stopped container has stopped its subtree already; one that ran has no open child.
+   */
+  private void endChildren(int c) {
+    byte s = state[c];
+    if (openChildren[c] == 0 || s == STOPPED) {
+      return;
+    }
+    String reason = "container '" + plan.id(c) + "' ended " + STATES[s] + " without running it";
+    for (int k = plan.childStart[c], end = plan.childStart[c + 1]; k < end; k++) {
+      edgeVisits++;
+      int child = plan.children[k];
+      if (!isTerminal(state[child])) {
+        move(child, SKIPPED, TriggerType.DEPENDENCY, reason);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.dagflow.eval.internal;
+
+import dev.dagflow.eval.Filter;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.Edge;
+import dev.dagflow.spec.EdgeType;
+import dev.dagflow.spec.Join;
+import dev.dagflow.spec.NodeSpec;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A spec compiled for evaluation: flat arrays indexed by node position, shared by every run of
+ * the spec. Immutable after construction.
+ *
+ * <p>Out-edges are kept per upstream in CSR form ({@code outStart[u] .. outStart[u+1]}), so that
+ * when a node ends only its own out-edges are visited. An {@link EdgeType#ANY} edge without a
+ * condition is satisfied from the start and is not kept at all.
+ */
+final class Plan {
+  final DagSpec spec;
+  final int n;
+  final boolean[] container;
+  final boolean[] hasTaskType;
+  final int[] parent;
+  final int[] childStart;
+  final int[] children;
+  final int[] outStart;
+  final int[] outTarget;
+  final byte[] outType;
+  /** Condition per out-edge; {@code null} when no edge of the spec has one. */
+  final Filter[] outCondition;
+  /** Per node: edges still to decide at the start (ALL: to satisfy; ONE: undecided). */
+  final int[] initialPending;
+  /** Per node, join ONE: whether an always-satisfied edge opens it from the start. */
+  final boolean[] joinOne;
+  final boolean[] openFromStart;
+  final Filter[] activation;
+  /** Not-before time in epoch millis, or {@link Long#MIN_VALUE}. */
+  final long[] notBefore;
+  /** Delay after the run's start in millis, or 0. */
+  final long[] delay;
+  final boolean[] needsResult;
+
+  Plan(DagSpec spec) {
+    this.spec = spec;
+    List<NodeSpec> nodes = spec.nodes();
+    n = nodes.size();
+    container = new boolean[n];
+    hasTaskType = new boolean[n];
+    parent = new int[n];
+    joinOne = new boolean[n];
+    openFromStart = new boolean[n];
+    initialPending = new int[n];
+    notBefore = new long[n];
+    delay = new long[n];
+    needsResult = new boolean[n];
+    Filter[] activations = null;
+    int[] outCount = new int[n + 1];
+    int childTotal = 0;
+    int[] childCount = new int[n + 1];
+    boolean anyCondition = false;
+    for (int v = 0; v < n; v++) {
+      NodeSpec node = nodes.get(v);
+      container[v] = node.isContainer();
+      hasTaskType[v] = node.taskType().isPresent();
+      parent[v] = node.parent().map(spec::indexOf).orElse(-1);
+      if (parent[v] >= 0) {
+        childCount[parent[v] + 1]++;
+        childTotal++;
+      }
+      joinOne[v] = node.join() == Join.ONE;
+      notBefore[v] = node.notBefore().map(t -> t.toEpochMilli()).orElse(Long.MIN_VALUE);
+      delay[v] = node.delay().map(d -> d.toMillis()).orElse(0L);
+      if (node.activation().isPresent()) {
+        if (activations == null) {
+          activations = new Filter[n];
+        }
+        activations[v] = Filter.parse(node.activation().get());
+      }
+      int pending = 0;
+      boolean open = node.edges().isEmpty();
+      for (Edge e : node.edges()) {
+        if (e.type() == EdgeType.ANY && !e.hasCondition()) {
+          open |= joinOne[v];
+        } else {
+          pending++;
+          outCount[spec.indexOf(e.upstream()) + 1]++;
+          anyCondition |= e.hasCondition();
+        }
+      }
+      initialPending[v] = pending;
+      // ALL opens when nothing is pending; ONE when an edge is always satisfied or there is none.
+      openFromStart[v] = joinOne[v] ? open : pending == 0;
+    }
+    activation = activations == null ? new Filter[0] : activations;
+    outStart = outCount;
+    for (int u = 0; u < n; u++) {
+      outStart[u + 1] += outStart[u];
+    }
+    outTarget = new int[outStart[n]];
+    outType = new byte[outStart[n]];
+    outCondition = anyCondition ? new Filter[outStart[n]] : null;
+    int[] fill = Arrays.copyOf(outStart, n);
+    for (int v = 0; v < n; v++) {
+      for (Edge e : nodes.get(v).edges()) {
+        if (e.type() == EdgeType.ANY && !e.hasCondition()) {
+          continue;
+        }
+        int u = spec.indexOf(e.upstream());
+        int slot = fill[u]++;
+        outTarget[slot] = v;
+        outType[slot] = (byte) e.type().ordinal();
+        if (e.hasCondition()) {
+          outCondition[slot] = Filter.parse(e.condition().get());
+          needsResult[u] = true;
+        }
+      }
+    }
+    childStart = childCount;
+    for (int p = 0; p < n; p++) {
+      childStart[p + 1] += childStart[p];
+    }
+    children = new int[childTotal];
+    int[] childFill = Arrays.copyOf(childStart, n);
+    for (int v = 0; v < n; v++) {
+      if (parent[v] >= 0) {
+        children[childFill[parent[v]]++] = v;
+      }
+    }
+  }
+
+  Filter activation(int v) {
+    return activation.length == 0 ? null : activation[v];
+  }
+
+  String id(int v) {
+    return spec.nodes().get(v).id();
+  }
+}
