@@ -39,12 +39,7 @@ public final class NativeFormat {
   /** Reads a spec, reporting every bad field before any model check. */
   public static DagSpec read(JsonNode root, int maxNodes) {
     List<SpecProblem> problems = new ArrayList<>();
-    ObjectNode top = Fields.asObject(root, "", null, problems);
-    if (top == null) {
-      throw SpecReading.fail(null, problems);
-    }
-    Fields f = new Fields(top, "", null, problems);
-    f.rejectUnknown(TOP);
+    Fields f = SpecReading.top(root, TOP, problems);
     String id = f.text("id", true);
     DagSpec.Builder dag = DagSpec.builder(id == null ? "" : id).maxNodes(maxNodes);
     set(f.text("name", false), dag::name);
@@ -117,16 +112,11 @@ public final class NativeFormat {
   }
 
   private static NodeSpec.Builder readNode(JsonNode element, int i, List<SpecProblem> problems) {
-    String path = "nodes[" + i + "]";
-    ObjectNode o = Fields.asObject(element, path, null, problems);
-    if (o == null) {
+    Fields f = SpecReading.node(element, i, "id", NODE, problems);
+    if (f == null) {
       return null;
     }
-    JsonNode rawId = o.get("id");
-    String nodeId = rawId != null && rawId.isTextual() ? rawId.textValue() : null;
-    Fields f = new Fields(o, path, nodeId, problems);
-    f.rejectUnknown(NODE);
-    f.text("id", true);
+    String nodeId = f.nodeId();
     NodeKind kind = f.enumValue("kind", NodeKind.class);
     NodeSpec.Builder node = NodeSpec.builder(nodeId == null ? "" : nodeId,
         kind == null ? NodeKind.TASK : kind);

@@ -28,12 +28,7 @@ public final class ScanFormat {
 
   public static DagSpec read(JsonNode root, int maxNodes) {
     List<SpecProblem> problems = new ArrayList<>();
-    ObjectNode top = Fields.asObject(root, "", null, problems);
-    if (top == null) {
-      throw SpecReading.fail(null, problems);
-    }
-    Fields f = new Fields(top, "", null, problems);
-    f.rejectUnknown(TOP);
+    Fields f = SpecReading.top(root, TOP, problems);
     String id = f.has("id") ? f.text("id", true) : DEFAULT_ID;
     DagSpec.Builder dag = DagSpec.builder(id == null ? "" : id).maxNodes(maxNodes);
     String name = f.text("name", false);
@@ -54,16 +49,11 @@ public final class ScanFormat {
   }
 
   private static NodeSpec.Builder readNode(JsonNode element, int i, List<SpecProblem> problems) {
-    String path = "nodes[" + i + "]";
-    ObjectNode o = Fields.asObject(element, path, null, problems);
-    if (o == null) {
+    Fields f = SpecReading.node(element, i, "id", NODE, problems);
+    if (f == null) {
       return null;
     }
-    JsonNode rawId = o.get("id");
-    String nodeId = rawId != null && rawId.isTextual() ? rawId.textValue() : null;
-    Fields f = new Fields(o, path, nodeId, problems);
-    f.rejectUnknown(NODE);
-    f.text("id", true);
+    String nodeId = f.nodeId();
     String taskType = f.text("task_type", true);
     NodeSpec.Builder node = NodeSpec.builder(nodeId == null ? "" : nodeId, NodeKind.TASK);
     if (taskType != null) {

@@ -48,12 +48,7 @@ public final class SimulationFormat {
     if (root.isArray()) {
       nodes = (ArrayNode) root;
     } else {
-      ObjectNode top = Fields.asObject(root, "", null, problems);
-      if (top == null) {
-        throw SpecReading.fail(null, problems);
-      }
-      Fields f = new Fields(top, "", null, problems);
-      f.rejectUnknown(TOP);
+      Fields f = SpecReading.top(root, TOP, problems);
       if (f.has("workflowId") && f.has("id")) {
         f.problem(Kind.INVALID_VALUE, "id", "give workflowId or id, not both");
       }
@@ -84,16 +79,11 @@ public final class SimulationFormat {
 
   private static void readNode(JsonNode element, int i, List<SpecProblem> problems,
       Map<String, NodeSpec.Builder> byId, Map<String, String> parents, List<String[]> childLinks) {
-    String path = "nodes[" + i + "]";
-    ObjectNode o = Fields.asObject(element, path, null, problems);
-    if (o == null) {
+    Fields f = SpecReading.node(element, i, "nodeId", NODE, problems);
+    if (f == null) {
       return;
     }
-    JsonNode rawId = o.get("nodeId");
-    String nodeId = rawId != null && rawId.isTextual() ? rawId.textValue() : null;
-    Fields f = new Fields(o, path, nodeId, problems);
-    f.rejectUnknown(NODE);
-    f.text("nodeId", true);
+    String nodeId = f.nodeId();
     NodeKind kind = kind(f);
     NodeSpec.Builder node = NodeSpec.builder(nodeId == null ? "" : nodeId,
         kind == null ? NodeKind.TASK : kind);

@@ -1,15 +1,52 @@
 package dev.dagflow.spec.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.InvalidDagException;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
 import java.util.List;
+import java.util.Set;
 
 /** The steps every JSON format shares: the node limit, and building once the fields are read. */
 final class SpecReading {
   private SpecReading() {}
+
+  /**
+   * The fields of the document's top-level object, unknown ones reported.
+   *
+   * @throws InvalidDagException if the document is not an object
+   */
+  static Fields top(JsonNode root, Set<String> known, List<SpecProblem> problems) {
+    ObjectNode top = Fields.asObject(root, "", null, problems);
+    if (top == null) {
+      throw fail(null, problems);
+    }
+    Fields f = new Fields(top, "", null, problems);
+    f.rejectUnknown(known);
+    return f;
+  }
+
+  /**
+   * The fields of node {@code i}, reported against the id in {@code idField} when it is a string,
+   * unknown ones and a missing id reported; {@code null} (after a problem) if it is no object.
+   */
+  static Fields node(JsonNode element, int i, String idField, Set<String> known,
+      List<SpecProblem> problems) {
+    String path = "nodes[" + i + "]";
+    ObjectNode o = Fields.asObject(element, path, null, problems);
+    if (o == null) {
+      return null;
+    }
+    JsonNode rawId = o.get(idField);
+    Fields f = new Fields(o, path, rawId != null && rawId.isTextual() ? rawId.textValue() : null,
+        problems);
+    f.rejectUnknown(known);
+    f.text(idField, true);
+    return f;
+  }
 
   static InvalidDagException fail(String dagId, List<SpecProblem> problems) {
     return new InvalidDagException(dagId, problems);
