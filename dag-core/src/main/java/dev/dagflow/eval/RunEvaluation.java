@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>Nodes are named by their position in the spec's node list ({@code spec.indexOf(id)}).
  * Not thread-safe: the engine serialises all calls of one run. A call that asks for a transition
  * the state machine does not allow throws {@link dev.dagflow.state.IllegalTransitionException}
- * and changes nothing.
+ * and changes nothing. The listener must not throw: the engine wraps user code before it gets
+ * here.
  */
 public interface RunEvaluation {
 
@@ -47,7 +48,10 @@ public interface RunEvaluation {
    */
   void retryAt(int node, Instant at, TriggerType trigger, String reason);
 
-  /** Stops a node that has not ended, and every node inside it if it is a container. */
+  /**
+   * Stops a node that has not ended, and every node inside it if it is a container; a node that
+   * has ended is left as it is.
+   */
   void stop(int node, String reason);
 
   /** Stops every node that has not ended; the run ends STOPPED once running nodes are stopped. */

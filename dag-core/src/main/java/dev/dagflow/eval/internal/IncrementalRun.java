@@ -181,8 +181,10 @@ final class IncrementalRun implements RunEvaluation {
   @Override
   public void retryAt(int node, Instant at, TriggerType trigger, String reason) {
     requireTask(node, "is not retried; its state follows its children");
+    long atMillis = at.toEpochMilli();
+    Objects.requireNonNull(trigger, "trigger");
     move(node, WAITING, trigger, reason);
-    readyAt[node] = at.toEpochMilli();
+    readyAt[node] = atMillis;
     flags[node] &= ~TIMER_SET;
     evaluate(node);
     drain();

@@ -60,6 +60,9 @@ final class Plan {
     int childTotal = 0;
     int[] childCount = new int[n + 1];
     boolean anyCondition = false;
+    // The upstream of each kept edge, in node order: resolved once, reused to fill the CSR.
+    int[] upstreams = new int[Math.max(16, 2 * n)];
+    int kept = 0;
     for (int v = 0; v < n; v++) {
       NodeSpec node = nodes.get(v);
       container[v] = node.isContainer();
@@ -85,7 +88,12 @@ final class Plan {
           open |= joinOne[v];
         } else {
           pending++;
-          outCount[spec.indexOf(e.upstream()) + 1]++;
+          int u = spec.indexOf(e.upstream());
+          if (kept == upstreams.length) {
+            upstreams = Arrays.copyOf(upstreams, kept * 2);
+          }
+          upstreams[kept++] = u;
+          outCount[u + 1]++;
           anyCondition |= e.hasCondition();
         }
       }
@@ -102,12 +110,13 @@ final class Plan {
     outType = new byte[outStart[n]];
     outCondition = anyCondition ? new Filter[outStart[n]] : null;
     int[] fill = Arrays.copyOf(outStart, n);
+    int next = 0;
     for (int v = 0; v < n; v++) {
       for (Edge e : nodes.get(v).edges()) {
         if (e.type() == EdgeType.ANY && !e.hasCondition()) {
           continue;
         }
-        int u = spec.indexOf(e.upstream());
+        int u = upstreams[next++];
         int slot = fill[u]++;
         outTarget[slot] = v;
         outType[slot] = (byte) e.type().ordinal();
