@@ -6,6 +6,7 @@ import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.spec.internal.Json;
+import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.spec.internal.SpecValidator;
 import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
@@ -44,8 +45,13 @@ public final class DagSpec {
   private final ObjectNode metadata;
   private final List<NodeSpec> nodes;
   private final IdIndex index;
+  private final SpecGraph graph;
 
-  private DagSpec(Builder b, List<NodeSpec> nodes, IdIndex index) {
+  static {
+    SpecGraph.register(spec -> spec.graph);
+  }
+
+  private DagSpec(Builder b, List<NodeSpec> nodes, IdIndex index, SpecGraph graph) {
     this.id = b.id;
     this.name = b.name == null ? b.id : b.name;
     this.version = b.version;
@@ -55,6 +61,7 @@ public final class DagSpec {
     this.metadata = b.metadata;
     this.nodes = nodes;
     this.index = index;
+    this.graph = graph;
   }
 
   /** A builder of a DAG with the given id, which must match {@code [A-Za-z0-9_.:-]{1,128}}. */
@@ -313,11 +320,11 @@ public final class DagSpec {
             "version must be >= 1, was " + version));
       }
       List<NodeSpec> copy = Collections.unmodifiableList(new ArrayList<>(nodes));
-      IdIndex index = SpecValidator.validate(copy, unchecked, maxNodes, problems);
+      SpecValidator.Result checked = SpecValidator.validate(copy, unchecked, maxNodes, problems);
       if (!problems.isEmpty()) {
         throw new InvalidDagException(id, problems);
       }
-      return new DagSpec(this, copy, index);
+      return new DagSpec(this, copy, checked.index(), checked.graph());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.dagflow.eval.internal;
 import dev.dagflow.eval.Filter;
 import dev.dagflow.eval.Gate;
 import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeSpec;
@@ -13,16 +14,18 @@ import java.util.List;
 
 /** Answers "why is this node not running?" from a run's state; rare, so clarity over speed. */
 final class Explainer {
+  private final DagSpec spec;
   private final Plan plan;
   private final IncrementalRun run;
 
-  Explainer(Plan plan, IncrementalRun run) {
+  Explainer(DagSpec spec, Plan plan, IncrementalRun run) {
+    this.spec = spec;
     this.plan = plan;
     this.run = run;
   }
 
   NodeExplanation explain(int v) {
-    NodeSpec node = plan.spec.nodes().get(v);
+    NodeSpec node = spec.nodes().get(v);
     NodeState state = run.state(v);
     List<Gate> gates = new ArrayList<>();
     if (state != NodeState.WAITING) {
@@ -34,7 +37,7 @@ final class Explainer {
         if (e.type() == EdgeType.ANY && !e.hasCondition()) {
           continue;
         }
-        NodeState upstream = run.state(plan.spec.indexOf(e.upstream()));
+        NodeState upstream = run.state(spec.indexOf(e.upstream()));
         if (!upstream.isTerminal()) {
           gates.add(new Gate(Gate.Kind.EDGE, "waits for '" + e.upstream() + "' to be "
               + expected(e) + " (it is " + upstream + ")" + join));

@@ -35,6 +35,6 @@ public final class IncrementalEvaluator implements DependencyEvaluator {
       plan = new Plan(spec); // two threads may both compile a new spec; either plan will do
       plans.put(spec, plan);
     }
-    return new IncrementalRun(plan, params, startTime, listener);
+    return new IncrementalRun(spec, plan, params, startTime, listener);
   }
 }

@@ -7,6 +7,7 @@ import dev.dagflow.eval.Filter;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
+import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeKind;
 import dev.dagflow.state.IllegalTransitionException;
@@ -48,6 +49,7 @@ final class IncrementalRun implements RunEvaluation {
   private static final byte CHILD_FAILED = 4;
   private static final byte TIMER_SET = 8;
 
+  private final DagSpec spec;
   private final Plan plan;
   private final ObjectNode params;
   private final long startMillis;
@@ -55,9 +57,14 @@ final class IncrementalRun implements RunEvaluation {
   private final byte[] state;
   private final byte[] flags;
   private final int[] pending;
+  /** Children not yet ended, per container; empty when the spec has no container. */
   private final int[] openChildren;
-  /** The time a node may start, epoch millis; raised by a retry's backoff. */
-  private final long[] readyAt;
+  /**
+   * The time a node may start, epoch millis, raised by a retry's backoff; {@code null} until a
+   * node has a time gate, since most runs have none.
+   */
+  private long[] readyAt;
+  /** Results kept for edge conditions; empty when the spec has none. */
   private final JsonNode[] results;
   private final PriorityQueue<long[]> timers = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
   private int[] endedQueue = new int[64];
@@ -72,7 +79,9 @@ final class IncrementalRun implements RunEvaluation {
   private long edgeVisits;
   private ObjectNode activationDocument;
 
-  IncrementalRun(Plan plan, ObjectNode params, Instant startTime, TransitionListener listener) {
+  IncrementalRun(DagSpec spec, Plan plan, ObjectNode params, Instant startTime,
+      TransitionListener listener) {
+    this.spec = spec;
     this.plan = plan;
     this.params = params.deepCopy();
     this.startMillis = startTime.toEpochMilli();
@@ -82,15 +91,23 @@ final class IncrementalRun implements RunEvaluation {
     state = new byte[n];
     flags = new byte[n];
     pending = plan.initialPending.clone();
-    openChildren = new int[n];
-    readyAt = new long[n];
-    results = new JsonNode[n];
+    openChildren = plan.hasContainers ? new int[n] : new int[0];
+    results = plan.outCondition != null ? new JsonNode[n] : new JsonNode[0];
     for (int v = 0; v < n; v++) {
-      openChildren[v] = plan.childStart[v + 1] - plan.childStart[v];
-      readyAt[v] = Math.max(plan.notBefore[v], plan.delay[v] == 0 ? Long.MIN_VALUE
-          : startMillis + plan.delay[v]);
       if (plan.openFromStart[v]) {
         flags[v] = EDGES_OPEN;
+      }
+    }
+    if (plan.hasContainers) {
+      for (int v = 0; v < n; v++) {
+        openChildren[v] = plan.childStart[v + 1] - plan.childStart[v];
+      }
+    }
+    if (plan.hasTimeGates()) {
+      readyAt = new long[n];
+      for (int v = 0; v < n; v++) {
+        readyAt[v] = Math.max(plan.notBefore[v],
+            plan.delay[v] == 0 ? Long.MIN_VALUE : startMillis + plan.delay[v]);
       }
     }
   }
@@ -184,6 +201,10 @@ final class IncrementalRun implements RunEvaluation {
     long atMillis = at.toEpochMilli();
     Objects.requireNonNull(trigger, "trigger");
     move(node, WAITING, trigger, reason);
+    if (readyAt == null) {
+      readyAt = new long[plan.n];
+      Arrays.fill(readyAt, Long.MIN_VALUE);
+    }
     readyAt[node] = atMillis;
     flags[node] &= ~TIMER_SET;
     evaluate(node);
@@ -266,7 +287,7 @@ final class IncrementalRun implements RunEvaluation {
     while (!timers.isEmpty()) {
       long[] next = timers.peek();
       int v = (int) next[1];
-      if (state[v] == WAITING && readyAt[v] == next[0]) {
+      if (state[v] == WAITING && readyAt(v) == next[0]) {
         return Optional.of(Instant.ofEpochMilli(next[0]));
       }
       timers.poll(); // stale: the node was stopped or rescheduled
@@ -281,7 +302,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public NodeExplanation explain(int node) {
-    return new Explainer(plan, this).explain(node);
+    return new Explainer(spec, plan, this).explain(node);
   }
 
   byte rawState(int v) {
@@ -289,7 +310,7 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   long readyAt(int v) {
-    return readyAt[v];
+    return readyAt == null ? Long.MIN_VALUE : readyAt[v];
   }
 
   long now() {
@@ -448,7 +469,7 @@ final class IncrementalRun implements RunEvaluation {
       }
       flags[v] |= ACTIVATED;
     }
-    if (readyAt[v] > now) {
+    if (readyAt != null && readyAt[v] > now) {
       if ((flags[v] & TIMER_SET) == 0) {
         flags[v] |= TIMER_SET;
         timers.add(new long[] {readyAt[v], v});

@@ -6,6 +6,7 @@ import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.Join;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.internal.SpecGraph;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,7 +19,8 @@ import java.util.List;
  * condition is satisfied from the start and is not kept at all.
  */
 final class Plan {
-  final DagSpec spec;
+  /** The spec's nodes, for ids in messages. Never the spec itself: the cache's key is weak. */
+  final List<NodeSpec> nodes;
   final int n;
   final boolean[] container;
   final boolean[] hasTaskType;
@@ -41,10 +43,12 @@ final class Plan {
   /** Delay after the run's start in millis, or 0. */
   final long[] delay;
   final boolean[] needsResult;
+  final boolean hasContainers;
+  private final boolean hasTimeGates;
 
   Plan(DagSpec spec) {
-    this.spec = spec;
-    List<NodeSpec> nodes = spec.nodes();
+    nodes = spec.nodes();
+    SpecGraph graph = SpecGraph.of(spec);
     n = nodes.size();
     container = new boolean[n];
     hasTaskType = new boolean[n];
@@ -60,14 +64,12 @@ final class Plan {
     int childTotal = 0;
     int[] childCount = new int[n + 1];
     boolean anyCondition = false;
-    // The upstream of each kept edge, in node order: resolved once, reused to fill the CSR.
-    int[] upstreams = new int[Math.max(16, 2 * n)];
-    int kept = 0;
+    int edge = 0;
     for (int v = 0; v < n; v++) {
       NodeSpec node = nodes.get(v);
       container[v] = node.isContainer();
       hasTaskType[v] = node.taskType().isPresent();
-      parent[v] = node.parent().map(spec::indexOf).orElse(-1);
+      parent[v] = graph.parent(v);
       if (parent[v] >= 0) {
         childCount[parent[v] + 1]++;
         childTotal++;
@@ -84,15 +86,11 @@ final class Plan {
       int pending = 0;
       boolean open = node.edges().isEmpty();
       for (Edge e : node.edges()) {
+        int u = graph.upstream(edge++);
         if (e.type() == EdgeType.ANY && !e.hasCondition()) {
           open |= joinOne[v];
         } else {
           pending++;
-          int u = spec.indexOf(e.upstream());
-          if (kept == upstreams.length) {
-            upstreams = Arrays.copyOf(upstreams, kept * 2);
-          }
-          upstreams[kept++] = u;
           outCount[u + 1]++;
           anyCondition |= e.hasCondition();
         }
@@ -102,6 +100,14 @@ final class Plan {
       openFromStart[v] = joinOne[v] ? open : pending == 0;
     }
     activation = activations == null ? new Filter[0] : activations;
+    boolean timed = false;
+    boolean containers = false;
+    for (int v = 0; v < n; v++) {
+      timed |= notBefore[v] != Long.MIN_VALUE || delay[v] != 0;
+      containers |= container[v];
+    }
+    hasTimeGates = timed;
+    hasContainers = containers;
     outStart = outCount;
     for (int u = 0; u < n; u++) {
       outStart[u + 1] += outStart[u];
@@ -110,13 +116,13 @@ final class Plan {
     outType = new byte[outStart[n]];
     outCondition = anyCondition ? new Filter[outStart[n]] : null;
     int[] fill = Arrays.copyOf(outStart, n);
-    int next = 0;
+    edge = 0;
     for (int v = 0; v < n; v++) {
       for (Edge e : nodes.get(v).edges()) {
+        int u = graph.upstream(edge++);
         if (e.type() == EdgeType.ANY && !e.hasCondition()) {
           continue;
         }
-        int u = upstreams[next++];
         int slot = fill[u]++;
         outTarget[slot] = v;
         outType[slot] = (byte) e.type().ordinal();
@@ -144,6 +150,10 @@ final class Plan {
   }
 
   String id(int v) {
-    return spec.nodes().get(v).id();
+    return nodes.get(v).id();
+  }
+
+  boolean hasTimeGates() {
+    return hasTimeGates;
   }
 }

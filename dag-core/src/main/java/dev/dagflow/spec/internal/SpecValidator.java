@@ -51,27 +51,36 @@ public final class SpecValidator {
    *
    * @param unchecked positions of the nodes whose own values ({@link #checkNode}) are still to
    *     be checked; the others were checked when they were built, and are not checked twice
-   * @return the index from node id to position (first occurrence of a duplicate id wins)
+   * @return the index from node id to position (first occurrence of a duplicate id wins) and
+   *     the resolved graph; meaningful only when no problem was added
    */
-  public static IdIndex validate(List<NodeSpec> nodes, BitSet unchecked, int maxNodes,
+  public static Result validate(List<NodeSpec> nodes, BitSet unchecked, int maxNodes,
       List<SpecProblem> problems) {
     SpecValidator v = new SpecValidator(nodes, unchecked, problems);
     if (nodes.isEmpty()) {
       problems.add(new SpecProblem(Kind.EMPTY_DAG, null, "nodes", "the DAG has no node"));
-      return new IdIndex(0);
+      return new Result(new IdIndex(0), null);
     }
     if (nodes.size() > maxNodes) {
       problems.add(new SpecProblem(Kind.TOO_MANY_NODES, null, "nodes",
           nodes.size() + " nodes exceed the limit of " + maxNodes));
-      return new IdIndex(0);
+      return new Result(new IdIndex(0), null);
     }
     v.indexNodes();
     v.resolveParents();
     v.breakContainerCycles();
     v.numberHierarchy();
-    v.checkAcyclic(v.resolveEdges());
-    return v.index;
+    int[] pairs = v.resolveEdges();
+    v.checkAcyclic(pairs);
+    int[] upstream = new int[pairs.length / 2];
+    for (int k = 0; k < upstream.length; k++) {
+      upstream[k] = pairs[2 * k];
+    }
+    return new Result(v.index, new SpecGraph(v.hasHierarchy ? v.parent : null, upstream));
   }
+
+  /** What validation leaves behind for a valid spec. */
+  public record Result(IdIndex index, SpecGraph graph) {}
 
   /**
    * The checks that concern one node alone: id, task type, timeout and delay.
