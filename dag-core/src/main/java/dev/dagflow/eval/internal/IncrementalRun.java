@@ -8,11 +8,8 @@ import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.EdgeType;
-import dev.dagflow.spec.NodeKind;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;
-import dev.dagflow.state.NodeTransitions;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.TriggerType;
 import java.time.Instant;
@@ -28,21 +25,17 @@ import java.util.PriorityQueue;
  * queue, never recursion. Not thread-safe.
  */
 final class IncrementalRun implements RunEvaluation {
-  private static final NodeState[] STATES = NodeState.values();
-  private static final EdgeType[] EDGE_TYPES = EdgeType.values();
-  private static final boolean[][][] LEGAL = legalTable();
+  private static final NodeState[] STATES = States.ALL;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-  private static final byte PENDING = (byte) NodeState.PENDING.ordinal();
-  private static final byte WAITING = (byte) NodeState.WAITING.ordinal();
-  private static final byte READY = (byte) NodeState.READY.ordinal();
-  private static final byte INITIALIZING = (byte) NodeState.INITIALIZING.ordinal();
-  private static final byte RUNNING = (byte) NodeState.RUNNING.ordinal();
-  private static final byte COMPLETED = (byte) NodeState.COMPLETED.ordinal();
-  private static final byte FAILED = (byte) NodeState.FAILED.ordinal();
-  private static final byte TIMED_OUT = (byte) NodeState.TIMED_OUT.ordinal();
-  private static final byte STOPPED = (byte) NodeState.STOPPED.ordinal();
-  private static final byte SKIPPED = (byte) NodeState.SKIPPED.ordinal();
+  private static final byte WAITING = States.WAITING;
+  private static final byte READY = States.READY;
+  private static final byte INITIALIZING = States.INITIALIZING;
+  private static final byte RUNNING = States.RUNNING;
+  private static final byte COMPLETED = States.COMPLETED;
+  private static final byte FAILED = States.FAILED;
+  private static final byte TIMED_OUT = States.TIMED_OUT;
+  private static final byte STOPPED = States.STOPPED;
+  private static final byte SKIPPED = States.SKIPPED;
 
   private static final byte EDGES_OPEN = 1;
   private static final byte ACTIVATED = 2;
@@ -110,19 +103,6 @@ final class IncrementalRun implements RunEvaluation {
             plan.delay[v] == 0 ? Long.MIN_VALUE : startMillis + plan.delay[v]);
       }
     }
-  }
-
-  private static boolean[][][] legalTable() {
-    NodeState[] s = NodeState.values();
-    boolean[][][] table = new boolean[2][s.length][s.length];
-    for (NodeKind kind : NodeKind.values()) {
-      for (NodeState from : s) {
-        for (NodeState to : s) {
-          table[kind.ordinal()][from.ordinal()][to.ordinal()] = NodeTransitions.isLegal(kind, from, to);
-        }
-      }
-    }
-    return table;
   }
 
   // ---- events ----------------------------------------------------------------------------
@@ -214,7 +194,7 @@ final class IncrementalRun implements RunEvaluation {
   @Override
   public void stop(int node, String reason) {
     checkStarted();
-    if (isTerminal(state[node])) {
+    if (States.isTerminal(state[node])) {
       return;
     }
     // The whole subtree stops before anything propagates, so that no node inside is first
@@ -230,7 +210,7 @@ final class IncrementalRun implements RunEvaluation {
         for (int k = plan.childStart[c], end = plan.childStart[c + 1]; k < end; k++) {
           edgeVisits++;
           int child = plan.children[k];
-          if (!isTerminal(state[child])) {
+          if (!States.isTerminal(state[child])) {
             move(child, STOPPED, TriggerType.USER, inside);
           }
           if (plan.container[child]) {
@@ -250,7 +230,7 @@ final class IncrementalRun implements RunEvaluation {
     checkStarted();
     runStopped = true;
     for (int v = 0; v < plan.n; v++) {
-      if (!isTerminal(state[v])) {
+      if (!States.isTerminal(state[v])) {
         move(v, STOPPED, TriggerType.USER, reason);
       }
     }
@@ -340,14 +320,10 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
-  private static boolean isTerminal(byte s) {
-    return s >= COMPLETED;
-  }
-
   /** Applies one transition, or throws without changing anything if the table forbids it. */
   private void move(int v, byte to, TriggerType trigger, String reason) {
     byte from = state[v];
-    if (!LEGAL[plan.container[v] ? 1 : 0][from][to]) {
+    if (!States.isLegal(plan.container[v], from, to)) {
       throw new IllegalTransitionException(plan.id(v), STATES[from], STATES[to]);
     }
     state[v] = to;
@@ -384,7 +360,7 @@ final class IncrementalRun implements RunEvaluation {
         endChildren(u);
       }
       int p = plan.parent[u];
-      if (p >= 0 && !isTerminal(state[p])) { // an ended container no longer counts children
+      if (p >= 0 && !States.isTerminal(state[p])) { // an ended container no longer counts children
         edgeVisits++;
         openChildren[p]--;
         byte s = state[u];
@@ -409,7 +385,7 @@ final class IncrementalRun implements RunEvaluation {
       if (state[v] != WAITING || (flags[v] & EDGES_OPEN) != 0 && !plan.joinOne[v]) {
         continue;
       }
-      boolean satisfied = typeSatisfied(EDGE_TYPES[plan.outType[k]], s);
+      boolean satisfied = States.typeSatisfied(plan.outType[k], s);
       if (satisfied && plan.outCondition != null && plan.outCondition[k] != null) {
         if (document == null) {
           document = conditionDocument(u);
@@ -442,14 +418,6 @@ final class IncrementalRun implements RunEvaluation {
     doc.set("result", result == null ? JSON.nullNode() : result);
     doc.put("state", STATES[state[u]].name());
     return doc;
-  }
-
-  static boolean typeSatisfied(EdgeType type, byte upstream) {
-    return switch (type) {
-      case SUCCESS -> upstream == COMPLETED;
-      case FAILURE -> upstream == FAILED || upstream == TIMED_OUT;
-      case FINISH, ANY -> upstream >= COMPLETED;
-    };
   }
 
   /** A waiting node whose gates may have opened: moves it to READY, SKIPPED, or leaves it. */
@@ -518,7 +486,7 @@ final class IncrementalRun implements RunEvaluation {
     for (int k = plan.childStart[c], end = plan.childStart[c + 1]; k < end; k++) {
       edgeVisits++;
       int child = plan.children[k];
-      if (!isTerminal(state[child])) {
+      if (!States.isTerminal(state[child])) {
         move(child, SKIPPED, TriggerType.DEPENDENCY, reason);
       }
     }
