@@ -13,7 +13,8 @@ import java.util.Optional;
  * gates and skipping what can no longer run. Each change is reported to the {@link
  * TransitionListener} at once; a change to READY is the cue to dispatch.
  *
- * <p>Nodes are named by their position in the spec's node list ({@code spec.indexOf(id)}).
+ * <p>Nodes are named by their position in the spec's node list ({@code spec.indexOf(id)}); a
+ * position outside it throws {@link IllegalArgumentException}.
  * Not thread-safe: the engine serialises all calls of one run. A call that asks for a transition
  * the state machine does not allow throws {@link dev.dagflow.state.IllegalTransitionException}
  * and changes nothing. The listener must not throw: the engine wraps user code before it gets

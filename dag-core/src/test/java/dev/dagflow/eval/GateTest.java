@@ -118,6 +118,43 @@ class GateTest {
   }
 
   @Test
+  void misuseIsRejectedWithoutChangingAnything() {
+    DagSpec spec = DagSpec.builder("misuse").node(NodeSpec.task("a", "t")).build();
+    RunEvaluation fresh = DependencyEvaluator.incremental().newRun(spec, JSON.objectNode(),
+        RunDriver.T0, TransitionListener.NONE);
+    assertThatThrownBy(() -> fresh.dispatched(0)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("run not started");
+    fresh.start();
+    assertThatThrownBy(fresh::start).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> fresh.dispatched(1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no node at position 1; the spec has 1 nodes");
+    assertThatThrownBy(() -> fresh.explain(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> fresh.completed(0, JSON.nullNode()))
+        .isInstanceOf(IllegalTransitionException.class);
+    fresh.dispatched(0);
+    assertThatThrownBy(() -> fresh.completed(0, null)).isInstanceOf(NullPointerException.class);
+    assertThat(fresh.state(0)).isEqualTo(dev.dagflow.state.NodeState.RUNNING);
+    assertThat(fresh.outcome()).isEmpty();
+  }
+
+  @Test
+  void containersRefuseTaskEvents() {
+    RunDriver run = new RunDriver(DagSpec.builder("box")
+        .node(NodeSpec.container("box").taskType("provision"))
+        .node(NodeSpec.task("a", "t").parent("box"))
+        .build());
+    run.dispatch("box");
+
+    assertThatThrownBy(() -> run.complete("box")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("container 'box'");
+    assertThatThrownBy(() -> run.run.timedOut(run.index("box"), "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run.run.containerReady(run.index("a")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a container");
+    assertThat(run.state("box")).isEqualTo(dev.dagflow.state.NodeState.INITIALIZING);
+  }
+
+  @Test
   void stoppingTheRunStopsEverythingNotEnded() {
     RunDriver run = new RunDriver(DagSpec.builder("stop")
         .node(NodeSpec.task("a", "t"))

@@ -96,7 +96,7 @@ final class IncrementalRun implements RunEvaluation {
         openChildren[v] = plan.childStart[v + 1] - plan.childStart[v];
       }
     }
-    if (plan.hasTimeGates()) {
+    if (plan.hasTimeGates) {
       readyAt = new long[n];
       for (int v = 0; v < n; v++) {
         readyAt[v] = Math.max(plan.notBefore[v],
@@ -124,7 +124,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void dispatched(int node) {
-    checkStarted();
+    checkNode(node);
     if (plan.container[node]) {
       move(node, INITIALIZING, TriggerType.SYSTEM, "dispatched");
       if (!plan.hasTaskType[node]) {
@@ -138,7 +138,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void containerReady(int node) {
-    checkStarted();
+    checkNode(node);
     if (!plan.container[node]) {
       throw new IllegalArgumentException("node '" + plan.id(node) + "' is not a container");
     }
@@ -159,7 +159,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void failed(int node, String reason) {
-    checkStarted();
+    checkNode(node);
     if (plan.container[node] && state[node] != INITIALIZING) {
       throw new IllegalArgumentException("container '" + plan.id(node)
           + "' fails only in set-up; once running, its state follows its children");
@@ -193,7 +193,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void stop(int node, String reason) {
-    checkStarted();
+    checkNode(node);
     if (States.isTerminal(state[node])) {
       return;
     }
@@ -253,6 +253,9 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public NodeState state(int node) {
+    if (node < 0 || node >= plan.n) {
+      throw new IllegalArgumentException("no node at position " + node);
+    }
     return STATES[state[node]];
   }
 
@@ -282,6 +285,7 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public NodeExplanation explain(int node) {
+    state(node); // checks the position
     return new Explainer(spec, plan, this).explain(node);
   }
 
@@ -313,8 +317,17 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
-  private void requireTask(int node, String why) {
+  /** Checks the run has started and {@code node} is a position of the spec. */
+  private void checkNode(int node) {
     checkStarted();
+    if (node < 0 || node >= plan.n) {
+      throw new IllegalArgumentException(
+          "no node at position " + node + "; the spec has " + plan.n + " nodes");
+    }
+  }
+
+  private void requireTask(int node, String why) {
+    checkNode(node);
     if (plan.container[node]) {
       throw new IllegalArgumentException("container '" + plan.id(node) + "' " + why);
     }

@@ -44,7 +44,7 @@ final class Plan {
   final long[] delay;
   final boolean[] needsResult;
   final boolean hasContainers;
-  private final boolean hasTimeGates;
+  final boolean hasTimeGates;
 
   Plan(DagSpec spec) {
     nodes = spec.nodes();
@@ -153,7 +153,4 @@ final class Plan {
     return nodes.get(v).id();
   }
 
-  boolean hasTimeGates() {
-    return hasTimeGates;
-  }
 }
