@@ -60,9 +60,7 @@ final class IncrementalRun implements RunEvaluation {
   /** Results kept for edge conditions; empty when the spec has none. */
   private final JsonNode[] results;
   private final PriorityQueue<long[]> timers = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-  private int[] endedQueue = new int[64];
-  private int queueHead;
-  private int queueTail;
+  private final IntQueue endedQueue = new IntQueue();
   private long now;
   private int ended;
   private boolean started;
@@ -345,27 +343,14 @@ final class IncrementalRun implements RunEvaluation {
       ended++;
       anyFailed |= to == FAILED || to == TIMED_OUT;
       anyStopped |= to == STOPPED;
-      enqueueEnded(v);
+      endedQueue.add(v);
     }
-  }
-
-  private void enqueueEnded(int v) {
-    if (queueTail == endedQueue.length) {
-      if (queueHead > 0) {
-        System.arraycopy(endedQueue, queueHead, endedQueue, 0, queueTail - queueHead);
-        queueTail -= queueHead;
-        queueHead = 0;
-      } else {
-        endedQueue = Arrays.copyOf(endedQueue, endedQueue.length * 2);
-      }
-    }
-    endedQueue[queueTail++] = v;
   }
 
   /** Propagates every ended node: its out-edges, its container, and its own children. */
   private void drain() {
-    while (queueHead < queueTail) {
-      int u = endedQueue[queueHead++];
+    while (!endedQueue.isEmpty()) {
+      int u = endedQueue.poll();
       if (!runStopped) {
         propagateEdges(u);
       }
@@ -385,8 +370,6 @@ final class IncrementalRun implements RunEvaluation {
         }
       }
     }
-    queueHead = 0;
-    queueTail = 0;
   }
 
   private void propagateEdges(int u) {
