@@ -87,6 +87,7 @@ public final class Filter {
       throw new FilterException("", "a filter must be a JSON object, was "
           + Fields.describe(filter));
     }
+    FilterCompiler.checkDepth(object, 0); // before copying: a deep tree would overflow the copy
     ObjectNode copy = object.deepCopy();
     return new Filter(copy, FilterCompiler.compile(copy));
   }

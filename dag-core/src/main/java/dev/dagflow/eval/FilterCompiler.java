@@ -48,7 +48,8 @@ final class FilterCompiler {
     return new Compiled(matcher, keys.build());
   }
 
-  private static void checkDepth(JsonNode node, int depth) {
+  /** Refuses trees deeper than {@link #MAX_DEPTH}; recursion stops at that depth, so it is safe. */
+  static void checkDepth(JsonNode node, int depth) {
     if (depth > MAX_DEPTH) {
       throw new FilterException("", "the filter is nested more than " + MAX_DEPTH + " levels deep");
     }

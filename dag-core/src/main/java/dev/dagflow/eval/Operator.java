@@ -255,7 +255,16 @@ abstract class Operator {
     }
 
     private boolean found(JsonNode value) {
-      return value.isTextual() && pattern.matcher(value.textValue()).find();
+      if (!value.isTextual()) {
+        return false;
+      }
+      try {
+        return pattern.matcher(value.textValue()).find();
+      } catch (StackOverflowError e) {
+        // java.util.regex recurses per repetition of some patterns; a long enough value would
+        // otherwise escape from matches(), which must never throw. Such a value does not match.
+        return false;
+      }
     }
 
     @Override

@@ -55,7 +55,10 @@ public interface RunEvaluation {
    */
   void stop(int node, String reason);
 
-  /** Stops every node that has not ended; the run ends STOPPED once running nodes are stopped. */
+  /**
+   * Stops every node that has not ended, so the run ends STOPPED; before {@link #start()} every
+   * node goes from PENDING to STOPPED and the run never starts. Does nothing once the run ended.
+   */
   void stopRun(String reason);
 
   /** Time is now {@code now}: opens the not-before gates that have come due. */

@@ -15,6 +15,8 @@ import java.util.Objects;
  * {@link IllegalArgumentException} naming the field.
  */
 public final class RetryPolicy {
+  /** The longest wait accepted, far from any overflow of nanosecond arithmetic. */
+  private static final Duration MAX_WAIT = Duration.ofDays(36_500);
   private static final RetryPolicy NONE = builder().build();
 
   private final int maxAttempts;
@@ -158,7 +160,7 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** The wait before the first retry. @throws IllegalArgumentException if negative */
+    /** The wait before the first retry. @throws IllegalArgumentException if negative or over 100 years */
     public Builder initialDelay(Duration initialDelay) {
       this.initialDelay = nonNegative("initialDelay", initialDelay);
       return this;
@@ -173,7 +175,7 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** The cap on any wait. @throws IllegalArgumentException if negative */
+    /** The cap on any wait. @throws IllegalArgumentException if negative or over 100 years */
     public Builder maxDelay(Duration maxDelay) {
       this.maxDelay = nonNegative("maxDelay", maxDelay);
       return this;
@@ -205,6 +207,10 @@ public final class RetryPolicy {
       Objects.requireNonNull(value, field);
       if (value.isNegative()) {
         throw new IllegalArgumentException(field + " must not be negative, was " + value);
+      }
+      if (value.compareTo(MAX_WAIT) > 0) {
+        throw new IllegalArgumentException(
+            field + " must be at most 100 years (" + MAX_WAIT + "), was " + value);
       }
       return value;
     }

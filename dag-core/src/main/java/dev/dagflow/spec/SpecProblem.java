@@ -46,10 +46,12 @@ public final class SpecProblem {
     CONTAINER_CYCLE,
     /** An edge between a node and one of its own ancestor containers. */
     EDGE_WITHIN_HIERARCHY,
-    /** A timeout that is zero or negative. */
+    /** A timeout that is zero, negative, or longer than 100 years. */
     INVALID_TIMEOUT,
-    /** A delay that is negative. */
+    /** A delay that is negative or longer than 100 years. */
     INVALID_DELAY,
+    /** A not-before time after the year 9999. */
+    INVALID_NOT_BEFORE,
     /** A retry policy with a value out of range, such as fewer than one attempt. */
     INVALID_RETRY,
     /** An edge condition or activation condition that is not a valid filter. */

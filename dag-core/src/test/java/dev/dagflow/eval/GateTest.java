@@ -155,6 +155,40 @@ class GateTest {
   }
 
   @Test
+  void aConditionThatCannotBeEvaluatedDoesNotMatchAndTheRunGoesOn() {
+    // java.util.regex recurses once per repetition here: a long result overflows the stack.
+    RunDriver run = new RunDriver(DagSpec.builder("regex")
+        .node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t"))
+        .node(NodeSpec.task("c", "t").dependsOn(dev.dagflow.spec.Edge.of("a",
+            dev.dagflow.spec.EdgeType.SUCCESS, JSON.objectNode().set("result.s",
+                JSON.objectNode().put("$regex", "^(a|b)*$")))))
+        .build());
+
+    run.dispatch("a").completeWith("a", JSON.objectNode().put("s", "ab".repeat(100_000)));
+
+    assertThat(run.state("c")).isEqualTo(SKIPPED);
+    run.succeed("b");
+    assertThat(run.outcome()).contains(RunState.COMPLETED);
+  }
+
+  @Test
+  void stopRunBeforeStartStopsEveryNodeAndAfterTheEndChangesNothing() {
+    DagSpec spec = DagSpec.builder("s").node(NodeSpec.task("a", "t")).build();
+    RunEvaluation early = DependencyEvaluator.incremental().newRun(spec, JSON.objectNode(),
+        RunDriver.T0, TransitionListener.NONE);
+    early.stopRun("never mind");
+    assertThat(early.state(0)).isEqualTo(STOPPED);
+    assertThat(early.outcome()).contains(RunState.STOPPED);
+    assertThatThrownBy(early::start).isInstanceOf(IllegalStateException.class);
+
+    RunDriver done = new RunDriver(spec).succeed("a");
+    done.run.stopRun("too late");
+    assertThat(done.outcome()).contains(RunState.COMPLETED);
+    assertThat(done.state("a")).isEqualTo(COMPLETED);
+  }
+
+  @Test
   void stoppingTheRunStopsEverythingNotEnded() {
     RunDriver run = new RunDriver(DagSpec.builder("stop")
         .node(NodeSpec.task("a", "t"))

@@ -88,6 +88,19 @@ class ApiContractTest {
   }
 
   @Test
+  void absurdlyDeepJsonIsRefusedNotAStackOverflow() {
+    ObjectNode deep = JsonNodeFactory.instance.objectNode();
+    ObjectNode at = deep;
+    for (int i = 0; i < 100_000; i++) {
+      at = at.putObject("x");
+    }
+    assertThatThrownBy(() -> NodeSpec.task("a", "t").config(deep))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested more than 1000");
+    assertThatThrownBy(() -> dev.dagflow.eval.Filter.parse(deep))
+        .isInstanceOf(dev.dagflow.eval.FilterException.class).hasMessageContaining("nested more than");
+  }
+
+  @Test
   void scopesNameTheirWorkerPools() {
     assertThat(DagScope.global().workerKey()).isEqualTo("worker-global");
     assertThat(DagScope.project("p1", true).workerKey()).isEqualTo("worker-project-p1");

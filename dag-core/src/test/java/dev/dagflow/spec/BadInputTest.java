@@ -102,6 +102,7 @@ class BadInputTest {
       "SIMULATION | [{\"nodeId\":\"a\",\"nodeType\":\"agent\",\"agentLoad\":\"x\",\"position\":{\"x\":1}}] | nodes[0].position | UNKNOWN_FIELD",
       "SIMULATION | [{\"nodeId\":\"a\",\"nodeType\":\"agent\",\"agentLoad\":\"x\",\"isRoot\":true,\"parentId\":\"b\"}] | nodes[0].isRoot | INVALID_VALUE",
       "SIMULATION | [{\"nodeId\":\"b\",\"nodeType\":\"box\",\"children\":[\"zz\"]}]    | nodes[0].children[0] | INVALID_VALUE",
+      "SIMULATION | [{\"nodeId\":\"b\",\"nodeType\":\"box\",\"children\":[\"r\"]},{\"nodeId\":\"r\",\"nodeType\":\"box\",\"isRoot\":true}] | nodes[0].children[0] | INVALID_VALUE",
   })
   void missingNullAndMistypedFieldsAreNamed(SpecFormat format, String json, String path, Kind kind) {
     SpecProblem p = only(json, format);

@@ -164,6 +164,25 @@ class ValidationTest {
   }
 
   @Test
+  void timesBeyondAHundredYearsOrTheYear9999() {
+    InvalidDagException e = invalid(DagSpec.builder("d")
+        .node(NodeSpec.task("slow", "t").timeout(Duration.ofDays(36_501)))
+        .node(NodeSpec.task("later", "t").delay(Duration.ofMillis(Long.MAX_VALUE - 1000)))
+        .node(NodeSpec.task("far", "t").notBefore(java.time.Instant.parse("+300000000-01-01T00:00:00Z"))));
+    assertThat(e.problems()).extracting(SpecProblem::kind).containsExactly(
+        Kind.INVALID_TIMEOUT, Kind.INVALID_DELAY, Kind.INVALID_NOT_BEFORE);
+    assertThat(e.problems().get(2).message()).contains("before the year 10000");
+    assertThatThrownBy(() -> RetryPolicy.builder().maxDelay(Duration.ofHours(2_700_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay must be at most 100 years");
+    InvalidDagException json = catchThrowableOfType(InvalidDagException.class, () -> DagSpec.fromJson(
+        "{\"id\":\"d\",\"nodes\":[{\"id\":\"a\",\"taskType\":\"t\",\"retry\":{\"maxDelay\":\"PT2700000H\"}}]}"));
+    assertThat(json.problems()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).isEqualTo(Kind.INVALID_RETRY);
+      assertThat(p.path()).isEqualTo("nodes[0].retry.maxDelay");
+    });
+  }
+
+  @Test
   void negativeDelay() {
     assertProblem(only(invalid(DagSpec.builder("d").node(NodeSpec.task("a", "t").delay(Duration.ofMillis(-1))))),
         Kind.INVALID_DELAY, "a", "negative");

@@ -97,8 +97,10 @@ final class IncrementalRun implements RunEvaluation {
     if (plan.hasTimeGates) {
       readyAt = new long[n];
       for (int v = 0; v < n; v++) {
-        readyAt[v] = Math.max(plan.notBefore[v],
-            plan.delay[v] == 0 ? Long.MIN_VALUE : startMillis + plan.delay[v]);
+        long afterDelay = plan.delay[v] == 0 ? Long.MIN_VALUE
+            : plan.delay[v] > Long.MAX_VALUE - startMillis ? Long.MAX_VALUE
+            : startMillis + plan.delay[v];
+        readyAt[v] = Math.max(plan.notBefore[v], afterDelay);
       }
     }
   }
@@ -225,7 +227,12 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void stopRun(String reason) {
-    checkStarted();
+    if (started && ended == plan.n) {
+      return; // the run has ended; its outcome stands
+    }
+    if (!started) {
+      started = true; // PENDING -> STOPPED: the run never starts
+    }
     runStopped = true;
     for (int v = 0; v < plan.n; v++) {
       if (!States.isTerminal(state[v])) {

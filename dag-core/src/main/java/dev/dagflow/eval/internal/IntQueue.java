@@ -10,7 +10,8 @@ final class IntQueue {
 
   void add(int value) {
     if (tail == items.length) {
-      if (head > 0) {
+      // Compact only when at least half is free; else grow, so each add stays O(1) amortised.
+      if (head >= items.length / 2) {
         System.arraycopy(items, head, items, 0, tail - head);
         tail -= head;
         head = 0;

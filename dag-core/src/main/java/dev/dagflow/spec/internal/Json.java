@@ -46,24 +46,34 @@ public final class Json {
   /**
    * A canonical deep copy of any JSON value.
    *
-   * @throws IllegalArgumentException for a value that is not JSON (a POJO node), or a number
-   *     that is not finite
+   * @throws IllegalArgumentException for a value that is not JSON (a POJO node), a number that
+   *     is not finite, or nesting deeper than {@link #MAX_DEPTH}
    */
   public static JsonNode canonical(JsonNode node) {
+    return canonical(node, 0);
+  }
+
+  /** The deepest nesting accepted, as Jackson's own reader does. */
+  public static final int MAX_DEPTH = 1000;
+
+  private static JsonNode canonical(JsonNode node, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("JSON nested more than " + MAX_DEPTH + " levels deep");
+    }
     switch (node.getNodeType()) {
       case OBJECT -> {
         ObjectNode copy = NODES.objectNode();
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
           Map.Entry<String, JsonNode> e = it.next();
-          copy.set(e.getKey(), canonical(e.getValue()));
+          copy.set(e.getKey(), canonical(e.getValue(), depth + 1));
         }
         return copy;
       }
       case ARRAY -> {
         ArrayNode copy = NODES.arrayNode(node.size());
         for (JsonNode element : node) {
-          copy.add(canonical(element));
+          copy.add(canonical(element, depth + 1));
         }
         return copy;
       }

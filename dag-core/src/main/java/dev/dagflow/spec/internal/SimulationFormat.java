@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,17 +69,19 @@ public final class SimulationFormat {
       Map<String, NodeSpec.Builder> byId = new LinkedHashMap<>();
       Map<String, String> declaredParents = new LinkedHashMap<>();
       List<String[]> childLinks = new ArrayList<>();
+      Set<String> roots = new HashSet<>();
       for (int i = 0; i < nodes.size(); i++) {
-        readNode(nodes.get(i), i, problems, byId, declaredParents, childLinks);
+        readNode(nodes.get(i), i, problems, byId, declaredParents, childLinks, roots);
       }
-      applyChildren(childLinks, byId, declaredParents, problems);
+      applyChildren(childLinks, byId, declaredParents, roots, problems);
       byId.values().forEach(dag::node);
     }
     return SpecReading.build(id, dag, problems);
   }
 
   private static void readNode(JsonNode element, int i, List<SpecProblem> problems,
-      Map<String, NodeSpec.Builder> byId, Map<String, String> parents, List<String[]> childLinks) {
+      Map<String, NodeSpec.Builder> byId, Map<String, String> parents, List<String[]> childLinks,
+      Set<String> roots) {
     Fields f = SpecReading.node(element, i, "nodeId", NODE, problems);
     if (f == null) {
       return;
@@ -90,6 +93,9 @@ public final class SimulationFormat {
 
     String parentId = f.optionalText("parentId");
     Boolean isRoot = f.bool("isRoot");
+    if (Boolean.TRUE.equals(isRoot) && nodeId != null) {
+      roots.add(nodeId);
+    }
     if (parentId != null && !parentId.isEmpty()) {
       if (Boolean.TRUE.equals(isRoot)) {
         f.problem(Kind.INVALID_VALUE, "isRoot", "a root node cannot have parentId '" + parentId + "'");
@@ -237,7 +243,7 @@ public final class SimulationFormat {
 
   /** A parent's {@code children} list sets the parent of children that name none. */
   private static void applyChildren(List<String[]> links, Map<String, NodeSpec.Builder> byId,
-      Map<String, String> parents, List<SpecProblem> problems) {
+      Map<String, String> parents, Set<String> roots, List<SpecProblem> problems) {
     for (String[] link : links) {
       String parent = link[0];
       String child = link[1];
@@ -251,7 +257,10 @@ public final class SimulationFormat {
         continue;
       }
       String declared = parents.get(child);
-      if (declared == null) {
+      if (roots.contains(child)) {
+        problems.add(new SpecProblem(Kind.INVALID_VALUE, parent, link[2],
+            "children names '" + child + "', which is a root (isRoot: true)"));
+      } else if (declared == null) {
         node.parent(parent);
         parents.put(child, parent);
       } else if (!declared.equals(parent)) {

@@ -9,6 +9,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -26,6 +27,12 @@ import java.util.Set;
  * reported on their own and left out of that graph.
  */
 public final class SpecValidator {
+  /** The longest timeout, delay or retry wait accepted: 100 years, far from any overflow. */
+  public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
+  /** The latest not-before time accepted. */
+  public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+
   /** The default limit on the number of nodes in one DAG. */
   public static final int DEFAULT_MAX_NODES = 1_000_000;
 
@@ -105,6 +112,14 @@ public final class SpecValidator {
     if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
       problems.add(new SpecProblem(Kind.INVALID_TIMEOUT, id, path(position, "timeout"),
           "timeout must be positive, was " + timeout));
+    } else if (timeout != null && timeout.compareTo(MAX_DURATION) > 0) {
+      problems.add(new SpecProblem(Kind.INVALID_TIMEOUT, id, path(position, "timeout"),
+          "timeout must be at most 100 years (" + MAX_DURATION + "), was " + timeout));
+    }
+    Instant notBefore = node.notBefore().orElse(null);
+    if (notBefore != null && notBefore.isAfter(MAX_INSTANT)) {
+      problems.add(new SpecProblem(Kind.INVALID_NOT_BEFORE, id, path(position, "notBefore"),
+          "not-before time must be before the year 10000, was " + notBefore));
     }
     node.activation().ifPresent(a -> checkFilter(a, id, path(position, "activation"), problems));
     List<Edge> edges = node.edges();
@@ -118,6 +133,9 @@ public final class SpecValidator {
     if (delay != null && delay.isNegative()) {
       problems.add(new SpecProblem(Kind.INVALID_DELAY, id, path(position, "delay"),
           "delay must not be negative, was " + delay));
+    } else if (delay != null && delay.compareTo(MAX_DURATION) > 0) {
+      problems.add(new SpecProblem(Kind.INVALID_DELAY, id, path(position, "delay"),
+          "delay must be at most 100 years (" + MAX_DURATION + "), was " + delay));
     }
   }
 
