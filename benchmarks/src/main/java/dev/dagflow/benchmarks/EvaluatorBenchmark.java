@@ -43,10 +43,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * rather than report numbers.
  *
  * <p>The heap is fixed and pre-touched, as in {@link SpecValidationBenchmark}. At a million nodes
- * a run allocates 22 MB of state. In {@link PlanMode#FRESH} every spec and its plan, about 75 MB
- * there, stay in the evaluator's plan cache until its 256-entry limit evicts them (the plan
- * refers to its spec, so the weak key is never cleared); 6 GB holds the few dozen runs of one
- * trial at the default iteration settings, not 256 of them.
+ * a run allocates its state arrays (about 6 bytes per node for this spec). In {@link
+ * PlanMode#FRESH} each new spec's plan is cached under a weak key and collected with its spec.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

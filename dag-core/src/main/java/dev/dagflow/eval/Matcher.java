@@ -23,15 +23,40 @@ abstract class Matcher {
     return matched ? " -> match" : " -> no match";
   }
 
-  /** Every part must match: the keys of one filter object, or {@code $and}. */
-  static final class All extends Matcher {
-    /** {@code $and} with its place in the filter; null for one object's keys, which get no line. */
+  /** Parts combined: their explanation counts how many match, under one summary line. */
+  abstract static class Combination extends Matcher {
+    /** The combinator with its place in the filter; null for one object's keys (no line). */
     private final String label;
-    private final Matcher[] parts;
+    final Matcher[] parts;
 
-    All(String label, List<Matcher> parts) {
+    Combination(String label, List<Matcher> parts) {
       this.label = label;
       this.parts = parts.toArray(new Matcher[0]);
+    }
+
+    /** Whether the combination holds when {@code matching} of its parts match. */
+    abstract boolean holds(int matching);
+
+    @Override
+    boolean explain(JsonNode document, List<String> lines) {
+      int at = lines.size();
+      int matching = 0;
+      for (Matcher part : parts) {
+        matching += part.explain(document, lines) ? 1 : 0;
+      }
+      boolean matched = holds(matching);
+      if (label != null) {
+        lines.add(at, label + ": " + matching + " of " + parts.length + " filters match"
+            + verdict(matched));
+      }
+      return matched;
+    }
+  }
+
+  /** Every part must match: the keys of one filter object, or {@code $and}. */
+  static final class All extends Combination {
+    All(String label, List<Matcher> parts) {
+      super(label, parts);
     }
 
     @Override
@@ -45,29 +70,15 @@ abstract class Matcher {
     }
 
     @Override
-    boolean explain(JsonNode document, List<String> lines) {
-      int at = lines.size();
-      int matching = 0;
-      for (Matcher part : parts) {
-        matching += part.explain(document, lines) ? 1 : 0;
-      }
-      boolean matched = matching == parts.length;
-      if (label != null) {
-        lines.add(at, label + ": " + matching + " of " + parts.length + " filters match"
-            + verdict(matched));
-      }
-      return matched;
+    boolean holds(int matching) {
+      return matching == parts.length;
     }
   }
 
   /** {@code $or}: at least one part must match. */
-  static final class Any extends Matcher {
-    private final String label;
-    private final Matcher[] parts;
-
+  static final class Any extends Combination {
     Any(String label, List<Matcher> parts) {
-      this.label = label;
-      this.parts = parts.toArray(new Matcher[0]);
+      super(label, parts);
     }
 
     @Override
@@ -81,16 +92,8 @@ abstract class Matcher {
     }
 
     @Override
-    boolean explain(JsonNode document, List<String> lines) {
-      int at = lines.size();
-      int matching = 0;
-      for (Matcher part : parts) {
-        matching += part.explain(document, lines) ? 1 : 0;
-      }
-      boolean matched = matching > 0;
-      lines.add(at, label + ": " + matching + " of " + parts.length + " filters match"
-          + verdict(matched));
-      return matched;
+    boolean holds(int matching) {
+      return matching > 0;
     }
   }
 

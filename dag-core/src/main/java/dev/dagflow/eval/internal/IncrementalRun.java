@@ -294,10 +294,6 @@ final class IncrementalRun implements RunEvaluation {
     return new Explainer(spec, plan, this).explain(node);
   }
 
-  byte rawState(int v) {
-    return state[v];
-  }
-
   long readyAt(int v) {
     return readyAt == null ? Long.MIN_VALUE : readyAt[v];
   }
@@ -415,7 +411,7 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
-  JsonNode conditionDocument(int u) {
+  private JsonNode conditionDocument(int u) {
     ObjectNode doc = JSON.objectNode();
     JsonNode result = results[u];
     doc.set("result", result == null ? JSON.nullNode() : result);

@@ -1,5 +1,6 @@
 package dev.dagflow.eval.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.eval.Filter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
@@ -77,11 +78,12 @@ final class Plan {
       joinOne[v] = node.join() == Join.ONE;
       notBefore[v] = node.notBefore().map(t -> t.toEpochMilli()).orElse(Long.MIN_VALUE);
       delay[v] = node.delay().map(d -> d.toMillis()).orElse(0L);
-      if (node.activation().isPresent()) {
+      ObjectNode activationFilter = node.activation().orElse(null); // a copy: take it once
+      if (activationFilter != null) {
         if (activations == null) {
           activations = new Filter[n];
         }
-        activations[v] = Filter.parse(node.activation().get());
+        activations[v] = Filter.parse(activationFilter);
       }
       int pending = 0;
       boolean open = node.edges().isEmpty();

@@ -11,7 +11,6 @@ import dev.dagflow.state.NodeTransitions;
  */
 final class States {
   static final NodeState[] ALL = NodeState.values();
-  static final byte PENDING = (byte) NodeState.PENDING.ordinal();
   static final byte WAITING = (byte) NodeState.WAITING.ordinal();
   static final byte READY = (byte) NodeState.READY.ordinal();
   static final byte INITIALIZING = (byte) NodeState.INITIALIZING.ordinal();

@@ -46,11 +46,6 @@ public final class SpecGraph {
     return parent == null ? -1 : parent[v];
   }
 
-  /** Whether any node has a parent. */
-  public boolean hasHierarchy() {
-    return parent != null;
-  }
-
   /** The upstream position of edge {@code k}, counting every node's edges in order. */
   public int upstream(int k) {
     return edgeUpstream[k];
