@@ -63,12 +63,7 @@ public final class DagScope {
   }
 
   private static String checkId(String field, String value) {
-    Objects.requireNonNull(value, field);
-    if (!Ids.isValid(value)) {
-      throw new IllegalArgumentException(
-          field + " must match " + Ids.PATTERN + ", was '" + value + "'");
-    }
-    return value;
+    return Ids.check(field, value);
   }
 
   /** The kind of scope. */

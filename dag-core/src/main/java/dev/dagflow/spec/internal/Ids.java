@@ -10,6 +10,22 @@ public final class Ids {
 
   private Ids() {}
 
+  /**
+   * Returns {@code value} if it follows the rule.
+   *
+   * @throws NullPointerException naming {@code field} if null
+   * @throws IllegalArgumentException naming {@code field} if it breaks the rule
+   */
+  public static String check(String field, String value) {
+    if (value == null) {
+      throw new NullPointerException(field);
+    }
+    if (!isValid(value)) {
+      throw new IllegalArgumentException(field + " must match " + PATTERN + ", was '" + value + "'");
+    }
+    return value;
+  }
+
   /** Whether {@code id} follows the rule; a hand-written loop, as this runs once per node. */
   public static boolean isValid(String id) {
     int n = id.length();

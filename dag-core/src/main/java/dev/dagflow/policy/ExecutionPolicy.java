@@ -1,0 +1,237 @@
+package dev.dagflow.policy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.RetryPolicy;
+import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.spec.internal.Json;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A named set of execution settings: retry, node timeout, concurrency limits, failure strategy
+ * and default config per task type. Every setting is optional; an unset one is taken from the
+ * next level of resolution (node &gt; DAG spec &gt; named policy &gt; project default &gt; global
+ * default).
+ *
+ * <p>Immutable and thread-safe. The builder checks each value as it is set and throws
+ * {@link IllegalArgumentException} naming the field.
+ */
+public final class ExecutionPolicy {
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(36_500);
+
+  private final String name;
+  private final String project;
+  private final boolean projectDefault;
+  private final RetryPolicy retry;
+  private final Duration nodeTimeout;
+  private final int maxParallelNodesPerRun;
+  private final int maxConcurrentRunsPerScope;
+  private final FailureStrategy failureStrategy;
+  private final Map<String, ObjectNode> defaultConfig;
+
+  private ExecutionPolicy(Builder b) {
+    name = b.name;
+    project = b.project;
+    projectDefault = b.projectDefault;
+    retry = b.retry;
+    nodeTimeout = b.nodeTimeout;
+    maxParallelNodesPerRun = b.maxParallelNodesPerRun;
+    maxConcurrentRunsPerScope = b.maxConcurrentRunsPerScope;
+    failureStrategy = b.failureStrategy;
+    TreeMap<String, ObjectNode> configs = new TreeMap<>();
+    b.defaultConfig.forEach((type, config) -> configs.put(type, config.deepCopy()));
+    defaultConfig = Collections.unmodifiableMap(configs);
+  }
+
+  /**
+   * A builder for a policy named {@code name}.
+   *
+   * @throws IllegalArgumentException if the name does not match {@code [A-Za-z0-9_.:-]{1,128}}
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** A builder holding this policy's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    b.project = project;
+    b.projectDefault = projectDefault;
+    b.retry = retry;
+    b.nodeTimeout = nodeTimeout;
+    b.maxParallelNodesPerRun = maxParallelNodesPerRun;
+    b.maxConcurrentRunsPerScope = maxConcurrentRunsPerScope;
+    b.failureStrategy = failureStrategy;
+    defaultConfig.forEach((type, config) -> b.defaultConfig.put(type, config.deepCopy()));
+    return b;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The project the policy belongs to; empty for a global policy. */
+  public Optional<String> project() {
+    return Optional.ofNullable(project);
+  }
+
+  /** Whether this is its project's default (or, without a project, the global default). */
+  public boolean isDefault() {
+    return projectDefault;
+  }
+
+  /** How nodes are retried; empty when not set here. */
+  public Optional<RetryPolicy> retry() {
+    return Optional.ofNullable(retry);
+  }
+
+  /** The timeout of each attempt of a task; empty when not set here. */
+  public Optional<Duration> nodeTimeout() {
+    return Optional.ofNullable(nodeTimeout);
+  }
+
+  /** The most nodes of one run in flight at once; empty when not set here. */
+  public Optional<Integer> maxParallelNodesPerRun() {
+    return maxParallelNodesPerRun == 0 ? Optional.empty() : Optional.of(maxParallelNodesPerRun);
+  }
+
+  /** The most runs of one worker scope running at once; empty when not set here. */
+  public Optional<Integer> maxConcurrentRunsPerScope() {
+    return maxConcurrentRunsPerScope == 0 ? Optional.empty()
+        : Optional.of(maxConcurrentRunsPerScope);
+  }
+
+  /** What a run does when a node fails; empty when not set here. */
+  public Optional<FailureStrategy> failureStrategy() {
+    return Optional.ofNullable(failureStrategy);
+  }
+
+  /** The config merged under each node's own config, per task type; unmodifiable, copies. */
+  public Map<String, ObjectNode> defaultConfig() {
+    Map<String, ObjectNode> copy = new TreeMap<>();
+    defaultConfig.forEach((type, config) -> copy.put(type, config.deepCopy()));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** The default config of one task type; empty when the policy has none. */
+  public Optional<ObjectNode> defaultConfig(String taskType) {
+    ObjectNode config = defaultConfig.get(taskType);
+    return config == null ? Optional.empty() : Optional.of(config.deepCopy());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExecutionPolicy p && name.equals(p.name)
+        && Objects.equals(project, p.project) && projectDefault == p.projectDefault
+        && Objects.equals(retry, p.retry) && Objects.equals(nodeTimeout, p.nodeTimeout)
+        && maxParallelNodesPerRun == p.maxParallelNodesPerRun
+        && maxConcurrentRunsPerScope == p.maxConcurrentRunsPerScope
+        && failureStrategy == p.failureStrategy && defaultConfig.equals(p.defaultConfig);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, project, projectDefault, retry, nodeTimeout,
+        maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, defaultConfig);
+  }
+
+  @Override
+  public String toString() {
+    return "ExecutionPolicy{" + name + (project == null ? "" : " project=" + project)
+        + (projectDefault ? " default" : "") + (retry == null ? "" : " retry=" + retry)
+        + (nodeTimeout == null ? "" : " nodeTimeout=" + nodeTimeout)
+        + (maxParallelNodesPerRun == 0 ? "" : " maxParallelNodesPerRun=" + maxParallelNodesPerRun)
+        + (maxConcurrentRunsPerScope == 0 ? ""
+            : " maxConcurrentRunsPerScope=" + maxConcurrentRunsPerScope)
+        + (failureStrategy == null ? "" : " failureStrategy=" + failureStrategy)
+        + (defaultConfig.isEmpty() ? "" : " defaultConfig=" + defaultConfig.keySet()) + "}";
+  }
+
+  /** Builds an {@link ExecutionPolicy}. Not thread-safe; {@link #build()} copies every value. */
+  public static final class Builder {
+    private final String name;
+    private String project;
+    private boolean projectDefault;
+    private RetryPolicy retry;
+    private Duration nodeTimeout;
+    private int maxParallelNodesPerRun;
+    private int maxConcurrentRunsPerScope;
+    private FailureStrategy failureStrategy;
+    private final Map<String, ObjectNode> defaultConfig = new TreeMap<>();
+
+    private Builder(String name) {
+      this.name = Ids.check("name", name);
+    }
+
+    /** The project the policy belongs to; without one it is global. */
+    public Builder project(String project) {
+      this.project = Ids.check("project", project);
+      return this;
+    }
+
+    /** Makes this its project's default policy (or the global default without a project). */
+    public Builder asDefault(boolean isDefault) {
+      this.projectDefault = isDefault;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if not positive or over 100 years */
+    public Builder nodeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "nodeTimeout");
+      if (timeout.isNegative() || timeout.isZero()
+          || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "nodeTimeout must be positive and at most 100 years, got " + timeout);
+      }
+      this.nodeTimeout = timeout;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if below 1 */
+    public Builder maxParallelNodesPerRun(int max) {
+      this.maxParallelNodesPerRun = positive("maxParallelNodesPerRun", max);
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if below 1 */
+    public Builder maxConcurrentRunsPerScope(int max) {
+      this.maxConcurrentRunsPerScope = positive("maxConcurrentRunsPerScope", max);
+      return this;
+    }
+
+    public Builder failureStrategy(FailureStrategy strategy) {
+      this.failureStrategy = Objects.requireNonNull(strategy, "failureStrategy");
+      return this;
+    }
+
+    /** Config merged under the own config of every node of {@code taskType}. */
+    public Builder defaultConfig(String taskType, ObjectNode config) {
+      Objects.requireNonNull(taskType, "taskType");
+      if (taskType.isBlank()) {
+        throw new IllegalArgumentException("defaultConfig taskType must not be blank");
+      }
+      defaultConfig.put(taskType, Json.canonicalCopy(Objects.requireNonNull(config, "config")));
+      return this;
+    }
+
+    public ExecutionPolicy build() {
+      return new ExecutionPolicy(this);
+    }
+
+    private static int positive(String field, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(field + " must be at least 1, got " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dev.dagflow.store;
+
+/** The level of a node's log line, from least to most severe. */
+public enum LogLevel {
+  DEBUG, INFO, WARN, ERROR
+}

@@ -1,0 +1,121 @@
+package dev.dagflow.store;
+
+import dev.dagflow.state.StateTransition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
+ * record, node records and attempts (each replacing the stored one with the same key), and new
+ * transitions and history entries (appended). Immutable once built.
+ */
+public final class RunChanges {
+  private final String runId;
+  private final RunRecord run;
+  private final List<NodeRecord> nodes;
+  private final List<AttemptRecord> attempts;
+  private final List<StateTransition> transitions;
+  private final List<HistoryEntry> history;
+
+  private RunChanges(Builder b) {
+    runId = b.runId;
+    run = b.run;
+    nodes = List.copyOf(b.nodes);
+    attempts = List.copyOf(b.attempts);
+    transitions = List.copyOf(b.transitions);
+    history = List.copyOf(b.history);
+  }
+
+  /** A builder of the changes of run {@code runId}. */
+  public static Builder builder(String runId) {
+    return new Builder(runId);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** The run's new record, if it changed. */
+  public Optional<RunRecord> run() {
+    return Optional.ofNullable(run);
+  }
+
+  /** Node records to write, at most one per node; unmodifiable. */
+  public List<NodeRecord> nodes() {
+    return nodes;
+  }
+
+  /** Attempts to write, at most one per node and attempt number; unmodifiable. */
+  public List<AttemptRecord> attempts() {
+    return attempts;
+  }
+
+  /** Transitions to append, in order; unmodifiable. */
+  public List<StateTransition> transitions() {
+    return transitions;
+  }
+
+  /** History entries to append, in order; unmodifiable. */
+  public List<HistoryEntry> history() {
+    return history;
+  }
+
+  /** Whether nothing changed. */
+  public boolean isEmpty() {
+    return run == null && nodes.isEmpty() && attempts.isEmpty() && transitions.isEmpty()
+        && history.isEmpty();
+  }
+
+  /** Collects changes. Not thread-safe. */
+  public static final class Builder {
+    private final String runId;
+    private RunRecord run;
+    private final List<NodeRecord> nodes = new ArrayList<>();
+    private final List<AttemptRecord> attempts = new ArrayList<>();
+    private final List<StateTransition> transitions = new ArrayList<>();
+    private final List<HistoryEntry> history = new ArrayList<>();
+
+    private Builder(String runId) {
+      this.runId = Objects.requireNonNull(runId, "runId");
+    }
+
+    public Builder run(RunRecord run) {
+      this.run = check(run.runId(), Objects.requireNonNull(run, "run"));
+      return this;
+    }
+
+    public Builder node(NodeRecord node) {
+      nodes.add(check(node.runId(), node));
+      return this;
+    }
+
+    public Builder attempt(AttemptRecord attempt) {
+      attempts.add(check(attempt.runId(), attempt));
+      return this;
+    }
+
+    public Builder transition(StateTransition transition) {
+      transitions.add(check(transition.runId(), transition));
+      return this;
+    }
+
+    public Builder history(HistoryEntry entry) {
+      history.add(check(entry.runId(), entry));
+      return this;
+    }
+
+    public RunChanges build() {
+      return new RunChanges(this);
+    }
+
+    private <T> T check(String otherRunId, T value) {
+      if (!runId.equals(otherRunId)) {
+        throw new IllegalArgumentException(
+            "changes of run " + runId + " cannot hold a record of run " + otherRunId);
+      }
+      return value;
+    }
+  }
+}

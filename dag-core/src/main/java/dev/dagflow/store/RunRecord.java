@@ -1,0 +1,44 @@
+package dev.dagflow.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.RunState;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A stored run: the full snapshot of the spec it started from, its parameters and state.
+ *
+ * @param scopeKey the worker key of its scope (per run for a project that does not reuse
+ *     workers)
+ * @param project the project of its scope, if it has one
+ * @param template the template it was started from, if any
+ * @param templateVersion that template's version, 0 without one
+ */
+public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState state,
+    String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
+    int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt) {
+
+  public RunRecord {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(scopeKey, "scopeKey");
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(endedAt, "endedAt");
+  }
+
+  /** This run in {@code newState}; the start and end times follow. */
+  public RunRecord withState(RunState newState, Instant at) {
+    Optional<Instant> started = startedAt.isEmpty() && newState != RunState.PENDING
+        ? Optional.of(at) : startedAt;
+    Optional<Instant> ended = newState.isTerminal() ? Optional.of(at) : Optional.empty();
+    return new RunRecord(runId, spec, params, newState, scopeKey, project, template,
+        templateVersion, priority, createdAt, started, ended);
+  }
+}
