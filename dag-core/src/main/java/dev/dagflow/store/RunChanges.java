@@ -82,7 +82,8 @@ public final class RunChanges {
     }
 
     public Builder run(RunRecord run) {
-      this.run = check(run.runId(), Objects.requireNonNull(run, "run"));
+      Objects.requireNonNull(run, "run");
+      this.run = check(run.runId(), run);
       return this;
     }
 

@@ -12,6 +12,9 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. The engine never applies two changes of one run at once,
  * but applies changes of different runs concurrently, and reads at any time; a read sees each
  * {@link #apply} whole or not at all.
+ *
+ * <p>A store keeps times to the millisecond at least: an {@link java.time.Instant} may be read back
+ * truncated to the millisecond. Lists handed out are unmodifiable and never {@code null}.
  */
 public interface RunStore {
 
@@ -23,9 +26,11 @@ public interface RunStore {
   void create(RunRecord run);
 
   /**
-   * Writes one step's changes at once.
+   * Writes one step's changes at once: all of them, or none when it throws.
    *
-   * @throws StoreException if the run does not exist
+   * @throws StoreException if the run does not exist; if a node record, attempt, transition or
+   *     history entry names a node that is not in the run's spec (the message names it); or if
+   *     the new run record has another spec or creation time than the stored one
    */
   void apply(RunChanges changes);
 
@@ -38,7 +43,10 @@ public interface RunStore {
    */
   List<NodeRecord> nodes(String runId);
 
-  /** The run's attempts, ordered by node then attempt number; empty for an unknown run. */
+  /**
+   * The run's attempts, ordered by node (in the order of the spec's nodes) then attempt number;
+   * empty for an unknown run.
+   */
   List<AttemptRecord> attempts(String runId);
 
   /** The run's transitions in the order they were applied; empty for an unknown run. */
@@ -47,9 +55,15 @@ public interface RunStore {
   /** The run's history in the order it was applied; empty for an unknown run. */
   List<HistoryEntry> history(String runId);
 
-  /** One page of the runs {@code query} asks for, newest first (by creation, then id). */
+  /**
+   * One page of the runs {@code query} asks for, newest first: by creation time descending, then
+   * by run id descending; {@link Page#total()} counts every match.
+   */
   Page<RunRecord> list(RunQuery query);
 
-  /** The ids of every run that has not ended (PENDING, RUNNING or PAUSED), for recovery. */
+  /**
+   * The ids of every run that has not ended (PENDING, RUNNING or PAUSED), for recovery, oldest
+   * first (the reverse of {@link #list} order). Reads run records only, never node data.
+   */
   List<String> unfinished();
 }

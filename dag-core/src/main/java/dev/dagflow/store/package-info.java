@@ -1,6 +1,6 @@
 /**
- * The store SPIs: where the engine keeps runs, nodes, attempts, transitions, history, logs and
- * policies. {@link dev.dagflow.store.Stores#inMemory()} gives the default in-memory
+ * The store SPIs: where the engine keeps runs, nodes, attempts, transitions, history, logs,
+ * policies and templates. {@link dev.dagflow.store.Stores#inMemory()} gives the default in-memory
  * implementations; the JDBC module implements the same interfaces over a database. Every
  * implementation must pass the abstract contract tests of dag-core's test-jar.
  *

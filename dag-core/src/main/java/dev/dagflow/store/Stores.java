@@ -1,0 +1,67 @@
+package dev.dagflow.store;
+
+import dev.dagflow.store.memory.MemoryStores;
+import java.util.Objects;
+
+/**
+ * The set of stores an engine writes through: runs, logs, policies and templates. The entry
+ * point to the stores of dag-core: {@link #inMemory()} gives the default in-memory ones, and
+ * other modules (JDBC) hand out their own through {@link #of}.
+ *
+ * <p>Immutable and thread-safe; the stores it holds are thread-safe as their SPIs require. No
+ * accessor returns {@code null}.
+ */
+public final class Stores {
+  private final RunStore runs;
+  private final LogStore logs;
+  private final PolicyStore policies;
+  private final TemplateStore templates;
+
+  private Stores(RunStore runs, LogStore logs, PolicyStore policies, TemplateStore templates) {
+    this.runs = Objects.requireNonNull(runs, "runs");
+    this.logs = Objects.requireNonNull(logs, "logs");
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.templates = Objects.requireNonNull(templates, "templates");
+  }
+
+  /**
+   * A fresh, empty set of in-memory stores, shared with no other call. They keep everything on
+   * the heap until the JVM ends; the run store keeps a run's per-node data packed in arrays.
+   */
+  public static Stores inMemory() {
+    return new Stores(MemoryStores.runStore(), MemoryStores.logStore(),
+        MemoryStores.policyStore(), MemoryStores.templateStore());
+  }
+
+  /**
+   * The given stores as one set.
+   *
+   * @throws NullPointerException if any is {@code null}
+   */
+  public static Stores of(RunStore runs, LogStore logs, PolicyStore policies,
+      TemplateStore templates) {
+    return new Stores(runs, logs, policies, templates);
+  }
+
+  public RunStore runs() {
+    return runs;
+  }
+
+  public LogStore logs() {
+    return logs;
+  }
+
+  public PolicyStore policies() {
+    return policies;
+  }
+
+  public TemplateStore templates() {
+    return templates;
+  }
+
+  @Override
+  public String toString() {
+    return "Stores{runs=" + runs + ", logs=" + logs + ", policies=" + policies + ", templates="
+        + templates + "}";
+  }
+}

@@ -1,0 +1,133 @@
+package dev.dagflow.store.memory;
+
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.Page;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.StoreException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The in-memory {@link RunStore}. Thread-safe: each run's data has a lock of its own (see
+ * {@link RunData}); the maps of runs are concurrent. Runs are kept until the JVM ends.
+ */
+final class MemoryRunStore implements RunStore {
+  /** Orders runs newest first: creation time descending, then id descending. */
+  private record Key(Instant createdAt, String runId) implements Comparable<Key> {
+    static Key of(RunRecord run) {
+      return new Key(run.createdAt(), run.runId());
+    }
+
+    @Override
+    public int compareTo(Key other) {
+      int byTime = other.createdAt.compareTo(createdAt);
+      return byTime != 0 ? byTime : other.runId.compareTo(runId);
+    }
+  }
+
+  private final ConcurrentHashMap<String, RunData> runs = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<Key, RunData> newestFirst = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Key, String> unfinished = new ConcurrentSkipListMap<>();
+
+  @Override
+  public void create(RunRecord run) {
+    Objects.requireNonNull(run, "run");
+    RunData data = new RunData(run);
+    if (runs.putIfAbsent(run.runId(), data) != null) {
+      throw new StoreException("create run " + run.runId(), "a run with this id exists");
+    }
+    Key key = Key.of(run);
+    newestFirst.put(key, data);
+    if (!run.state().isTerminal()) {
+      unfinished.put(key, run.runId());
+    }
+  }
+
+  @Override
+  public void apply(RunChanges changes) {
+    Objects.requireNonNull(changes, "changes");
+    RunData data = runs.get(changes.runId());
+    if (data == null) {
+      throw new StoreException("apply run " + changes.runId(), "no run with this id");
+    }
+    RunRecord old = data.apply(changes);
+    RunRecord now = data.record();
+    if (old.state().isTerminal() != now.state().isTerminal()) {
+      if (now.state().isTerminal()) {
+        unfinished.remove(Key.of(now));
+      } else {
+        unfinished.put(Key.of(now), now.runId());
+      }
+    }
+  }
+
+  @Override
+  public Optional<RunRecord> run(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? Optional.empty() : Optional.of(data.record());
+  }
+
+  @Override
+  public List<NodeRecord> nodes(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? List.of() : data.nodes();
+  }
+
+  @Override
+  public List<AttemptRecord> attempts(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? List.of() : data.attempts();
+  }
+
+  @Override
+  public List<StateTransition> transitions(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? List.of() : data.transitions();
+  }
+
+  @Override
+  public List<HistoryEntry> history(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? List.of() : data.history();
+  }
+
+  @Override
+  public Page<RunRecord> list(RunQuery query) {
+    Objects.requireNonNull(query, "query");
+    long first = (long) query.page() * query.size();
+    long last = first + query.size();
+    List<RunRecord> items = new ArrayList<>();
+    long total = 0;
+    for (RunData data : newestFirst.values()) {
+      RunRecord run = data.record();
+      if (query.matches(run)) {
+        if (total >= first && total < last) {
+          items.add(run);
+        }
+        total++;
+      }
+    }
+    return new Page<>(items, query.page(), query.size(), total);
+  }
+
+  @Override
+  public List<String> unfinished() {
+    return List.copyOf(unfinished.descendingMap().values());
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryRunStore{runs=" + runs.size() + ", unfinished=" + unfinished.size() + "}";
+  }
+}

@@ -1,0 +1,30 @@
+package dev.dagflow.store.memory;
+
+import dev.dagflow.store.LogStore;
+import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.TemplateStore;
+
+/**
+ * Factories of the in-memory stores, for {@link dev.dagflow.store.Stores#inMemory()}, which is
+ * what callers should use. Each call returns a new, empty, thread-safe store.
+ */
+public final class MemoryStores {
+  private MemoryStores() {}
+
+  public static RunStore runStore() {
+    return new MemoryRunStore();
+  }
+
+  public static LogStore logStore() {
+    return new MemoryLogStore();
+  }
+
+  public static PolicyStore policyStore() {
+    return new MemoryPolicyStore();
+  }
+
+  public static TemplateStore templateStore() {
+    return new MemoryTemplateStore();
+  }
+}

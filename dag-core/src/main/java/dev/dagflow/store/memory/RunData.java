@@ -1,0 +1,170 @@
+package dev.dagflow.store.memory;
+
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Everything stored of one run. Thread-safe: changes are checked in full, then written under
+ * the run's write lock, and reads take the read lock, so a reader sees each change whole.
+ */
+final class RunData {
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final String runId;
+  private final DagSpec spec;
+  private volatile RunRecord record;
+  private final NodeTable nodes;
+  private final TransitionLog transitions = new TransitionLog();
+  private final List<HistoryEntry> history = new ArrayList<>();
+
+  RunData(RunRecord record) {
+    this.runId = record.runId();
+    this.spec = record.spec();
+    this.record = record;
+    this.nodes = new NodeTable(spec.size());
+  }
+
+  RunRecord record() {
+    return record;
+  }
+
+  /**
+   * Writes {@code changes} whole, or nothing when it throws.
+   *
+   * @return the run's record before the changes
+   * @throws StoreException if a change does not fit the run (see {@code RunStore.apply})
+   */
+  RunRecord apply(RunChanges changes) {
+    String operation = "apply run " + runId;
+    RunRecord newRecord = changes.run().orElse(null);
+    lock.writeLock().lock();
+    try {
+      RunRecord old = record;
+      if (newRecord != null) {
+        check(operation, old, newRecord);
+      }
+      int[] nodeIndex = nodeIndexes(operation, changes);
+      int[] attemptIndex = attemptIndexes(operation, changes);
+      int[] transitionIndex = transitionIndexes(operation, changes);
+      for (HistoryEntry h : changes.history()) {
+        h.nodeId().ifPresent(id -> indexOf(operation, "history entry", id));
+      }
+
+      for (int i = 0; i < nodeIndex.length; i++) {
+        nodes.put(nodeIndex[i], changes.nodes().get(i));
+      }
+      for (int i = 0; i < attemptIndex.length; i++) {
+        nodes.put(attemptIndex[i], changes.attempts().get(i));
+      }
+      for (int i = 0; i < transitionIndex.length; i++) {
+        transitions.add(transitionIndex[i], changes.transitions().get(i));
+      }
+      history.addAll(changes.history());
+      if (newRecord != null) {
+        record = sameSpec(newRecord);
+      }
+      return old;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  List<NodeRecord> nodes() {
+    return read(() -> nodes.records(runId, spec));
+  }
+
+  List<AttemptRecord> attempts() {
+    return read(() -> nodes.attempts(runId, spec));
+  }
+
+  List<StateTransition> transitions() {
+    return read(() -> transitions.view(runId, spec));
+  }
+
+  List<HistoryEntry> history() {
+    return read(() -> List.copyOf(history));
+  }
+
+  private <T> T read(Supplier<T> reader) {
+    lock.readLock().lock();
+    try {
+      return reader.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void check(String operation, RunRecord old, RunRecord next) {
+    if (next.spec() != spec && !next.spec().equals(spec)) {
+      throw new StoreException(operation, "the spec of a run cannot change");
+    }
+    if (!next.createdAt().equals(old.createdAt())) {
+      throw new StoreException(operation, "the creation time of a run cannot change, was "
+          + old.createdAt() + ", given " + next.createdAt());
+    }
+  }
+
+  /** {@code next} holding this run's spec instance, so an equal copy is not kept as well. */
+  private RunRecord sameSpec(RunRecord next) {
+    return next.spec() == spec ? next : new RunRecord(next.runId(), spec, next.params(),
+        next.state(), next.scopeKey(), next.project(), next.template(), next.templateVersion(),
+        next.priority(), next.createdAt(), next.startedAt(), next.endedAt());
+  }
+
+  private int[] nodeIndexes(String operation, RunChanges changes) {
+    List<NodeRecord> list = changes.nodes();
+    int[] index = new int[list.size()];
+    for (int i = 0; i < index.length; i++) {
+      NodeRecord r = list.get(i);
+      index[i] = indexOf(operation, "node record", r.nodeId());
+      String what = "node " + r.nodeId() + " ";
+      Millis.check(operation, what + "startedAt", r.startedAt());
+      Millis.check(operation, what + "endedAt", r.endedAt());
+      Millis.check(operation, what + "waitUntil", r.waitUntil());
+    }
+    return index;
+  }
+
+  private int[] attemptIndexes(String operation, RunChanges changes) {
+    List<AttemptRecord> list = changes.attempts();
+    int[] index = new int[list.size()];
+    for (int i = 0; i < index.length; i++) {
+      AttemptRecord a = list.get(i);
+      index[i] = indexOf(operation, "attempt", a.nodeId());
+      String what = "attempt " + a.nodeId() + "#" + a.attempt() + " ";
+      Millis.check(operation, what + "startedAt", a.startedAt());
+      Millis.check(operation, what + "endedAt", a.endedAt());
+    }
+    return index;
+  }
+
+  private int[] transitionIndexes(String operation, RunChanges changes) {
+    List<StateTransition> list = changes.transitions();
+    int[] index = new int[list.size()];
+    for (int i = 0; i < index.length; i++) {
+      StateTransition t = list.get(i);
+      index[i] = indexOf(operation, "transition", t.nodeId());
+      Millis.check(operation, "transition of node " + t.nodeId() + " time", t.time());
+    }
+    return index;
+  }
+
+  private int indexOf(String operation, String what, String nodeId) {
+    int i = spec.indexOf(nodeId);
+    if (i < 0) {
+      throw new StoreException(operation,
+          what + " names node '" + nodeId + "', which is not in spec " + spec.id());
+    }
+    return i;
+  }
+}

@@ -1,0 +1,323 @@
+package dev.dagflow.store.contract;
+
+import static dev.dagflow.store.contract.StoreFixtures.at;
+import static dev.dagflow.store.contract.StoreFixtures.json;
+import static dev.dagflow.store.contract.StoreFixtures.nested;
+import static dev.dagflow.store.contract.StoreFixtures.node;
+import static dev.dagflow.store.contract.StoreFixtures.run;
+import static dev.dagflow.store.contract.StoreFixtures.spec;
+import static dev.dagflow.store.contract.StoreFixtures.transition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.state.TriggerType;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The part of the {@link RunStore} contract about writing one run: create, apply, and reading
+ * back exactly what was written. Extended by {@link RunStoreContract}, which implementations
+ * subclass.
+ */
+public abstract class RunChangesContract {
+  protected static final DagSpec SPEC = spec("three", 3);
+
+  protected RunStore store;
+
+  /** A new, empty store. */
+  protected abstract RunStore newStore();
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  protected RunRecord created(String runId) {
+    RunRecord run = run(runId, SPEC, at(0));
+    store.create(run);
+    return run;
+  }
+
+  protected static NodeRecord nodeIn(String runId, String nodeId, NodeState state) {
+    return new NodeRecord(runId, nodeId, state, 1, 0, 40, Optional.of(at(10)), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  @Test
+  void aCreatedRunReadsBackEqual() {
+    RunRecord run = run("r-1", SPEC, at(0), RunState.RUNNING, "proj", "tpl");
+    store.create(run);
+    assertThat(store.run("r-1")).contains(run);
+    assertThat(store.nodes("r-1")).isEmpty();
+    assertThat(store.attempts("r-1")).isEmpty();
+    assertThat(store.transitions("r-1")).isEmpty();
+    assertThat(store.history("r-1")).isEmpty();
+  }
+
+  @Test
+  void creatingARunTwiceThrowsAndKeepsTheFirst() {
+    RunRecord first = created("r-1");
+    RunRecord second = run("r-1", SPEC, at(50), RunState.RUNNING, "other", null);
+    assertThatThrownBy(() -> store.create(second))
+        .isInstanceOf(StoreException.class).hasMessageContaining("r-1");
+    assertThat(store.run("r-1")).contains(first);
+  }
+
+  @Test
+  void anUnknownRunReadsEmpty() {
+    assertThat(store.run("nope")).isEmpty();
+    assertThat(store.nodes("nope")).isEmpty();
+    assertThat(store.attempts("nope")).isEmpty();
+    assertThat(store.transitions("nope")).isEmpty();
+    assertThat(store.history("nope")).isEmpty();
+  }
+
+  @Test
+  void applyingToAnUnknownRunThrows() {
+    RunChanges changes = RunChanges.builder("nope")
+        .node(nodeIn("nope", node(0), NodeState.WAITING)).build();
+    assertThatThrownBy(() -> store.apply(changes))
+        .isInstanceOf(StoreException.class).hasMessageContaining("nope");
+    assertThat(store.run("nope")).isEmpty();
+  }
+
+  @Test
+  void applyReplacesTheRunRecord() {
+    RunRecord run = created("r-1");
+    RunRecord running = run.withState(RunState.RUNNING, at(20));
+    store.apply(RunChanges.builder("r-1").run(running).build());
+    assertThat(store.run("r-1")).contains(running);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "attempt", "transition", "history"})
+  void aChangeNamingAnUnknownNodeThrowsAndWritesNothing(String where) {
+    RunRecord run = created("r-1");
+    String ghost = "ghost-node";
+    RunChanges.Builder changes = RunChanges.builder("r-1")
+        .run(run.withState(RunState.RUNNING, at(1)))
+        .node(nodeIn("r-1", node(0), NodeState.RUNNING))
+        .attempt(AttemptRecord.started("r-1", node(0), 1, at(2)))
+        .transition(transition("r-1", node(0), 0, NodeState.PENDING, NodeState.WAITING,
+            TriggerType.SYSTEM, at(1)))
+        .history(new HistoryEntry("r-1", Optional.of(node(1)), "node.config", "ann",
+            json("a", 1), json("a", 2), at(3)));
+    switch (where) {
+      case "node" -> changes.node(nodeIn("r-1", ghost, NodeState.RUNNING));
+      case "attempt" -> changes.attempt(AttemptRecord.started("r-1", ghost, 1, at(2)));
+      case "transition" -> changes.transition(transition("r-1", ghost, 0, NodeState.PENDING,
+          NodeState.WAITING, TriggerType.SYSTEM, at(1)));
+      default -> changes.history(new HistoryEntry("r-1", Optional.of(ghost), "node.retry",
+          "ann", json("a", 1), json("a", 2), at(3)));
+    }
+    RunChanges built = changes.build();
+
+    assertThatThrownBy(() -> store.apply(built))
+        .isInstanceOf(StoreException.class).hasMessageContaining(ghost);
+    assertThat(store.run("r-1")).contains(run);
+    assertThat(store.nodes("r-1")).isEmpty();
+    assertThat(store.attempts("r-1")).isEmpty();
+    assertThat(store.transitions("r-1")).isEmpty();
+    assertThat(store.history("r-1")).isEmpty();
+  }
+
+  @Test
+  void aRunRecordWithAnotherSpecIsRefused() {
+    RunRecord run = created("r-1");
+    RunRecord moved = new RunRecord("r-1", spec("other", 3), run.params(), RunState.RUNNING,
+        run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
+        run.createdAt(), Optional.of(at(1)), Optional.empty());
+    assertThatThrownBy(() -> store.apply(RunChanges.builder("r-1").run(moved).build()))
+        .isInstanceOf(StoreException.class);
+    assertThat(store.run("r-1")).contains(run);
+  }
+
+  @Test
+  void aRunRecordWithAnEqualSpecIsAccepted() {
+    RunRecord run = created("r-1");
+    RunRecord copy = new RunRecord("r-1", spec("three", 3), run.params(), RunState.RUNNING,
+        run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
+        run.createdAt(), Optional.of(at(1)), Optional.empty());
+    store.apply(RunChanges.builder("r-1").run(copy).build());
+    assertThat(store.run("r-1")).contains(copy);
+  }
+
+  @Test
+  void nodeRecordsAreReplacedPerNodeAndOnlyWrittenNodesAreListed() {
+    created("r-1");
+    store.apply(RunChanges.builder("r-1").node(nodeIn("r-1", node(2), NodeState.WAITING))
+        .node(nodeIn("r-1", node(0), NodeState.RUNNING)).build());
+    NodeRecord done = new NodeRecord("r-1", node(0), NodeState.COMPLETED, 1, 0, 100,
+        Optional.of(at(10)), Optional.of(at(30)), Optional.empty(), Optional.of(nested(1)),
+        Optional.empty(), Optional.empty(), Optional.empty());
+    store.apply(RunChanges.builder("r-1").node(done).build());
+
+    assertThat(store.nodes("r-1")).containsExactlyInAnyOrder(done,
+        nodeIn("r-1", node(2), NodeState.WAITING));
+  }
+
+  @Test
+  void nodeRecordsRoundTripEveryField() {
+    created("r-1");
+    NodeRecord full = new NodeRecord("r-1", node(1), NodeState.WAITING, 5, 3, 77,
+        Optional.of(at(100)), Optional.of(at(200)), Optional.of(at(900)), Optional.of(nested(2)),
+        Optional.of("E_BAD"), Optional.of("it broke: ünïcode ✓"), Optional.of(json("k", "v")));
+    NodeRecord bare = NodeRecord.pending("r-1", node(2));
+    store.apply(RunChanges.builder("r-1").node(full).node(bare).build());
+    assertThat(store.nodes("r-1")).containsExactlyInAnyOrder(full, bare);
+  }
+
+  @Test
+  void attemptsAreReplacedPerNodeAndNumberAndReadInNodeThenNumberOrder() {
+    created("r-1");
+    AttemptRecord n2a1 = AttemptRecord.started("r-1", node(2), 1, at(1));
+    AttemptRecord n0a2 = AttemptRecord.started("r-1", node(0), 2, at(5));
+    AttemptRecord n0a1 = AttemptRecord.started("r-1", node(0), 1, at(2));
+    store.apply(RunChanges.builder("r-1").attempt(n2a1).attempt(n0a2).build());
+    store.apply(RunChanges.builder("r-1").attempt(n0a1).build());
+    AttemptRecord n0a1Failed = n0a1.ended(at(4), AttemptOutcome.FAILED, null, "E1", "boom");
+    AttemptRecord n2a1Done = n2a1.withEngineRef("eng-9")
+        .ended(at(8), AttemptOutcome.COMPLETED, nested(3), null, null);
+    store.apply(RunChanges.builder("r-1").attempt(n0a1Failed).attempt(n2a1Done).build());
+
+    assertThat(store.attempts("r-1")).containsExactly(n0a1Failed, n0a2, n2a1Done);
+  }
+
+  @Test
+  void attemptsRoundTripEveryField() {
+    created("r-1");
+    AttemptRecord full = new AttemptRecord("r-1", node(1), 3, at(10), Optional.of(at(70)),
+        AttemptOutcome.TIMED_OUT, Optional.of(nested(4)), Optional.of("TIMEOUT"),
+        Optional.of("took too long"), Optional.of("remote-42"));
+    AttemptRecord running = AttemptRecord.started("r-1", node(0), 1, at(3));
+    store.apply(RunChanges.builder("r-1").attempt(full).attempt(running).build());
+    assertThat(store.attempts("r-1")).containsExactly(running, full);
+    assertThat(store.attempts("r-1").get(1).duration()).contains(java.time.Duration.ofMillis(60));
+  }
+
+  @Test
+  void transitionsKeepTheirOrderAndEveryField() {
+    created("r-1");
+    List<StateTransition> all = new ArrayList<>();
+    all.add(transition("r-1", node(1), 0, NodeState.PENDING, NodeState.WAITING,
+        TriggerType.SYSTEM, at(1)));
+    all.add(transition("r-1", node(0), 0, NodeState.PENDING, NodeState.WAITING,
+        TriggerType.SYSTEM, at(1)));
+    all.add(transition("r-1", node(0), 1, NodeState.RUNNING, NodeState.WAITING,
+        TriggerType.ERROR, at(3)));
+    all.add(new StateTransition("r-1", node(1), 2, NodeState.FAILED, NodeState.WAITING,
+        "manual retry", TriggerType.USER, "operator-ann", at(2)));
+    all.add(transition("r-1", node(2), 5_000_000, NodeState.RUNNING, NodeState.TIMED_OUT,
+        TriggerType.TIMEOUT, at(4)));
+    all.add(transition("r-1", node(2), 0, NodeState.WAITING, NodeState.SKIPPED,
+        TriggerType.DEPENDENCY, at(-5)));
+    all.add(new StateTransition("r-1", node(0), 1, NodeState.RUNNING, NodeState.STOPPED,
+        "", TriggerType.USER, "x", at(6)));
+    store.apply(RunChanges.builder("r-1").transition(all.get(0)).transition(all.get(1)).build());
+    RunChanges.Builder rest = RunChanges.builder("r-1");
+    all.subList(2, all.size()).forEach(rest::transition);
+    store.apply(rest.build());
+
+    assertThat(store.transitions("r-1")).containsExactlyElementsOf(all);
+    assertThat(store.transitions("r-1").get(3).operator()).contains("operator-ann");
+    assertThat(store.transitions("r-1").get(0).operator()).isEmpty();
+  }
+
+  @Test
+  void manyTransitionsOfALargeRunRoundTrip() {
+    int nodes = 2_500;
+    DagSpec big = spec("big", nodes);
+    store.create(run("big-1", big, at(0)));
+    NodeState[] path = {NodeState.PENDING, NodeState.WAITING, NodeState.READY, NodeState.RUNNING,
+        NodeState.COMPLETED};
+    List<StateTransition> expected = new ArrayList<>();
+    for (int step = 0; step < 4; step++) {
+      RunChanges.Builder changes = RunChanges.builder("big-1");
+      for (int i = 0; i < nodes; i++) {
+        StateTransition t = transition("big-1", node(i), step < 3 ? 0 : 1, path[step],
+            path[step + 1], TriggerType.SYSTEM, at(step * 1000L + i));
+        changes.transition(t);
+        expected.add(t);
+      }
+      store.apply(changes.build());
+    }
+    List<StateTransition> read = store.transitions("big-1");
+    assertThat(read).hasSize(4 * nodes);
+    assertThat(read).isEqualTo(expected);
+  }
+
+  @Test
+  void historyKeepsItsOrderAndEveryField() {
+    created("r-1");
+    HistoryEntry stop = new HistoryEntry("r-1", Optional.empty(), "run.stop", "bob",
+        JsonNodeFactory.instance.textNode("RUNNING"), JsonNodeFactory.instance.textNode("STOPPED"),
+        at(9));
+    HistoryEntry config = new HistoryEntry("r-1", Optional.of(node(2)), "node.config", "ann",
+        json("depth", 1), nested(5), at(4));
+    store.apply(RunChanges.builder("r-1").history(stop).build());
+    store.apply(RunChanges.builder("r-1").history(config).build());
+    assertThat(store.history("r-1")).containsExactly(stop, config);
+  }
+
+  @Test
+  void aReadListDoesNotChangeWithLaterApplies() {
+    created("r-1");
+    store.apply(RunChanges.builder("r-1").transition(transition("r-1", node(0), 0,
+        NodeState.PENDING, NodeState.WAITING, TriggerType.SYSTEM, at(1))).build());
+    List<StateTransition> before = store.transitions("r-1");
+    List<HistoryEntry> historyBefore = store.history("r-1");
+    store.apply(RunChanges.builder("r-1").transition(transition("r-1", node(1), 0,
+        NodeState.PENDING, NodeState.WAITING, TriggerType.SYSTEM, at(2)))
+        .history(new HistoryEntry("r-1", Optional.empty(), "run.pause", "a", json("s", 1),
+            json("s", 2), at(3))).build());
+    assertThat(before).hasSize(1);
+    assertThat(historyBefore).isEmpty();
+    assertThat(store.transitions("r-1")).hasSize(2);
+  }
+
+  @Test
+  void listsHandedOutAreUnmodifiable() {
+    created("r-1");
+    store.apply(RunChanges.builder("r-1").node(nodeIn("r-1", node(0), NodeState.RUNNING))
+        .attempt(AttemptRecord.started("r-1", node(0), 1, at(1)))
+        .transition(transition("r-1", node(0), 0, NodeState.PENDING, NodeState.WAITING,
+            TriggerType.SYSTEM, at(1)))
+        .history(new HistoryEntry("r-1", Optional.empty(), "run.pause", "a", json("s", 1),
+            json("s", 2), at(3))).build());
+    assertThatThrownBy(() -> store.nodes("r-1").clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.attempts("r-1").clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.transitions("r-1").clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.history("r-1").clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(store.transitions("r-1")).hasSize(1);
+  }
+
+  @Test
+  void emptyChangesChangeNothing() {
+    RunRecord run = created("r-1");
+    store.apply(RunChanges.builder("r-1").build());
+    assertThat(store.run("r-1")).contains(run);
+    assertThat(store.nodes("r-1")).isEmpty();
+  }
+}

@@ -1,0 +1,225 @@
+package dev.dagflow.store.contract;
+
+import static dev.dagflow.store.contract.StoreFixtures.at;
+import static dev.dagflow.store.contract.StoreFixtures.node;
+import static dev.dagflow.store.contract.StoreFixtures.run;
+import static dev.dagflow.store.contract.StoreFixtures.transition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.state.TriggerType;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Page;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link RunStore}: every implementation subclasses this with a factory of new,
+ * empty stores. Adds listing, recovery and concurrency to the writes of
+ * {@link RunChangesContract}.
+ */
+public abstract class RunStoreContract extends RunChangesContract {
+
+  /**
+   * Five runs, by creation second: a(1) RUNNING p1 x, b(2) COMPLETED p1, c(3) PAUSED p2 x,
+   * d(3) PENDING, e(5) FAILED p1 x.
+   */
+  private void fiveRuns() {
+    store.create(run("a", SPEC, at(1_000), RunState.RUNNING, "p1", "x"));
+    store.create(run("b", SPEC, at(2_000), RunState.COMPLETED, "p1", null));
+    store.create(run("c", SPEC, at(3_000), RunState.PAUSED, "p2", "x"));
+    store.create(run("d", SPEC, at(3_000), RunState.PENDING, null, null));
+    store.create(run("e", SPEC, at(5_000), RunState.FAILED, "p1", "x"));
+  }
+
+  private List<String> ids(RunQuery query) {
+    return store.list(query).items().stream().map(RunRecord::runId).toList();
+  }
+
+  @Test
+  void listIsNewestFirstThenByIdDescending() {
+    fiveRuns();
+    Page<RunRecord> page = store.list(RunQuery.all());
+    assertThat(page.items()).extracting(RunRecord::runId).containsExactly("e", "d", "c", "b", "a");
+    assertThat(page.total()).isEqualTo(5);
+    assertThat(page.page()).isZero();
+    assertThat(page.size()).isEqualTo(50);
+    assertThat(page.hasNext()).isFalse();
+    assertThat(page.items().get(0)).isEqualTo(store.run("e").orElseThrow());
+  }
+
+  @Test
+  void listFiltersByState() {
+    fiveRuns();
+    assertThat(ids(RunQuery.all().states(RunState.RUNNING, RunState.PAUSED)))
+        .containsExactly("c", "a");
+    assertThat(ids(RunQuery.all().states(RunState.STOPPED))).isEmpty();
+  }
+
+  @Test
+  void listFiltersByProjectAndTemplate() {
+    fiveRuns();
+    assertThat(ids(RunQuery.all().project("p1"))).containsExactly("e", "b", "a");
+    assertThat(ids(RunQuery.all().project("p3"))).isEmpty();
+    assertThat(ids(RunQuery.all().template("x"))).containsExactly("e", "c", "a");
+    assertThat(ids(RunQuery.all().project("p1").template("x")
+        .states(RunState.FAILED, RunState.RUNNING))).containsExactly("e", "a");
+  }
+
+  @Test
+  void listFiltersByCreationRangeFromInclusiveToExclusive() {
+    fiveRuns();
+    assertThat(ids(RunQuery.all().created(at(2_000), at(5_000)))).containsExactly("d", "c", "b");
+    assertThat(ids(RunQuery.all().created(at(0), at(1_000)))).isEmpty();
+    assertThat(ids(RunQuery.all().created(at(5_000), at(5_001)))).containsExactly("e");
+  }
+
+  @Test
+  void listPagesAndCountsEveryMatch() {
+    fiveRuns();
+    Page<RunRecord> first = store.list(RunQuery.all().page(0, 2));
+    assertThat(first.items()).extracting(RunRecord::runId).containsExactly("e", "d");
+    assertThat(first.total()).isEqualTo(5);
+    assertThat(first.hasNext()).isTrue();
+    assertThat(ids(RunQuery.all().page(1, 2))).containsExactly("c", "b");
+    Page<RunRecord> last = store.list(RunQuery.all().page(2, 2));
+    assertThat(last.items()).extracting(RunRecord::runId).containsExactly("a");
+    assertThat(last.hasNext()).isFalse();
+    Page<RunRecord> beyond = store.list(RunQuery.all().page(3, 2));
+    assertThat(beyond.items()).isEmpty();
+    assertThat(beyond.total()).isEqualTo(5);
+    Page<RunRecord> filtered = store.list(RunQuery.all().project("p1").page(1, 1));
+    assertThat(filtered.items()).extracting(RunRecord::runId).containsExactly("b");
+    assertThat(filtered.total()).isEqualTo(3);
+  }
+
+  @Test
+  void listOfAnEmptyStoreIsEmpty() {
+    Page<RunRecord> page = store.list(RunQuery.all());
+    assertThat(page.items()).isEmpty();
+    assertThat(page.total()).isZero();
+  }
+
+  @Test
+  void listSeesStateChangesApplied() {
+    fiveRuns();
+    RunRecord a = store.run("a").orElseThrow();
+    store.apply(RunChanges.builder("a").run(a.withState(RunState.COMPLETED, at(9_000))).build());
+    assertThat(ids(RunQuery.all().states(RunState.COMPLETED))).containsExactly("b", "a");
+    assertThat(ids(RunQuery.all().states(RunState.RUNNING))).isEmpty();
+  }
+
+  @Test
+  void unfinishedListsRunsNotEndedOldestFirst() {
+    fiveRuns();
+    assertThat(store.unfinished()).containsExactly("a", "c", "d");
+  }
+
+  @Test
+  void unfinishedFollowsRunsEndingAndReopening() {
+    fiveRuns();
+    RunRecord a = store.run("a").orElseThrow();
+    RunRecord failed = a.withState(RunState.FAILED, at(9_000));
+    store.apply(RunChanges.builder("a").run(failed).build());
+    assertThat(store.unfinished()).containsExactly("c", "d");
+    store.apply(RunChanges.builder("a").run(failed.withState(RunState.RUNNING, at(9_500))).build());
+    RunRecord e = store.run("e").orElseThrow();
+    store.apply(RunChanges.builder("e").run(e.withState(RunState.RUNNING, at(9_600))).build());
+    assertThat(store.unfinished()).containsExactly("a", "c", "d", "e");
+  }
+
+  @Test
+  void unfinishedOfAnEmptyStoreIsEmpty() {
+    assertThat(store.unfinished()).isEmpty();
+  }
+
+  @Test
+  void concurrentAppliesToDifferentRunsAreEachWholeAndNoneIsLost() throws Exception {
+    int writers = 6;
+    int applies = 150;
+    for (int w = 0; w < writers; w++) {
+      store.create(run("c-" + w, SPEC, at(w)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<Future<?>> writes = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String runId = "c-" + w;
+        writes.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < applies; i++) {
+            store.apply(RunChanges.builder(runId)
+                .transition(transition(runId, node(i % 3), i, NodeState.RUNNING,
+                    NodeState.WAITING, TriggerType.ERROR, at(i)))
+                .transition(transition(runId, node(i % 3), i, NodeState.WAITING,
+                    NodeState.READY, TriggerType.DEPENDENCY, at(i)))
+                .node(nodeIn(runId, node(i % 3), NodeState.READY))
+                .history(new HistoryEntry(runId, Optional.empty(), "run.step", "t",
+                    StoreFixtures.json("i", i), StoreFixtures.json("i", i + 1), at(i)))
+                .build());
+          }
+          return null;
+        }));
+      }
+      List<Future<Integer>> reads = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        reads.add(pool.submit(() -> {
+          start.await();
+          int checks = 0;
+          do {
+            for (int w = 0; w < writers; w++) {
+              List<StateTransition> seen = store.transitions("c-" + w);
+              assertThat(seen.size() % 2).as("a read saw half an apply").isZero();
+              if (!seen.isEmpty()) {
+                StateTransition last = seen.get(seen.size() - 1);
+                StateTransition before = seen.get(seen.size() - 2);
+                assertThat(last.to()).isEqualTo(NodeState.READY);
+                assertThat(before.attempt()).isEqualTo(last.attempt());
+              }
+              checks++;
+            }
+          } while (writing.get());
+          return checks;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : writes) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      writing.set(false);
+      for (Future<Integer> f : reads) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+    for (int w = 0; w < writers; w++) {
+      String runId = "c-" + w;
+      List<StateTransition> all = store.transitions(runId);
+      assertThat(all).hasSize(2 * applies);
+      for (int i = 0; i < applies; i++) {
+        assertThat(all.get(2 * i).attempt()).isEqualTo(i);
+        assertThat(all.get(2 * i).runId()).isEqualTo(runId);
+      }
+      assertThat(store.history(runId)).hasSize(applies);
+      assertThat(store.nodes(runId)).hasSize(3);
+    }
+  }
+}
