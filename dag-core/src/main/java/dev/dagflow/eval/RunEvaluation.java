@@ -5,7 +5,9 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.TriggerType;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The node states of one run, driven by the engine: it is told what happened to nodes (started,
@@ -60,6 +62,46 @@ public interface RunEvaluation {
    * node goes from PENDING to STOPPED and the run never starts. Does nothing once the run ended.
    */
   void stopRun(String reason);
+
+  /**
+   * Retries an ended node by hand: it goes back to WAITING, and so does every container above it
+   * that ended (a still-open one counts it as open again), and, transitively, every node
+   * downstream of those (by any edge, or inside a re-opened container) that was SKIPPED or
+   * STOPPED. Nodes that ran keep their states. Each re-opened node's gates are derived afresh
+   * from the current states (a retry's backoff is dropped), so it goes READY at once if they are
+   * open, or SKIPPED again if it can never run. The run is no longer stopped, and has no outcome
+   * until every node has ended again. Every change is reported with {@link TriggerType#USER} and
+   * {@code reason}; the cost is that of the nodes re-opened, their edges and children.
+   *
+   * @throws dev.dagflow.state.IllegalTransitionException if the node is not FAILED, TIMED_OUT or
+   *     STOPPED
+   * @throws IllegalStateException if the run has not started, or a container above the node has
+   *     COMPLETED (nothing is changed)
+   */
+  void reopen(int node, String reason);
+
+  /**
+   * Instead of {@link #start()}: takes up a run from the states a previous process stored, without
+   * reporting them, re-derives every gate from them, and then reports and applies what they
+   * imply (a waiting node whose gates are open goes READY, one that can never run SKIPPED, a
+   * running container whose children have all ended completes or fails, …). READY, INITIALIZING
+   * and RUNNING nodes keep their states: the engine dispatches them again. If every state is
+   * PENDING the run never started, and this is {@link #start()}. The evaluation's clock stands at
+   * the run's start time until {@link #advanceTo}.
+   *
+   * @param states the state of every node, by position
+   * @param results the result of a COMPLETED node, or {@code null} if unknown or none; asked only
+   *     for nodes whose result an edge condition reads
+   * @param waitUntil for a WAITING task waiting out a retry's backoff, the time it may start
+   *     again, else {@code null}; such a task waits for nothing else
+   * @param runStopped whether the run was stopped (then every node must have ended)
+   * @throws IllegalArgumentException if {@code states} does not have one non-null entry per node,
+   *     holds a state the node's kind cannot have, or states that contradict each other (named in
+   *     the message); nothing is changed
+   * @throws IllegalStateException if the run was started or restored already
+   */
+  void restore(List<NodeState> states, IntFunction<JsonNode> results,
+      IntFunction<Instant> waitUntil, boolean runStopped);
 
   /** Time is now {@code now}: opens the not-before gates that have come due. */
   void advanceTo(Instant now);

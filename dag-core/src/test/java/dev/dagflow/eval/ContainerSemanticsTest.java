@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ContainerSemanticsTest {
 
   /** outer ⊃ middle ⊃ inner ⊃ {t1 → t2}; after depends on outer; cleanup on outer (finish). */
-  private static RunDriver nested() {
+  static RunDriver nested() {
     return new RunDriver(DagSpec.builder("nested")
         .node(NodeSpec.container("outer").taskType("provision"))
         .node(NodeSpec.container("middle").parent("outer"))

@@ -12,12 +12,12 @@ import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.Join;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
-import dev.dagflow.state.RunState;
 import dev.dagflow.state.TriggerType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -65,102 +65,12 @@ class EvaluatorPropertyTest {
       if (++events > 20 * n + 100) {
         fail("run did not end after " + events + " events");
       }
-      List<Integer> ready = new ArrayList<>();
-      List<Integer> initializing = new ArrayList<>();
-      List<Integer> running = new ArrayList<>();
-      List<Integer> open = new ArrayList<>();
-      for (int v = 0; v < n; v++) {
-        NodeState s = run.state(v);
-        switch (s) {
-          case READY -> ready.add(v);
-          case INITIALIZING -> initializing.add(v);
-          case RUNNING -> {
-            if (!spec.nodes().get(v).isContainer()) {
-              running.add(v);
-            }
-          }
-          default -> { }
-        }
-        if (!s.isTerminal()) {
-          open.add(v);
-        }
-      }
-      int roll = random.nextInt(1000);
-      String event;
-      if (!allowStops && roll < 25) {
-        roll += 25; // half of the runs get no stop command, so the tight bound is checked too
-      }
-      if (roll < 3) {
-        run.stopRun("test");
-        ref.stopRun();
-        stops = true;
-        event = "stopRun";
-      } else if (roll < 25 && !open.isEmpty()) {
-        int v = pick(random, open);
-        run.stop(v, "test");
-        ref.stop(v);
-        stops = true;
-        event = "stop " + v;
-      } else if (roll < 500 && !ready.isEmpty()) {
-        int v = pick(random, ready);
-        run.dispatched(v);
-        ref.dispatched(v);
-        event = "dispatch " + v;
-      } else if (roll < 620 && !initializing.isEmpty()) {
-        int v = pick(random, initializing);
-        if (random.nextInt(6) == 0) {
-          run.failed(v, "set-up failed");
-          ref.end(v, NodeState.FAILED, null);
-          event = "setup failed " + v;
-        } else {
-          run.containerReady(v);
-          ref.containerReady(v);
-          event = "container ready " + v;
-        }
-      } else if (!running.isEmpty()) {
-        int v = pick(random, running);
-        int outcome = random.nextInt(10);
-        if (outcome < 6) {
-          JsonNode result = JSON.objectNode().put("ok", random.nextBoolean());
-          run.completed(v, result);
-          ref.end(v, NodeState.COMPLETED, result);
-          event = "complete " + v;
-        } else if (outcome < 8) {
-          run.failed(v, "boom");
-          ref.end(v, NodeState.FAILED, null);
-          event = "fail " + v;
-        } else if (outcome < 9) {
-          run.timedOut(v, "slow");
-          ref.end(v, NodeState.TIMED_OUT, null);
-          event = "time out " + v;
-        } else {
-          long at = now + random.nextInt(5_000);
-          run.retryAt(v, Instant.ofEpochMilli(at), TriggerType.ERROR, "retry");
-          ref.retry(v, at);
-          event = "retry " + v;
-        }
-      } else if (!ready.isEmpty()) {
-        int v = pick(random, ready);
-        run.dispatched(v);
-        ref.dispatched(v);
-        event = "dispatch " + v;
-      } else if (!initializing.isEmpty()) {
-        int v = pick(random, initializing);
-        run.containerReady(v);
-        ref.containerReady(v);
-        event = "container ready " + v;
-      } else {
-        Instant wake = run.nextWakeUp().orElse(null);
-        if (wake == null) {
-          fail("stuck: nothing ready, running or timed, yet the run has not ended: "
-              + open.stream().map(v -> spec.nodes().get(v).id() + "=" + run.state(v)).toList());
-        }
-        now = Math.max(now, wake.toEpochMilli());
-        run.advanceTo(Instant.ofEpochMilli(now));
-        ref.advanceTo(now);
-        event = "advance to " + wake;
-      }
-      compare(spec, run, ref, event);
+      Event event = nextEvent(random, spec, run, now, allowStops);
+      event.applyTo(run);
+      event.applyTo(ref);
+      now = event.now(now);
+      stops |= event.kind() == Event.Kind.STOP_RUN || event.kind() == Event.Kind.STOP;
+      compare(spec, run, ref, event.toString());
     }
     for (int v = 0; v < n; v++) {
       assertThat(run.state(v).isTerminal()).isTrue();
@@ -175,7 +85,125 @@ class EvaluatorPropertyTest {
     return n;
   }
 
-  private static int pick(SplittableRandom random, List<Integer> from) {
+  /** Something the engine reports to a run; applied alike to the evaluator and to {@link Reference}. */
+  record Event(Kind kind, int node, JsonNode result, long at) {
+    enum Kind {
+      STOP_RUN, STOP, DISPATCH, SETUP_FAILED, CONTAINER_READY, COMPLETE, FAIL, TIME_OUT, RETRY,
+      ADVANCE
+    }
+
+    void applyTo(RunEvaluation run) {
+      switch (kind) {
+        case STOP_RUN -> run.stopRun("test");
+        case STOP -> run.stop(node, "test");
+        case DISPATCH -> run.dispatched(node);
+        case SETUP_FAILED -> run.failed(node, "set-up failed");
+        case CONTAINER_READY -> run.containerReady(node);
+        case COMPLETE -> run.completed(node, result);
+        case FAIL -> run.failed(node, "boom");
+        case TIME_OUT -> run.timedOut(node, "slow");
+        case RETRY -> run.retryAt(node, Instant.ofEpochMilli(at), TriggerType.ERROR, "retry");
+        case ADVANCE -> run.advanceTo(Instant.ofEpochMilli(at));
+      }
+    }
+
+    void applyTo(Reference ref) {
+      switch (kind) {
+        case STOP_RUN -> ref.stopRun();
+        case STOP -> ref.stop(node);
+        case DISPATCH -> ref.dispatched(node);
+        case SETUP_FAILED, FAIL -> ref.end(node, NodeState.FAILED, null);
+        case CONTAINER_READY -> ref.containerReady(node);
+        case COMPLETE -> ref.end(node, NodeState.COMPLETED, result);
+        case TIME_OUT -> ref.end(node, NodeState.TIMED_OUT, null);
+        case RETRY -> ref.retry(node, at);
+        case ADVANCE -> ref.advanceTo(at);
+      }
+    }
+
+    /** The time after this event, given the time before it. */
+    long now(long before) {
+      return kind == Kind.ADVANCE ? at : before;
+    }
+
+    @Override
+    public String toString() {
+      return switch (kind) {
+        case STOP_RUN -> "stopRun";
+        case ADVANCE -> "advance to " + Instant.ofEpochMilli(at);
+        default -> kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + node;
+      };
+    }
+  }
+
+  /**
+   * A random event that {@code run}'s states allow at time {@code now}: mostly dispatches and
+   * endings, some set-up failures, retries and time passing, and (if {@code allowStops}) a few
+   * stops. Fails if nothing can happen although the run has not ended.
+   */
+  static Event nextEvent(SplittableRandom random, DagSpec spec, RunEvaluation run, long now,
+      boolean allowStops) {
+    int n = spec.size();
+    List<Integer> ready = new ArrayList<>();
+    List<Integer> initializing = new ArrayList<>();
+    List<Integer> running = new ArrayList<>();
+    List<Integer> open = new ArrayList<>();
+    for (int v = 0; v < n; v++) {
+      NodeState s = run.state(v);
+      switch (s) {
+        case READY -> ready.add(v);
+        case INITIALIZING -> initializing.add(v);
+        case RUNNING -> {
+          if (!spec.nodes().get(v).isContainer()) {
+            running.add(v);
+          }
+        }
+        default -> { }
+      }
+      if (!s.isTerminal()) {
+        open.add(v);
+      }
+    }
+    int roll = random.nextInt(1000);
+    if (!allowStops && roll < 25) {
+      roll += 25; // half of the runs get no stop command, so the tight bound is checked too
+    }
+    if (roll < 3) {
+      return new Event(Event.Kind.STOP_RUN, -1, null, 0);
+    } else if (roll < 25 && !open.isEmpty()) {
+      return new Event(Event.Kind.STOP, pick(random, open), null, 0);
+    } else if (roll < 500 && !ready.isEmpty()) {
+      return new Event(Event.Kind.DISPATCH, pick(random, ready), null, 0);
+    } else if (roll < 620 && !initializing.isEmpty()) {
+      int v = pick(random, initializing);
+      return new Event(random.nextInt(6) == 0 ? Event.Kind.SETUP_FAILED
+          : Event.Kind.CONTAINER_READY, v, null, 0);
+    } else if (!running.isEmpty()) {
+      int v = pick(random, running);
+      int outcome = random.nextInt(10);
+      if (outcome < 6) {
+        return new Event(Event.Kind.COMPLETE, v,
+            JSON.objectNode().put("ok", random.nextBoolean()), 0);
+      } else if (outcome < 8) {
+        return new Event(Event.Kind.FAIL, v, null, 0);
+      } else if (outcome < 9) {
+        return new Event(Event.Kind.TIME_OUT, v, null, 0);
+      }
+      return new Event(Event.Kind.RETRY, v, null, now + random.nextInt(5_000));
+    } else if (!ready.isEmpty()) {
+      return new Event(Event.Kind.DISPATCH, pick(random, ready), null, 0);
+    } else if (!initializing.isEmpty()) {
+      return new Event(Event.Kind.CONTAINER_READY, pick(random, initializing), null, 0);
+    }
+    Instant wake = run.nextWakeUp().orElse(null);
+    if (wake == null) {
+      fail("stuck: nothing ready, running or timed, yet the run has not ended: "
+          + open.stream().map(v -> spec.nodes().get(v).id() + "=" + run.state(v)).toList());
+    }
+    return new Event(Event.Kind.ADVANCE, -1, null, Math.max(now, wake.toEpochMilli()));
+  }
+
+  static int pick(SplittableRandom random, List<Integer> from) {
     return from.get(random.nextInt(from.size()));
   }
 

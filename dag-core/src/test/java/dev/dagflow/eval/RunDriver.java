@@ -22,6 +22,8 @@ final class RunDriver {
   final DagSpec spec;
   final RunEvaluation run;
   final List<String> transitions = new ArrayList<>();
+  /** The trigger and reason of each transition, in the same order. */
+  final List<String> causes = new ArrayList<>();
   Instant now = T0;
 
   RunDriver(DagSpec spec) {
@@ -31,8 +33,10 @@ final class RunDriver {
   RunDriver(DagSpec spec, ObjectNode params) {
     this.spec = spec;
     this.run = DependencyEvaluator.incremental().newRun(spec, params, T0,
-        (node, from, to, trigger, reason) ->
-            transitions.add(spec.nodes().get(node).id() + ":" + from + ">" + to));
+        (node, from, to, trigger, reason) -> {
+          transitions.add(spec.nodes().get(node).id() + ":" + from + ">" + to);
+          causes.add(trigger + " " + reason);
+        });
     run.start();
   }
 
@@ -107,6 +111,12 @@ final class RunDriver {
 
   RunDriver stop(String id) {
     run.stop(index(id), "stopped by test");
+    return this;
+  }
+
+  /** A manual retry of the node. */
+  RunDriver retry(String id) {
+    run.reopen(index(id), "retried by test");
     return this;
   }
 

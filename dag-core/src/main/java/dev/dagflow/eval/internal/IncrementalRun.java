@@ -14,15 +14,18 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.TriggerType;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.IntFunction;
 
 /**
  * One run's node states, updated incrementally: when a node ends, only its out-edges and its
  * container link are visited (and, for a container that ends without running its children, its
  * child links), so a whole run costs O(N + E + containment links). Ended nodes go through a
- * queue, never recursion. Not thread-safe.
+ * queue, never recursion. A manual retry or a restore re-derives gates from states instead, in
+ * {@link Recovery}. Not thread-safe.
  */
 final class IncrementalRun implements RunEvaluation {
   private static final NodeState[] STATES = States.ALL;
@@ -37,37 +40,45 @@ final class IncrementalRun implements RunEvaluation {
   private static final byte STOPPED = States.STOPPED;
   private static final byte SKIPPED = States.SKIPPED;
 
-  private static final byte EDGES_OPEN = 1;
-  private static final byte ACTIVATED = 2;
-  private static final byte CHILD_FAILED = 4;
-  private static final byte TIMER_SET = 8;
+  // Gate flags per node. Package-private, like the arrays below, for Recovery, which re-derives
+  // them from scratch on a manual retry or a restore.
+  static final byte EDGES_OPEN = 1;
+  static final byte ACTIVATED = 2;
+  static final byte CHILD_FAILED = 4;
+  static final byte TIMER_SET = 8;
+  /** A WAITING task waiting out a retry's backoff: its other gates stay open. */
+  static final byte RETRYING = 16;
+  /** Scratch marks of one Recovery call, cleared before it returns: collected; re-opened. */
+  static final byte MARK = 32;
+  static final byte REOPENED = 64;
 
-  private final DagSpec spec;
-  private final Plan plan;
+  final DagSpec spec;
+  final Plan plan;
   private final ObjectNode params;
-  private final long startMillis;
+  final long startMillis;
   private final TransitionListener listener;
-  private final byte[] state;
-  private final byte[] flags;
-  private final int[] pending;
+  final byte[] state;
+  final byte[] flags;
+  final int[] pending;
   /** Children not yet ended, per container; empty when the spec has no container. */
-  private final int[] openChildren;
+  final int[] openChildren;
   /**
    * The time a node may start, epoch millis, raised by a retry's backoff; {@code null} until a
    * node has a time gate, since most runs have none.
    */
-  private long[] readyAt;
+  long[] readyAt;
   /** Results kept for edge conditions; empty when the spec has none. */
-  private final JsonNode[] results;
+  final JsonNode[] results;
   private final PriorityQueue<long[]> timers = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
   private final IntQueue endedQueue = new IntQueue();
   private long now;
-  private int ended;
-  private boolean started;
-  private boolean runStopped;
-  private boolean anyFailed;
-  private boolean anyStopped;
-  private long edgeVisits;
+  /** Nodes in a terminal state; of those, FAILED or TIMED_OUT, and STOPPED. */
+  int ended;
+  int failedCount;
+  int stoppedCount;
+  boolean started;
+  boolean runStopped;
+  long edgeVisits;
   private ObjectNode activationDocument;
 
   IncrementalRun(DagSpec spec, Plan plan, ObjectNode params, Instant startTime,
@@ -97,10 +108,7 @@ final class IncrementalRun implements RunEvaluation {
     if (plan.hasTimeGates) {
       readyAt = new long[n];
       for (int v = 0; v < n; v++) {
-        long afterDelay = plan.delay[v] == 0 ? Long.MIN_VALUE
-            : plan.delay[v] > Long.MAX_VALUE - startMillis ? Long.MAX_VALUE
-            : startMillis + plan.delay[v];
-        readyAt[v] = Math.max(plan.notBefore[v], afterDelay);
+        readyAt[v] = plan.plannedReadyAt(v, startMillis);
       }
     }
   }
@@ -186,7 +194,7 @@ final class IncrementalRun implements RunEvaluation {
       Arrays.fill(readyAt, Long.MIN_VALUE);
     }
     readyAt[node] = atMillis;
-    flags[node] &= ~TIMER_SET;
+    flags[node] = (byte) (flags[node] & ~TIMER_SET | RETRYING);
     evaluate(node);
     drain();
   }
@@ -243,6 +251,22 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   @Override
+  public void reopen(int node, String reason) {
+    checkNode(node);
+    Objects.requireNonNull(reason, "reason");
+    new Recovery(this).reopen(node, reason);
+  }
+
+  @Override
+  public void restore(List<NodeState> states, IntFunction<JsonNode> results,
+      IntFunction<Instant> waitUntil, boolean runStopped) {
+    if (started) {
+      throw new IllegalStateException("run already started or restored");
+    }
+    new Recovery(this).restore(states, results, waitUntil, runStopped);
+  }
+
+  @Override
   public void advanceTo(Instant time) {
     checkStarted();
     now = Math.max(now, time.toEpochMilli());
@@ -266,7 +290,8 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public Optional<RunState> outcome() {
-    return ended == plan.n ? Optional.of(RunState.ended(runStopped, anyFailed, anyStopped))
+    return ended == plan.n
+        ? Optional.of(RunState.ended(runStopped, failedCount > 0, stoppedCount > 0))
         : Optional.empty();
   }
 
@@ -275,10 +300,10 @@ final class IncrementalRun implements RunEvaluation {
     while (!timers.isEmpty()) {
       long[] next = timers.peek();
       int v = (int) next[1];
-      if (state[v] == WAITING && readyAt(v) == next[0]) {
+      if (state[v] == WAITING && (flags[v] & TIMER_SET) != 0 && readyAt(v) == next[0]) {
         return Optional.of(Instant.ofEpochMilli(next[0]));
       }
-      timers.poll(); // stale: the node was stopped or rescheduled
+      timers.poll(); // stale: the node was stopped, rescheduled or its gates re-derived
     }
     return Optional.empty();
   }
@@ -335,23 +360,34 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   /** Applies one transition, or throws without changing anything if the table forbids it. */
-  private void move(int v, byte to, TriggerType trigger, String reason) {
+  void move(int v, byte to, TriggerType trigger, String reason) {
     byte from = state[v];
     if (!States.isLegal(plan.container[v], from, to)) {
       throw new IllegalTransitionException(plan.id(v), STATES[from], STATES[to]);
     }
     state[v] = to;
     listener.onTransition(v, STATES[from], STATES[to], trigger, reason);
+    if (from >= COMPLETED) { // a manual retry re-opens an ended node
+      count(from, -1);
+    }
     if (to >= COMPLETED) {
-      ended++;
-      anyFailed |= to == FAILED || to == TIMED_OUT;
-      anyStopped |= to == STOPPED;
+      count(to, 1);
       endedQueue.add(v);
     }
   }
 
+  /** Adds {@code delta} to the counters of ended nodes for one node in terminal state {@code s}. */
+  void count(byte s, int delta) {
+    ended += delta;
+    if (s == FAILED || s == TIMED_OUT) {
+      failedCount += delta;
+    } else if (s == STOPPED) {
+      stoppedCount += delta;
+    }
+  }
+
   /** Propagates every ended node: its out-edges, its container, and its own children. */
-  private void drain() {
+  void drain() {
     while (!endedQueue.isEmpty()) {
       int u = endedQueue.poll();
       if (!runStopped) {
@@ -411,7 +447,7 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
-  private JsonNode conditionDocument(int u) {
+  JsonNode conditionDocument(int u) {
     ObjectNode doc = JSON.objectNode();
     JsonNode result = results[u];
     doc.set("result", result == null ? JSON.nullNode() : result);
@@ -420,7 +456,7 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   /** A waiting node whose gates may have opened: moves it to READY, SKIPPED, or leaves it. */
-  private void evaluate(int v) {
+  void evaluate(int v) {
     if (state[v] != WAITING || (flags[v] & EDGES_OPEN) == 0) {
       return;
     }
@@ -466,7 +502,7 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
-  private void finishContainer(int c) {
+  void finishContainer(int c) {
     boolean failed = (flags[c] & CHILD_FAILED) != 0;
     move(c, failed ? FAILED : COMPLETED, failed ? TriggerType.ERROR : TriggerType.SYSTEM,
         failed ? "a child failed" : "all children ended");
@@ -476,7 +512,7 @@ final class IncrementalRun implements RunEvaluation {
    * A container that ended without running its children (skipped, or its set-up failed) skips
    * them. A stopped container has stopped its subtree already; one that ran has no open child.
    */
-  private void endChildren(int c) {
+  void endChildren(int c) {
     byte s = state[c];
     if (openChildren[c] == 0 || s == STOPPED) {
       return;

@@ -13,11 +13,12 @@ import java.util.List;
 
 /**
  * A spec compiled for evaluation: flat arrays indexed by node position, shared by every run of
- * the spec. Immutable after construction.
+ * the spec. Immutable after construction but for its in-edges, built on first need; thread-safe.
  *
  * <p>Out-edges are kept per upstream in CSR form ({@code outStart[u] .. outStart[u+1]}), so that
  * when a node ends only its own out-edges are visited. An {@link EdgeType#ANY} edge without a
- * condition is satisfied from the start and is not kept at all.
+ * condition is satisfied from the start and is not kept at all. Their reverse, {@link InEdges}, is
+ * built only when a run first needs it; any of the copies racing threads may build will do.
  */
 final class Plan {
   /** The spec's nodes, for ids in messages. Never the spec itself: the cache's key is weak. */
@@ -46,6 +47,7 @@ final class Plan {
   final boolean[] needsResult;
   final boolean hasContainers;
   final boolean hasTimeGates;
+  private volatile InEdges inEdges;
 
   Plan(DagSpec spec) {
     nodes = spec.nodes();
@@ -145,6 +147,24 @@ final class Plan {
         children[childFill[parent[v]]++] = v;
       }
     }
+  }
+
+  /** The in-edges, built on first use from {@code spec}, the spec this plan was compiled from. */
+  InEdges inEdges(DagSpec spec) {
+    InEdges in = inEdges;
+    if (in == null) {
+      in = new InEdges(spec, this);
+      inEdges = in;
+    }
+    return in;
+  }
+
+  /** The time a node may start as the spec says (not-before, the run's start plus delay). */
+  long plannedReadyAt(int v, long startMillis) {
+    long afterDelay = delay[v] == 0 ? Long.MIN_VALUE
+        : delay[v] > Long.MAX_VALUE - startMillis ? Long.MAX_VALUE
+        : startMillis + delay[v];
+    return Math.max(notBefore[v], afterDelay);
   }
 
   Filter activation(int v) {
