@@ -1,0 +1,259 @@
+package dev.dagflow.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.internal.Engine;
+import dev.dagflow.engine.internal.EngineConfig;
+import dev.dagflow.eval.DependencyEvaluator;
+import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.policy.ExecutionPolicy;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.LogEntry;
+import dev.dagflow.store.LogQuery;
+import dev.dagflow.store.LogStore;
+import dev.dagflow.store.Page;
+import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.Stores;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Runs DAGs: the facade host services use. Built with {@link #builder()}; nothing runs until
+ * {@link #start()}, which first recovers the runs a previous process left unfinished in the
+ * store.
+ *
+ * <p>Thread-safe. The state changes of one run are serialised; different runs proceed in
+ * parallel. Every operation naming a run throws {@link UnknownRunException} for an unknown id
+ * and {@link UnknownNodeException} for an unknown node; operations other than reads throw
+ * {@link IllegalStateException} before {@link #start()} and after {@link #close()}.
+ */
+public interface DagEngine extends AutoCloseable {
+
+  /** A builder with the defaults: in-memory stores, system clock, a worker pool per scope. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Recovers unfinished runs from the store and starts running. Once only. */
+  void start();
+
+  /**
+   * Stops running: no new attempt starts, completions of running ones are ignored, and the pools
+   * and timer the engine created are shut down. Runs stay in the store as they are, for the next
+   * engine to recover. Idempotent.
+   */
+  @Override
+  void close();
+
+  /** Submits a run of {@code spec} without parameters. @see #submit(DagSpec, ObjectNode) */
+  String submit(DagSpec spec);
+
+  /**
+   * Submits a run of {@code spec} with {@code params} and returns its id. The run starts at once,
+   * or waits PENDING while its scope already runs the most runs its policy allows.
+   *
+   * @throws UnknownTaskTypeException if a node's task type has no executor
+   * @throws dev.dagflow.DagflowException if the spec names a policy that does not exist
+   */
+  String submit(DagSpec spec, ObjectNode params);
+
+  /** The run as it stands now. */
+  RunView get(String runId);
+
+  /** One page of the runs {@code query} asks for, newest first. */
+  Page<RunRecord> list(RunQuery query);
+
+  /**
+   * Stops the run: running attempts are cancelled, nodes not started are STOPPED, and the run
+   * ends STOPPED.
+   *
+   * @throws RunStateException if the run has ended
+   */
+  void stop(String runId, String operator);
+
+  /**
+   * Stops one node and, for a container, everything inside it; its running attempt is
+   * cancelled. Its dependents follow the edge rules (a SUCCESS dependent is skipped).
+   *
+   * @throws NodeOperationException if the node has ended
+   */
+  void stopNode(String runId, String nodeId, String operator);
+
+  /**
+   * Pauses the run: no node starts until {@link #resume}; running attempts finish.
+   *
+   * @throws RunStateException unless the run is RUNNING
+   */
+  void pause(String runId, String operator);
+
+  /** Resumes a paused run. @throws RunStateException unless the run is PAUSED */
+  void resume(String runId, String operator);
+
+  /**
+   * Runs a FAILED, TIMED_OUT or STOPPED node again, with a fresh retry budget, together with
+   * the nodes that were skipped or stopped after it; an ended run is re-opened.
+   *
+   * @throws NodeOperationException if the node is in another state
+   */
+  void retry(String runId, String nodeId, String operator);
+
+  /**
+   * Merges {@code patch} into the node's config (JSON merge patch: a null value removes a
+   * field). A node not yet started uses it when dispatched; a running node gets it through its
+   * executor's {@link NodeExecutor#update}. Recorded in {@link #history} with the old and new
+   * config.
+   *
+   * @throws NodeOperationException if the node is running and its executor cannot take live
+   *     updates
+   */
+  void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
+
+  /** The run's log lines {@code query} asks for, oldest first. */
+  List<LogEntry> logs(LogQuery query);
+
+  /** Who changed what in the run, in order. */
+  List<HistoryEntry> history(String runId);
+
+  /** Every node state change of the run, in order. */
+  List<StateTransition> transitions(String runId);
+
+  /**
+   * Waits until the run has ended and returns it.
+   *
+   * @throws TimeoutException if it has not ended within {@code timeout}
+   */
+  RunView await(String runId, Duration timeout) throws InterruptedException, TimeoutException;
+
+  /** Why the node is not running: its state and every gate still closed. */
+  NodeExplanation explain(String runId, String nodeId);
+
+  /** Adds a listener; see {@link EngineListener} for when and where it is called. */
+  void addListener(EngineListener listener);
+
+  /** The worker keys of the pools alive now; a pool is released once idle. */
+  Set<String> workerPools();
+
+  /**
+   * Builds a {@link DagEngine}. Not thread-safe. Each setter checks its argument; setting an
+   * executor twice for one task type is refused.
+   */
+  final class Builder {
+    private final EngineConfig config = new EngineConfig();
+
+    private Builder() {
+    }
+
+    /** Runs nodes of {@code taskType} with {@code executor}. */
+    public Builder executor(String taskType, NodeExecutor executor) {
+      config.executor(taskType, executor);
+      return this;
+    }
+
+    /** Runs nodes of {@code taskType} with a plain function on the scope's worker threads. */
+    public Builder handler(String taskType, TaskHandler handler) {
+      config.handler(taskType, handler);
+      return this;
+    }
+
+    /** Every store from one set, e.g. {@link Stores#inMemory()}. */
+    public Builder stores(Stores stores) {
+      config.stores(stores);
+      return this;
+    }
+
+    public Builder runStore(RunStore store) {
+      config.runStore(store);
+      return this;
+    }
+
+    public Builder logStore(LogStore store) {
+      config.logStore(store);
+      return this;
+    }
+
+    public Builder policyStore(PolicyStore store) {
+      config.policyStore(store);
+      return this;
+    }
+
+    /** The clock and timer; default the system clock with one timer thread the engine owns. */
+    public Builder timeSource(TimeSource timeSource) {
+      config.timeSource(timeSource);
+      return this;
+    }
+
+    /**
+     * The size of each scope's worker pool; default the number of processors, at least 2.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder workersPerScope(int workers) {
+      config.workersPerScope(workers);
+      return this;
+    }
+
+    /** The size of the pool of one worker key, e.g. {@code worker-project-acme}. */
+    public Builder workers(String workerKey, int workers) {
+      config.workers(workerKey, workers);
+      return this;
+    }
+
+    /** Creates the worker threads; default named {@code dagflow-<workerKey>-<n>}, daemon. */
+    public Builder threadFactory(ThreadFactory factory) {
+      config.threadFactory(factory);
+      return this;
+    }
+
+    /** How long an idle pool lives before it is released; default 30 s, zero releases at once. */
+    public Builder poolIdleTimeout(Duration timeout) {
+      config.poolIdleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * The settings used where no node, spec, named, project or global policy sets them; its
+     * name and project are ignored. Default: one attempt, no timeout, no limits, CONTINUE.
+     */
+    public Builder defaultPolicy(ExecutionPolicy policy) {
+      config.defaultPolicy(policy);
+      return this;
+    }
+
+    public Builder listener(EngineListener listener) {
+      config.listener(listener);
+      return this;
+    }
+
+    /** The dependency evaluator; default {@link DependencyEvaluator#incremental()}. */
+    public Builder evaluator(DependencyEvaluator evaluator) {
+      config.evaluator(evaluator);
+      return this;
+    }
+
+    /** Makes run ids; default random UUIDs. Ids must follow the id rule and be unique. */
+    public Builder runIds(Supplier<String> ids) {
+      config.runIds(ids);
+      return this;
+    }
+
+    /** The source of retry jitter; default seeded from the system. */
+    public Builder random(Random random) {
+      config.random(random);
+      return this;
+    }
+
+    /** Builds the engine; call {@link DagEngine#start()} to run it. */
+    public DagEngine build() {
+      return new Engine(config.copy());
+    }
+  }
+}

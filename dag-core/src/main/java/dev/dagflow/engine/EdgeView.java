@@ -1,0 +1,10 @@
+package dev.dagflow.engine;
+
+import dev.dagflow.spec.EdgeType;
+
+/**
+ * One edge of a run and whether it is satisfied now: its type accepts the upstream's state and
+ * its condition, if any, matches the upstream's result.
+ */
+public record EdgeView(String from, String to, EdgeType type, boolean satisfied) {
+}

@@ -1,0 +1,20 @@
+package dev.dagflow.engine;
+
+import dev.dagflow.state.StateTransition;
+
+/**
+ * Told of what happens in the engine's runs. Called after the change is stored, outside the
+ * run's lock, on an engine thread (a worker, a timer or the caller of an operation); calls for
+ * one run come one at a time and in order. A listener that throws is logged and ignored. Keep
+ * it quick: it delays the run's next notification.
+ */
+public interface EngineListener {
+
+  /** A node changed state. */
+  default void onTransition(StateTransition transition) {
+  }
+
+  /** A run was submitted, started, paused, resumed, ended or re-opened. */
+  default void onRunStateChange(RunStateChange change) {
+  }
+}

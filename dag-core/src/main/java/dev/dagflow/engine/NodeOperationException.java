@@ -1,0 +1,35 @@
+package dev.dagflow.engine;
+
+import dev.dagflow.DagflowException;
+import dev.dagflow.state.NodeState;
+
+/**
+ * An operation on a node was refused: a live config update its executor cannot take, a retry
+ * of a node that has not failed or stopped.
+ */
+public class NodeOperationException extends DagflowException {
+  private static final long serialVersionUID = 1L;
+
+  private final String runId;
+  private final String nodeId;
+  private final NodeState state;
+
+  public NodeOperationException(String runId, String nodeId, NodeState state, String message) {
+    super("node '" + nodeId + "' of run '" + runId + "' is " + state + ": " + message);
+    this.runId = runId;
+    this.nodeId = nodeId;
+    this.state = state;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+}

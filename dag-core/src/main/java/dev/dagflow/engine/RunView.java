@@ -1,0 +1,50 @@
+package dev.dagflow.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A run as it stands: its state, the spec it started from, every node and every edge. A
+ * snapshot: it does not change as the run goes on.
+ *
+ * @param spec the full snapshot of the spec the run started from
+ * @param progress 0 to 100: the share of nodes ended
+ * @param nodes every node, in the spec's order
+ * @param edges every edge, in the spec's order
+ */
+public record RunView(String runId, DagSpec spec, ObjectNode params, RunState state,
+    String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
+    int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
+    int progress, List<NodeView> nodes, List<EdgeView> edges) {
+
+  public RunView {
+    nodes = List.copyOf(nodes);
+    edges = List.copyOf(edges);
+  }
+
+  /** The node with this id; empty if the spec has none. */
+  public Optional<NodeView> node(String nodeId) {
+    int i = spec.indexOf(nodeId);
+    return i < 0 ? Optional.empty() : Optional.of(nodes.get(i));
+  }
+
+  /** Every node's state by id, in the spec's order; for {@link DagSpec#toMermaid(Map)}. */
+  public Map<String, NodeState> nodeStates() {
+    return nodes.stream().collect(Collectors.toMap(NodeView::id, NodeView::state,
+        (a, b) -> a, java.util.LinkedHashMap::new));
+  }
+
+  /** How long the run took; empty until it ended. */
+  public Optional<Duration> duration() {
+    return startedAt.flatMap(start -> endedAt.map(end -> Duration.between(start, end)));
+  }
+
+}

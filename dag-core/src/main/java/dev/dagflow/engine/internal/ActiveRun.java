@@ -1,0 +1,833 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.dagflow.engine.NodeOperationException;
+import dev.dagflow.engine.NodeResult;
+import dev.dagflow.engine.RunStateChange;
+import dev.dagflow.engine.RunStateException;
+import dev.dagflow.engine.TimeSource;
+import dev.dagflow.eval.Gate;
+import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.eval.RunEvaluation;
+import dev.dagflow.eval.TransitionListener;
+import dev.dagflow.policy.FailureStrategy;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.Edge;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.RetryPolicy;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.state.TriggerType;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.LogLevel;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * One run the engine is running: its evaluation, the runtime state of its nodes, its attempts in
+ * flight and the nodes it holds back (paused, or at its parallel limit).
+ *
+ * <p>Every change happens in a {@link #step}: under the run's lock, the evaluation is driven,
+ * the changes are collected and written to the run store at once, and only then, outside the
+ * lock, are user callbacks (cancel, update) made and listeners told.
+ */
+final class ActiveRun implements TransitionListener {
+  static final Comparator<ActiveRun> ADMISSION =
+      Comparator.comparingInt((ActiveRun r) -> -r.priority).thenComparingLong(r -> r.seq);
+
+  /** Shared, never changed: attempts copy their config before handing it out. */
+  private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+
+  final Engine engine;
+  final String runId;
+  final DagSpec spec;
+  final ObjectNode params;
+  final int priority;
+  final long seq;
+  private final RunPolicy policy;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  // ---- guarded by lock ----
+  private RunRecord record;
+  private RunEvaluation eval;
+  private ScopePool pool;
+  private boolean admitted;
+  private boolean ended;
+  private boolean paused;
+  private boolean failFastPending;
+  private boolean failFastDone;
+  private String failFastCause;
+  private final RunNodes nodes;
+  private final Map<Integer, Attempt> inFlight = new HashMap<>();
+  private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
+  private int slots;
+  private long readySeq;
+  private long wakeAt = Long.MAX_VALUE;
+  private TimeSource.Cancellable wakeTimer;
+  private CompletableFuture<RunState> done = new CompletableFuture<>();
+
+  // ---- the current step, guarded by lock ----
+  private Instant now;
+  private String operator;
+  private RunChanges.Builder batch;
+  private final BitSet dirty = new BitSet();
+  private boolean runDirty;
+  private int[] ready = new int[16];
+  private int readyCount;
+  private List<Runnable> after = new ArrayList<>();
+  private final List<Object> stepNotices = new ArrayList<>();
+
+  // ---- listener notices, published in order outside the lock ----
+  private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock noticeLock = new ReentrantLock();
+
+  ActiveRun(Engine engine, RunRecord record, RunPolicy policy, long seq) {
+    this.engine = engine;
+    this.runId = record.runId();
+    this.spec = record.spec();
+    this.params = record.params();
+    this.priority = record.priority();
+    this.seq = seq;
+    this.policy = policy;
+    this.record = record;
+    nodes = new RunNodes(spec.size());
+    paused = record.state() == RunState.PAUSED;
+  }
+
+  int maxConcurrentRuns() {
+    return policy.maxConcurrentRuns;
+  }
+
+  CompletableFuture<RunState> done() {
+    lock.lock();
+    try {
+      return done;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- steps ---------------------------------------------------------------------------------
+
+  /**
+   * Runs {@code body} under the lock, then settles the evaluation, writes the changes, and,
+   * outside the lock, makes the user callbacks and tells the listeners.
+   */
+  private <T> T step(String op, Supplier<T> body) {
+    List<Runnable> todo;
+    T result;
+    lock.lock();
+    try {
+      if (engine.isClosed()) {
+        throw new IllegalStateException("engine is closed");
+      }
+      now = engine.time().now();
+      operator = op;
+      batch = RunChanges.builder(runId);
+      try {
+        result = body.get();
+        settle();
+      } finally {
+        flush();
+      }
+      todo = after;
+      after = new ArrayList<>();
+    } finally {
+      lock.unlock();
+    }
+    publish(); // listeners hear of a run's end before its awaiters wake
+    for (Runnable r : todo) {
+      Guard.run("engine callback", r);
+    }
+    return result;
+  }
+
+  /** A step on behalf of the engine itself: does nothing once the engine is closed. */
+  private void internalStep(Runnable body) {
+    if (engine.isClosed()) {
+      return;
+    }
+    try {
+      step(null, () -> {
+        body.run();
+        return null;
+      });
+    } catch (IllegalStateException closed) {
+      if (!engine.isClosed()) {
+        throw closed;
+      }
+    }
+  }
+
+  private void flush() {
+    if (batch == null) {
+      return;
+    }
+    for (int v = dirty.nextSetBit(0); v >= 0; v = dirty.nextSetBit(v + 1)) {
+      batch.node(nodeRecord(v));
+    }
+    dirty.clear();
+    if (runDirty) {
+      batch.run(record);
+      runDirty = false;
+    }
+    RunChanges changes = batch.build();
+    batch = null;
+    if (!changes.isEmpty()) {
+      engine.runs().apply(changes);
+    }
+    if (engine.hasListeners()) {
+      notices.addAll(stepNotices);
+    }
+    stepNotices.clear();
+  }
+
+  private void publish() {
+    while (!notices.isEmpty()) {
+      if (!noticeLock.tryLock()) {
+        return; // the thread holding it publishes ours too
+      }
+      try {
+        Object notice;
+        while ((notice = notices.poll()) != null) {
+          engine.notifyListeners(notice);
+        }
+      } finally {
+        noticeLock.unlock();
+      }
+    }
+  }
+
+  /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
+  private void settle() {
+    if (eval == null) {
+      return;
+    }
+    while (true) {
+      for (int i = 0; i < readyCount; i++) { // in order: ready order is dispatch order
+        int v = ready[i];
+        if (eval.state(v) != NodeState.READY) {
+          continue;
+        }
+        NodeSpec node = spec.nodes().get(v);
+        if (node.isContainer() && node.taskType().isEmpty()) {
+          eval.dispatched(v); // no set-up to run: it is RUNNING at once
+        } else {
+          offer(new ReadyNode(this, v, priority, node.priority(), readySeq++, false));
+        }
+      }
+      readyCount = 0;
+      if (!failFastPending) {
+        break;
+      }
+      failFastPending = false;
+      failFast();
+    }
+    if (!ended && eval.outcome().isPresent()) {
+      end(eval.outcome().get());
+    }
+    scheduleWakeUp();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /** Starts a run that was admitted to its pool. */
+  void start(ScopePool pool) {
+    internalStep(() -> {
+      this.pool = pool;
+      admitted = true;
+      if (ended || record.state() != RunState.PENDING) {
+        return;
+      }
+      setRunState(RunState.RUNNING);
+      eval = engine.evaluator().newRun(spec, params, now, this);
+      eval.start();
+    });
+  }
+
+  /** Waits for admission: attached to its pool but not started. */
+  void waitFor(ScopePool pool) {
+    lock.lock();
+    try {
+      this.pool = pool;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes over a run from stored records: its evaluation is restored, ready nodes are queued,
+   * and running attempts are re-attached or started again.
+   */
+  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, ScopePool pool,
+      boolean admit) {
+    internalStep(() -> {
+      this.pool = pool;
+      this.admitted = admit;
+      int n = spec.size();
+      List<NodeState> states = new ArrayList<>(Collections.nCopies(n, NodeState.PENDING));
+      for (NodeRecord r : records) {
+        int v = spec.indexOf(r.nodeId());
+        states.set(v, r.state());
+        nodes.load(v, r);
+      }
+      if (record.state() == RunState.PENDING) {
+        return; // it starts when admitted
+      }
+      Instant startTime = record.startedAt().orElse(now);
+      eval = engine.evaluator().newRun(spec, params, startTime, this);
+      eval.restore(states, nodes::resultOrNull, nodes::waitUntil,
+          record.state() == RunState.STOPPED);
+      eval.advanceTo(now);
+      ended = record.state().isTerminal();
+      for (int v = 0; v < n; v++) { // what was stored READY or running; the rest follows
+        NodeState s = states.get(v);
+        if (s == NodeState.READY) {
+          addReady(v);
+        } else if (!ended && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
+            && eval.state(v) == s && spec.nodes().get(v).taskType().isPresent()) {
+          recoverAttempt(v, attempts);
+        }
+      }
+    });
+  }
+
+  /** A node that was running when the previous engine stopped: re-attach, or start again. */
+  private void recoverAttempt(int v, List<AttemptRecord> attempts) {
+    NodeSpec node = spec.nodes().get(v);
+    AttemptRecord last = attempts.stream()
+        .filter(a -> a.nodeId().equals(node.id()) && a.attempt() == nodes.attempt(v))
+        .findFirst()
+        .orElse(AttemptRecord.started(runId, node.id(), Math.max(1, nodes.attempt(v)), now));
+    Attempt old = newAttempt(v, last.attempt(), last);
+    Optional<java.util.concurrent.CompletionStage<NodeResult>> stage =
+        Guard.reattach(old.executor, old);
+    if (stage.isPresent()) {
+      inFlight.put(v, old);
+      slots++;
+      startTimer(old);
+      after.add(() -> Guard.attach(stage.get(), old).thenAccept(r -> attemptEnded(old, r)));
+      engine.log(runId, node.id(), old.number, LogLevel.INFO,
+          "re-attached to attempt " + old.number + " after an engine restart");
+      return;
+    }
+    batch.attempt(last.ended(now, AttemptOutcome.ABANDONED, null, "ABANDONED",
+        "the engine stopped while the attempt ran"));
+    if (node.isContainer()) {
+      eval.failed(v, "set-up abandoned: the engine stopped while it ran");
+    } else if (attemptsLeft(v, node)) {
+      offer(new ReadyNode(this, v, priority, node.priority(), readySeq++, true));
+    } else {
+      setError(v, "ABANDONED", "the engine stopped while the last attempt ran");
+      eval.failed(v, "ABANDONED: the engine stopped while the last attempt ran");
+    }
+  }
+
+  private void end(RunState outcome) {
+    setRunState(outcome);
+    ended = true;
+    if (wakeTimer != null) {
+      wakeTimer.cancel();
+      wakeTimer = null;
+      wakeAt = Long.MAX_VALUE;
+    }
+    CompletableFuture<RunState> finished = done;
+    ScopePool p = pool;
+    boolean wasAdmitted = admitted;
+    admitted = false;
+    pool = null;
+    engine.runEnded(this, p, wasAdmitted, after);
+    after.add(() -> finished.complete(outcome));
+  }
+
+  private void setRunState(RunState to) {
+    RunState from = record.state();
+    record = record.withState(to, now);
+    runDirty = true;
+    stepNotices.add(new RunStateChange(runId, Optional.of(from), to, now,
+        Optional.ofNullable(operator)));
+  }
+
+  // ---- dispatch --------------------------------------------------------------------------
+
+  private void offer(ReadyNode item) {
+    int max = policy.maxParallelNodes;
+    if (paused || pool == null || max > 0 && slots >= max) {
+      held.add(item);
+      return;
+    }
+    slots++;
+    pool.submit(item);
+  }
+
+  private void releaseSlot() {
+    slots--;
+    int max = policy.maxParallelNodes;
+    if (!paused && pool != null && !held.isEmpty() && (max == 0 || slots < max)) {
+      slots++;
+      pool.submit(held.poll());
+    }
+  }
+
+  /** A worker took {@code item} from the pool's queue: start its attempt. */
+  void dispatch(ReadyNode item) {
+    Attempt[] started = new Attempt[1];
+    internalStep(() -> {
+      int v = item.node();
+      NodeState s = ended || eval == null ? null : eval.state(v);
+      boolean runnable = item.recovered()
+          ? s == NodeState.RUNNING || s == NodeState.INITIALIZING : s == NodeState.READY;
+      if (!runnable) {
+        releaseSlot(); // stopped or skipped while it was queued
+        return;
+      }
+      if (paused) {
+        slots--;
+        held.add(item);
+        return;
+      }
+      int number = nodes.nextAttempt(v);
+      if (!item.recovered()) {
+        eval.dispatched(v);
+      }
+      Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
+      inFlight.put(v, a);
+      batch.attempt(a.record);
+      dirty.set(v);
+      nodes.started(v, now);
+      startTimer(a);
+      started[0] = a;
+    });
+    Attempt a = started[0];
+    if (a != null) {
+      Guard.execute(a.executor, a).thenAccept(result -> attemptEnded(a, result));
+    }
+  }
+
+  private Attempt newAttempt(int v, int number, AttemptRecord rec) {
+    NodeSpec node = spec.nodes().get(v);
+    return new Attempt(this, v, number, engine.executor(node.taskType().orElseThrow()),
+        effectiveConfig(v), upstreamResults(v), rec);
+  }
+
+  private void startTimer(Attempt a) {
+    Duration timeout = policy.timeout(spec.nodes().get(a.node));
+    if (timeout != null) {
+      a.timer = engine.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
+    }
+  }
+
+  private ObjectNode effectiveConfig(int v) {
+    NodeSpec node = spec.nodes().get(v);
+    ObjectNode own = nodes.config(v);
+    if (own == null) {
+      own = node.hasConfig() ? node.config() : EMPTY; // config() copies: skip it when empty
+    }
+    Optional<ObjectNode> defaults = node.taskType().flatMap(policy::defaultConfig);
+    return defaults.isPresent() ? JsonMerge.merge(defaults.get(), own) : own;
+  }
+
+  private Map<String, JsonNode> upstreamResults(int v) {
+    Map<String, JsonNode> upstream = new LinkedHashMap<>();
+    for (Edge e : spec.nodes().get(v).edges()) {
+      int u = spec.indexOf(e.upstream());
+      if (eval.state(u) == NodeState.COMPLETED) {
+        upstream.put(e.upstream(), nodes.result(u));
+      }
+    }
+    return upstream;
+  }
+
+  // ---- attempt outcomes -------------------------------------------------------------------
+
+  private void attemptEnded(Attempt a, NodeResult result) {
+    internalStep(() -> {
+      NodeSpec node = spec.nodes().get(a.node);
+      if (a.ended) {
+        // expected after the engine cancelled the attempt; a sign of an executor bug otherwise
+        AttemptOutcome outcome = a.record.outcome();
+        boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
+            || outcome == AttemptOutcome.STOPPED;
+        engine.log(runId, node.id(), a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+            "ignored a completion of attempt " + a.number + " (" + result
+                + "): the attempt had already ended " + outcome);
+        return;
+      }
+      endAttempt(a);
+      int v = a.node;
+      if (result.isSuccess()) {
+        JsonNode value = result.result().orElse(NullNode.instance);
+        a.record = a.record.ended(now, AttemptOutcome.COMPLETED, value, null, null);
+        batch.attempt(a.record);
+        if (node.isContainer()) {
+          eval.containerReady(v);
+        } else {
+          nodes.completed(v, value);
+          eval.completed(v, value);
+        }
+        return;
+      }
+      String code = result.errorCode().orElseThrow();
+      String message = result.errorMessage().orElseThrow();
+      a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
+      batch.attempt(a.record);
+      String reason = code + ": " + message;
+      if (node.isContainer()) {
+        setError(v, code, message);
+        eval.failed(v, "set-up failed: " + reason);
+      } else if (result.isRetryable() && attemptsLeft(v, node)) {
+        retryLater(a, TriggerType.ERROR, "attempt " + a.number + " failed: " + reason);
+      } else {
+        setError(v, code, message);
+        eval.failed(v, result.isRetryable() ? reason
+            : reason + " (permanent: not retried)");
+      }
+    });
+  }
+
+  private void timedOut(Attempt a, Duration timeout) {
+    internalStep(() -> {
+      if (a.ended) {
+        return;
+      }
+      a.timer = null;
+      endAttempt(a);
+      String message = "attempt " + a.number + " exceeded its timeout of " + timeout;
+      a.record = a.record.ended(now, AttemptOutcome.TIMED_OUT, null, "TIMEOUT", message);
+      batch.attempt(a.record);
+      after.add(() -> Guard.cancel(a.executor, a));
+      NodeSpec node = spec.nodes().get(a.node);
+      if (attemptsLeft(a.node, node)) {
+        retryLater(a, TriggerType.TIMEOUT, message);
+      } else {
+        setError(a.node, "TIMEOUT", message);
+        eval.timedOut(a.node, message);
+      }
+    });
+  }
+
+  private boolean attemptsLeft(int v, NodeSpec node) {
+    return nodes.attemptsUsed(v) < policy.retry(node).maxAttempts();
+  }
+
+  private void retryLater(Attempt a, TriggerType trigger, String reason) {
+    RetryPolicy retry = policy.retry(spec.nodes().get(a.node));
+    Duration wait = engine.jitter(retry.delayBefore(nodes.attemptsUsed(a.node)), retry.jitter());
+    Instant at = now.plus(wait);
+    nodes.waitUntil(a.node, at);
+    eval.retryAt(a.node, at, trigger, reason + "; retry in " + wait);
+  }
+
+  private void endAttempt(Attempt a) {
+    a.ended = true;
+    a.cancelTimer();
+    inFlight.remove(a.node, a);
+    dirty.set(a.node);
+    releaseSlot();
+  }
+
+  private void setError(int v, String code, String message) {
+    nodes.error(v, code, message);
+  }
+
+  // ---- the evaluation's transitions -------------------------------------------------------
+
+  @Override
+  public void onTransition(int v, NodeState from, NodeState to, TriggerType trigger,
+      String reason) {
+    NodeSpec node = spec.nodes().get(v);
+    StateTransition t = new StateTransition(runId, node.id(), nodes.attempt(v), from, to, reason,
+        trigger, trigger == TriggerType.USER ? operator : null, now);
+    batch.transition(t);
+    if (engine.hasListeners()) {
+      stepNotices.add(t);
+    }
+    dirty.set(v);
+    switch (to) {
+      case READY -> addReady(v);
+      case WAITING -> {
+        if (from.isTerminal()) { // re-opened by a retry
+          nodes.reopened(v);
+        }
+      }
+      case RUNNING, INITIALIZING -> nodes.started(v, now);
+      default -> {
+        if (to.isTerminal()) {
+          nodeEnded(v, to);
+        }
+      }
+    }
+  }
+
+  private void nodeEnded(int v, NodeState to) {
+    nodes.ended(v, now);
+    Attempt a = inFlight.get(v);
+    if (a != null) { // stopped while running
+      endAttempt(a);
+      a.record = a.record.ended(now, AttemptOutcome.STOPPED, null, "STOPPED",
+          "the node was stopped");
+      batch.attempt(a.record);
+      after.add(() -> Guard.cancel(a.executor, a));
+    }
+    if ((to == NodeState.FAILED || to == NodeState.TIMED_OUT)
+        && policy.failureStrategy == FailureStrategy.FAIL_FAST && !failFastDone) {
+      failFastPending = true;
+      failFastDone = true;
+      failFastCause = spec.nodes().get(v).id();
+    }
+  }
+
+  private void failFast() {
+    String reason = "fail fast: node '" + failFastCause + "' failed";
+    for (int v = 0; v < spec.size(); v++) {
+      NodeState s = eval.state(v);
+      if (s == NodeState.WAITING || s == NodeState.READY) {
+        eval.stop(v, reason);
+      }
+    }
+  }
+
+  private void addReady(int v) {
+    if (readyCount == ready.length) {
+      ready = Arrays.copyOf(ready, readyCount * 2);
+    }
+    ready[readyCount++] = v;
+  }
+
+  private void scheduleWakeUp() {
+    if (ended) {
+      return;
+    }
+    Optional<Instant> next = eval.nextWakeUp();
+    if (next.isEmpty()) {
+      return;
+    }
+    long at = next.get().toEpochMilli();
+    if (at < wakeAt) {
+      if (wakeTimer != null) {
+        wakeTimer.cancel();
+      }
+      wakeAt = at;
+      wakeTimer = engine.time().schedule(next.get(), this::wake);
+    }
+  }
+
+  private void wake() {
+    internalStep(() -> {
+      wakeAt = Long.MAX_VALUE;
+      wakeTimer = null;
+      if (eval != null && !ended) {
+        eval.advanceTo(now);
+      }
+    });
+  }
+
+  void progress(Attempt a, int percent) {
+    internalStep(() -> {
+      if (!a.ended && nodes.progress(a.node, percent)) {
+        dirty.set(a.node);
+      }
+    });
+  }
+
+  // ---- operations -------------------------------------------------------------------------
+
+  void stop(String op) {
+    step(op, () -> {
+      RunState state = record.state();
+      if (state.isTerminal()) {
+        throw new RunStateException(runId, state, "it has ended; nothing to stop");
+      }
+      history(Optional.empty(), "run.stop", text(state), text(RunState.STOPPED));
+      if (eval == null) { // still waiting for admission
+        if (pool != null) {
+          pool.withdraw(this);
+        }
+        eval = engine.evaluator().newRun(spec, params, now, this);
+      }
+      eval.stopRun("run stopped by " + op);
+      return null;
+    });
+  }
+
+  void stopNode(int v, String op) {
+    step(op, () -> {
+      NodeState s = nodeState(v);
+      if (s.isTerminal() || eval == null) {
+        throw new NodeOperationException(runId, id(v), s, "only a node that has not ended can "
+            + "be stopped" + (eval == null ? ", in a run that has started" : ""));
+      }
+      history(Optional.of(id(v)), "node.stop", text(s), text(NodeState.STOPPED));
+      eval.stop(v, "stopped by " + op);
+      return null;
+    });
+  }
+
+  void pause(String op) {
+    step(op, () -> {
+      requireState(RunState.RUNNING, "only a RUNNING run can be paused");
+      history(Optional.empty(), "run.pause", text(RunState.RUNNING), text(RunState.PAUSED));
+      setRunState(RunState.PAUSED);
+      paused = true;
+      return null;
+    });
+  }
+
+  void resume(String op) {
+    step(op, () -> {
+      requireState(RunState.PAUSED, "only a PAUSED run can be resumed");
+      history(Optional.empty(), "run.resume", text(RunState.PAUSED), text(RunState.RUNNING));
+      setRunState(RunState.RUNNING);
+      paused = false;
+      int max = policy.maxParallelNodes;
+      while (!held.isEmpty() && pool != null && (max == 0 || slots < max)) {
+        slots++;
+        pool.submit(held.poll());
+      }
+      return null;
+    });
+  }
+
+  void retry(int v, String op) {
+    step(op, () -> {
+      NodeState s = nodeState(v);
+      if (eval == null || s != NodeState.FAILED && s != NodeState.TIMED_OUT
+          && s != NodeState.STOPPED) {
+        throw new NodeOperationException(runId, id(v), s,
+            "only a FAILED, TIMED_OUT or STOPPED node can be retried");
+      }
+      RunState runState = record.state();
+      try {
+        eval.reopen(v, "retried by " + op);
+      } catch (IllegalStateException e) {
+        throw new NodeOperationException(runId, id(v), s, e.getMessage());
+      }
+      history(Optional.of(id(v)), "node.retry", text(s), text(NodeState.WAITING));
+      failFastDone = false;
+      if (runState.isTerminal()) {
+        ended = false;
+        done = new CompletableFuture<>();
+        pool = engine.reopen(this);
+        admitted = true;
+        setRunState(RunState.RUNNING);
+      }
+      return null;
+    });
+  }
+
+  void updateConfig(int v, ObjectNode patch, String op) {
+    step(op, () -> {
+      NodeState s = nodeState(v);
+      Attempt running = inFlight.get(v);
+      NodeSpec node = spec.nodes().get(v);
+      if (running != null && !running.executor.supportsLiveUpdate()) {
+        throw new NodeOperationException(runId, id(v), s, "its executor (task type '"
+            + node.taskType().orElse("") + "') does not support live config updates");
+      }
+      ObjectNode old = nodes.config(v) != null ? nodes.config(v) : node.config();
+      ObjectNode updated = JsonMerge.merge(old, patch);
+      nodes.config(v, updated);
+      dirty.set(v);
+      history(Optional.of(id(v)), "node.config", old, updated);
+      if (running != null) {
+        ObjectNode effective = effectiveConfig(v);
+        running.updateConfig(effective);
+        after.add(() -> Guard.update(running.executor, running, effective.deepCopy()));
+      }
+      return null;
+    });
+  }
+
+  NodeExplanation explain(int v) {
+    lock.lock();
+    try {
+      if (eval == null) {
+        return new NodeExplanation(id(v), NodeState.PENDING, List.of(new Gate(Gate.Kind.CONCURRENCY,
+            "the run waits for a place among the running runs of its scope")));
+      }
+      NodeExplanation e = eval.explain(v);
+      NodeState s = e.state();
+      List<Gate> more = new ArrayList<>();
+      if (paused && (s == NodeState.WAITING || s == NodeState.READY)) {
+        more.add(new Gate(Gate.Kind.PAUSED, "the run is paused"));
+      }
+      if (s == NodeState.READY && !paused
+          && held.stream().anyMatch(r -> r.node() == v)) {
+        more.add(new Gate(Gate.Kind.CONCURRENCY, "the run has " + slots + " of at most "
+            + policy.maxParallelNodes + " nodes in flight"));
+      }
+      return more.isEmpty() ? e : e.with(more);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Marks the run as no longer run by this engine: nothing more is written. */
+  void detach() {
+    lock.lock();
+    try {
+      for (Attempt a : inFlight.values()) {
+        a.cancelTimer();
+      }
+      if (wakeTimer != null) {
+        wakeTimer.cancel();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private void requireState(RunState expected, String message) {
+    if (record.state() != expected) {
+      throw new RunStateException(runId, record.state(), message);
+    }
+  }
+
+  private NodeState nodeState(int v) {
+    return eval == null ? NodeState.PENDING : eval.state(v);
+  }
+
+  private String id(int v) {
+    return spec.nodes().get(v).id();
+  }
+
+  private void history(Optional<String> nodeId, String action, JsonNode oldValue,
+      JsonNode newValue) {
+    batch.history(new HistoryEntry(runId, nodeId, action, operator, oldValue, newValue, now));
+  }
+
+  private static JsonNode text(Enum<?> state) {
+    return TextNode.valueOf(state.name());
+  }
+
+  private NodeRecord nodeRecord(int v) {
+    return nodes.record(runId, id(v), v, nodeState(v));
+  }
+}

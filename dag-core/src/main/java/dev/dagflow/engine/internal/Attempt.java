@@ -1,0 +1,122 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.NodeContext;
+import dev.dagflow.engine.NodeExecutor;
+import dev.dagflow.engine.TimeSource;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.LogLevel;
+import java.util.Map;
+import org.slf4j.helpers.MessageFormatter;
+
+/**
+ * One attempt of one node: its context for the executor, its record and its timeout timer. The
+ * mutable fields are guarded by the run's lock; the context's methods may be called from any
+ * thread.
+ */
+final class Attempt implements NodeContext {
+  final ActiveRun run;
+  final int node;
+  final int number;
+  final NodeExecutor executor;
+  private final NodeSpec spec;
+  private final String taskType;
+  private volatile ObjectNode config;
+  private final Map<String, JsonNode> upstreamResults;
+  private final String key;
+  AttemptRecord record;
+  TimeSource.Cancellable timer;
+  boolean ended;
+
+  Attempt(ActiveRun run, int node, int number, NodeExecutor executor, ObjectNode config,
+      Map<String, JsonNode> upstreamResults, AttemptRecord record) {
+    this.run = run;
+    this.node = node;
+    this.number = number;
+    this.executor = executor;
+    this.spec = run.spec.nodes().get(node);
+    this.taskType = spec.taskType().orElse("");
+    this.config = config;
+    this.upstreamResults = upstreamResults;
+    this.record = record;
+    this.key = run.runId + ":" + spec.id() + ":" + number;
+  }
+
+  @Override
+  public String runId() {
+    return run.runId;
+  }
+
+  @Override
+  public String nodeId() {
+    return spec.id();
+  }
+
+  @Override
+  public NodeSpec node() {
+    return spec;
+  }
+
+  @Override
+  public String taskType() {
+    return taskType;
+  }
+
+  @Override
+  public ObjectNode config() {
+    return config.deepCopy();
+  }
+
+  @Override
+  public ObjectNode params() {
+    return run.params.deepCopy();
+  }
+
+  @Override
+  public Map<String, JsonNode> upstreamResults() {
+    Map<String, JsonNode> copy = new java.util.LinkedHashMap<>();
+    upstreamResults.forEach((id, result) -> copy.put(id, result.deepCopy()));
+    return copy;
+  }
+
+  @Override
+  public int attempt() {
+    return number;
+  }
+
+  @Override
+  public String idempotencyKey() {
+    return key;
+  }
+
+  @Override
+  public void progress(int percent) {
+    run.progress(this, Math.max(0, Math.min(100, percent)));
+  }
+
+  @Override
+  public void log(LogLevel level, String message, Object... args) {
+    String text = MessageFormatter.arrayFormat(String.valueOf(message), args).getMessage();
+    run.engine.log(run.runId, spec.id(), number, level == null ? LogLevel.INFO : level, text);
+  }
+
+  /** The config after a live update. */
+  void updateConfig(ObjectNode newConfig) {
+    this.config = newConfig;
+  }
+
+  /** Cancels the timeout timer, if any. Under the run's lock. */
+  void cancelTimer() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return key;
+  }
+}

@@ -1,0 +1,466 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.EngineListener;
+import dev.dagflow.engine.NodeExecutor;
+import dev.dagflow.engine.RunStateChange;
+import dev.dagflow.engine.RunStateException;
+import dev.dagflow.engine.RunView;
+import dev.dagflow.engine.TimeSource;
+import dev.dagflow.engine.UnknownNodeException;
+import dev.dagflow.engine.UnknownRunException;
+import dev.dagflow.engine.UnknownTaskTypeException;
+import dev.dagflow.eval.DependencyEvaluator;
+import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.spec.DagScope;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.internal.Json;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.LogEntry;
+import dev.dagflow.store.LogLevel;
+import dev.dagflow.store.LogQuery;
+import dev.dagflow.store.LogStore;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.Page;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The engine behind {@link DagEngine}: runs, pools, timers and stores wired together. */
+public final class Engine implements DagEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final EngineConfig config;
+  private final RunStore runs;
+  private final LogStore logs;
+  private final TimeSource time;
+  private final SystemTimeSource ownTimer;
+  private final ScopePools pools;
+  private final List<EngineListener> listeners;
+  private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+  private final AtomicLong seq = new AtomicLong();
+  private final Object lifecycle = new Object();
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  public Engine(EngineConfig config) {
+    this.config = config;
+    this.runs = config.runStore;
+    this.logs = config.logStore;
+    this.ownTimer = config.timeSource == null ? new SystemTimeSource() : null;
+    this.time = config.timeSource != null ? config.timeSource : ownTimer;
+    this.pools = new ScopePools(config, time);
+    this.listeners = new CopyOnWriteArrayList<>(config.listeners);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  @Override
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("engine is closed");
+      }
+      if (started) {
+        throw new IllegalStateException("engine already started");
+      }
+      started = true;
+    }
+    for (String runId : runs.unfinished()) {
+      try {
+        recover(runId);
+      } catch (RuntimeException e) {
+        LOG.error("could not recover run {}; it stays as it is in the store", runId, e);
+      }
+    }
+  }
+
+  private void recover(String runId) {
+    RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+    RunPolicy policy = RunPolicy.resolve(record.spec(), config.policyStore, config.defaultPolicy);
+    ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+    active.put(runId, run);
+    ScopePool pool = pools.attach(record.scopeKey());
+    boolean running = record.state() != RunState.PENDING;
+    if (running) {
+      pool.readmit();
+    }
+    try {
+      run.restore(runs.nodes(runId), runs.attempts(runId), pool, running);
+    } catch (RuntimeException e) {
+      active.remove(runId, run);
+      if (running) {
+        pool.runEnded().forEach(next -> next.start(pool));
+      }
+      pools.detach(pool);
+      throw e;
+    }
+    if (!running && pool.admit(run, policy.maxConcurrentRuns)) {
+      run.start(pool);
+    } else if (!running) {
+      run.waitFor(pool);
+    }
+    LOG.info("recovered run {} ({})", runId, record.state());
+  }
+
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (ActiveRun run : active.values()) {
+      run.detach();
+    }
+    pools.close();
+    if (ownTimer != null) {
+      ownTimer.close();
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void requireRunning() {
+    if (!started) {
+      throw new IllegalStateException("engine not started: call start() first");
+    }
+    if (closed) {
+      throw new IllegalStateException("engine is closed");
+    }
+  }
+
+  // ---- submit -----------------------------------------------------------------------------
+
+  @Override
+  public String submit(DagSpec spec) {
+    return submit(spec, Json.MAPPER.createObjectNode());
+  }
+
+  @Override
+  public String submit(DagSpec spec, ObjectNode params) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(params, "params");
+    requireRunning();
+    checkTaskTypes(spec);
+    RunPolicy policy = RunPolicy.resolve(spec, config.policyStore, config.defaultPolicy);
+    String runId = EngineConfig.checkRunId(config.runIds.get());
+    DagScope scope = spec.scope();
+    String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
+        ? scope.workerKey() + "-run-" + runId : scope.workerKey();
+    Optional<String> project = scope.kind() == DagScope.Kind.PROJECT ? scope.id()
+        : Optional.empty();
+    Instant now = time.now();
+    RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
+        scopeKey, project, Optional.empty(), 0, spec.priority(), now, Optional.empty(),
+        Optional.empty());
+    runs.create(record);
+    ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+    active.put(runId, run);
+    notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
+        Optional.empty()));
+    ScopePool pool = pools.attach(scopeKey);
+    if (pool.admit(run, policy.maxConcurrentRuns)) {
+      run.start(pool);
+    } else {
+      run.waitFor(pool);
+    }
+    return runId;
+  }
+
+  private void checkTaskTypes(DagSpec spec) {
+    Map<String, String> unknown = new LinkedHashMap<>();
+    for (NodeSpec node : spec.nodes()) {
+      node.taskType().filter(type -> !config.executors.containsKey(type))
+          .ifPresent(type -> unknown.put(node.id(), type));
+    }
+    if (!unknown.isEmpty()) {
+      throw new UnknownTaskTypeException(spec.id(), unknown);
+    }
+  }
+
+  // ---- operations -------------------------------------------------------------------------
+
+  @Override
+  public RunView get(String runId) {
+    RunRecord record = record(runId);
+    return Views.run(record, runs.nodes(runId), runs.attempts(runId));
+  }
+
+  @Override
+  public Page<RunRecord> list(RunQuery query) {
+    return runs.list(Objects.requireNonNull(query, "query"));
+  }
+
+  @Override
+  public void stop(String runId, String operator) {
+    requireRunning();
+    checkOperator(operator);
+    active(runId, "nothing to stop").stop(operator);
+  }
+
+  @Override
+  public void stopNode(String runId, String nodeId, String operator) {
+    requireRunning();
+    checkOperator(operator);
+    ActiveRun run = active(runId, "nothing to stop");
+    run.stopNode(node(run, nodeId), operator);
+  }
+
+  @Override
+  public void pause(String runId, String operator) {
+    requireRunning();
+    checkOperator(operator);
+    active(runId, "only a RUNNING run can be paused").pause(operator);
+  }
+
+  @Override
+  public void resume(String runId, String operator) {
+    requireRunning();
+    checkOperator(operator);
+    active(runId, "only a PAUSED run can be resumed").resume(operator);
+  }
+
+  @Override
+  public void retry(String runId, String nodeId, String operator) {
+    requireRunning();
+    checkOperator(operator);
+    ActiveRun run = run(runId, nodeId);
+    run.retry(node(run, nodeId), operator);
+  }
+
+  @Override
+  public void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator) {
+    requireRunning();
+    Objects.requireNonNull(patch, "patch");
+    checkOperator(operator);
+    ActiveRun run = run(runId, nodeId);
+    run.updateConfig(node(run, nodeId), Json.canonicalCopy(patch), operator);
+  }
+
+  @Override
+  public List<LogEntry> logs(LogQuery query) {
+    record(query.runId());
+    return logs.query(query);
+  }
+
+  @Override
+  public List<HistoryEntry> history(String runId) {
+    record(runId);
+    return runs.history(runId);
+  }
+
+  @Override
+  public List<StateTransition> transitions(String runId) {
+    record(runId);
+    return runs.transitions(runId);
+  }
+
+  @Override
+  public RunView await(String runId, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    Objects.requireNonNull(timeout, "timeout");
+    ActiveRun run = active.get(runId);
+    if (run != null) {
+      try {
+        run.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("run " + runId + " ended abnormally", e.getCause());
+      } catch (TimeoutException e) {
+        throw new TimeoutException("run '" + runId + "' has not ended within " + timeout);
+      }
+      return get(runId);
+    }
+    RunRecord record = record(runId);
+    if (!record.state().isTerminal()) {
+      throw new RunStateException(runId, record.state(),
+          "it is not run by this engine (not started yet?)");
+    }
+    return get(runId);
+  }
+
+  @Override
+  public NodeExplanation explain(String runId, String nodeId) {
+    ActiveRun run = active.get(runId);
+    if (run == null) {
+      RunRecord record = record(runId);
+      if (record.spec().indexOf(nodeId) < 0) {
+        throw new UnknownNodeException(runId, nodeId);
+      }
+      NodeRecord node = runs.nodes(runId).stream().filter(n -> n.nodeId().equals(nodeId))
+          .findFirst().orElse(NodeRecord.pending(runId, nodeId));
+      return new NodeExplanation(nodeId, node.state(), List.of());
+    }
+    return run.explain(node(run, nodeId));
+  }
+
+  @Override
+  public void addListener(EngineListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public Set<String> workerPools() {
+    return pools.keys();
+  }
+
+  // ---- for runs ---------------------------------------------------------------------------
+
+  RunStore runs() {
+    return runs;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  DependencyEvaluator evaluator() {
+    return config.evaluator;
+  }
+
+  NodeExecutor executor(String taskType) {
+    return config.executors.get(taskType);
+  }
+
+  boolean hasListeners() {
+    return !listeners.isEmpty();
+  }
+
+  void notifyListeners(Object notice) {
+    for (EngineListener l : listeners) {
+      if (notice instanceof StateTransition t) {
+        Guard.run("listener " + l, () -> l.onTransition(t));
+      } else if (notice instanceof RunStateChange c) {
+        Guard.run("listener " + l, () -> l.onRunStateChange(c));
+      }
+    }
+  }
+
+  void log(String runId, String nodeId, int attempt, LogLevel level, String message) {
+    if (level == LogLevel.WARN || level == LogLevel.ERROR) {
+      LOG.warn("run {} node {} attempt {}: {}", runId, nodeId, attempt, message);
+    }
+    logs.append(List.of(new LogEntry(runId, Optional.ofNullable(nodeId), attempt, level,
+        message, time.now())));
+  }
+
+  Duration jitter(Duration wait, double jitter) {
+    if (jitter == 0 || wait.isZero()) {
+      return wait;
+    }
+    double factor = 1 + jitter * (2 * config.random.nextDouble() - 1);
+    return Duration.ofNanos(Math.max(0, (long) (wait.toNanos() * factor)));
+  }
+
+  /** A run ended (under its lock): frees its place and its pool, starts runs that waited. */
+  void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
+    active.remove(run.runId, run);
+    if (pool == null) {
+      return;
+    }
+    if (admitted) {
+      List<ActiveRun> next = pool.runEnded();
+      after.add(() -> next.forEach(r -> r.start(pool)));
+    } else {
+      pool.withdraw(run);
+    }
+    after.add(() -> pools.detach(pool));
+  }
+
+  /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
+  ScopePool reopen(ActiveRun run) {
+    ActiveRun other = active.putIfAbsent(run.runId, run);
+    if (other != null && other != run) {
+      throw new RunStateException(run.runId, RunState.RUNNING,
+          "it was re-opened concurrently; try again");
+    }
+    ScopePool pool = pools.attach(runs.run(run.runId).orElseThrow().scopeKey());
+    pool.readmit();
+    return pool;
+  }
+
+  // ---- look-ups ---------------------------------------------------------------------------
+
+  private RunRecord record(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    return runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+  }
+
+  /** The active run; for an ended one, a {@link RunStateException} saying {@code why}. */
+  private ActiveRun active(String runId, String why) {
+    ActiveRun run = active.get(runId);
+    if (run != null) {
+      return run;
+    }
+    RunRecord record = record(runId);
+    throw new RunStateException(runId, record.state(), record.state().isTerminal()
+        ? "it has ended; " + why : "it is not run by this engine (not started yet?)");
+  }
+
+  /** The active run, or an ended one loaded from the store, after checking the node id. */
+  private ActiveRun run(String runId, String nodeId) {
+    ActiveRun run = active.get(runId);
+    if (run != null) {
+      return run;
+    }
+    synchronized (lifecycle) {
+      run = active.get(runId);
+      if (run != null) {
+        return run;
+      }
+      RunRecord record = record(runId);
+      if (record.spec().indexOf(Objects.requireNonNull(nodeId, "nodeId")) < 0) {
+        throw new UnknownNodeException(runId, nodeId);
+      }
+      if (!record.state().isTerminal()) {
+        throw new RunStateException(runId, record.state(),
+            "it is not run by this engine (not started yet?)");
+      }
+      RunPolicy policy = RunPolicy.resolve(record.spec(), config.policyStore,
+          config.defaultPolicy);
+      run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+      run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
+      return run;
+    }
+  }
+
+  private static int node(ActiveRun run, String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    int v = run.spec.indexOf(nodeId);
+    if (v < 0) {
+      throw new UnknownNodeException(run.runId, nodeId);
+    }
+    return v;
+  }
+
+  private static String checkOperator(String operator) {
+    Objects.requireNonNull(operator, "operator");
+    if (operator.isBlank()) {
+      throw new IllegalArgumentException("operator must not be blank");
+    }
+    return operator;
+  }
+}

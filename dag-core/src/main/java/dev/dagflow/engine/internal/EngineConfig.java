@@ -1,0 +1,155 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.engine.EngineListener;
+import dev.dagflow.engine.NodeExecutor;
+import dev.dagflow.engine.TaskHandler;
+import dev.dagflow.engine.TimeSource;
+import dev.dagflow.eval.DependencyEvaluator;
+import dev.dagflow.policy.ExecutionPolicy;
+import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.store.LogStore;
+import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.Stores;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+
+/** What {@code DagEngine.Builder} collects; checked as it is set, copied by {@code build()}. */
+public final class EngineConfig {
+  final Map<String, NodeExecutor> executors = new HashMap<>();
+  RunStore runStore;
+  LogStore logStore;
+  PolicyStore policyStore;
+  TimeSource timeSource;
+  int workersPerScope = Math.max(2, Runtime.getRuntime().availableProcessors());
+  final Map<String, Integer> workers = new HashMap<>();
+  ThreadFactory threadFactory;
+  Duration poolIdleTimeout = Duration.ofSeconds(30);
+  ExecutionPolicy defaultPolicy = ExecutionPolicy.builder("engine-default").build();
+  final List<EngineListener> listeners = new ArrayList<>();
+  DependencyEvaluator evaluator = DependencyEvaluator.incremental();
+  Supplier<String> runIds = () -> UUID.randomUUID().toString();
+  Random random;
+
+  public void executor(String taskType, NodeExecutor executor) {
+    Objects.requireNonNull(taskType, "taskType");
+    Objects.requireNonNull(executor, "executor");
+    if (taskType.isBlank()) {
+      throw new IllegalArgumentException("taskType must not be blank");
+    }
+    if (executors.containsKey(taskType)) {
+      throw new IllegalStateException("an executor for task type '" + taskType
+          + "' was already set");
+    }
+    executors.put(taskType, executor);
+  }
+
+  public void handler(String taskType, TaskHandler handler) {
+    executor(taskType, new HandlerExecutor(Objects.requireNonNull(handler, "handler")));
+  }
+
+  public void stores(Stores stores) {
+    Objects.requireNonNull(stores, "stores");
+    runStore(stores.runs());
+    logStore(stores.logs());
+    policyStore(stores.policies());
+  }
+
+  public void runStore(RunStore store) {
+    this.runStore = Objects.requireNonNull(store, "runStore");
+  }
+
+  public void logStore(LogStore store) {
+    this.logStore = Objects.requireNonNull(store, "logStore");
+  }
+
+  public void policyStore(PolicyStore store) {
+    this.policyStore = Objects.requireNonNull(store, "policyStore");
+  }
+
+  public void timeSource(TimeSource timeSource) {
+    this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+  }
+
+  public void workersPerScope(int workers) {
+    this.workersPerScope = positive("workersPerScope", workers);
+  }
+
+  public void workers(String workerKey, int count) {
+    Objects.requireNonNull(workerKey, "workerKey");
+    workers.put(workerKey, positive("workers", count));
+  }
+
+  public void threadFactory(ThreadFactory factory) {
+    this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+  }
+
+  public void poolIdleTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "poolIdleTimeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("poolIdleTimeout must not be negative, got " + timeout);
+    }
+    this.poolIdleTimeout = timeout;
+  }
+
+  public void defaultPolicy(ExecutionPolicy policy) {
+    this.defaultPolicy = Objects.requireNonNull(policy, "defaultPolicy");
+  }
+
+  public void listener(EngineListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void evaluator(DependencyEvaluator evaluator) {
+    this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+  }
+
+  public void runIds(Supplier<String> ids) {
+    this.runIds = Objects.requireNonNull(ids, "runIds");
+  }
+
+  public void random(Random random) {
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /** A copy sharing nothing mutable with this one, with defaults filled in. */
+  public EngineConfig copy() {
+    EngineConfig c = new EngineConfig();
+    c.executors.putAll(executors);
+    Stores memory = runStore == null || logStore == null || policyStore == null
+        ? Stores.inMemory() : null;
+    c.runStore = runStore != null ? runStore : memory.runs();
+    c.logStore = logStore != null ? logStore : memory.logs();
+    c.policyStore = policyStore != null ? policyStore : memory.policies();
+    c.timeSource = timeSource;
+    c.workersPerScope = workersPerScope;
+    c.workers.putAll(workers);
+    c.threadFactory = threadFactory;
+    c.poolIdleTimeout = poolIdleTimeout;
+    c.defaultPolicy = defaultPolicy;
+    c.listeners.addAll(listeners);
+    c.evaluator = evaluator;
+    c.runIds = runIds;
+    c.random = random != null ? random : new Random();
+    return c;
+  }
+
+  private static int positive(String field, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(field + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  static String checkRunId(String id) {
+    return Ids.check("run id", id);
+  }
+}

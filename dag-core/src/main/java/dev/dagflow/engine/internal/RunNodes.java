@@ -1,0 +1,153 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.store.NodeRecord;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the engine keeps per node of a run besides its state: attempt numbers, times, progress,
+ * result, error, live config and retry wait. Arrays for what every node has, maps for what few
+ * have, so a large run costs a few dozen bytes per node. Guarded by the run's lock.
+ */
+final class RunNodes {
+  private static final long NONE = Long.MIN_VALUE;
+
+  private final int[] attempt;
+  private final long[] startedAt;
+  private final long[] endedAt;
+  private final byte[] progress;
+  /** The result of a COMPLETED node; null for none (JSON null). */
+  private final JsonNode[] results;
+  private final Map<Integer, Integer> attemptBase = new HashMap<>();
+  private final Map<Integer, String[]> errors = new HashMap<>();
+  private final Map<Integer, ObjectNode> configs = new HashMap<>();
+  private final Map<Integer, Instant> waitUntil = new HashMap<>();
+
+  RunNodes(int n) {
+    attempt = new int[n];
+    startedAt = new long[n];
+    endedAt = new long[n];
+    Arrays.fill(startedAt, NONE);
+    Arrays.fill(endedAt, NONE);
+    progress = new byte[n];
+    results = new JsonNode[n];
+  }
+
+  /** Takes a stored record over, in recovery. */
+  void load(int v, NodeRecord r) {
+    attempt[v] = r.attempt();
+    if (r.attemptBase() > 0) {
+      attemptBase.put(v, r.attemptBase());
+    }
+    progress[v] = (byte) r.progress();
+    startedAt[v] = r.startedAt().map(Instant::toEpochMilli).orElse(NONE);
+    endedAt[v] = r.endedAt().map(Instant::toEpochMilli).orElse(NONE);
+    r.waitUntil().ifPresent(t -> waitUntil.put(v, t));
+    r.result().ifPresent(res -> results[v] = res.isNull() ? null : res);
+    if (r.errorCode().isPresent()) {
+      errors.put(v, new String[] {r.errorCode().get(), r.errorMessage().orElse("")});
+    }
+    r.config().ifPresent(c -> configs.put(v, c));
+  }
+
+  int attempt(int v) {
+    return attempt[v];
+  }
+
+  /** Counts a new attempt and returns its number. */
+  int nextAttempt(int v) {
+    return ++attempt[v];
+  }
+
+  /** Attempts used since the node's retry budget last started. */
+  int attemptsUsed(int v) {
+    return attempt[v] - attemptBase.getOrDefault(v, 0);
+  }
+
+  void started(int v, Instant at) {
+    if (startedAt[v] == NONE) {
+      startedAt[v] = at.toEpochMilli();
+    }
+  }
+
+  void ended(int v, Instant at) {
+    endedAt[v] = at.toEpochMilli();
+    waitUntil.remove(v);
+  }
+
+  /** A retry re-opened the node: its end, result and error are gone; a fresh retry budget. */
+  void reopened(int v) {
+    endedAt[v] = NONE;
+    results[v] = null;
+    errors.remove(v);
+    progress[v] = 0;
+    attemptBase.put(v, attempt[v]);
+  }
+
+  void completed(int v, JsonNode result) {
+    results[v] = result.isNull() ? null : result;
+    progress[v] = 100;
+  }
+
+  /** The result of a COMPLETED node, JSON null for none. */
+  JsonNode result(int v) {
+    return results[v] == null ? NullNode.instance : results[v];
+  }
+
+  /** The result kept for edge conditions; null for none. */
+  JsonNode resultOrNull(int v) {
+    return results[v];
+  }
+
+  /** Sets progress; returns whether it changed. */
+  boolean progress(int v, int percent) {
+    if (progress[v] == percent) {
+      return false;
+    }
+    progress[v] = (byte) percent;
+    return true;
+  }
+
+  void waitUntil(int v, Instant at) {
+    waitUntil.put(v, at);
+  }
+
+  Instant waitUntil(int v) {
+    return waitUntil.get(v);
+  }
+
+  void error(int v, String code, String message) {
+    errors.put(v, new String[] {code, message});
+  }
+
+  /** The node's config as changed by live updates; null while it has the spec's. */
+  ObjectNode config(int v) {
+    return configs.get(v);
+  }
+
+  void config(int v, ObjectNode config) {
+    configs.put(v, config);
+  }
+
+  NodeRecord record(String runId, String nodeId, int v, NodeState s) {
+    String[] error = errors.get(v);
+    return new NodeRecord(runId, nodeId, s, attempt[v], attemptBase.getOrDefault(v, 0),
+        progress[v], time(startedAt[v]), time(endedAt[v]),
+        s == NodeState.WAITING ? Optional.ofNullable(waitUntil.get(v)) : Optional.empty(),
+        s == NodeState.COMPLETED ? Optional.of(result(v)) : Optional.empty(),
+        error == null ? Optional.empty() : Optional.of(error[0]),
+        error == null ? Optional.empty() : Optional.of(error[1]),
+        Optional.ofNullable(configs.get(v)));
+  }
+
+  private static Optional<Instant> time(long millis) {
+    return millis == NONE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+}

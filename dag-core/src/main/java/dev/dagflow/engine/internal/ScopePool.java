@@ -1,0 +1,119 @@
+package dev.dagflow.engine.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The worker pool of one worker key: a bounded set of threads taking ready nodes from a queue
+ * ordered by run priority, node priority, then ready order; and the admission of runs under the
+ * policies' limit of concurrent runs. Thread-safe: one lock guards the queue and counters, and
+ * is never held while a run's lock is taken or user code runs.
+ */
+final class ScopePool {
+  final String key;
+  private final int size;
+  private final ExecutorService threads;
+  private final Object lock = new Object();
+  private final PriorityQueue<ReadyNode> queue = new PriorityQueue<>();
+  private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
+  private int busyWorkers;
+  private int runningRuns;
+  /** Runs attached to this pool (admitted or waiting); the pool is released at zero. */
+  int attached;
+  boolean closed;
+
+  ScopePool(String key, int size, ExecutorService threads) {
+    this.key = key;
+    this.size = size;
+    this.threads = threads;
+  }
+
+  /** Queues a ready node; a free worker picks the first in order. */
+  void submit(ReadyNode node) {
+    boolean spawn;
+    synchronized (lock) {
+      queue.add(node);
+      spawn = busyWorkers < size && !closed;
+      if (spawn) {
+        busyWorkers++;
+      }
+    }
+    if (spawn) {
+      threads.execute(this::work);
+    }
+  }
+
+  private void work() {
+    while (true) {
+      ReadyNode next;
+      synchronized (lock) {
+        next = closed ? null : queue.poll();
+        if (next == null) {
+          busyWorkers--;
+          return;
+        }
+      }
+      next.run().dispatch(next);
+    }
+  }
+
+  /**
+   * Admits {@code run} if its scope runs fewer runs than {@code limit} (0: no limit); otherwise
+   * it waits, in priority order, until {@link #runEnded} makes room.
+   */
+  boolean admit(ActiveRun run, int limit) {
+    synchronized (lock) {
+      if (waitingRuns.isEmpty() && (limit == 0 || runningRuns < limit)) {
+        runningRuns++;
+        return true;
+      }
+      waitingRuns.add(run);
+      return false;
+    }
+  }
+
+  /** Counts a run re-opened by a retry: it runs at once. */
+  void readmit() {
+    synchronized (lock) {
+      runningRuns++;
+    }
+  }
+
+  /** A run ended: returns the waiting runs that may start now, already counted as running. */
+  List<ActiveRun> runEnded() {
+    synchronized (lock) {
+      runningRuns--;
+      return admitWaiting();
+    }
+  }
+
+  /** A waiting run was stopped before it started. */
+  void withdraw(ActiveRun run) {
+    synchronized (lock) {
+      waitingRuns.remove(run);
+    }
+  }
+
+  private List<ActiveRun> admitWaiting() {
+    List<ActiveRun> admitted = new ArrayList<>();
+    while (!waitingRuns.isEmpty()) {
+      int limit = waitingRuns.peek().maxConcurrentRuns();
+      if (limit != 0 && runningRuns >= limit) {
+        break;
+      }
+      runningRuns++;
+      admitted.add(waitingRuns.poll());
+    }
+    return admitted;
+  }
+
+  void shutdown() {
+    synchronized (lock) {
+      closed = true;
+      queue.clear();
+    }
+    threads.shutdownNow();
+  }
+}

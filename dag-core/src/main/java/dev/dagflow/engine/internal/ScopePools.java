@@ -1,0 +1,96 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.engine.TimeSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pools by worker key: created when a run of a key arrives, released once no run is
+ * attached for the idle timeout. Thread-safe.
+ */
+final class ScopePools {
+  private final Map<String, ScopePool> pools = new HashMap<>();
+  private final EngineConfig config;
+  private final TimeSource time;
+  private boolean closed;
+
+  ScopePools(EngineConfig config, TimeSource time) {
+    this.config = config;
+    this.time = time;
+  }
+
+  /** The pool of {@code key}, attaching one more run to it. */
+  synchronized ScopePool attach(String key) {
+    if (closed) {
+      throw new IllegalStateException("engine is closed");
+    }
+    ScopePool pool = pools.computeIfAbsent(key, this::create);
+    pool.attached++;
+    return pool;
+  }
+
+  /** Detaches a run; a pool left without runs is released after the idle timeout. */
+  void detach(ScopePool pool) {
+    synchronized (this) {
+      if (--pool.attached > 0) {
+        return;
+      }
+    }
+    Duration idle = config.poolIdleTimeout;
+    if (idle.isZero()) {
+      releaseIfIdle(pool);
+    } else {
+      time.schedule(time.now().plus(idle), () -> releaseIfIdle(pool));
+    }
+  }
+
+  private void releaseIfIdle(ScopePool pool) {
+    synchronized (this) {
+      if (pool.attached > 0 || pools.get(pool.key) != pool) {
+        return;
+      }
+      pools.remove(pool.key);
+    }
+    pool.shutdown();
+  }
+
+  synchronized Set<String> keys() {
+    return new TreeSet<>(pools.keySet());
+  }
+
+  void close() {
+    Map<String, ScopePool> all;
+    synchronized (this) {
+      closed = true;
+      all = new HashMap<>(pools);
+      pools.clear();
+    }
+    all.values().forEach(ScopePool::shutdown);
+  }
+
+  private ScopePool create(String key) {
+    int size = config.workers.getOrDefault(key, config.workersPerScope);
+    ThreadFactory factory = config.threadFactory != null ? config.threadFactory : named(key);
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), factory);
+    threads.allowCoreThreadTimeOut(true);
+    return new ScopePool(key, size, threads);
+  }
+
+  private static ThreadFactory named(String key) {
+    AtomicInteger n = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, "dagflow-" + key + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

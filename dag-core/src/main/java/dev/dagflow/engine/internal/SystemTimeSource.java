@@ -1,0 +1,40 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.engine.TimeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The system clock and one daemon timer thread, {@code dagflow-timer}, owned by the engine. */
+final class SystemTimeSource implements TimeSource {
+  private final ScheduledThreadPoolExecutor timer;
+
+  SystemTimeSource() {
+    timer = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread t = new Thread(task, "dagflow-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  @Override
+  public Instant now() {
+    return Instant.now();
+  }
+
+  @Override
+  public Cancellable schedule(Instant at, Runnable task) {
+    long delay = Math.max(0, Duration.between(Instant.now(), at).toNanos());
+    ScheduledFuture<?> f = timer.schedule(() -> Guard.run("timer task", task), delay,
+        TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  }
+
+  void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,198 @@
+package dev.dagflow.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.LogEntry;
+import dev.dagflow.store.LogLevel;
+import dev.dagflow.store.LogQuery;
+import dev.dagflow.testing.Outcome;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** A broken executor fails or times out its node with a clear error; the run never hangs. */
+class ExecutorFaultsTest {
+
+  private static DagSpec pair() {
+    return DagSpec.builder("pair").node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").dependsOn("a")).node(NodeSpec.task("c", "t")).build();
+  }
+
+  private static NodeView failedA(Harness h, Outcome outcome) {
+    h.executor.script("a", outcome);
+    String run = h.submit(pair());
+    RunView view = h.await(run);
+    assertThat(view.state()).isEqualTo(RunState.FAILED);
+    assertThat(view.node("b").orElseThrow().state()).isEqualTo(NodeState.SKIPPED);
+    assertThat(view.node("c").orElseThrow().state()).isEqualTo(NodeState.COMPLETED);
+    NodeView a = view.node("a").orElseThrow();
+    assertThat(a.state()).isEqualTo(NodeState.FAILED);
+    return a;
+  }
+
+  @Test
+  void unknownTaskTypesAreRejectedAtSubmitNamingEveryNode() {
+    try (Harness h = new Harness("t")) {
+      DagSpec spec = DagSpec.builder("bad").node(NodeSpec.task("a", "t"))
+          .node(NodeSpec.task("b", "nmap")).node(NodeSpec.task("c", "zap")).build();
+      assertThatThrownBy(() -> h.submit(spec))
+          .isInstanceOfSatisfying(UnknownTaskTypeException.class, e ->
+              assertThat(e.typesByNode()).containsExactly(
+                  java.util.Map.entry("b", "nmap"), java.util.Map.entry("c", "zap")))
+          .hasMessageContaining("node 'b' (type 'nmap')")
+          .hasMessageContaining("node 'c' (type 'zap')");
+      assertThat(h.engine.list(dev.dagflow.store.RunQuery.all()).total()).isZero();
+    }
+  }
+
+  @Test
+  void anExecutorThatThrowsFailsTheNode() {
+    try (Harness h = new Harness("t")) {
+      NodeView a = failedA(h, Outcome.throwing(new IllegalStateException("disk full")));
+      assertThat(a.errorCode()).contains("EXECUTOR_THREW");
+      assertThat(a.errorMessage().orElseThrow()).contains("task type 't'")
+          .contains("IllegalStateException: disk full");
+    }
+  }
+
+  @Test
+  void anExecutorThatReturnsNullFailsTheNode() {
+    try (Harness h = new Harness("t")) {
+      NodeView a = failedA(h, Outcome.nullStage());
+      assertThat(a.errorCode()).contains("EXECUTOR_RETURNED_NULL");
+      assertThat(a.errorMessage().orElseThrow()).contains("returned null instead of a stage");
+    }
+  }
+
+  @Test
+  void aStageCompletingWithNullFailsTheNode() {
+    try (Harness h = new Harness("t")) {
+      NodeView a = failedA(h, Outcome.nullResult());
+      assertThat(a.errorCode()).contains("NULL_RESULT");
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsFailsTheNodeWithItsCode() {
+    TaskHandler handler = ctx -> {
+      if (ctx.nodeId().equals("a")) {
+        throw new NodeFailureException("E_QUOTA", "quota exceeded", false);
+      }
+      return null;
+    };
+    try (DagEngine engine = DagEngine.builder().handler("t", handler).build()) {
+      engine.start();
+      RunView view = engine.await(engine.submit(pair()), Duration.ofSeconds(10));
+      NodeView a = view.node("a").orElseThrow();
+      assertThat(a.errorCode()).contains("E_QUOTA");
+      assertThat(a.errorMessage()).contains("quota exceeded");
+      assertThat(view.state()).isEqualTo(RunState.FAILED);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void anExecutorThatNeverCompletesTimesOut() {
+    try (Harness h = new Harness(b -> b.defaultPolicy(dev.dagflow.policy.ExecutionPolicy
+        .builder("d").nodeTimeout(Duration.ofSeconds(30)).build()), "t")) {
+      h.executor.script("a", Outcome.hang());
+      String run = h.submit(pair());
+      h.awaitCalls("a", 1);
+      h.clock.advance(Duration.ofSeconds(30));
+      RunView view = h.await(run);
+      assertThat(view.node("a").orElseThrow().state()).isEqualTo(NodeState.TIMED_OUT);
+      assertThat(view.state()).isEqualTo(RunState.FAILED);
+    }
+  }
+
+  @Test
+  void aStageCompletedAgainAfterTheNodeEndedChangesNothing() throws Exception {
+    java.util.Map<String, CompletableFuture<NodeResult>> stages =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    NodeExecutor keeping = context -> {
+      CompletableFuture<NodeResult> f = new CompletableFuture<>();
+      stages.put(context.nodeId(), f);
+      return f;
+    };
+    try (DagEngine engine = DagEngine.builder().executor("t", keeping).build()) {
+      engine.start();
+      String run = engine.submit(pair());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> stages.containsKey("a") && stages.containsKey("c"));
+      stages.get("a").complete(NodeResult.success());
+      stages.get("c").complete(NodeResult.success());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> stages.containsKey("b"));
+      stages.get("b").complete(NodeResult.success());
+      RunView done = engine.await(run, Duration.ofSeconds(10));
+      // the executor completes a again, with a failure: nothing may change
+      stages.get("a").obtrudeValue(NodeResult.failure("E", "second completion"));
+      stages.get("a").complete(NodeResult.failure("E", "third completion"));
+      RunView after = engine.get(run);
+      assertThat(after.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(after.nodes()).isEqualTo(done.nodes());
+      assertThat(after.node("a").orElseThrow().attempts()).singleElement()
+          .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.COMPLETED));
+    }
+  }
+
+  @Test
+  void aCompletionAfterTheTimeoutIsIgnoredAndLogged() {
+    try (Harness h = new Harness("t")) {
+      h.executor.script("a", Outcome.hang());
+      String run = h.submit(DagSpec.builder("late")
+          .node(NodeSpec.task("a", "t").timeout(Duration.ofSeconds(5))).build());
+      h.awaitCalls("a", 1);
+      String key = run + ":a:1";
+      h.clock.advance(Duration.ofSeconds(5));
+      h.await(run);
+      // the executor completes the attempt the engine already timed out
+      h.executor.complete(key, NodeResult.success());
+      RunView view = h.engine.get(run);
+      assertThat(view.node("a").orElseThrow().state()).isEqualTo(NodeState.TIMED_OUT);
+      assertThat(h.engine.logs(LogQuery.of(run).node("a")))
+          .extracting(LogEntry::message)
+          .anyMatch(m -> m.contains("ignored a completion of attempt 1"));
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotDisturbTheRun() throws Exception {
+    try (Harness h = new Harness("t")) {
+      h.engine.addListener(new EngineListener() {
+        @Override
+        public void onTransition(dev.dagflow.state.StateTransition t) {
+          throw new IllegalStateException("listener bug");
+        }
+      });
+      assertThat(h.await(h.submit(pair())).state()).isEqualTo(RunState.COMPLETED);
+    }
+  }
+
+  @Test
+  void nodeContextLogLinesReachTheLogStore() throws Exception {
+    TaskHandler chatty = ctx -> {
+      ctx.log(LogLevel.INFO, "scanning {} ports", 1024);
+      ctx.log(LogLevel.WARN, "slow host {}", "10.0.0.1");
+      ctx.progress(150);
+      return null;
+    };
+    try (DagEngine engine = DagEngine.builder().handler("t", chatty).build()) {
+      engine.start();
+      String run = engine.submit(pair());
+      engine.await(run, Duration.ofSeconds(10));
+      assertThat(engine.logs(LogQuery.of(run).node("a"))).extracting(LogEntry::message)
+          .containsExactly("scanning 1024 ports", "slow host 10.0.0.1");
+      assertThat(engine.logs(LogQuery.of(run).minLevel(LogLevel.WARN))).hasSize(3)
+          .allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+      assertThat(engine.get(run).node("a").orElseThrow().progress()).isEqualTo(100);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.dagflow.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.RetryPolicy;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.Stores;
+import dev.dagflow.testing.ManualClock;
+import dev.dagflow.testing.Outcome;
+import dev.dagflow.testing.ScriptedExecutor;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/** A new engine on the same stores takes over the runs the previous one left unfinished. */
+class RecoveryTest {
+  private final ManualClock clock = new ManualClock(Harness.T0);
+  private final Stores stores = Stores.inMemory();
+
+  private DagEngine engine(NodeExecutor executor) {
+    DagEngine engine = DagEngine.builder().stores(stores).timeSource(clock)
+        .executor("t", executor).build();
+    engine.start();
+    return engine;
+  }
+
+  private static DagSpec spec() {
+    return DagSpec.builder("recover")
+        .node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").dependsOn("a")
+            .retry(RetryPolicy.builder().maxAttempts(3).build()))
+        .node(NodeSpec.task("c", "t").dependsOn("b"))
+        .node(NodeSpec.task("d", "t").dependsOn("a").delay(Duration.ofMinutes(5)))
+        .build();
+  }
+
+  @Test
+  void aNodeRunningWhenTheEngineStoppedIsStartedAgainAsANewAttempt() throws Exception {
+    ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
+    DagEngine crashed = engine(first);
+    String run = crashed.submit(spec());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> first.calls("b").size() == 1);
+    crashed.close(); // as if the process died: nothing more is written
+
+    assertThat(stores.runs().unfinished()).containsExactly(run);
+    ScriptedExecutor second = new ScriptedExecutor(clock);
+    try (DagEngine recovered = engine(second)) {
+      assertThat(second.calls("d")).isEmpty(); // 'd' waits for its delay
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> recovered.get(run).node("c").orElseThrow().state()
+              == NodeState.COMPLETED);
+      clock.advance(Duration.ofMinutes(5));
+      RunView view = recovered.await(run, Duration.ofSeconds(10));
+
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("b").orElseThrow().attempts())
+          .extracting(AttemptRecord::attempt, AttemptRecord::outcome)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1, AttemptOutcome.ABANDONED),
+              org.assertj.core.groups.Tuple.tuple(2, AttemptOutcome.COMPLETED));
+      assertThat(second.calls()).extracting(ScriptedExecutor.Call::nodeId)
+          .containsExactlyInAnyOrder("b", "c", "d");
+      assertThat(second.calls("b").get(0).attempt()).isEqualTo(2);
+      assertThat(view.node("a").orElseThrow().attempts()).hasSize(1);
+      assertThat(stores.runs().unfinished()).isEmpty();
+    }
+  }
+
+  @Test
+  void anExecutorThatCanReattachGetsTheSameAttemptBack() throws Exception {
+    ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
+    DagEngine crashed = engine(first);
+    String run = crashed.submit(spec());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> first.calls("b").size() == 1);
+    crashed.close();
+
+    CompletableFuture<NodeResult> remote = new CompletableFuture<>();
+    ScriptedExecutor fresh = new ScriptedExecutor(clock);
+    NodeExecutor reattaching = new NodeExecutor() {
+      @Override
+      public CompletionStage<NodeResult> execute(NodeContext context) {
+        return fresh.execute(context);
+      }
+
+      @Override
+      public Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
+        return context.idempotencyKey().equals(run + ":b:1") ? Optional.of(remote)
+            : Optional.empty();
+      }
+    };
+    try (DagEngine recovered = engine(reattaching)) {
+      remote.complete(NodeResult.success());
+      clock.advance(Duration.ofMinutes(5));
+      RunView view = recovered.await(run, Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("b").orElseThrow().attempts()).singleElement()
+          .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.COMPLETED));
+      assertThat(fresh.calls("b")).isEmpty();
+      assertThat(recovered.logs(dev.dagflow.store.LogQuery.of(run).node("b")))
+          .anyMatch(l -> l.message().contains("re-attached"));
+    }
+  }
+
+  @Test
+  void aRetryBackoffStillRunsOnTheClockAfterRecovery() throws Exception {
+    ScriptedExecutor first = new ScriptedExecutor(clock)
+        .script("b", Outcome.fail("E", "flaky"));
+    DagEngine crashed = engine(first);
+    String run = crashed.submit(DagSpec.builder("backoff").node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").dependsOn("a").retry(RetryPolicy.builder().maxAttempts(2)
+            .initialDelay(Duration.ofMinutes(1)).build())).build());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> crashed.get(run).node("b").orElseThrow().state() == NodeState.WAITING);
+    crashed.close();
+
+    ScriptedExecutor second = new ScriptedExecutor(clock);
+    try (DagEngine recovered = engine(second)) {
+      assertThat(second.calls()).isEmpty();
+      clock.advance(Duration.ofMinutes(1));
+      RunView view = recovered.await(run, Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("b").orElseThrow().attempts()).extracting(AttemptRecord::startedAt)
+          .containsExactly(Harness.T0, Harness.T0.plusSeconds(60));
+    }
+  }
+}
