@@ -6,6 +6,8 @@ import dev.dagflow.engine.internal.EngineConfig;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.policy.ExecutionPolicy;
+import dev.dagflow.policy.PolicyCenter;
+import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
@@ -18,6 +20,7 @@ import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
+import dev.dagflow.store.TemplateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -65,6 +68,27 @@ public interface DagEngine extends AutoCloseable {
    * @throws dev.dagflow.DagflowException if the spec names a policy that does not exist
    */
   String submit(DagSpec spec, ObjectNode params);
+
+  /**
+   * Submits a run of the latest version of template {@code template} with {@code params}; the
+   * run keeps the full spec of that version.
+   *
+   * @throws dev.dagflow.template.UnknownTemplateException if there is no such template
+   */
+  String submit(String template, ObjectNode params);
+
+  /**
+   * Submits a run of version {@code version} of template {@code template}.
+   *
+   * @throws dev.dagflow.template.UnknownTemplateException if there is no such version
+   */
+  String submit(String template, int version, ObjectNode params);
+
+  /** The execution policies: saved by name, one default per project, resolved per node. */
+  PolicyCenter policies();
+
+  /** The versioned templates runs can be started from. */
+  TemplateCatalog templates();
 
   /** The run as it stands now. */
   RunView get(String runId);
@@ -182,6 +206,11 @@ public interface DagEngine extends AutoCloseable {
 
     public Builder policyStore(PolicyStore store) {
       config.policyStore(store);
+      return this;
+    }
+
+    public Builder templateStore(TemplateStore store) {
+      config.templateStore(store);
       return this;
     }
 

@@ -15,10 +15,15 @@ import java.util.Optional;
  * @param project the project of its scope, if it has one
  * @param template the template it was started from, if any
  * @param templateVersion that template's version, 0 without one
+ * @param cause what started the run: the id of the event whose trigger started it; empty for
+ *     a run submitted directly
+ * @param chainDepth how many trigger-started runs led to this one: 0 for a run submitted
+ *     directly or started by an outside event, the event's depth otherwise
  */
 public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState state,
     String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
-    int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt) {
+    int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
+    Optional<String> cause, int chainDepth) {
 
   public RunRecord {
     Objects.requireNonNull(runId, "runId");
@@ -31,6 +36,10 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(endedAt, "endedAt");
+    Objects.requireNonNull(cause, "cause");
+    if (chainDepth < 0) {
+      throw new IllegalArgumentException("chainDepth must not be negative, got " + chainDepth);
+    }
   }
 
   /** This run in {@code newState}; the start and end times follow. */
@@ -39,6 +48,6 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
         ? Optional.of(at) : startedAt;
     Optional<Instant> ended = newState.isTerminal() ? Optional.of(at) : Optional.empty();
     return new RunRecord(runId, spec, params, newState, scopeKey, project, template,
-        templateVersion, priority, createdAt, started, ended);
+        templateVersion, priority, createdAt, started, ended, cause, chainDepth);
   }
 }

@@ -13,6 +13,9 @@ import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.engine.UnknownTaskTypeException;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.policy.PolicyCenter;
+import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
@@ -56,6 +59,8 @@ public final class Engine implements DagEngine {
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
   private final ScopePools pools;
+  private final Policies policies;
+  private final Templates templates;
   private final List<EngineListener> listeners;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
@@ -71,6 +76,8 @@ public final class Engine implements DagEngine {
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
     this.pools = new ScopePools(config, time);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
+    this.policies = new Policies(config.policyStore, config.defaultPolicy);
+    this.templates = new Templates(config.templateStore, this);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -97,8 +104,7 @@ public final class Engine implements DagEngine {
 
   private void recover(String runId) {
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
-    RunPolicy policy = RunPolicy.resolve(record.spec(), config.policyStore, config.defaultPolicy);
-    ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
     active.put(runId, run);
     ScopePool pool = pools.attach(record.scopeKey());
     boolean running = record.state() != RunState.PENDING;
@@ -115,7 +121,7 @@ public final class Engine implements DagEngine {
       pools.detach(pool);
       throw e;
     }
-    if (!running && pool.admit(run, policy.maxConcurrentRuns)) {
+    if (!running && pool.admit(run, run.maxConcurrentRuns())) {
       run.start(pool);
     } else if (!running) {
       run.waitFor(pool);
@@ -165,18 +171,45 @@ public final class Engine implements DagEngine {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(params, "params");
     requireRunning();
+    return start(spec, params, Optional.empty(), 0, RunPolicy.projectOf(spec), Optional.empty(),
+        0);
+  }
+
+  @Override
+  public String submit(String template, ObjectNode params) {
+    return submitTemplate(template, Optional.empty(), params);
+  }
+
+  @Override
+  public String submit(String template, int version, ObjectNode params) {
+    return submitTemplate(template, Optional.of(version), params);
+  }
+
+  private String submitTemplate(String name, Optional<Integer> version, ObjectNode params) {
+    Objects.requireNonNull(name, "template");
+    Objects.requireNonNull(params, "params");
+    requireRunning();
+    DagTemplate t = templates.resolve(name, version, Optional.empty());
+    return start(t.spec(), params, Optional.of(t.name()), t.version(),
+        t.project().or(() -> RunPolicy.projectOf(t.spec())), Optional.empty(), 0);
+  }
+
+  /**
+   * Starts a run: checks its task types and policies, stores it PENDING, and admits it to its
+   * pool or lets it wait there.
+   */
+  String start(DagSpec spec, ObjectNode params, Optional<String> template, int templateVersion,
+      Optional<String> project, Optional<String> cause, int chainDepth) {
     checkTaskTypes(spec);
-    RunPolicy policy = RunPolicy.resolve(spec, config.policyStore, config.defaultPolicy);
+    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.defaultPolicy);
     String runId = EngineConfig.checkRunId(config.runIds.get());
     DagScope scope = spec.scope();
     String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
-    Optional<String> project = scope.kind() == DagScope.Kind.PROJECT ? scope.id()
-        : Optional.empty();
     Instant now = time.now();
     RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
-        scopeKey, project, Optional.empty(), 0, spec.priority(), now, Optional.empty(),
-        Optional.empty());
+        scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
+        Optional.empty(), cause, chainDepth);
     runs.create(record);
     ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
     active.put(runId, run);
@@ -191,7 +224,22 @@ public final class Engine implements DagEngine {
     return runId;
   }
 
-  private void checkTaskTypes(DagSpec spec) {
+  @Override
+  public PolicyCenter policies() {
+    return policies;
+  }
+
+  @Override
+  public TemplateCatalog templates() {
+    return templates;
+  }
+
+  private RunPolicy policy(RunRecord record) {
+    return RunPolicy.resolve(record.spec(), record.project(), config.policyStore,
+        config.defaultPolicy);
+  }
+
+  void checkTaskTypes(DagSpec spec) {
     Map<String, String> unknown = new LinkedHashMap<>();
     for (NodeSpec node : spec.nodes()) {
       node.taskType().filter(type -> !config.executors.containsKey(type))
@@ -439,9 +487,7 @@ public final class Engine implements DagEngine {
         throw new RunStateException(runId, record.state(),
             "it is not run by this engine (not started yet?)");
       }
-      RunPolicy policy = RunPolicy.resolve(record.spec(), config.policyStore,
-          config.defaultPolicy);
-      run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+      run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
       run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
       return run;
     }

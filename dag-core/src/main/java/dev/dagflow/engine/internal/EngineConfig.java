@@ -11,6 +11,7 @@ import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
+import dev.dagflow.store.TemplateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ public final class EngineConfig {
   RunStore runStore;
   LogStore logStore;
   PolicyStore policyStore;
+  TemplateStore templateStore;
   TimeSource timeSource;
   int workersPerScope = Math.max(2, Runtime.getRuntime().availableProcessors());
   final Map<String, Integer> workers = new HashMap<>();
@@ -61,6 +63,11 @@ public final class EngineConfig {
     runStore(stores.runs());
     logStore(stores.logs());
     policyStore(stores.policies());
+    templateStore(stores.templates());
+  }
+
+  public void templateStore(TemplateStore store) {
+    this.templateStore = Objects.requireNonNull(store, "templateStore");
   }
 
   public void runStore(RunStore store) {
@@ -125,10 +132,11 @@ public final class EngineConfig {
     EngineConfig c = new EngineConfig();
     c.executors.putAll(executors);
     Stores memory = runStore == null || logStore == null || policyStore == null
-        ? Stores.inMemory() : null;
+        || templateStore == null ? Stores.inMemory() : null;
     c.runStore = runStore != null ? runStore : memory.runs();
     c.logStore = logStore != null ? logStore : memory.logs();
     c.policyStore = policyStore != null ? policyStore : memory.policies();
+    c.templateStore = templateStore != null ? templateStore : memory.templates();
     c.timeSource = timeSource;
     c.workersPerScope = workersPerScope;
     c.workers.putAll(workers);

@@ -1,16 +1,21 @@
 package dev.dagflow.engine.internal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.FailureStrategy;
 import dev.dagflow.policy.UnknownPolicyException;
+import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.store.PolicyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,14 +26,16 @@ import java.util.function.Function;
  */
 final class RunPolicy {
   private final List<ExecutionPolicy> chain;
+  private final List<String> sources;
   final int maxParallelNodes;
   final int maxConcurrentRuns;
   final FailureStrategy failureStrategy;
   private final RetryPolicy retry;
   private final Duration timeout;
 
-  private RunPolicy(List<ExecutionPolicy> chain) {
+  private RunPolicy(List<ExecutionPolicy> chain, List<String> sources) {
     this.chain = chain;
+    this.sources = sources;
     maxParallelNodes = first(ExecutionPolicy::maxParallelNodesPerRun).orElse(0);
     maxConcurrentRuns = first(ExecutionPolicy::maxConcurrentRunsPerScope).orElse(0);
     failureStrategy = first(ExecutionPolicy::failureStrategy).orElse(FailureStrategy.CONTINUE);
@@ -39,23 +46,37 @@ final class RunPolicy {
   /**
    * Resolves the policies of a run of {@code spec}.
    *
+   * @param project the run's project, if any
    * @throws UnknownPolicyException if the spec names a policy that does not exist
    */
-  static RunPolicy resolve(DagSpec spec, PolicyStore store, ExecutionPolicy engineDefault) {
+  static RunPolicy resolve(DagSpec spec, Optional<String> project, PolicyStore store,
+      ExecutionPolicy engineDefault) {
     List<ExecutionPolicy> chain = new ArrayList<>(4);
+    List<String> sources = new ArrayList<>(4);
     if (spec.defaultPolicy().isPresent()) {
       String name = spec.defaultPolicy().get();
       chain.add(store.get(name)
           .orElseThrow(() -> new UnknownPolicyException(name, "DAG '" + spec.id() + "'")));
+      sources.add("policy '" + name + "' (named by DAG '" + spec.id() + "')");
     }
-    Optional<String> project = spec.scope().kind() == dev.dagflow.spec.DagScope.Kind.PROJECT
-        ? spec.scope().id() : Optional.empty();
     if (project.isPresent()) {
-      store.defaultFor(project).ifPresent(chain::add);
+      store.defaultFor(project).ifPresent(p -> {
+        chain.add(p);
+        sources.add("project default '" + p.name() + "'");
+      });
     }
-    store.defaultFor(Optional.empty()).ifPresent(chain::add);
+    store.defaultFor(Optional.empty()).ifPresent(p -> {
+      chain.add(p);
+      sources.add("global default '" + p.name() + "'");
+    });
     chain.add(engineDefault);
-    return new RunPolicy(List.copyOf(chain));
+    sources.add("engine default");
+    return new RunPolicy(List.copyOf(chain), List.copyOf(sources));
+  }
+
+  /** The project of a run of {@code spec} when nothing else names one: its scope's. */
+  static Optional<String> projectOf(DagSpec spec) {
+    return spec.scope().kind() == DagScope.Kind.PROJECT ? spec.scope().id() : Optional.empty();
   }
 
   private <T> Optional<T> first(Function<ExecutionPolicy, Optional<T>> setting) {
@@ -66,6 +87,15 @@ final class RunPolicy {
       }
     }
     return Optional.empty();
+  }
+
+  private String sourceOf(Function<ExecutionPolicy, Optional<?>> setting) {
+    for (int i = 0; i < chain.size(); i++) {
+      if (setting.apply(chain.get(i)).isPresent()) {
+        return sources.get(i);
+      }
+    }
+    return "engine default";
   }
 
   RetryPolicy retry(NodeSpec node) {
@@ -80,5 +110,24 @@ final class RunPolicy {
   /** The policies' default config for {@code taskType}; empty if none has one. */
   Optional<ObjectNode> defaultConfig(String taskType) {
     return first(p -> p.defaultConfig(taskType));
+  }
+
+  /** Every setting for {@code node}, with its source. */
+  EffectivePolicy effective(NodeSpec node) {
+    Map<String, String> from = new LinkedHashMap<>();
+    from.put("retry", node.retry().isPresent() ? "node" : sourceOf(ExecutionPolicy::retry));
+    from.put("nodeTimeout", node.isContainer() ? "containers never time out"
+        : node.timeout().isPresent() ? "node" : sourceOf(ExecutionPolicy::nodeTimeout));
+    from.put("maxParallelNodesPerRun", sourceOf(ExecutionPolicy::maxParallelNodesPerRun));
+    from.put("maxConcurrentRunsPerScope", sourceOf(ExecutionPolicy::maxConcurrentRunsPerScope));
+    from.put("failureStrategy", sourceOf(ExecutionPolicy::failureStrategy));
+    Optional<String> type = node.taskType();
+    from.put("defaultConfig", type.isEmpty() ? "engine default"
+        : sourceOf(p -> p.defaultConfig(type.get())));
+    return new EffectivePolicy(node.id(), retry(node), Optional.ofNullable(timeout(node)),
+        maxParallelNodes == 0 ? Optional.empty() : Optional.of(maxParallelNodes),
+        maxConcurrentRuns == 0 ? Optional.empty() : Optional.of(maxConcurrentRuns),
+        failureStrategy,
+        type.flatMap(this::defaultConfig).orElse(JsonNodeFactory.instance.objectNode()), from);
   }
 }

@@ -118,7 +118,8 @@ final class RunData {
   private RunRecord sameSpec(RunRecord next) {
     return next.spec() == spec ? next : new RunRecord(next.runId(), spec, next.params(),
         next.state(), next.scopeKey(), next.project(), next.template(), next.templateVersion(),
-        next.priority(), next.createdAt(), next.startedAt(), next.endedAt());
+        next.priority(), next.createdAt(), next.startedAt(), next.endedAt(), next.cause(),
+        next.chainDepth());
   }
 
   private int[] nodeIndexes(String operation, RunChanges changes) {

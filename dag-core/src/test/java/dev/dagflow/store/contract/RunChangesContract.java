@@ -144,7 +144,7 @@ public abstract class RunChangesContract {
     RunRecord run = created("r-1");
     RunRecord moved = new RunRecord("r-1", spec("other", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty());
+        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
     assertThatThrownBy(() -> store.apply(RunChanges.builder("r-1").run(moved).build()))
         .isInstanceOf(StoreException.class);
     assertThat(store.run("r-1")).contains(run);
@@ -155,7 +155,7 @@ public abstract class RunChangesContract {
     RunRecord run = created("r-1");
     RunRecord copy = new RunRecord("r-1", spec("three", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty());
+        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
     store.apply(RunChanges.builder("r-1").run(copy).build());
     assertThat(store.run("r-1")).contains(copy);
   }

@@ -75,7 +75,8 @@ public final class StoreFixtures {
     return new RunRecord(runId, spec, json("param", runId), state,
         project == null ? "worker-global" : "worker-project-" + project,
         Optional.ofNullable(project), Optional.ofNullable(template), template == null ? 0 : 3,
-        7, createdAt, started, ended);
+        7, createdAt, started, ended, Optional.ofNullable(template).map(t -> "event-" + runId),
+        template == null ? 0 : 2);
   }
 
   /** A transition by the engine (no operator). */

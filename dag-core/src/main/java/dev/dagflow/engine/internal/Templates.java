@@ -1,0 +1,79 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.spec.DagScope;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.store.TemplateStore;
+import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.InvalidTemplateException;
+import dev.dagflow.template.TemplateCatalog;
+import dev.dagflow.template.UnknownTemplateException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The engine's {@link TemplateCatalog}, over its template store. */
+final class Templates implements TemplateCatalog {
+  private final TemplateStore store;
+  private final Engine engine;
+
+  Templates(TemplateStore store, Engine engine) {
+    this.store = store;
+    this.engine = engine;
+  }
+
+  @Override
+  public DagTemplate save(String name, Optional<String> project, DagSpec spec) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(spec, "spec");
+    engine.checkTaskTypes(spec);
+    if (project.isPresent() && spec.scope().kind() == DagScope.Kind.PROJECT
+        && !spec.scope().id().equals(project)) {
+      throw new InvalidTemplateException(name, "its DAG runs in project '"
+          + spec.scope().id().orElseThrow() + "', not in the template's project '"
+          + project.get() + "'");
+    }
+    return store.save(name, project, spec, engine.time().now());
+  }
+
+  @Override
+  public Optional<DagTemplate> latest(String name) {
+    return store.latest(Objects.requireNonNull(name, "name"));
+  }
+
+  @Override
+  public Optional<DagTemplate> get(String name, int version) {
+    return store.get(Objects.requireNonNull(name, "name"), version);
+  }
+
+  @Override
+  public List<DagTemplate> versions(String name) {
+    return store.versions(Objects.requireNonNull(name, "name"));
+  }
+
+  @Override
+  public List<DagTemplate> list() {
+    return store.list();
+  }
+
+  @Override
+  public boolean delete(String name) {
+    return store.delete(Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * The template to start a run from.
+   *
+   * @param version empty for the latest
+   * @param project the project asking, if any: a project template serves only its own project
+   */
+  DagTemplate resolve(String name, Optional<Integer> version, Optional<String> project) {
+    DagTemplate t = (version.isPresent() ? store.get(name, version.get()) : store.latest(name))
+        .orElseThrow(() -> new UnknownTemplateException(name, version));
+    if (t.project().isPresent() && project.isPresent() && !t.project().equals(project)) {
+      throw new InvalidTemplateException(name, "it belongs to project '"
+          + t.project().get() + "', not to '" + project.get() + "'");
+    }
+    return t;
+  }
+}
