@@ -4,9 +4,9 @@ import dev.dagflow.store.memory.MemoryStores;
 import java.util.Objects;
 
 /**
- * The set of stores an engine writes through: runs, logs, policies and templates. The entry
- * point to the stores of dag-core: {@link #inMemory()} gives the default in-memory ones, and
- * other modules (JDBC) hand out their own through {@link #of}.
+ * The set of stores an engine writes through: runs, logs, policies, templates and triggers. The
+ * entry point to the stores of dag-core: {@link #inMemory()} gives the default in-memory ones,
+ * and other modules (JDBC) hand out their own through {@link #of}.
  *
  * <p>Immutable and thread-safe; the stores it holds are thread-safe as their SPIs require. No
  * accessor returns {@code null}.
@@ -16,12 +16,15 @@ public final class Stores {
   private final LogStore logs;
   private final PolicyStore policies;
   private final TemplateStore templates;
+  private final TriggerStore triggers;
 
-  private Stores(RunStore runs, LogStore logs, PolicyStore policies, TemplateStore templates) {
+  private Stores(RunStore runs, LogStore logs, PolicyStore policies, TemplateStore templates,
+      TriggerStore triggers) {
     this.runs = Objects.requireNonNull(runs, "runs");
     this.logs = Objects.requireNonNull(logs, "logs");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.templates = Objects.requireNonNull(templates, "templates");
+    this.triggers = Objects.requireNonNull(triggers, "triggers");
   }
 
   /**
@@ -30,7 +33,7 @@ public final class Stores {
    */
   public static Stores inMemory() {
     return new Stores(MemoryStores.runStore(), MemoryStores.logStore(),
-        MemoryStores.policyStore(), MemoryStores.templateStore());
+        MemoryStores.policyStore(), MemoryStores.templateStore(), MemoryStores.triggerStore());
   }
 
   /**
@@ -39,8 +42,8 @@ public final class Stores {
    * @throws NullPointerException if any is {@code null}
    */
   public static Stores of(RunStore runs, LogStore logs, PolicyStore policies,
-      TemplateStore templates) {
-    return new Stores(runs, logs, policies, templates);
+      TemplateStore templates, TriggerStore triggers) {
+    return new Stores(runs, logs, policies, templates, triggers);
   }
 
   public RunStore runs() {
@@ -59,9 +62,13 @@ public final class Stores {
     return templates;
   }
 
+  public TriggerStore triggers() {
+    return triggers;
+  }
+
   @Override
   public String toString() {
     return "Stores{runs=" + runs + ", logs=" + logs + ", policies=" + policies + ", templates="
-        + templates + "}";
+        + templates + ", triggers=" + triggers + "}";
   }
 }

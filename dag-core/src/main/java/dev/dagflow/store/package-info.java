@@ -1,8 +1,9 @@
 /**
  * The store SPIs: where the engine keeps runs, nodes, attempts, transitions, history, logs,
- * policies and templates. {@link dev.dagflow.store.Stores#inMemory()} gives the default in-memory
- * implementations; the JDBC module implements the same interfaces over a database. Every
- * implementation must pass the abstract contract tests of dag-core's test-jar.
+ * policies, templates, and event triggers with their counters and processed event ids. {@link
+ * dev.dagflow.store.Stores#inMemory()} gives the default in-memory implementations; the JDBC
+ * module implements the same interfaces over a database. Every implementation must pass the
+ * abstract contract tests of dag-core's test-jar.
  *
  * <p>The engine calls a store from its worker, timer and caller threads, never two writes of
  * one run at once (a run's changes are serialised); stores must be thread-safe across runs.

@@ -15,16 +15,23 @@ class StoresTest {
     assertThat(one.logs()).isNotSameAs(two.logs());
     assertThat(one.policies()).isNotSameAs(two.policies());
     assertThat(one.templates()).isNotSameAs(two.templates());
+    assertThat(one.triggers()).isNotSameAs(two.triggers());
     assertThat(one.runs()).isSameAs(one.runs());
   }
 
   @Test
   void ofHoldsTheGivenStoresAndRefusesNull() {
     Stores memory = Stores.inMemory();
-    Stores of = Stores.of(memory.runs(), memory.logs(), memory.policies(), memory.templates());
+    Stores of = Stores.of(memory.runs(), memory.logs(), memory.policies(), memory.templates(),
+        memory.triggers());
     assertThat(of.runs()).isSameAs(memory.runs());
     assertThat(of.templates()).isSameAs(memory.templates());
+    assertThat(of.triggers()).isSameAs(memory.triggers());
     assertThatThrownBy(() -> Stores.of(memory.runs(), null, memory.policies(),
-        memory.templates())).isInstanceOf(NullPointerException.class).hasMessage("logs");
+        memory.templates(), memory.triggers())).isInstanceOf(NullPointerException.class)
+        .hasMessage("logs");
+    assertThatThrownBy(() -> Stores.of(memory.runs(), memory.logs(), memory.policies(),
+        memory.templates(), null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("triggers");
   }
 }

@@ -4,6 +4,7 @@ import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.TriggerStore;
 
 /**
  * Factories of the in-memory stores, for {@link dev.dagflow.store.Stores#inMemory()}, which is
@@ -26,5 +27,9 @@ public final class MemoryStores {
 
   public static TemplateStore templateStore() {
     return new MemoryTemplateStore();
+  }
+
+  public static TriggerStore triggerStore() {
+    return new MemoryTriggerStore();
   }
 }

@@ -1,0 +1,68 @@
+package dev.dagflow.store;
+
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.TriggerCounters;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SPI: where event triggers live, by id, with their counters and the ids of the events each has
+ * already processed (so that a trigger fires at most once per event id, across restarts and, in
+ * a shared database, across engine instances).
+ *
+ * <p>Implementations are thread-safe: the engine calls them from the threads that emit events
+ * and the host from any thread. {@link #recordStart} and {@link #markProcessed} are atomic.
+ * Results are never {@code null}; lists are unmodifiable.
+ */
+public interface TriggerStore {
+
+  /** Saves {@code trigger}, replacing the trigger of the same id and keeping its counters. */
+  void save(EventTrigger trigger);
+
+  /** The trigger {@code id}; empty if none. */
+  Optional<EventTrigger> get(String id);
+
+  /** Every trigger, by id. */
+  List<EventTrigger> list();
+
+  /**
+   * The triggers of {@code project}, by id; for an empty project, the global triggers. Global
+   * triggers are not listed with a project's.
+   */
+  List<EventTrigger> list(Optional<String> project);
+
+  /**
+   * Deletes the trigger {@code id} with its counters and processed event ids; returns whether
+   * there was one. Saving the id again starts from zero.
+   */
+  boolean delete(String id);
+
+  /**
+   * The counters of trigger {@code id}; all zero and empty for a trigger that has never fired.
+   *
+   * @throws StoreException if there is no trigger {@code id}
+   */
+  TriggerCounters counters(String id);
+
+  /**
+   * Counts one start attempt of trigger {@code id}, atomically: {@code total} and {@code
+   * success} or {@code failed} go up by one, {@code lastFired} becomes {@code at} (unless a
+   * later time is recorded), and a failure's error becomes {@code lastError}. See {@link
+   * TriggerCounters#plus}.
+   *
+   * @param error the reason of a failed start; empty for a success
+   * @throws IllegalArgumentException if a success has an error or a failure has none
+   * @throws StoreException if there is no trigger {@code id}
+   */
+  void recordStart(String id, boolean success, Optional<String> error, Instant at);
+
+  /**
+   * Records that trigger {@code triggerId} has processed event {@code eventId}: true the first
+   * time the pair is recorded, false every time after. Atomic: of concurrent calls with one
+   * pair, exactly one returns true.
+   *
+   * @throws StoreException if there is no trigger {@code triggerId}
+   */
+  boolean markProcessed(String triggerId, String eventId);
+}

@@ -1,0 +1,111 @@
+package dev.dagflow.store.memory;
+
+import dev.dagflow.store.StoreException;
+import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.TriggerCounters;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The in-memory {@link TriggerStore}. Thread-safe: saves and deletes are serialised; each
+ * trigger's counters change under that trigger's lock and its processed event ids are a
+ * concurrent set, so neither waits on other triggers. Processed event ids are kept until the
+ * trigger is deleted.
+ */
+final class MemoryTriggerStore implements TriggerStore {
+  private final Object writeLock = new Object();
+  private final ConcurrentNavigableMap<String, Entry> byId = new ConcurrentSkipListMap<>();
+
+  @Override
+  public void save(EventTrigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    synchronized (writeLock) {
+      Entry entry = byId.get(trigger.id());
+      if (entry == null) {
+        byId.put(trigger.id(), new Entry(trigger));
+      } else {
+        entry.trigger = trigger;
+      }
+    }
+  }
+
+  @Override
+  public Optional<EventTrigger> get(String id) {
+    Entry entry = byId.get(Objects.requireNonNull(id, "id"));
+    return entry == null ? Optional.empty() : Optional.of(entry.trigger);
+  }
+
+  @Override
+  public List<EventTrigger> list() {
+    return byId.values().stream().map(e -> e.trigger).toList();
+  }
+
+  @Override
+  public List<EventTrigger> list(Optional<String> project) {
+    Objects.requireNonNull(project, "project");
+    return byId.values().stream().map(e -> e.trigger).filter(t -> t.project().equals(project))
+        .toList();
+  }
+
+  @Override
+  public boolean delete(String id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (writeLock) {
+      return byId.remove(id) != null;
+    }
+  }
+
+  @Override
+  public TriggerCounters counters(String id) {
+    return entry("counters of", id).counters;
+  }
+
+  @Override
+  public void recordStart(String id, boolean success, Optional<String> error, Instant at) {
+    Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(at, "at");
+    Entry entry = entry("record a start of", id);
+    synchronized (entry) {
+      entry.counters = entry.counters.plus(success, error, at);
+    }
+  }
+
+  @Override
+  public boolean markProcessed(String triggerId, String eventId) {
+    Objects.requireNonNull(eventId, "eventId");
+    return entry("mark processed by", triggerId).processed.add(eventId);
+  }
+
+  private Entry entry(String operation, String id) {
+    Entry entry = byId.get(Objects.requireNonNull(id, "id"));
+    if (entry == null) {
+      throw new StoreException(operation + " trigger " + id, "no such trigger");
+    }
+    return entry;
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryTriggerStore{triggers=" + byId.size() + "}";
+  }
+
+  /** One trigger with its counters and processed event ids. */
+  private static final class Entry {
+    volatile EventTrigger trigger;
+    /** Replaced under the entry's lock; read without it. */
+    volatile TriggerCounters counters;
+    final Set<String> processed = ConcurrentHashMap.newKeySet();
+
+    Entry(EventTrigger trigger) {
+      this.trigger = trigger;
+      this.counters = TriggerCounters.zero(trigger.id());
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dev.dagflow.store.contract;
+
+import static dev.dagflow.store.contract.StoreFixtures.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dagflow.store.StoreException;
+import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.OverlapPolicy;
+import dev.dagflow.trigger.TriggerCounters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link TriggerStore}: implementations subclass it with a factory of empty
+ * stores.
+ */
+public abstract class TriggerStoreContract {
+  private static final Optional<String> NO_ERROR = Optional.empty();
+
+  protected TriggerStore store;
+
+  /** A new, empty store. */
+  protected abstract TriggerStore newStore();
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  private static EventTrigger trigger(String id, String project) {
+    EventTrigger.Builder b = EventTrigger.builder(id).eventType("asset_created").template("scan");
+    return (project == null ? b : b.project(project)).build();
+  }
+
+  @Test
+  void everyFieldRoundTrips() {
+    EventTrigger full = EventTrigger.builder("full").project("p1").eventType("asset_created")
+        .filter("{\"asset.type\": [\"domain\", \"ip\"], \"port\": {\"$gte\": 1}}")
+        .template("scan", 3).map("domain", "payload.domain").map("source", "id")
+        .enabled(false).overlap(OverlapPolicy.QUEUE_ONE).build();
+    EventTrigger bare = trigger("bare", null);
+    store.save(full);
+    store.save(bare);
+    assertThat(store.get("full")).contains(full);
+    assertThat(store.get("bare")).contains(bare);
+  }
+
+  @Test
+  void anUnknownIdIsEmptyOrRefused() {
+    assertThat(store.get("nope")).isEmpty();
+    assertThat(store.delete("nope")).isFalse();
+    assertThatThrownBy(() -> store.counters("nope")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("nope");
+    assertThatThrownBy(() -> store.recordStart("nope", true, NO_ERROR, at(0)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("nope");
+    assertThatThrownBy(() -> store.markProcessed("nope", "e1"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("nope");
+  }
+
+  @Test
+  void listIsByIdAndByProject() {
+    store.save(trigger("m", null));
+    store.save(trigger("b", "p1"));
+    store.save(trigger("z", "p2"));
+    store.save(trigger("a", "p1"));
+    assertThat(store.list()).extracting(EventTrigger::id).containsExactly("a", "b", "m", "z");
+    assertThat(store.list(Optional.of("p1"))).extracting(EventTrigger::id)
+        .containsExactly("a", "b");
+    assertThat(store.list(Optional.empty())).extracting(EventTrigger::id).containsExactly("m");
+    assertThat(store.list(Optional.of("p9"))).isEmpty();
+  }
+
+  @Test
+  void aNewTriggerHasZeroCounters() {
+    store.save(trigger("t", null));
+    assertThat(store.counters("t")).isEqualTo(TriggerCounters.zero("t"));
+  }
+
+  @Test
+  void startsAreCountedWithTheLatestFailureKept() {
+    store.save(trigger("t", null));
+    store.recordStart("t", true, NO_ERROR, at(10));
+    store.recordStart("t", false, Optional.of("mapping.domain: missing"), at(20));
+    store.recordStart("t", false, Optional.of("unknown template scan"), at(30));
+    store.recordStart("t", true, NO_ERROR, at(40));
+    assertThat(store.counters("t")).isEqualTo(new TriggerCounters("t", 4, 2, 2,
+        Optional.of(at(40)), Optional.of("unknown template scan")));
+  }
+
+  @Test
+  void lastFiredNeverGoesBack() {
+    store.save(trigger("t", null));
+    store.recordStart("t", true, NO_ERROR, at(50));
+    store.recordStart("t", true, NO_ERROR, at(10));
+    assertThat(store.counters("t").lastFired()).contains(at(50));
+    assertThat(store.counters("t").total()).isEqualTo(2);
+  }
+
+  @Test
+  void aStartWithAContradictoryErrorIsRefusedAndNotCounted() {
+    store.save(trigger("t", null));
+    assertThatThrownBy(() -> store.recordStart("t", true, Optional.of("oops"), at(0)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.recordStart("t", false, NO_ERROR, at(0)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.counters("t")).isEqualTo(TriggerCounters.zero("t"));
+  }
+
+  @Test
+  void savingReplacesTheTriggerAndKeepsItsCountersAndProcessedIds() {
+    store.save(trigger("t", "p1"));
+    store.recordStart("t", true, NO_ERROR, at(10));
+    assertThat(store.markProcessed("t", "e1")).isTrue();
+    EventTrigger changed = trigger("t", "p2").toBuilder().enabled(false).build();
+    store.save(changed);
+    assertThat(store.get("t")).contains(changed);
+    assertThat(store.list()).containsExactly(changed);
+    assertThat(store.counters("t").total()).isEqualTo(1);
+    assertThat(store.markProcessed("t", "e1")).isFalse();
+  }
+
+  @Test
+  void anEventIsProcessedOncePerTrigger() {
+    store.save(trigger("t1", null));
+    store.save(trigger("t2", null));
+    assertThat(store.markProcessed("t1", "e1")).isTrue();
+    assertThat(store.markProcessed("t1", "e1")).isFalse();
+    assertThat(store.markProcessed("t1", "e2")).isTrue();
+    assertThat(store.markProcessed("t2", "e1")).isTrue();
+    assertThat(store.markProcessed("t2", "e1")).isFalse();
+  }
+
+  @Test
+  void deletingDropsCountersAndProcessedIds() {
+    store.save(trigger("t", null));
+    store.recordStart("t", false, Optional.of("boom"), at(10));
+    store.markProcessed("t", "e1");
+    assertThat(store.delete("t")).isTrue();
+    assertThat(store.delete("t")).isFalse();
+    assertThat(store.get("t")).isEmpty();
+    assertThat(store.list()).isEmpty();
+    assertThatThrownBy(() -> store.counters("t")).isInstanceOf(StoreException.class);
+
+    store.save(trigger("t", null));
+    assertThat(store.counters("t")).isEqualTo(TriggerCounters.zero("t"));
+    assertThat(store.markProcessed("t", "e1")).isTrue();
+  }
+
+  @Test
+  void concurrentMarksOfOnePairLetExactlyOneThrough() throws Exception {
+    store.save(trigger("t", null));
+    int threads = 8;
+    int events = 200;
+    List<List<Boolean>> results = onThreads(threads, thread -> {
+      List<Boolean> firsts = new ArrayList<>();
+      for (int e = 0; e < events; e++) {
+        firsts.add(store.markProcessed("t", "e" + e));
+      }
+      return firsts;
+    });
+    for (int e = 0; e < events; e++) {
+      int event = e;
+      assertThat(results.stream().filter(r -> r.get(event)).count())
+          .as("threads that saw e%d first", e).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void concurrentStartsAreAllCounted() throws Exception {
+    store.save(trigger("t", null));
+    int threads = 6;
+    int starts = 300;
+    onThreads(threads, thread -> {
+      for (int i = 0; i < starts; i++) {
+        boolean ok = i % 3 != 0;
+        store.recordStart("t", ok, ok ? NO_ERROR : Optional.of("t" + thread), at(i));
+      }
+      return null;
+    });
+    TriggerCounters counters = store.counters("t");
+    assertThat(counters.total()).isEqualTo(threads * starts);
+    assertThat(counters.failed()).isEqualTo(threads * starts / 3);
+    assertThat(counters.lastFired()).contains(at(starts - 1));
+    assertThat(counters.lastError()).isPresent();
+  }
+
+  /** What each of {@code threads} threads returned, all released at once; 60 s at most. */
+  private static <T> List<T> onThreads(int threads, ThreadBody<T> body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          return body.run(thread);
+        }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private interface ThreadBody<T> {
+    T run(int thread) throws Exception;
+  }
+}

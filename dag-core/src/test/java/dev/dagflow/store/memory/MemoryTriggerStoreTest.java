@@ -1,0 +1,11 @@
+package dev.dagflow.store.memory;
+
+import dev.dagflow.store.TriggerStore;
+import dev.dagflow.store.contract.TriggerStoreContract;
+
+class MemoryTriggerStoreTest extends TriggerStoreContract {
+  @Override
+  protected TriggerStore newStore() {
+    return new MemoryTriggerStore();
+  }
+}
