@@ -8,6 +8,10 @@ import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.template.TemplateCatalog;
+import dev.dagflow.trigger.Event;
+import dev.dagflow.trigger.TriggerFiring;
+import dev.dagflow.trigger.TriggerMatcher;
+import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
@@ -21,6 +25,7 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.TriggerStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -89,6 +94,19 @@ public interface DagEngine extends AutoCloseable {
 
   /** The versioned templates runs can be started from. */
   TemplateCatalog templates();
+
+  /** The event triggers that start runs from events. */
+  TriggerRegistry triggers();
+
+  /**
+   * Offers {@code event} to the triggers: each enabled trigger whose project, event type and
+   * filter match starts a run of its template with parameters mapped from the event, unless it
+   * has processed an event with the same id before, its overlap policy holds it back, or the
+   * event is at the chain depth limit. Listeners hear of the event first.
+   *
+   * @return what each matching trigger did, in trigger id order
+   */
+  List<TriggerFiring> emit(Event event);
 
   /** The run as it stands now. */
   RunView get(String runId);
@@ -211,6 +229,28 @@ public interface DagEngine extends AutoCloseable {
 
     public Builder templateStore(TemplateStore store) {
       config.templateStore(store);
+      return this;
+    }
+
+    public Builder triggerStore(TriggerStore store) {
+      config.triggerStore(store);
+      return this;
+    }
+
+    /** How events are matched to triggers; default {@link TriggerMatcher#indexed()}. */
+    public Builder triggerMatcher(TriggerMatcher matcher) {
+      config.triggerMatcher(matcher);
+      return this;
+    }
+
+    /**
+     * How many trigger-started runs may follow one another from one outside event before the
+     * chain is cut; default 16.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxChainDepth(int depth) {
+      config.maxChainDepth(depth);
       return this;
     }
 

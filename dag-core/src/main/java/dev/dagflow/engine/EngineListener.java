@@ -1,6 +1,7 @@
 package dev.dagflow.engine;
 
 import dev.dagflow.state.StateTransition;
+import dev.dagflow.trigger.Event;
 
 /**
  * Told of what happens in the engine's runs. Called after the change is stored, outside the
@@ -16,5 +17,13 @@ public interface EngineListener {
 
   /** A run was submitted, started, paused, resumed, ended or re-opened. */
   default void onRunStateChange(RunStateChange change) {
+  }
+
+  /**
+   * An event was emitted: by the host through {@code DagEngine.emit}, or by the engine
+   * ({@code run.completed}, {@code run.failed}, {@code node.completed}, {@code node.failed},
+   * and {@code chain.limit_reached} when a chain of triggers is cut).
+   */
+  default void onEvent(Event event) {
   }
 }

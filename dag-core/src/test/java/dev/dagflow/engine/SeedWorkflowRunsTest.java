@@ -24,12 +24,16 @@ import org.junit.jupiter.api.Test;
 /** The three workflows dagflow replaces, run end to end on in-memory stores. */
 class SeedWorkflowRunsTest {
 
-  static DagSpec seed(String name, SpecFormat format) {
+  static String resourceText(String name) {
     try (InputStream in = SeedWorkflowRunsTest.class.getResourceAsStream("/seeds/" + name)) {
-      return DagJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), format);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  static DagSpec seed(String name, SpecFormat format) {
+    return DagJson.read(resourceText(name), format);
   }
 
   @Test

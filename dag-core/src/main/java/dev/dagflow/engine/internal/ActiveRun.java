@@ -30,6 +30,7 @@ import dev.dagflow.store.LogLevel;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.trigger.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,7 +141,8 @@ final class ActiveRun implements TransitionListener {
    */
   private <T> T step(String op, Supplier<T> body) {
     List<Runnable> todo;
-    T result;
+    T result = null;
+    RuntimeException failure = null;
     lock.lock();
     try {
       if (engine.isClosed()) {
@@ -152,17 +154,22 @@ final class ActiveRun implements TransitionListener {
       try {
         result = body.get();
         settle();
+      } catch (RuntimeException e) {
+        failure = e; // an operation refused: what happened before it still counts
       } finally {
         flush();
+        todo = after;
+        after = new ArrayList<>();
       }
-      todo = after;
-      after = new ArrayList<>();
     } finally {
       lock.unlock();
     }
     publish(); // listeners hear of a run's end before its awaiters wake
     for (Runnable r : todo) {
       Guard.run("engine callback", r);
+    }
+    if (failure != null) {
+      throw failure;
     }
     return result;
   }
@@ -594,8 +601,16 @@ final class ActiveRun implements TransitionListener {
       batch.attempt(a.record);
       after.add(() -> Guard.cancel(a.executor, a));
     }
-    if ((to == NodeState.FAILED || to == NodeState.TIMED_OUT)
-        && policy.failureStrategy == FailureStrategy.FAIL_FAST && !failFastDone) {
+    boolean failed = to == NodeState.FAILED || to == NodeState.TIMED_OUT;
+    if (failed || to == NodeState.COMPLETED) {
+      String type = failed ? "node.failed" : "node.completed";
+      if (engine.wantsEvent(type)) {
+        Event event = EngineEvents.nodeEnded(record, spec.nodes().get(v), to, nodes.attempt(v),
+            nodes.resultOrNull(v), nodes.errorCode(v), nodes.errorMessage(v), now);
+        after.add(() -> engine.emitQuietly(event));
+      }
+    }
+    if (failed && policy.failureStrategy == FailureStrategy.FAIL_FAST && !failFastDone) {
       failFastPending = true;
       failFastDone = true;
       failFastCause = spec.nodes().get(v).id();

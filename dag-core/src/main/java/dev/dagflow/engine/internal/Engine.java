@@ -16,6 +16,9 @@ import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.TemplateCatalog;
+import dev.dagflow.trigger.Event;
+import dev.dagflow.trigger.TriggerFiring;
+import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
@@ -61,6 +64,7 @@ public final class Engine implements DagEngine {
   private final ScopePools pools;
   private final Policies policies;
   private final Templates templates;
+  private final Triggers triggers;
   private final List<EngineListener> listeners;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
@@ -78,6 +82,7 @@ public final class Engine implements DagEngine {
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.policies = new Policies(config.policyStore, config.defaultPolicy);
     this.templates = new Templates(config.templateStore, this);
+    this.triggers = new Triggers(config.triggerStore, config.triggerMatcher, this, templates);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -93,6 +98,7 @@ public final class Engine implements DagEngine {
       }
       started = true;
     }
+    triggers.load();
     for (String runId : runs.unfinished()) {
       try {
         recover(runId);
@@ -200,9 +206,20 @@ public final class Engine implements DagEngine {
    */
   String start(DagSpec spec, ObjectNode params, Optional<String> template, int templateVersion,
       Optional<String> project, Optional<String> cause, int chainDepth) {
+    return start(newRunId(), spec, params, template, templateVersion, project, cause,
+        chainDepth);
+  }
+
+  /** A new run id from the builder's source. */
+  String newRunId() {
+    return EngineConfig.checkRunId(config.runIds.get());
+  }
+
+  /** Starts a run with an id the caller made with {@link #newRunId()}. */
+  String start(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
+      int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
     checkTaskTypes(spec);
     RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.defaultPolicy);
-    String runId = EngineConfig.checkRunId(config.runIds.get());
     DagScope scope = spec.scope();
     String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
@@ -232,6 +249,61 @@ public final class Engine implements DagEngine {
   @Override
   public TemplateCatalog templates() {
     return templates;
+  }
+
+  @Override
+  public TriggerRegistry triggers() {
+    return triggers;
+  }
+
+  @Override
+  public List<TriggerFiring> emit(Event event) {
+    Objects.requireNonNull(event, "event");
+    requireRunning();
+    Event stamped = event.time().isPresent() ? event : event.withTime(time.now());
+    notifyListeners(stamped);
+    return triggers.fire(stamped, config.maxChainDepth);
+  }
+
+  /** Whether an event of {@code type} would reach anyone: a trigger or a listener. */
+  boolean wantsEvent(String type) {
+    return triggers.listensFor(type) || hasListeners();
+  }
+
+  /** Emits an event of the engine's own; a failure is logged, never thrown. */
+  void emitQuietly(Event event) {
+    if (closed) {
+      return;
+    }
+    try {
+      emit(event);
+    } catch (RuntimeException e) {
+      LOG.error("emitting {} failed", event, e);
+    }
+  }
+
+  /** A run ended: its trigger may start a queued event, and run.completed/failed goes out. */
+  private void runFinished(String runId) {
+    triggers.runEnded(runId);
+    RunRecord r = runs.run(runId).orElse(null);
+    if (r == null) {
+      return;
+    }
+    String type = switch (r.state()) {
+      case COMPLETED -> "run.completed";
+      case FAILED -> "run.failed";
+      default -> null;
+    };
+    if (type != null && wantsEvent(type)) {
+      emitQuietly(EngineEvents.runEnded(type, r, runs.nodes(runId), time.now()));
+    }
+  }
+
+  /** Writes a line to a run's log if {@code runId} names a run. */
+  void logIfRun(String runId, LogLevel level, String message) {
+    if (runs.run(runId).isPresent()) {
+      log(runId, null, 0, level, message);
+    }
   }
 
   private RunPolicy policy(RunRecord record) {
@@ -403,6 +475,8 @@ public final class Engine implements DagEngine {
         Guard.run("listener " + l, () -> l.onTransition(t));
       } else if (notice instanceof RunStateChange c) {
         Guard.run("listener " + l, () -> l.onRunStateChange(c));
+      } else if (notice instanceof Event e) {
+        Guard.run("listener " + l, () -> l.onEvent(e));
       }
     }
   }
@@ -426,16 +500,16 @@ public final class Engine implements DagEngine {
   /** A run ended (under its lock): frees its place and its pool, starts runs that waited. */
   void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
     active.remove(run.runId, run);
-    if (pool == null) {
-      return;
+    if (pool != null) {
+      if (admitted) {
+        List<ActiveRun> next = pool.runEnded();
+        after.add(() -> next.forEach(r -> r.start(pool)));
+      } else {
+        pool.withdraw(run);
+      }
+      after.add(() -> pools.detach(pool));
     }
-    if (admitted) {
-      List<ActiveRun> next = pool.runEnded();
-      after.add(() -> next.forEach(r -> r.start(pool)));
-    } else {
-      pool.withdraw(run);
-    }
-    after.add(() -> pools.detach(pool));
+    after.add(() -> runFinished(run.runId));
   }
 
   /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */

@@ -12,6 +12,8 @@ import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.TriggerMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,9 @@ public final class EngineConfig {
   LogStore logStore;
   PolicyStore policyStore;
   TemplateStore templateStore;
+  TriggerStore triggerStore;
+  TriggerMatcher triggerMatcher;
+  int maxChainDepth = 16;
   TimeSource timeSource;
   int workersPerScope = Math.max(2, Runtime.getRuntime().availableProcessors());
   final Map<String, Integer> workers = new HashMap<>();
@@ -64,6 +69,19 @@ public final class EngineConfig {
     logStore(stores.logs());
     policyStore(stores.policies());
     templateStore(stores.templates());
+    triggerStore(stores.triggers());
+  }
+
+  public void triggerStore(TriggerStore store) {
+    this.triggerStore = Objects.requireNonNull(store, "triggerStore");
+  }
+
+  public void triggerMatcher(TriggerMatcher matcher) {
+    this.triggerMatcher = Objects.requireNonNull(matcher, "triggerMatcher");
+  }
+
+  public void maxChainDepth(int depth) {
+    this.maxChainDepth = positive("maxChainDepth", depth);
   }
 
   public void templateStore(TemplateStore store) {
@@ -132,11 +150,14 @@ public final class EngineConfig {
     EngineConfig c = new EngineConfig();
     c.executors.putAll(executors);
     Stores memory = runStore == null || logStore == null || policyStore == null
-        || templateStore == null ? Stores.inMemory() : null;
+        || templateStore == null || triggerStore == null ? Stores.inMemory() : null;
     c.runStore = runStore != null ? runStore : memory.runs();
     c.logStore = logStore != null ? logStore : memory.logs();
     c.policyStore = policyStore != null ? policyStore : memory.policies();
     c.templateStore = templateStore != null ? templateStore : memory.templates();
+    c.triggerStore = triggerStore != null ? triggerStore : memory.triggers();
+    c.triggerMatcher = triggerMatcher != null ? triggerMatcher : TriggerMatcher.indexed();
+    c.maxChainDepth = maxChainDepth;
     c.timeSource = timeSource;
     c.workersPerScope = workersPerScope;
     c.workers.putAll(workers);

@@ -127,6 +127,18 @@ final class RunNodes {
     errors.put(v, new String[] {code, message});
   }
 
+  /** The error code of a failed node; null for none. */
+  String errorCode(int v) {
+    String[] error = errors.get(v);
+    return error == null ? null : error[0];
+  }
+
+  /** The error message of a failed node; null for none. */
+  String errorMessage(int v) {
+    String[] error = errors.get(v);
+    return error == null ? null : error[1];
+  }
+
   /** The node's config as changed by live updates; null while it has the spec's. */
   ObjectNode config(int v) {
     return configs.get(v);

@@ -1,0 +1,95 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.Edge;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.trigger.Event;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The events the engine emits about its runs, so that workflows can chain: their payloads carry
+ * the run, its template and its result, their project is the run's, and their chain depth is one
+ * more than the run's.
+ */
+final class EngineEvents {
+  /** The most node results a run event carries. */
+  static final int MAX_RESULTS = 100;
+
+  private EngineEvents() {
+  }
+
+  /**
+   * {@code run.completed} or {@code run.failed}: the payload's {@code results} holds the results
+   * of the run's final nodes (those no edge leaves), at most {@link #MAX_RESULTS}.
+   */
+  static Event runEnded(String type, RunRecord run, List<NodeRecord> nodes, Instant now) {
+    ObjectNode payload = base(run);
+    payload.put("state", run.state().name());
+    payload.set("params", run.params().deepCopy());
+    DagSpec spec = run.spec();
+    BitSet hasDependents = new BitSet(spec.size());
+    for (NodeSpec node : spec.nodes()) {
+      for (Edge e : node.edges()) {
+        hasDependents.set(spec.indexOf(e.upstream()));
+      }
+    }
+    ObjectNode results = payload.putObject("results");
+    for (NodeRecord r : nodes) {
+      if (results.size() < MAX_RESULTS && r.state() == NodeState.COMPLETED
+          && !hasDependents.get(spec.indexOf(r.nodeId()))) {
+        JsonNode result = r.result().isPresent() ? r.result().get().deepCopy()
+            : JsonNodeFactory.instance.nullNode();
+        results.set(r.nodeId(), result);
+      }
+    }
+    return event(type, run, payload, now);
+  }
+
+  /** {@code node.completed} or {@code node.failed}, with the node's result or error. */
+  static Event nodeEnded(RunRecord run, NodeSpec node, NodeState state, int attempt,
+      JsonNode result, String errorCode, String errorMessage, Instant now) {
+    ObjectNode payload = base(run);
+    payload.put("nodeId", node.id());
+    node.taskType().ifPresent(t -> payload.put("taskType", t));
+    payload.put("state", state.name());
+    payload.put("attempt", attempt);
+    if (state == NodeState.COMPLETED) {
+      payload.set("result", result == null ? JsonNodeFactory.instance.nullNode()
+          : result.deepCopy());
+    } else {
+      payload.put("errorCode", errorCode == null ? state.name() : errorCode);
+      payload.put("errorMessage", errorMessage == null ? "" : errorMessage);
+    }
+    String type = state == NodeState.COMPLETED ? "node.completed" : "node.failed";
+    return event(type, run, payload, now);
+  }
+
+  private static ObjectNode base(RunRecord run) {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.put("runId", run.runId());
+    payload.put("dagId", run.spec().id());
+    run.template().ifPresent(t -> payload.put("template", t));
+    if (run.template().isPresent()) {
+      payload.put("templateVersion", run.templateVersion());
+    }
+    return payload;
+  }
+
+  private static Event event(String type, RunRecord run, ObjectNode payload, Instant now) {
+    Event.Builder b = Event.builder(type).id(UUID.randomUUID().toString()).payload(payload)
+        .time(now).cause(run.runId()).depth(run.chainDepth() + 1);
+    Optional<String> project = run.project();
+    project.ifPresent(b::project);
+    return b.build();
+  }
+}

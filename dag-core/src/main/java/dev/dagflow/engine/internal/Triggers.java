@@ -1,0 +1,236 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.DagflowException;
+import dev.dagflow.engine.RunStateException;
+import dev.dagflow.store.LogLevel;
+import dev.dagflow.store.TriggerStore;
+import dev.dagflow.template.DagTemplate;
+import dev.dagflow.trigger.Event;
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.TriggerFiring;
+import dev.dagflow.trigger.TriggerFiring.Outcome;
+import dev.dagflow.trigger.TriggerMatcher;
+import dev.dagflow.trigger.TriggerRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's triggers: the registry over the trigger store, the matcher, and what a matching
+ * trigger does with an event (dedupe by event id, overlap policy, parameter mapping, counters).
+ * Thread-safe: the decisions of one trigger are serialised on its state.
+ */
+final class Triggers implements TriggerRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
+
+  private final TriggerStore store;
+  private final TriggerMatcher matcher;
+  private final Engine engine;
+  private final Templates templates;
+  private final Map<String, State> states = new ConcurrentHashMap<>();
+  private final Map<String, String> triggerOfRun = new ConcurrentHashMap<>();
+  private final Map<String, Integer> triggersPerType = new ConcurrentHashMap<>();
+
+  /** A trigger's active runs and the event it queued; guarded by itself. */
+  private static final class State {
+    final Set<String> activeRuns = new LinkedHashSet<>();
+    Event queued;
+  }
+
+  Triggers(TriggerStore store, TriggerMatcher matcher, Engine engine, Templates templates) {
+    this.store = store;
+    this.matcher = matcher;
+    this.engine = engine;
+    this.templates = templates;
+  }
+
+  /** Puts the stored triggers into the matcher. */
+  void load() {
+    for (EventTrigger t : store.list()) {
+      index(t, null);
+    }
+  }
+
+  @Override
+  public void save(EventTrigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    templates.resolve(trigger.templateName(), trigger.templateVersion(), trigger.project());
+    EventTrigger previous = store.get(trigger.id()).orElse(null);
+    store.save(trigger);
+    index(trigger, previous);
+  }
+
+  private void index(EventTrigger trigger, EventTrigger previous) {
+    if (previous != null) {
+      triggersPerType.computeIfPresent(previous.eventType(), (k, n) -> n == 1 ? null : n - 1);
+    }
+    triggersPerType.merge(trigger.eventType(), 1, Integer::sum);
+    matcher.put(trigger);
+  }
+
+  @Override
+  public Optional<EventTrigger> get(String id) {
+    return store.get(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<EventTrigger> list() {
+    return store.list();
+  }
+
+  @Override
+  public boolean delete(String id) {
+    Optional<EventTrigger> t = store.get(Objects.requireNonNull(id, "id"));
+    if (t.isEmpty()) {
+      return false;
+    }
+    matcher.remove(id);
+    triggersPerType.computeIfPresent(t.get().eventType(), (k, n) -> n == 1 ? null : n - 1);
+    states.remove(id);
+    return store.delete(id);
+  }
+
+  @Override
+  public TriggerCounters counters(String id) {
+    return store.counters(Objects.requireNonNull(id, "id"));
+  }
+
+  /** Whether some trigger listens for events of {@code type}. */
+  boolean listensFor(String type) {
+    return triggersPerType.containsKey(type);
+  }
+
+  /** Matches {@code event} and lets each matching trigger act on it. */
+  List<TriggerFiring> fire(Event event, int maxChainDepth) {
+    List<EventTrigger> matches = matcher.match(event);
+    List<TriggerFiring> firings = new ArrayList<>(matches.size());
+    if (event.depth() > maxChainDepth && !matches.isEmpty()) {
+      String reason = "event '" + event.id() + "' (" + event.type() + ") is at chain depth "
+          + event.depth() + ", the limit is " + maxChainDepth + ": no trigger fires";
+      LOG.warn(reason);
+      event.cause().ifPresent(cause -> engine.logIfRun(cause, LogLevel.WARN, reason));
+      engine.notifyListeners(limitReached(event, matches, maxChainDepth));
+      for (EventTrigger t : matches) {
+        firings.add(new TriggerFiring(t.id(), event.id(), Outcome.CHAIN_LIMIT, Optional.empty(),
+            Optional.of(reason)));
+      }
+      return firings;
+    }
+    for (EventTrigger t : matches) {
+      firings.add(fire(t, event));
+    }
+    return firings;
+  }
+
+  private static Event limitReached(Event event, List<EventTrigger> matches, int limit) {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.put("eventId", event.id());
+    payload.put("eventType", event.type());
+    payload.put("depth", event.depth());
+    payload.put("limit", limit);
+    ArrayNode ids = payload.putArray("triggers");
+    matches.forEach(t -> ids.add(t.id()));
+    Event.Builder b = Event.builder("chain.limit_reached").payload(payload).cause(event.id())
+        .depth(event.depth());
+    event.project().ifPresent(b::project);
+    event.time().ifPresent(b::time);
+    return b.build();
+  }
+
+  private TriggerFiring fire(EventTrigger t, Event event) {
+    if (!store.markProcessed(t.id(), event.id())) {
+      return new TriggerFiring(t.id(), event.id(), Outcome.DUPLICATE, Optional.empty(),
+          Optional.of("event '" + event.id() + "' was already processed by this trigger"));
+    }
+    State state = states.computeIfAbsent(t.id(), k -> new State());
+    synchronized (state) {
+      if (!state.activeRuns.isEmpty()) {
+        String active = String.join(", ", state.activeRuns);
+        switch (t.overlap()) {
+          case SKIP -> {
+            return new TriggerFiring(t.id(), event.id(), Outcome.SKIPPED, Optional.empty(),
+                Optional.of("its previous run " + active + " is still active"));
+          }
+          case QUEUE_ONE -> {
+            if (state.queued != null) {
+              LOG.info("trigger {}: event {} replaces queued event {}", t.id(), event.id(),
+                  state.queued.id());
+            }
+            state.queued = event;
+            return new TriggerFiring(t.id(), event.id(), Outcome.QUEUED, Optional.empty(),
+                Optional.of("runs once its previous run " + active + " has ended"));
+          }
+          case CANCEL_PREVIOUS -> {
+            for (String runId : List.copyOf(state.activeRuns)) {
+              try {
+                engine.stop(runId, "trigger:" + t.id());
+              } catch (RunStateException ended) {
+                // it ended meanwhile
+              }
+            }
+          }
+          default -> { }
+        }
+      }
+      return start(t, event, state);
+    }
+  }
+
+  /** Starts the trigger's run for {@code event}; under the trigger's state. */
+  private TriggerFiring start(EventTrigger t, Event event, State state) {
+    String runId = engine.newRunId();
+    try {
+      DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
+          t.project().or(event::project));
+      ObjectNode params = t.mapParameters(event);
+      Optional<String> project = template.project().or(t::project).or(event::project)
+          .or(() -> RunPolicy.projectOf(template.spec()));
+      triggerOfRun.put(runId, t.id());
+      state.activeRuns.add(runId);
+      engine.start(runId, template.spec(), params, Optional.of(template.name()),
+          template.version(), project, Optional.of(event.id()), event.depth());
+      store.recordStart(t.id(), true, Optional.empty(), engine.time().now());
+      return new TriggerFiring(t.id(), event.id(), Outcome.STARTED, Optional.of(runId),
+          Optional.empty());
+    } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
+      triggerOfRun.remove(runId);
+      state.activeRuns.remove(runId);
+      String reason = e.getMessage();
+      store.recordStart(t.id(), false, Optional.of(reason), engine.time().now());
+      LOG.warn("trigger {} could not start a run for event {}: {}", t.id(), event.id(), reason);
+      return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
+          Optional.of(reason));
+    }
+  }
+
+  /** A run ended: a trigger that started it may start the event it queued. */
+  void runEnded(String runId) {
+    String triggerId = triggerOfRun.remove(runId);
+    if (triggerId == null) {
+      return;
+    }
+    State state = states.get(triggerId);
+    if (state == null) {
+      return;
+    }
+    synchronized (state) {
+      state.activeRuns.remove(runId);
+      if (state.activeRuns.isEmpty() && state.queued != null) {
+        Event next = state.queued;
+        state.queued = null;
+        store.get(triggerId).ifPresent(t -> start(t, next, state));
+      }
+    }
+  }
+}
