@@ -41,14 +41,20 @@ class RecoveryTest {
         .build();
   }
 
-  @Test
-  void aNodeRunningWhenTheEngineStoppedIsStartedAgainAsANewAttempt() throws Exception {
+  /** Runs {@link #spec()} until 'b' hangs, then closes the engine as if the process died. */
+  private String crashWhileBRuns() {
     ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
     DagEngine crashed = engine(first);
     String run = crashed.submit(spec());
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> first.calls("b").size() == 1);
-    crashed.close(); // as if the process died: nothing more is written
+    crashed.close(); // nothing more is written
+    return run;
+  }
+
+  @Test
+  void aNodeRunningWhenTheEngineStoppedIsStartedAgainAsANewAttempt() throws Exception {
+    String run = crashWhileBRuns();
 
     assertThat(stores.runs().unfinished()).containsExactly(run);
     ScriptedExecutor second = new ScriptedExecutor(clock);
@@ -75,12 +81,7 @@ class RecoveryTest {
 
   @Test
   void anExecutorThatCanReattachGetsTheSameAttemptBack() throws Exception {
-    ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
-    DagEngine crashed = engine(first);
-    String run = crashed.submit(spec());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> first.calls("b").size() == 1);
-    crashed.close();
+    String run = crashWhileBRuns();
 
     CompletableFuture<NodeResult> remote = new CompletableFuture<>();
     ScriptedExecutor fresh = new ScriptedExecutor(clock);

@@ -1,5 +1,15 @@
 package dev.dagflow.eval.internal;
 
+import static dev.dagflow.eval.internal.States.COMPLETED;
+import static dev.dagflow.eval.internal.States.FAILED;
+import static dev.dagflow.eval.internal.States.INITIALIZING;
+import static dev.dagflow.eval.internal.States.READY;
+import static dev.dagflow.eval.internal.States.RUNNING;
+import static dev.dagflow.eval.internal.States.SKIPPED;
+import static dev.dagflow.eval.internal.States.STOPPED;
+import static dev.dagflow.eval.internal.States.TIMED_OUT;
+import static dev.dagflow.eval.internal.States.WAITING;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,15 +40,6 @@ import java.util.function.IntFunction;
 final class IncrementalRun implements RunEvaluation {
   private static final NodeState[] STATES = States.ALL;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private static final byte WAITING = States.WAITING;
-  private static final byte READY = States.READY;
-  private static final byte INITIALIZING = States.INITIALIZING;
-  private static final byte RUNNING = States.RUNNING;
-  private static final byte COMPLETED = States.COMPLETED;
-  private static final byte FAILED = States.FAILED;
-  private static final byte TIMED_OUT = States.TIMED_OUT;
-  private static final byte STOPPED = States.STOPPED;
-  private static final byte SKIPPED = States.SKIPPED;
 
   // Gate flags per node. Package-private, like the arrays below, for Recovery, which re-derives
   // them from scratch on a manual retry or a restore.

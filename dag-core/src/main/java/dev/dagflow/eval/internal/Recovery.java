@@ -6,6 +6,14 @@ import static dev.dagflow.eval.internal.IncrementalRun.EDGES_OPEN;
 import static dev.dagflow.eval.internal.IncrementalRun.MARK;
 import static dev.dagflow.eval.internal.IncrementalRun.REOPENED;
 import static dev.dagflow.eval.internal.IncrementalRun.RETRYING;
+import static dev.dagflow.eval.internal.States.COMPLETED;
+import static dev.dagflow.eval.internal.States.FAILED;
+import static dev.dagflow.eval.internal.States.READY;
+import static dev.dagflow.eval.internal.States.RUNNING;
+import static dev.dagflow.eval.internal.States.SKIPPED;
+import static dev.dagflow.eval.internal.States.STOPPED;
+import static dev.dagflow.eval.internal.States.TIMED_OUT;
+import static dev.dagflow.eval.internal.States.WAITING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dagflow.eval.Filter;
@@ -27,14 +35,6 @@ import java.util.function.IntFunction;
 final class Recovery {
   private static final NodeState[] STATES = States.ALL;
   private static final byte PENDING = (byte) NodeState.PENDING.ordinal();
-  private static final byte WAITING = States.WAITING;
-  private static final byte READY = States.READY;
-  private static final byte RUNNING = States.RUNNING;
-  private static final byte COMPLETED = States.COMPLETED;
-  private static final byte FAILED = States.FAILED;
-  private static final byte TIMED_OUT = States.TIMED_OUT;
-  private static final byte STOPPED = States.STOPPED;
-  private static final byte SKIPPED = States.SKIPPED;
 
   private final IncrementalRun run;
   private final Plan plan;
