@@ -439,7 +439,7 @@ final class ActiveRun implements TransitionListener {
   private Attempt newAttempt(int v, int number, AttemptRecord rec) {
     NodeSpec node = spec.nodes().get(v);
     return new Attempt(this, v, number, engine.executor(node.taskType().orElseThrow()),
-        effectiveConfig(v), upstreamResults(v), rec);
+        effectiveConfig(v), rec);
   }
 
   private void startTimer(Attempt a) {
@@ -459,15 +459,21 @@ final class ActiveRun implements TransitionListener {
     return defaults.isPresent() ? JsonMerge.merge(defaults.get(), own) : own;
   }
 
-  private Map<String, JsonNode> upstreamResults(int v) {
-    Map<String, JsonNode> upstream = new LinkedHashMap<>();
-    for (Edge e : spec.nodes().get(v).edges()) {
-      int u = spec.indexOf(e.upstream());
-      if (eval.state(u) == NodeState.COMPLETED) {
-        upstream.put(e.upstream(), nodes.result(u));
+  /** The results of the completed upstreams of {@code v}, copies, by id; for a context. */
+  Map<String, JsonNode> upstreamResults(int v) {
+    lock.lock();
+    try {
+      Map<String, JsonNode> upstream = new LinkedHashMap<>();
+      for (Edge e : spec.nodes().get(v).edges()) {
+        int u = spec.indexOf(e.upstream());
+        if (eval.state(u) == NodeState.COMPLETED) {
+          upstream.put(e.upstream(), nodes.result(u).deepCopy());
+        }
       }
+      return upstream;
+    } finally {
+      lock.unlock();
     }
-    return upstream;
   }
 
   // ---- attempt outcomes -------------------------------------------------------------------

@@ -24,14 +24,14 @@ final class Attempt implements NodeContext {
   private final NodeSpec spec;
   private final String taskType;
   private volatile ObjectNode config;
-  private final Map<String, JsonNode> upstreamResults;
-  private final String key;
+  /** Made on first use: most executors never ask. */
+  private String key;
   AttemptRecord record;
   TimeSource.Cancellable timer;
   boolean ended;
 
   Attempt(ActiveRun run, int node, int number, NodeExecutor executor, ObjectNode config,
-      Map<String, JsonNode> upstreamResults, AttemptRecord record) {
+      AttemptRecord record) {
     this.run = run;
     this.node = node;
     this.number = number;
@@ -39,9 +39,7 @@ final class Attempt implements NodeContext {
     this.spec = run.spec.nodes().get(node);
     this.taskType = spec.taskType().orElse("");
     this.config = config;
-    this.upstreamResults = upstreamResults;
     this.record = record;
-    this.key = run.runId + ":" + spec.id() + ":" + number;
   }
 
   @Override
@@ -76,9 +74,7 @@ final class Attempt implements NodeContext {
 
   @Override
   public Map<String, JsonNode> upstreamResults() {
-    Map<String, JsonNode> copy = new java.util.LinkedHashMap<>();
-    upstreamResults.forEach((id, result) -> copy.put(id, result.deepCopy()));
-    return copy;
+    return run.upstreamResults(node);
   }
 
   @Override
@@ -88,7 +84,12 @@ final class Attempt implements NodeContext {
 
   @Override
   public String idempotencyKey() {
-    return key;
+    String k = key;
+    if (k == null) {
+      k = run.runId + ":" + spec.id() + ":" + number;
+      key = k; // racy but safe: every thread computes the same immutable string
+    }
+    return k;
   }
 
   @Override
@@ -117,6 +118,6 @@ final class Attempt implements NodeContext {
 
   @Override
   public String toString() {
-    return key;
+    return idempotencyKey();
   }
 }

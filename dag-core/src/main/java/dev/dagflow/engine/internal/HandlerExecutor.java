@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HandlerExecutor implements NodeExecutor {
   private final TaskHandler handler;
-  private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+  /** By context: the engine cancels with the same context it executed with. */
+  private final ConcurrentHashMap<NodeContext, Running> running = new ConcurrentHashMap<>();
 
   HandlerExecutor(TaskHandler handler) {
     this.handler = handler;
@@ -23,23 +24,22 @@ final class HandlerExecutor implements NodeExecutor {
 
   @Override
   public CompletionStage<NodeResult> execute(NodeContext context) {
-    String key = context.idempotencyKey();
     Running r = new Running(Thread.currentThread());
-    running.put(key, r);
+    running.put(context, r);
     try {
       JsonNode result = handler.handle(context);
       return CompletableFuture.completedFuture(NodeResult.success(result));
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     } finally {
-      running.remove(key, r);
+      running.remove(context, r);
       r.finish();
     }
   }
 
   @Override
   public void cancel(NodeContext context) {
-    Running r = running.get(context.idempotencyKey());
+    Running r = running.get(context);
     if (r != null) {
       r.interrupt();
     }
