@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -96,7 +95,10 @@ final class ActiveRun implements TransitionListener {
   private Instant now;
   private String operator;
   private RunChanges.Builder batch;
-  private final BitSet dirty = new BitSet();
+  /** Nodes whose record must be written at the end of the step, each once. */
+  private int[] dirty = new int[16];
+  private int dirtyCount;
+  private final boolean[] isDirty;
   private boolean runDirty;
   private int[] ready = new int[16];
   private int readyCount;
@@ -117,6 +119,7 @@ final class ActiveRun implements TransitionListener {
     this.policy = policy;
     this.record = record;
     nodes = new RunNodes(spec.size());
+    isDirty = new boolean[spec.size()];
     paused = record.state() == RunState.PAUSED;
   }
 
@@ -195,10 +198,12 @@ final class ActiveRun implements TransitionListener {
     if (batch == null) {
       return;
     }
-    for (int v = dirty.nextSetBit(0); v >= 0; v = dirty.nextSetBit(v + 1)) {
+    for (int i = 0; i < dirtyCount; i++) {
+      int v = dirty[i];
+      isDirty[v] = false;
       batch.node(nodeRecord(v));
     }
-    dirty.clear();
+    dirtyCount = 0;
     if (runDirty) {
       batch.run(record);
       runDirty = false;
@@ -425,7 +430,7 @@ final class ActiveRun implements TransitionListener {
       Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
       inFlight.put(v, a);
       batch.attempt(a.record);
-      dirty.set(v);
+      markDirty(v);
       nodes.started(v, now);
       startTimer(a);
       started[0] = a;
@@ -560,7 +565,7 @@ final class ActiveRun implements TransitionListener {
     a.ended = true;
     a.cancelTimer();
     inFlight.remove(a.node, a);
-    dirty.set(a.node);
+    markDirty(a.node);
     releaseSlot();
   }
 
@@ -580,7 +585,7 @@ final class ActiveRun implements TransitionListener {
     if (engine.hasListeners()) {
       stepNotices.add(t);
     }
-    dirty.set(v);
+    markDirty(v);
     switch (to) {
       case READY -> addReady(v);
       case WAITING -> {
@@ -633,6 +638,16 @@ final class ActiveRun implements TransitionListener {
     }
   }
 
+  private void markDirty(int v) {
+    if (!isDirty[v]) {
+      isDirty[v] = true;
+      if (dirtyCount == dirty.length) {
+        dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+      }
+      dirty[dirtyCount++] = v;
+    }
+  }
+
   private void addReady(int v) {
     if (readyCount == ready.length) {
       ready = Arrays.copyOf(ready, readyCount * 2);
@@ -671,7 +686,7 @@ final class ActiveRun implements TransitionListener {
   void progress(Attempt a, int percent) {
     internalStep(() -> {
       if (!a.ended && nodes.progress(a.node, percent)) {
-        dirty.set(a.node);
+        markDirty(a.node);
       }
     });
   }
@@ -773,7 +788,7 @@ final class ActiveRun implements TransitionListener {
       ObjectNode old = nodes.config(v) != null ? nodes.config(v) : node.config();
       ObjectNode updated = JsonMerge.merge(old, patch);
       nodes.config(v, updated);
-      dirty.set(v);
+      markDirty(v);
       history(Optional.of(id(v)), "node.config", old, updated);
       if (running != null) {
         ObjectNode effective = effectiveConfig(v);
@@ -803,6 +818,18 @@ final class ActiveRun implements TransitionListener {
             + policy.maxParallelNodes + " nodes in flight"));
       }
       return more.isEmpty() ? e : e.with(more);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code action} under the lock if the run has ended (and not been re-opened since). */
+  void ifEnded(Runnable action) {
+    lock.lock();
+    try {
+      if (ended) {
+        action.run();
+      }
     } finally {
       lock.unlock();
     }

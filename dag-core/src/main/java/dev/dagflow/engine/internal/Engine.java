@@ -497,9 +497,13 @@ public final class Engine implements DagEngine {
     return Duration.ofNanos(Math.max(0, (long) (wait.toNanos() * factor)));
   }
 
-  /** A run ended (under its lock): frees its place and its pool, starts runs that waited. */
+  /**
+   * A run ended (under its lock): once its end is stored, it leaves the active runs, frees its
+   * place and its pool, and runs that waited start.
+   */
   void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
-    active.remove(run.runId, run);
+    // not before the store has the end: await() reads the store once the run is not active
+    after.add(() -> run.ifEnded(() -> active.remove(run.runId, run)));
     if (pool != null) {
       if (admitted) {
         List<ActiveRun> next = pool.runEnded();
