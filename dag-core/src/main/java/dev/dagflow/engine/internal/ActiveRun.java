@@ -81,6 +81,9 @@ final class ActiveRun implements TransitionListener {
   private boolean paused;
   private boolean failFastPending;
   private boolean failFastDone;
+  /** In a step that may hand the worker a node: the node it takes, if any. */
+  private boolean claiming;
+  private ReadyNode claimed;
   private String failFastCause;
   private final RunNodes nodes;
   private final Map<Integer, Attempt> inFlight = new HashMap<>();
@@ -179,18 +182,24 @@ final class ActiveRun implements TransitionListener {
 
   /** A step on behalf of the engine itself: does nothing once the engine is closed. */
   private void internalStep(Runnable body) {
+    internalStep(() -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** A step on behalf of the engine itself; {@code null} once the engine is closed. */
+  private <T> T internalStep(Supplier<T> body) {
     if (engine.isClosed()) {
-      return;
+      return null;
     }
     try {
-      step(null, () -> {
-        body.run();
-        return null;
-      });
+      return step(null, body);
     } catch (IllegalStateException closed) {
       if (!engine.isClosed()) {
         throw closed;
       }
+      return null;
     }
   }
 
@@ -343,7 +352,8 @@ final class ActiveRun implements TransitionListener {
       inFlight.put(v, old);
       slots++;
       startTimer(old);
-      after.add(() -> Guard.attach(stage.get(), old).thenAccept(r -> attemptEnded(old, r)));
+      after.add(() -> Guard.attach(stage.get(), old)
+          .thenAccept(r -> attemptEnded(old, r, false)));
       engine.log(runId, node.id(), old.number, LogLevel.INFO,
           "re-attached to attempt " + old.number + " after an engine restart");
       return;
@@ -394,6 +404,10 @@ final class ActiveRun implements TransitionListener {
       return;
     }
     slots++;
+    if (claiming && claimed == null && pool.wouldRunFirst(item)) {
+      claimed = item; // the worker that finished the upstream runs it next, skipping the queue
+      return;
+    }
     pool.submit(item);
   }
 
@@ -406,39 +420,56 @@ final class ActiveRun implements TransitionListener {
     }
   }
 
-  /** A worker took {@code item} from the pool's queue: start its attempt. */
+  /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
   void dispatch(ReadyNode item) {
-    Attempt[] started = new Attempt[1];
-    internalStep(() -> {
-      int v = item.node();
-      NodeState s = ended || eval == null ? null : eval.state(v);
-      boolean runnable = item.recovered()
-          ? s == NodeState.RUNNING || s == NodeState.INITIALIZING : s == NodeState.READY;
-      if (!runnable) {
-        releaseSlot(); // stopped or skipped while it was queued
+    run(internalStep(() -> begin(item)));
+  }
+
+  /**
+   * Runs attempts on the calling worker: an attempt that completes at once (a task handler)
+   * is ended in a step that may hand this worker the next node, so a chain of quick nodes costs
+   * one step per node; an attempt still running when {@code execute} returns ends on whatever
+   * thread completes it.
+   */
+  private void run(Attempt a) {
+    while (a != null) {
+      java.util.concurrent.CompletableFuture<NodeResult> stage =
+          Guard.execute(a.executor, a).toCompletableFuture();
+      if (!stage.isDone()) {
+        Attempt pending = a;
+        stage.thenAccept(result -> attemptEnded(pending, result, false));
         return;
       }
-      if (paused) {
-        slots--;
-        held.add(item);
-        return;
-      }
-      int number = nodes.nextAttempt(v);
-      if (!item.recovered()) {
-        eval.dispatched(v);
-      }
-      Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
-      inFlight.put(v, a);
-      batch.attempt(a.record);
-      markDirty(v);
-      nodes.started(v, now);
-      startTimer(a);
-      started[0] = a;
-    });
-    Attempt a = started[0];
-    if (a != null) {
-      Guard.execute(a.executor, a).thenAccept(result -> attemptEnded(a, result));
+      a = attemptEnded(a, stage.join(), true);
     }
+  }
+
+  /** Starts the attempt of a node taken from the queue (or claimed); under the lock. */
+  private Attempt begin(ReadyNode item) {
+    int v = item.node();
+    NodeState s = ended || eval == null ? null : eval.state(v);
+    boolean runnable = item.recovered()
+        ? s == NodeState.RUNNING || s == NodeState.INITIALIZING : s == NodeState.READY;
+    if (!runnable) {
+      releaseSlot(); // stopped or skipped while it was queued
+      return null;
+    }
+    if (paused) {
+      slots--;
+      held.add(item);
+      return null;
+    }
+    int number = nodes.nextAttempt(v);
+    if (!item.recovered()) {
+      eval.dispatched(v);
+    }
+    Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
+    inFlight.put(v, a);
+    batch.attempt(a.record);
+    markDirty(v);
+    nodes.started(v, now);
+    startTimer(a);
+    return a;
   }
 
   private Attempt newAttempt(int v, int number, AttemptRecord rec) {
@@ -483,49 +514,70 @@ final class ActiveRun implements TransitionListener {
 
   // ---- attempt outcomes -------------------------------------------------------------------
 
-  private void attemptEnded(Attempt a, NodeResult result) {
-    internalStep(() -> {
-      NodeSpec node = spec.nodes().get(a.node);
-      if (a.ended) {
-        // expected after the engine cancelled the attempt; a sign of an executor bug otherwise
-        AttemptOutcome outcome = a.record.outcome();
-        boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
-            || outcome == AttemptOutcome.STOPPED;
-        engine.log(runId, node.id(), a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
-            "ignored a completion of attempt " + a.number + " (" + result
-                + "): the attempt had already ended " + outcome);
-        return;
+  /**
+   * An attempt ended with {@code result}. With {@code claim}, a node this makes ready may be
+   * handed back to the calling worker, started: its attempt is returned.
+   */
+  private Attempt attemptEnded(Attempt a, NodeResult result, boolean claim) {
+    return internalStep(() -> {
+      ended(a, result);
+      if (!claim || claimed != null) {
+        return null;
       }
-      endAttempt(a);
-      int v = a.node;
-      if (result.isSuccess()) {
-        JsonNode value = result.result().orElse(NullNode.instance);
-        a.record = a.record.ended(now, AttemptOutcome.COMPLETED, value, null, null);
-        batch.attempt(a.record);
-        if (node.isContainer()) {
-          eval.containerReady(v);
-        } else {
-          nodes.completed(v, value);
-          eval.completed(v, value);
-        }
-        return;
+      claiming = true;
+      try {
+        settle();
+      } finally {
+        claiming = false;
       }
-      String code = result.errorCode().orElseThrow();
-      String message = result.errorMessage().orElseThrow();
-      a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
-      batch.attempt(a.record);
-      String reason = code + ": " + message;
-      if (node.isContainer()) {
-        setError(v, code, message);
-        eval.failed(v, "set-up failed: " + reason);
-      } else if (result.isRetryable() && attemptsLeft(v, node)) {
-        retryLater(a, TriggerType.ERROR, "attempt " + a.number + " failed: " + reason);
-      } else {
-        setError(v, code, message);
-        eval.failed(v, result.isRetryable() ? reason
-            : reason + " (permanent: not retried)");
-      }
+      ReadyNode next = claimed;
+      claimed = null;
+      return next == null ? null : begin(next);
     });
+  }
+
+  /** Ends attempt {@code a} with {@code result}: completes, retries or fails its node. */
+  private void ended(Attempt a, NodeResult result) {
+    NodeSpec node = spec.nodes().get(a.node);
+    if (a.ended) {
+      // expected after the engine cancelled the attempt; a sign of an executor bug otherwise
+      AttemptOutcome outcome = a.record.outcome();
+      boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
+          || outcome == AttemptOutcome.STOPPED;
+      engine.log(runId, node.id(), a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+          "ignored a completion of attempt " + a.number + " (" + result
+              + "): the attempt had already ended " + outcome);
+      return;
+    }
+    endAttempt(a);
+    int v = a.node;
+    if (result.isSuccess()) {
+      JsonNode value = result.result().orElse(NullNode.instance);
+      a.record = a.record.ended(now, AttemptOutcome.COMPLETED, value, null, null);
+      batch.attempt(a.record);
+      if (node.isContainer()) {
+        eval.containerReady(v);
+      } else {
+        nodes.completed(v, value);
+        eval.completed(v, value);
+      }
+      return;
+    }
+    String code = result.errorCode().orElseThrow();
+    String message = result.errorMessage().orElseThrow();
+    a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
+    batch.attempt(a.record);
+    String reason = code + ": " + message;
+    if (node.isContainer()) {
+      setError(v, code, message);
+      eval.failed(v, "set-up failed: " + reason);
+    } else if (result.isRetryable() && attemptsLeft(v, node)) {
+      retryLater(a, TriggerType.ERROR, "attempt " + a.number + " failed: " + reason);
+    } else {
+      setError(v, code, message);
+      eval.failed(v, result.isRetryable() ? reason
+          : reason + " (permanent: not retried)");
+    }
   }
 
   private void timedOut(Attempt a, Duration timeout) {

@@ -45,6 +45,14 @@ final class ScopePool {
     }
   }
 
+  /** Whether {@code node} would be taken before every node waiting in the queue. */
+  boolean wouldRunFirst(ReadyNode node) {
+    synchronized (lock) {
+      ReadyNode head = queue.peek();
+      return head == null || node.compareTo(head) <= 0;
+    }
+  }
+
   private void work() {
     while (true) {
       ReadyNode next;
