@@ -62,6 +62,8 @@ final class ActiveRun implements TransitionListener {
 
   /** Shared, never changed: attempts copy their config before handing it out. */
   private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+  /** How often a step tries the lock before it parks. */
+  private static final int SPINS = 1_000;
 
   final Engine engine;
   final String runId;
@@ -86,7 +88,8 @@ final class ActiveRun implements TransitionListener {
   private ReadyNode claimed;
   private String failFastCause;
   private final RunNodes nodes;
-  private final Map<Integer, Attempt> inFlight = new HashMap<>();
+  /** The running attempt of each node; null for most. */
+  private final Attempt[] inFlight;
   private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
   private int slots;
   private long readySeq;
@@ -123,6 +126,7 @@ final class ActiveRun implements TransitionListener {
     this.record = record;
     nodes = new RunNodes(spec.size());
     isDirty = new boolean[spec.size()];
+    inFlight = new Attempt[spec.size()];
     paused = record.state() == RunState.PAUSED;
   }
 
@@ -149,7 +153,7 @@ final class ActiveRun implements TransitionListener {
     List<Runnable> todo;
     T result = null;
     RuntimeException failure = null;
-    lock.lock();
+    acquire();
     try {
       if (engine.isClosed()) {
         throw new IllegalStateException("engine is closed");
@@ -178,6 +182,20 @@ final class ActiveRun implements TransitionListener {
       throw failure;
     }
     return result;
+  }
+
+  /**
+   * Takes the run's lock, spinning a little first: steps are short, and a worker that parks
+   * waits far longer for the wake-up than for the step it queued behind.
+   */
+  private void acquire() {
+    for (int i = 0; i < SPINS; i++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lock();
   }
 
   /** A step on behalf of the engine itself: does nothing once the engine is closed. */
@@ -349,7 +367,7 @@ final class ActiveRun implements TransitionListener {
     Optional<java.util.concurrent.CompletionStage<NodeResult>> stage =
         Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
-      inFlight.put(v, old);
+      inFlight[v] = old;
       slots++;
       startTimer(old);
       after.add(() -> Guard.attach(stage.get(), old)
@@ -464,7 +482,7 @@ final class ActiveRun implements TransitionListener {
       eval.dispatched(v);
     }
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
-    inFlight.put(v, a);
+    inFlight[v] = a;
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -616,7 +634,9 @@ final class ActiveRun implements TransitionListener {
   private void endAttempt(Attempt a) {
     a.ended = true;
     a.cancelTimer();
-    inFlight.remove(a.node, a);
+    if (inFlight[a.node] == a) {
+      inFlight[a.node] = null;
+    }
     markDirty(a.node);
     releaseSlot();
   }
@@ -656,7 +676,7 @@ final class ActiveRun implements TransitionListener {
 
   private void nodeEnded(int v, NodeState to) {
     nodes.ended(v, now);
-    Attempt a = inFlight.get(v);
+    Attempt a = inFlight[v];
     if (a != null) { // stopped while running
       endAttempt(a);
       a.record = a.record.ended(now, AttemptOutcome.STOPPED, null, "STOPPED",
@@ -831,7 +851,7 @@ final class ActiveRun implements TransitionListener {
   void updateConfig(int v, ObjectNode patch, String op) {
     step(op, () -> {
       NodeState s = nodeState(v);
-      Attempt running = inFlight.get(v);
+      Attempt running = inFlight[v];
       NodeSpec node = spec.nodes().get(v);
       if (running != null && !running.executor.supportsLiveUpdate()) {
         throw new NodeOperationException(runId, id(v), s, "its executor (task type '"
@@ -891,8 +911,10 @@ final class ActiveRun implements TransitionListener {
   void detach() {
     lock.lock();
     try {
-      for (Attempt a : inFlight.values()) {
-        a.cancelTimer();
+      for (Attempt a : inFlight) {
+        if (a != null) {
+          a.cancelTimer();
+        }
       }
       if (wakeTimer != null) {
         wakeTimer.cancel();

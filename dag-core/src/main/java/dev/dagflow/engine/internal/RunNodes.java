@@ -26,6 +26,8 @@ final class RunNodes {
   /** The result of a COMPLETED node; null for none (JSON null). */
   private final JsonNode[] results;
   private final Map<Integer, Integer> attemptBase = new HashMap<>();
+  // The maps below are empty for most runs: every read checks that first, so a node costs no
+  // boxed key.
   private final Map<Integer, String[]> errors = new HashMap<>();
   private final Map<Integer, ObjectNode> configs = new HashMap<>();
   private final Map<Integer, Instant> waitUntil = new HashMap<>();
@@ -68,7 +70,7 @@ final class RunNodes {
 
   /** Attempts used since the node's retry budget last started. */
   int attemptsUsed(int v) {
-    return attempt[v] - attemptBase.getOrDefault(v, 0);
+    return attempt[v] - base(v);
   }
 
   void started(int v, Instant at) {
@@ -79,7 +81,9 @@ final class RunNodes {
 
   void ended(int v, Instant at) {
     endedAt[v] = at.toEpochMilli();
-    waitUntil.remove(v);
+    if (!waitUntil.isEmpty()) {
+      waitUntil.remove(v);
+    }
   }
 
   /** A retry re-opened the node: its end, result and error are gone; a fresh retry budget. */
@@ -120,7 +124,15 @@ final class RunNodes {
   }
 
   Instant waitUntil(int v) {
-    return waitUntil.get(v);
+    return waitUntil.isEmpty() ? null : waitUntil.get(v);
+  }
+
+  private int base(int v) {
+    return attemptBase.isEmpty() ? 0 : attemptBase.getOrDefault(v, 0);
+  }
+
+  private String[] errorOf(int v) {
+    return errors.isEmpty() ? null : errors.get(v);
   }
 
   void error(int v, String code, String message) {
@@ -129,19 +141,19 @@ final class RunNodes {
 
   /** The error code of a failed node; null for none. */
   String errorCode(int v) {
-    String[] error = errors.get(v);
+    String[] error = errorOf(v);
     return error == null ? null : error[0];
   }
 
   /** The error message of a failed node; null for none. */
   String errorMessage(int v) {
-    String[] error = errors.get(v);
+    String[] error = errorOf(v);
     return error == null ? null : error[1];
   }
 
   /** The node's config as changed by live updates; null while it has the spec's. */
   ObjectNode config(int v) {
-    return configs.get(v);
+    return configs.isEmpty() ? null : configs.get(v);
   }
 
   void config(int v, ObjectNode config) {
@@ -149,14 +161,14 @@ final class RunNodes {
   }
 
   NodeRecord record(String runId, String nodeId, int v, NodeState s) {
-    String[] error = errors.get(v);
-    return new NodeRecord(runId, nodeId, s, attempt[v], attemptBase.getOrDefault(v, 0),
+    String[] error = errorOf(v);
+    return new NodeRecord(runId, nodeId, s, attempt[v], base(v),
         progress[v], time(startedAt[v]), time(endedAt[v]),
-        s == NodeState.WAITING ? Optional.ofNullable(waitUntil.get(v)) : Optional.empty(),
+        s == NodeState.WAITING ? Optional.ofNullable(waitUntil(v)) : Optional.empty(),
         s == NodeState.COMPLETED ? Optional.of(result(v)) : Optional.empty(),
         error == null ? Optional.empty() : Optional.of(error[0]),
         error == null ? Optional.empty() : Optional.of(error[1]),
-        Optional.ofNullable(configs.get(v)));
+        Optional.ofNullable(config(v)));
   }
 
   private static Optional<Instant> time(long millis) {

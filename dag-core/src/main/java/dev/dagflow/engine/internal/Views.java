@@ -12,18 +12,18 @@ import dev.dagflow.eval.Filter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Builds {@link RunView}s from stored records. */
 final class Views {
+  private static final int[] NO_CHILDREN = new int[5];
   private Views() {
   }
 
@@ -39,18 +39,16 @@ final class Views {
         records[v] = NodeRecord.pending(run.runId(), spec.nodes().get(v).id());
       }
     }
-    Map<String, List<AttemptRecord>> attemptsByNode = new HashMap<>();
-    for (AttemptRecord a : attempts) {
-      attemptsByNode.computeIfAbsent(a.nodeId(), k -> new ArrayList<>()).add(a);
-    }
-    int[][] counts = childCounts(spec, records);
+    SpecGraph graph = SpecGraph.of(spec);
+    int[][] counts = childCounts(spec, graph, records);
+    int nextAttempt = 0; // the store lists attempts by node, in the spec's order
     List<NodeView> nodes = new ArrayList<>(n);
     int ended = 0;
     for (int v = 0; v < n; v++) {
       NodeSpec node = spec.nodes().get(v);
       NodeRecord r = records[v];
       ended += r.state().isTerminal() ? 1 : 0;
-      int[] c = counts[v];
+      int[] c = counts[v] == null ? NO_CHILDREN : counts[v];
       Optional<ContainerCounts> children = node.isContainer()
           ? Optional.of(new ContainerCounts(c[0], c[1], c[2], c[3])) : Optional.empty();
       int progress = node.isContainer()
@@ -60,16 +58,27 @@ final class Views {
       if (node.isContainer() && r.state().isTerminal()) {
         progress = 100;
       }
+      int from = nextAttempt;
+      while (nextAttempt < attempts.size()
+          && attempts.get(nextAttempt).nodeId().equals(node.id())) {
+        nextAttempt++;
+      }
+      ObjectNode config = r.config().isPresent() ? r.config().get().deepCopy() : node.config();
       nodes.add(new NodeView(node.id(), node.kind(), node.taskType(), node.parent(), r.state(),
-          attemptsByNode.getOrDefault(node.id(), List.of()), progress, r.startedAt(),
-          r.endedAt(), r.result().map(JsonNode::deepCopy), r.errorCode(), r.errorMessage(),
-          r.config().orElse(node.config()).deepCopy(), children));
+          attempts.subList(from, nextAttempt), progress, r.startedAt(), r.endedAt(),
+          r.result().map(JsonNode::deepCopy), r.errorCode(), r.errorMessage(), config,
+          children));
+    }
+    if (nextAttempt != attempts.size()) {
+      throw new IllegalStateException("the run store listed the attempts of run " + run.runId()
+          + " out of the spec's node order, against RunStore.attempts' contract");
     }
     List<EdgeView> edges = new ArrayList<>();
+    int edge = 0;
     for (int v = 0; v < n; v++) {
       NodeSpec node = spec.nodes().get(v);
       for (Edge e : node.edges()) {
-        NodeRecord up = records[spec.indexOf(e.upstream())];
+        NodeRecord up = records[graph.upstream(edge++)];
         edges.add(new EdgeView(e.upstream(), node.id(), e.type(), satisfied(e, up)));
       }
     }
@@ -79,15 +88,18 @@ final class Views {
   }
 
   /** Per container: total, completed, running, failed, ended children. */
-  private static int[][] childCounts(DagSpec spec, NodeRecord[] records) {
+  private static int[][] childCounts(DagSpec spec, SpecGraph graph, NodeRecord[] records) {
     int n = spec.size();
-    int[][] counts = new int[n][5];
+    int[][] counts = new int[n][];
     for (int v = 0; v < n; v++) {
-      Optional<String> parent = spec.nodes().get(v).parent();
-      if (parent.isEmpty()) {
+      int p = graph.parent(v);
+      if (p < 0) {
         continue;
       }
-      int[] c = counts[spec.indexOf(parent.get())];
+      if (counts[p] == null) {
+        counts[p] = new int[5];
+      }
+      int[] c = counts[p];
       NodeState s = records[v].state();
       c[0]++;
       c[1] += s == NodeState.COMPLETED ? 1 : 0;
