@@ -71,6 +71,8 @@ public final class Engine implements DagEngine {
   private final Object lifecycle = new Object();
   private volatile boolean started;
   private volatile boolean closed;
+  /** Read on every transition: a plain flag is cheaper than asking the list. */
+  private volatile boolean anyListener;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -80,6 +82,7 @@ public final class Engine implements DagEngine {
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
     this.pools = new ScopePools(config, time);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
+    this.anyListener = !listeners.isEmpty();
     this.policies = new Policies(config.policyStore, config.defaultPolicy);
     this.templates = new Templates(config.templateStore, this);
     this.triggers = new Triggers(config.triggerStore, config.triggerMatcher, this, templates);
@@ -440,6 +443,7 @@ public final class Engine implements DagEngine {
   @Override
   public void addListener(EngineListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    anyListener = true;
   }
 
   @Override
@@ -466,7 +470,7 @@ public final class Engine implements DagEngine {
   }
 
   boolean hasListeners() {
-    return !listeners.isEmpty();
+    return anyListener;
   }
 
   void notifyListeners(Object notice) {

@@ -108,7 +108,7 @@ final class Triggers implements TriggerRegistry {
 
   /** Whether some trigger listens for events of {@code type}. */
   boolean listensFor(String type) {
-    return triggersPerType.containsKey(type);
+    return !triggersPerType.isEmpty() && triggersPerType.containsKey(type);
   }
 
   /** Matches {@code event} and lets each matching trigger act on it. */

@@ -13,22 +13,27 @@ final class Millis {
   /**
    * Checks that {@code time} can be kept.
    *
-   * @throws StoreException naming {@code field} if it is too far from the epoch
+   * @throws StoreException naming {@code subject} and {@code field} if it is too far from the
+   *     epoch; the message is built only then
    */
-  static void check(String operation, String field, Instant time) {
+  static void check(String operation, String subject, String field, Instant time) {
     long millis;
     try {
       millis = time.toEpochMilli();
     } catch (ArithmeticException e) {
-      throw new StoreException(operation, field + " " + time + " is out of range", e);
+      throw new StoreException(operation, subject + " " + field + " " + time
+          + " is out of range", e);
     }
     if (millis == NONE) {
-      throw new StoreException(operation, field + " " + time + " is out of range");
+      throw new StoreException(operation, subject + " " + field + " " + time
+          + " is out of range");
     }
   }
 
-  static void check(String operation, String field, Optional<Instant> time) {
-    time.ifPresent(t -> check(operation, field, t));
+  static void check(String operation, String subject, String field, Optional<Instant> time) {
+    if (time.isPresent()) {
+      check(operation, subject, field, time.get());
+    }
   }
 
   static long of(Instant time) {

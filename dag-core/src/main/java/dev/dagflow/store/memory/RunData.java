@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 final class RunData {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final String runId;
+  /** The operation named by this run's store errors, made once: apply runs for every step. */
+  private final String applyOperation;
   private final DagSpec spec;
   private volatile RunRecord record;
   private final NodeTable nodes;
@@ -29,6 +31,7 @@ final class RunData {
 
   RunData(RunRecord record) {
     this.runId = record.runId();
+    this.applyOperation = "apply run " + this.runId;
     this.spec = record.spec();
     this.record = record;
     this.nodes = new NodeTable(spec.size());
@@ -45,7 +48,7 @@ final class RunData {
    * @throws StoreException if a change does not fit the run (see {@code RunStore.apply})
    */
   RunRecord apply(RunChanges changes) {
-    String operation = "apply run " + runId;
+    String operation = applyOperation;
     RunRecord newRecord = changes.run().orElse(null);
     lock.writeLock().lock();
     try {
@@ -128,10 +131,9 @@ final class RunData {
     for (int i = 0; i < index.length; i++) {
       NodeRecord r = list.get(i);
       index[i] = indexOf(operation, "node record", r.nodeId());
-      String what = "node " + r.nodeId() + " ";
-      Millis.check(operation, what + "startedAt", r.startedAt());
-      Millis.check(operation, what + "endedAt", r.endedAt());
-      Millis.check(operation, what + "waitUntil", r.waitUntil());
+      Millis.check(operation, r.nodeId(), "startedAt", r.startedAt());
+      Millis.check(operation, r.nodeId(), "endedAt", r.endedAt());
+      Millis.check(operation, r.nodeId(), "waitUntil", r.waitUntil());
     }
     return index;
   }
@@ -142,9 +144,8 @@ final class RunData {
     for (int i = 0; i < index.length; i++) {
       AttemptRecord a = list.get(i);
       index[i] = indexOf(operation, "attempt", a.nodeId());
-      String what = "attempt " + a.nodeId() + "#" + a.attempt() + " ";
-      Millis.check(operation, what + "startedAt", a.startedAt());
-      Millis.check(operation, what + "endedAt", a.endedAt());
+      Millis.check(operation, a.nodeId(), "attempt startedAt", a.startedAt());
+      Millis.check(operation, a.nodeId(), "attempt endedAt", a.endedAt());
     }
     return index;
   }
@@ -155,7 +156,7 @@ final class RunData {
     for (int i = 0; i < index.length; i++) {
       StateTransition t = list.get(i);
       index[i] = indexOf(operation, "transition", t.nodeId());
-      Millis.check(operation, "transition of node " + t.nodeId() + " time", t.time());
+      Millis.check(operation, t.nodeId(), "transition time", t.time());
     }
     return index;
   }
