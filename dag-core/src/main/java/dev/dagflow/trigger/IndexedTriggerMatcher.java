@@ -17,8 +17,8 @@ import java.util.concurrent.locks.StampedLock;
  * The default {@link TriggerMatcher}: enabled triggers are grouped by event type into buckets,
  * and within a bucket indexed under one of their filter's {@link
  * dev.dagflow.eval.Filter#equalityKeys() equality keys}, one index entry per accepted value. Of
- * a filter's keys, the one whose entries hold the fewest triggers when it is added is chosen, a
- * cheap stand-in for the most selective one. A trigger whose filter has no equality key sits in
+ * a filter's keys, the one estimated most selective when it is added is chosen: fewest values
+ * relative to the distinct values the bucket's filters name at that path. A trigger whose filter has no equality key sits in
  * its bucket's list of triggers checked on every event.
  *
  * <p>Matching an event resolves each indexed path of its type's bucket in the payload once
@@ -132,6 +132,8 @@ final class IndexedTriggerMatcher implements TriggerMatcher {
     private final Map<String, PathIndex> byPath = new HashMap<>();
     private PathIndex[] paths = new PathIndex[0];
     private final List<EventTrigger> unindexed = new ArrayList<>();
+    /** Per path, how many triggers' equality keys name each value there. */
+    private final Map<String, Map<JsonNode, Integer>> mentioned = new HashMap<>();
     /** The key each indexed trigger was put under, by trigger id. */
     private final Map<String, Map.Entry<String, List<JsonNode>>> keyOf = new HashMap<>();
     private int size;
@@ -170,6 +172,7 @@ final class IndexedTriggerMatcher implements TriggerMatcher {
 
     private void add(EventTrigger trigger) {
       size++;
+      countMentions(trigger, 1);
       Map.Entry<String, List<JsonNode>> key = cheapestKey(trigger);
       if (key == null) {
         unindexed.add(trigger);
@@ -189,6 +192,7 @@ final class IndexedTriggerMatcher implements TriggerMatcher {
 
     private void remove(EventTrigger trigger) {
       size--;
+      countMentions(trigger, -1);
       Map.Entry<String, List<JsonNode>> key = keyOf.remove(trigger.id());
       if (key == null) {
         removeSame(unindexed, trigger);
@@ -207,31 +211,40 @@ final class IndexedTriggerMatcher implements TriggerMatcher {
       }
     }
 
+    /** Counts (or uncounts) the values the trigger's equality keys mention, per path. */
+    private void countMentions(EventTrigger trigger, int delta) {
+      for (Map.Entry<String, List<JsonNode>> key : trigger.filter().equalityKeys().entrySet()) {
+        Map<JsonNode, Integer> values = mentioned.computeIfAbsent(key.getKey(),
+            path -> new HashMap<>());
+        for (JsonNode value : key.getValue()) {
+          values.merge(value, delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
+        if (values.isEmpty()) {
+          mentioned.remove(key.getKey());
+        }
+      }
+    }
+
     /**
-     * The equality key to index {@code trigger} under: the one whose entries hold the fewest
-     * triggers now, counting each of its values once more, so that with empty entries the key
-     * with the fewest values wins, and a key whose values many triggers share (a hot value such
-     * as {@code severity: high}) loses to a rarer one. The first on a tie; {@code null} when the
-     * filter has no equality key.
+     * The equality key to index {@code trigger} under: the one an event is least likely to hit,
+     * estimated as the count of its values over the count of distinct values the bucket's
+     * triggers mention at its path (a path where triggers name many different values, such as
+     * domains, is selective; one with a few, such as a severity, is not). Fewer values, then the
+     * first key, on a tie; {@code null} when the filter has no equality key. The estimate is
+     * made once, when the trigger is added.
      */
     private Map.Entry<String, List<JsonNode>> cheapestKey(EventTrigger trigger) {
       Map.Entry<String, List<JsonNode>> best = null;
-      long bestCost = Long.MAX_VALUE;
+      double bestShare = Double.MAX_VALUE;
       for (Map.Entry<String, List<JsonNode>> key : trigger.filter().equalityKeys().entrySet()) {
-        if (key.getValue().isEmpty()) {
+        int values = key.getValue().size();
+        if (values == 0) {
           continue;
         }
-        PathIndex index = byPath.get(key.getKey());
-        long cost = key.getValue().size();
-        if (index != null) {
-          for (JsonNode value : key.getValue()) {
-            List<EventTrigger> entry = index.byValue.get(value);
-            cost += entry == null ? 0 : entry.size();
-          }
-        }
-        if (cost < bestCost) {
+        double share = (double) values / mentioned.get(key.getKey()).size();
+        if (share < bestShare || share == bestShare && values < best.getValue().size()) {
           best = key;
-          bestCost = cost;
+          bestShare = share;
         }
       }
       return best;
