@@ -102,7 +102,7 @@ public interface DagEngine extends AutoCloseable {
    * Offers {@code event} to the triggers: each enabled trigger whose project, event type and
    * filter match starts a run of its template with parameters mapped from the event, unless it
    * has processed an event with the same id before, its overlap policy holds it back, or the
-   * event is at the chain depth limit. Listeners hear of the event first.
+   * event is deeper than the chain depth limit. Listeners hear of the event first.
    *
    * @return what each matching trigger did, in trigger id order
    */
@@ -244,8 +244,9 @@ public interface DagEngine extends AutoCloseable {
     }
 
     /**
-     * How many trigger-started runs may follow one another from one outside event before the
-     * chain is cut; default 16.
+     * The deepest event that still starts runs: a run started directly has depth 0, its events
+     * depth 1, the runs they start depth 1, and so on; an event deeper than this starts
+     * nothing. Default 16.
      *
      * @throws IllegalArgumentException if below 1
      */

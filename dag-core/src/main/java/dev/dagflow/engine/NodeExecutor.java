@@ -43,7 +43,8 @@ public interface NodeExecutor {
   /**
    * Re-attaches to an attempt a previous engine process started and lost track of, when the
    * work runs elsewhere and can be found again by the context's idempotency key. Empty (the
-   * default) means it cannot: the engine then starts a new attempt.
+   * default) means it cannot: the engine then starts a new attempt. Called in {@code start()},
+   * while the run is being restored: it must not block; a throw counts as empty.
    */
   default Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
     return Optional.empty();

@@ -19,9 +19,14 @@ public class NodeFailureException extends DagflowException {
     this(code, message, true);
   }
 
+  /** @throws IllegalArgumentException if {@code code} is blank */
   public NodeFailureException(String code, String message, boolean retryable) {
     super(message);
-    this.code = Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(code, "code");
+    if (code.isBlank()) {
+      throw new IllegalArgumentException("code must not be blank");
+    }
+    this.code = code;
     this.retryable = retryable;
   }
 

@@ -15,7 +15,7 @@ public interface TimeSource {
 
   /**
    * Runs {@code task} once, on a thread of the time source's choice, at or after {@code at}.
-   * The task must not block.
+   * The engine's tasks are short and never block.
    *
    * @return a handle that cancels the task if it has not run yet
    */

@@ -195,4 +195,21 @@ class ExecutorFaultsTest {
       assertThat(engine.get(run).node("a").orElseThrow().progress()).isEqualTo(100);
     }
   }
+
+  @Test
+  void aBlankErrorCodeIsRefusedAndAHandlerThatTriesFailsItsNodeAnyway() throws Exception {
+    assertThatThrownBy(() -> new NodeFailureException(" ", "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("code");
+    TaskHandler blank = ctx -> {
+      throw new NodeFailureException("", "no code");
+    };
+    try (DagEngine engine = DagEngine.builder().handler("t", blank).build()) {
+      engine.start();
+      RunView view = engine.await(engine.submit(pair()), Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.FAILED);
+      assertThat(view.node("a").orElseThrow().errorCode()).contains("EXCEPTION");
+      assertThat(view.node("a").orElseThrow().errorMessage().orElseThrow())
+          .contains("code must not be blank");
+    }
+  }
 }

@@ -129,4 +129,31 @@ class LimitsAndPriorityTest {
     }
     assertThat(order).containsExactly("high-2", "high-1", "low-1", "low-2");
   }
+
+  @Test
+  void aRunStoppedWhileWaitingForItsPlaceNeverHoldsOneAndLaterRunsStart() throws Exception {
+    ExecutionPolicy one = ExecutionPolicy.builder("one").maxConcurrentRunsPerScope(1).build();
+    try (Harness h = new Harness(b -> b.defaultPolicy(one), "t")) {
+      h.executor.script("a", dev.dagflow.testing.Outcome.succeed().after(Duration.ofSeconds(5)));
+      DagSpec spec = DagSpec.builder("x").node(NodeSpec.task("a", "t")).build();
+      String first = h.submit(spec);
+      String waiting = h.submit(spec);
+      assertThat(h.engine.get(waiting).state()).isEqualTo(RunState.PENDING);
+      assertThat(h.engine.explain(waiting, "a").closedGates()).extracting(g -> g.kind())
+          .containsExactly(dev.dagflow.eval.Gate.Kind.CONCURRENCY);
+
+      h.engine.stop(waiting, "ops");
+      assertThat(h.await(waiting).state()).isEqualTo(RunState.STOPPED);
+      h.awaitCalls("a", 1);
+      h.clock.advance(Duration.ofSeconds(5));
+      assertThat(h.await(first).state()).isEqualTo(RunState.COMPLETED);
+
+      String later = h.submit(spec);
+      h.awaitCalls("a", 2);
+      h.clock.advance(Duration.ofSeconds(5));
+      assertThat(h.await(later).state()).isEqualTo(RunState.COMPLETED);
+      assertThat(h.engine.transitions(waiting)).allSatisfy(t ->
+          assertThat(t.to()).isEqualTo(dev.dagflow.state.NodeState.STOPPED));
+    }
+  }
 }

@@ -81,4 +81,18 @@ class ManualRetryTest {
       assertThat(h.engine.history(run)).isEmpty();
     }
   }
+
+  @Test
+  void aRunStoppedWhilePausedRunsAgainWhenRetried() {
+    try (Harness h = new Harness("t")) {
+      h.executor.script("test", Outcome.hang(), Outcome.succeed());
+      String run = h.submit(pipeline());
+      h.awaitCalls("test", 1);
+      h.engine.pause(run, "ops");
+      h.engine.stop(run, "ops");
+      assertThat(h.await(run).state()).isEqualTo(RunState.STOPPED);
+      h.engine.retry(run, "test", "ops");
+      assertThat(h.await(run).state()).isEqualTo(RunState.COMPLETED);
+    }
+  }
 }

@@ -93,11 +93,13 @@ class RecoveryTest {
 
       @Override
       public Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
+        context.progress(40); // calls back into the run while it is being restored
         return context.idempotencyKey().equals(run + ":b:1") ? Optional.of(remote)
             : Optional.empty();
       }
     };
     try (DagEngine recovered = engine(reattaching)) {
+      assertThat(recovered.get(run).node("b").orElseThrow().progress()).isEqualTo(40);
       remote.complete(NodeResult.success());
       clock.advance(Duration.ofMinutes(5));
       RunView view = recovered.await(run, Duration.ofSeconds(10));

@@ -99,4 +99,16 @@ class TemplateVersionsTest {
           .isEqualTo(1);
     }
   }
+
+  @Test
+  void aGlobalTemplateMayNotBeScopedToOneProject() {
+    try (Harness h = new Harness("t")) {
+      DagSpec lab = DagSpec.builder("y").scope(DagScope.project("lab", true))
+          .node(NodeSpec.task("a", "t")).build();
+      assertThatThrownBy(() -> h.engine.templates().save("y", Optional.empty(), lab))
+          .isInstanceOf(InvalidTemplateException.class).hasMessageContaining("global")
+          .hasMessageContaining("'lab'");
+      assertThat(h.engine.templates().list()).isEmpty();
+    }
+  }
 }

@@ -47,6 +47,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run the engine is running: its evaluation, the runtime state of its nodes, its attempts in
@@ -56,68 +58,50 @@ import java.util.function.Supplier;
  * the changes are collected and written to the run store at once, and only then, outside the
  * lock, are user callbacks (cancel, update) made and listeners told.
  */
-final class ActiveRun implements TransitionListener {
+final class ActiveRun extends SerialRun implements TransitionListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ActiveRun.class);
+
   static final Comparator<ActiveRun> ADMISSION =
       Comparator.comparingInt((ActiveRun r) -> -r.priority).thenComparingLong(r -> r.seq);
 
   /** Shared, never changed: attempts copy their config before handing it out. */
   private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
-  /** How often a step tries the lock before it parks. */
-  private static final int SPINS = 1_000;
 
-  final Engine engine;
-  final String runId;
   final DagSpec spec;
   final ObjectNode params;
   final int priority;
   final long seq;
-  private final RunPolicy policy;
-  private final ReentrantLock lock = new ReentrantLock();
+  final RunPolicy policy;
 
   // ---- guarded by lock ----
-  private RunRecord record;
-  private RunEvaluation eval;
-  private ScopePool pool;
-  private boolean admitted;
-  private boolean ended;
-  private boolean paused;
+  RunRecord record;
+  private boolean recordChanged;
+  RunEvaluation eval;
+  ScopePool pool;
+  boolean admitted;
+  boolean ended;
+  boolean paused;
   private boolean failFastPending;
-  private boolean failFastDone;
+  boolean failFastDone;
   /** In a step that may hand the worker a node: the node it takes, if any. */
   private boolean claiming;
   private ReadyNode claimed;
   private String failFastCause;
-  private final RunNodes nodes;
+  final RunNodes nodes;
   /** The running attempt of each node; null for most. */
-  private final Attempt[] inFlight;
-  private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
-  private int slots;
-  private long readySeq;
+  final Attempt[] inFlight;
+  final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
+  int slots;
   private long wakeAt = Long.MAX_VALUE;
   private TimeSource.Cancellable wakeTimer;
-  private CompletableFuture<RunState> done = new CompletableFuture<>();
+  CompletableFuture<RunState> done = new CompletableFuture<>();
 
-  // ---- the current step, guarded by lock ----
-  private Instant now;
-  private String operator;
-  private RunChanges.Builder batch;
-  /** Nodes whose record must be written at the end of the step, each once. */
-  private int[] dirty = new int[16];
-  private int dirtyCount;
-  private final boolean[] isDirty;
-  private boolean runDirty;
+  // ---- the current step ----
   private int[] ready = new int[16];
   private int readyCount;
-  private List<Runnable> after = new ArrayList<>();
-  private final List<Object> stepNotices = new ArrayList<>();
-
-  // ---- listener notices, published in order outside the lock ----
-  private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
-  private final ReentrantLock noticeLock = new ReentrantLock();
 
   ActiveRun(Engine engine, RunRecord record, RunPolicy policy, long seq) {
-    this.engine = engine;
-    this.runId = record.runId();
+    super(engine, record.runId(), record.spec().size());
     this.spec = record.spec();
     this.params = record.params();
     this.priority = record.priority();
@@ -125,7 +109,6 @@ final class ActiveRun implements TransitionListener {
     this.policy = policy;
     this.record = record;
     nodes = new RunNodes(spec.size());
-    isDirty = new boolean[spec.size()];
     inFlight = new Attempt[spec.size()];
     paused = record.state() == RunState.PAUSED;
   }
@@ -143,127 +126,9 @@ final class ActiveRun implements TransitionListener {
     }
   }
 
-  // ---- steps ---------------------------------------------------------------------------------
-
-  /**
-   * Runs {@code body} under the lock, then settles the evaluation, writes the changes, and,
-   * outside the lock, makes the user callbacks and tells the listeners.
-   */
-  private <T> T step(String op, Supplier<T> body) {
-    List<Runnable> todo;
-    T result = null;
-    RuntimeException failure = null;
-    acquire();
-    try {
-      if (engine.isClosed()) {
-        throw new IllegalStateException("engine is closed");
-      }
-      now = engine.time().now();
-      operator = op;
-      batch = RunChanges.builder(runId);
-      try {
-        result = body.get();
-        settle();
-      } catch (RuntimeException e) {
-        failure = e; // an operation refused: what happened before it still counts
-      } finally {
-        flush();
-        todo = after;
-        after = new ArrayList<>();
-      }
-    } finally {
-      lock.unlock();
-    }
-    publish(); // listeners hear of a run's end before its awaiters wake
-    for (Runnable r : todo) {
-      Guard.run("engine callback", r);
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return result;
-  }
-
-  /**
-   * Takes the run's lock, spinning a little first: steps are short, and a worker that parks
-   * waits far longer for the wake-up than for the step it queued behind.
-   */
-  private void acquire() {
-    for (int i = 0; i < SPINS; i++) {
-      if (lock.tryLock()) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    lock.lock();
-  }
-
-  /** A step on behalf of the engine itself: does nothing once the engine is closed. */
-  private void internalStep(Runnable body) {
-    internalStep(() -> {
-      body.run();
-      return null;
-    });
-  }
-
-  /** A step on behalf of the engine itself; {@code null} once the engine is closed. */
-  private <T> T internalStep(Supplier<T> body) {
-    if (engine.isClosed()) {
-      return null;
-    }
-    try {
-      return step(null, body);
-    } catch (IllegalStateException closed) {
-      if (!engine.isClosed()) {
-        throw closed;
-      }
-      return null;
-    }
-  }
-
-  private void flush() {
-    if (batch == null) {
-      return;
-    }
-    for (int i = 0; i < dirtyCount; i++) {
-      int v = dirty[i];
-      isDirty[v] = false;
-      batch.node(nodeRecord(v));
-    }
-    dirtyCount = 0;
-    if (runDirty) {
-      batch.run(record);
-      runDirty = false;
-    }
-    RunChanges changes = batch.build();
-    batch = null;
-    if (!changes.isEmpty()) {
-      engine.runs().apply(changes);
-    }
-    if (engine.hasListeners()) {
-      notices.addAll(stepNotices);
-    }
-    stepNotices.clear();
-  }
-
-  private void publish() {
-    while (!notices.isEmpty()) {
-      if (!noticeLock.tryLock()) {
-        return; // the thread holding it publishes ours too
-      }
-      try {
-        Object notice;
-        while ((notice = notices.poll()) != null) {
-          engine.notifyListeners(notice);
-        }
-      } finally {
-        noticeLock.unlock();
-      }
-    }
-  }
-
   /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
-  private void settle() {
+  @Override
+  void settle() {
     if (eval == null) {
       return;
     }
@@ -277,7 +142,7 @@ final class ActiveRun implements TransitionListener {
         if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
-          offer(new ReadyNode(this, v, priority, node.priority(), readySeq++, false));
+          offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq(), false));
         }
       }
       readyCount = 0;
@@ -298,9 +163,14 @@ final class ActiveRun implements TransitionListener {
   /** Starts a run that was admitted to its pool. */
   void start(ScopePool pool) {
     internalStep(() -> {
+      if (ended) { // stopped after its place was counted: give the place back
+        List<ActiveRun> next = pool.runEnded();
+        after.add(() -> next.forEach(r -> r.start(pool)));
+        return;
+      }
       this.pool = pool;
       admitted = true;
-      if (ended || record.state() != RunState.PENDING) {
+      if (record.state() != RunState.PENDING) {
         return;
       }
       setRunState(RunState.RUNNING);
@@ -344,6 +214,9 @@ final class ActiveRun implements TransitionListener {
           record.state() == RunState.STOPPED);
       eval.advanceTo(now);
       ended = record.state().isTerminal();
+      if (ended) {
+        done.complete(record.state()); // loaded for an operation: awaiting it returns at once
+      }
       for (int v = 0; v < n; v++) { // what was stored READY or running; the rest follows
         NodeState s = states.get(v);
         if (s == NodeState.READY) {
@@ -371,7 +244,7 @@ final class ActiveRun implements TransitionListener {
       slots++;
       startTimer(old);
       after.add(() -> Guard.attach(stage.get(), old)
-          .thenAccept(r -> attemptEnded(old, r, false)));
+          .thenAccept(r -> attemptEnded(old, r, false)).exceptionally(e -> logFailure(old, e)));
       engine.log(runId, node.id(), old.number, LogLevel.INFO,
           "re-attached to attempt " + old.number + " after an engine restart");
       return;
@@ -381,7 +254,7 @@ final class ActiveRun implements TransitionListener {
     if (node.isContainer()) {
       eval.failed(v, "set-up abandoned: the engine stopped while it ran");
     } else if (attemptsLeft(v, node)) {
-      offer(new ReadyNode(this, v, priority, node.priority(), readySeq++, true));
+      offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq(), true));
     } else {
       setError(v, "ABANDONED", "the engine stopped while the last attempt ran");
       eval.failed(v, "ABANDONED: the engine stopped while the last attempt ran");
@@ -391,6 +264,7 @@ final class ActiveRun implements TransitionListener {
   private void end(RunState outcome) {
     setRunState(outcome);
     ended = true;
+    paused = false;
     if (wakeTimer != null) {
       wakeTimer.cancel();
       wakeTimer = null;
@@ -405,10 +279,10 @@ final class ActiveRun implements TransitionListener {
     after.add(() -> finished.complete(outcome));
   }
 
-  private void setRunState(RunState to) {
+  void setRunState(RunState to) {
     RunState from = record.state();
     record = record.withState(to, now);
-    runDirty = true;
+    recordChanged = true;
     stepNotices.add(new RunStateChange(runId, Optional.of(from), to, now,
         Optional.ofNullable(operator)));
   }
@@ -455,11 +329,19 @@ final class ActiveRun implements TransitionListener {
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
         Attempt pending = a;
-        stage.thenAccept(result -> attemptEnded(pending, result, false));
+        stage.thenAccept(result -> attemptEnded(pending, result, false))
+            .exceptionally(e -> logFailure(pending, e));
         return;
       }
       a = attemptEnded(a, stage.join(), true);
     }
+  }
+
+  /** An attempt's end could not be applied (a store failure, a bug): at least say so. */
+  private Void logFailure(Attempt a, Throwable e) {
+    LOG.error("run {}: the end of attempt {} could not be applied; the node may stay RUNNING",
+        runId, a, e);
+    return null;
   }
 
   /** Starts the attempt of a node taken from the queue (or claimed); under the lock. */
@@ -467,7 +349,8 @@ final class ActiveRun implements TransitionListener {
     int v = item.node();
     NodeState s = ended || eval == null ? null : eval.state(v);
     boolean runnable = item.recovered()
-        ? s == NodeState.RUNNING || s == NodeState.INITIALIZING : s == NodeState.READY;
+        ? (s == NodeState.RUNNING || s == NodeState.INITIALIZING) && inFlight[v] == null
+        : s == NodeState.READY;
     if (!runnable) {
       releaseSlot(); // stopped or skipped while it was queued
       return null;
@@ -503,7 +386,7 @@ final class ActiveRun implements TransitionListener {
     }
   }
 
-  private ObjectNode effectiveConfig(int v) {
+  ObjectNode effectiveConfig(int v) {
     NodeSpec node = spec.nodes().get(v);
     ObjectNode own = nodes.config(v);
     if (own == null) {
@@ -545,6 +428,12 @@ final class ActiveRun implements TransitionListener {
       claiming = true;
       try {
         settle();
+      } catch (RuntimeException e) {
+        if (claimed != null) { // never started: its slot goes back
+          claimed = null;
+          releaseSlot();
+        }
+        throw e;
       } finally {
         claiming = false;
       }
@@ -710,16 +599,6 @@ final class ActiveRun implements TransitionListener {
     }
   }
 
-  private void markDirty(int v) {
-    if (!isDirty[v]) {
-      isDirty[v] = true;
-      if (dirtyCount == dirty.length) {
-        dirty = Arrays.copyOf(dirty, dirtyCount * 2);
-      }
-      dirty[dirtyCount++] = v;
-    }
-  }
-
   private void addReady(int v) {
     if (readyCount == ready.length) {
       ready = Arrays.copyOf(ready, readyCount * 2);
@@ -763,136 +642,9 @@ final class ActiveRun implements TransitionListener {
     });
   }
 
-  // ---- operations -------------------------------------------------------------------------
-
-  void stop(String op) {
-    step(op, () -> {
-      RunState state = record.state();
-      if (state.isTerminal()) {
-        throw new RunStateException(runId, state, "it has ended; nothing to stop");
-      }
-      history(Optional.empty(), "run.stop", text(state), text(RunState.STOPPED));
-      if (eval == null) { // still waiting for admission
-        if (pool != null) {
-          pool.withdraw(this);
-        }
-        eval = engine.evaluator().newRun(spec, params, now, this);
-      }
-      eval.stopRun("run stopped by " + op);
-      return null;
-    });
-  }
-
-  void stopNode(int v, String op) {
-    step(op, () -> {
-      NodeState s = nodeState(v);
-      if (s.isTerminal() || eval == null) {
-        throw new NodeOperationException(runId, id(v), s, "only a node that has not ended can "
-            + "be stopped" + (eval == null ? ", in a run that has started" : ""));
-      }
-      history(Optional.of(id(v)), "node.stop", text(s), text(NodeState.STOPPED));
-      eval.stop(v, "stopped by " + op);
-      return null;
-    });
-  }
-
-  void pause(String op) {
-    step(op, () -> {
-      requireState(RunState.RUNNING, "only a RUNNING run can be paused");
-      history(Optional.empty(), "run.pause", text(RunState.RUNNING), text(RunState.PAUSED));
-      setRunState(RunState.PAUSED);
-      paused = true;
-      return null;
-    });
-  }
-
-  void resume(String op) {
-    step(op, () -> {
-      requireState(RunState.PAUSED, "only a PAUSED run can be resumed");
-      history(Optional.empty(), "run.resume", text(RunState.PAUSED), text(RunState.RUNNING));
-      setRunState(RunState.RUNNING);
-      paused = false;
-      int max = policy.maxParallelNodes;
-      while (!held.isEmpty() && pool != null && (max == 0 || slots < max)) {
-        slots++;
-        pool.submit(held.poll());
-      }
-      return null;
-    });
-  }
-
-  void retry(int v, String op) {
-    step(op, () -> {
-      NodeState s = nodeState(v);
-      if (eval == null || s != NodeState.FAILED && s != NodeState.TIMED_OUT
-          && s != NodeState.STOPPED) {
-        throw new NodeOperationException(runId, id(v), s,
-            "only a FAILED, TIMED_OUT or STOPPED node can be retried");
-      }
-      RunState runState = record.state();
-      try {
-        eval.reopen(v, "retried by " + op);
-      } catch (IllegalStateException e) {
-        throw new NodeOperationException(runId, id(v), s, e.getMessage());
-      }
-      history(Optional.of(id(v)), "node.retry", text(s), text(NodeState.WAITING));
-      failFastDone = false;
-      if (runState.isTerminal()) {
-        ended = false;
-        done = new CompletableFuture<>();
-        pool = engine.reopen(this);
-        admitted = true;
-        setRunState(RunState.RUNNING);
-      }
-      return null;
-    });
-  }
-
-  void updateConfig(int v, ObjectNode patch, String op) {
-    step(op, () -> {
-      NodeState s = nodeState(v);
-      Attempt running = inFlight[v];
-      NodeSpec node = spec.nodes().get(v);
-      if (running != null && !running.executor.supportsLiveUpdate()) {
-        throw new NodeOperationException(runId, id(v), s, "its executor (task type '"
-            + node.taskType().orElse("") + "') does not support live config updates");
-      }
-      ObjectNode old = nodes.config(v) != null ? nodes.config(v) : node.config();
-      ObjectNode updated = JsonMerge.merge(old, patch);
-      nodes.config(v, updated);
-      markDirty(v);
-      history(Optional.of(id(v)), "node.config", old, updated);
-      if (running != null) {
-        ObjectNode effective = effectiveConfig(v);
-        running.updateConfig(effective);
-        after.add(() -> Guard.update(running.executor, running, effective.deepCopy()));
-      }
-      return null;
-    });
-  }
-
-  NodeExplanation explain(int v) {
-    lock.lock();
-    try {
-      if (eval == null) {
-        return new NodeExplanation(id(v), NodeState.PENDING, List.of(new Gate(Gate.Kind.CONCURRENCY,
-            "the run waits for a place among the running runs of its scope")));
-      }
-      NodeExplanation e = eval.explain(v);
-      NodeState s = e.state();
-      List<Gate> more = new ArrayList<>();
-      if (paused && (s == NodeState.WAITING || s == NodeState.READY)) {
-        more.add(new Gate(Gate.Kind.PAUSED, "the run is paused"));
-      }
-      if (s == NodeState.READY && !paused
-          && held.stream().anyMatch(r -> r.node() == v)) {
-        more.add(new Gate(Gate.Kind.CONCURRENCY, "the run has " + slots + " of at most "
-            + policy.maxParallelNodes + " nodes in flight"));
-      }
-      return more.isEmpty() ? e : e.with(more);
-    } finally {
-      lock.unlock();
-    }
+  /** The operations a host may ask of this run. */
+  RunControl control() {
+    return new RunControl(this);
   }
 
   /** Runs {@code action} under the lock if the run has ended (and not been re-opened since). */
@@ -916,6 +668,8 @@ final class ActiveRun implements TransitionListener {
           a.cancelTimer();
         }
       }
+      done.completeExceptionally(new IllegalStateException(
+          "the engine was closed before run " + runId + " ended"));
       if (wakeTimer != null) {
         wakeTimer.cancel();
       }
@@ -926,30 +680,40 @@ final class ActiveRun implements TransitionListener {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private void requireState(RunState expected, String message) {
+  void requireState(RunState expected, String message) {
     if (record.state() != expected) {
       throw new RunStateException(runId, record.state(), message);
     }
   }
 
-  private NodeState nodeState(int v) {
+  NodeState nodeState(int v) {
     return eval == null ? NodeState.PENDING : eval.state(v);
   }
 
-  private String id(int v) {
+  String id(int v) {
     return spec.nodes().get(v).id();
   }
 
-  private void history(Optional<String> nodeId, String action, JsonNode oldValue,
+  void history(Optional<String> nodeId, String action, JsonNode oldValue,
       JsonNode newValue) {
     batch.history(new HistoryEntry(runId, nodeId, action, operator, oldValue, newValue, now));
   }
 
-  private static JsonNode text(Enum<?> state) {
+  static JsonNode text(Enum<?> state) {
     return TextNode.valueOf(state.name());
   }
 
-  private NodeRecord nodeRecord(int v) {
+  @Override
+  RunRecord takeChangedRecord() {
+    if (!recordChanged) {
+      return null;
+    }
+    recordChanged = false;
+    return record;
+  }
+
+  @Override
+  NodeRecord nodeRecord(int v) {
     return nodes.record(runId, id(v), v, nodeState(v));
   }
 }

@@ -68,7 +68,9 @@ public final class Engine implements DagEngine {
   private final List<EngineListener> listeners;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong readySeq = new AtomicLong();
   private final Object lifecycle = new Object();
+  private boolean starting;
   private volatile boolean started;
   private volatile boolean closed;
   /** Read on every transition: a plain flag is cheaper than asking the list. */
@@ -96,10 +98,10 @@ public final class Engine implements DagEngine {
       if (closed) {
         throw new IllegalStateException("engine is closed");
       }
-      if (started) {
+      if (starting) {
         throw new IllegalStateException("engine already started");
       }
-      started = true;
+      starting = true;
     }
     triggers.load();
     for (String runId : runs.unfinished()) {
@@ -109,12 +111,15 @@ public final class Engine implements DagEngine {
         LOG.error("could not recover run {}; it stays as it is in the store", runId, e);
       }
     }
+    started = true; // only now: a run submitted during recovery could be recovered twice
   }
 
   private void recover(String runId) {
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
     ActiveRun run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
-    active.put(runId, run);
+    if (active.putIfAbsent(runId, run) != null) {
+      return;
+    }
     ScopePool pool = pools.attach(record.scopeKey());
     boolean running = record.state() != RunState.PENDING;
     if (running) {
@@ -213,6 +218,11 @@ public final class Engine implements DagEngine {
         chainDepth);
   }
 
+  /** The next number in the order nodes become ready, across every run. */
+  long nextReadySeq() {
+    return readySeq.incrementAndGet();
+  }
+
   /** A new run id from the builder's source. */
   String newRunId() {
     return EngineConfig.checkRunId(config.runIds.get());
@@ -230,16 +240,20 @@ public final class Engine implements DagEngine {
     RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
         scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);
-    runs.create(record);
+    ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
+    try {
+      runs.create(record);
+    } catch (RuntimeException e) {
+      pools.detach(pool);
+      throw e;
+    }
     ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
+    run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
     notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
         Optional.empty()));
-    ScopePool pool = pools.attach(scopeKey);
     if (pool.admit(run, policy.maxConcurrentRuns)) {
       run.start(pool);
-    } else {
-      run.waitFor(pool);
     }
     return runId;
   }
@@ -342,7 +356,7 @@ public final class Engine implements DagEngine {
   public void stop(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "nothing to stop").stop(operator);
+    active(runId, "nothing to stop").control().stop(operator);
   }
 
   @Override
@@ -350,21 +364,21 @@ public final class Engine implements DagEngine {
     requireRunning();
     checkOperator(operator);
     ActiveRun run = active(runId, "nothing to stop");
-    run.stopNode(node(run, nodeId), operator);
+    run.control().stopNode(node(run, nodeId), operator);
   }
 
   @Override
   public void pause(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "only a RUNNING run can be paused").pause(operator);
+    active(runId, "only a RUNNING run can be paused").control().pause(operator);
   }
 
   @Override
   public void resume(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "only a PAUSED run can be resumed").resume(operator);
+    active(runId, "only a PAUSED run can be resumed").control().resume(operator);
   }
 
   @Override
@@ -372,7 +386,11 @@ public final class Engine implements DagEngine {
     requireRunning();
     checkOperator(operator);
     ActiveRun run = run(runId, nodeId);
-    run.retry(node(run, nodeId), operator);
+    try {
+      run.control().retry(node(run, nodeId), operator);
+    } finally {
+      run.ifEnded(() -> active.remove(runId, run));
+    }
   }
 
   @Override
@@ -381,12 +399,16 @@ public final class Engine implements DagEngine {
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
     ActiveRun run = run(runId, nodeId);
-    run.updateConfig(node(run, nodeId), Json.canonicalCopy(patch), operator);
+    try {
+      run.control().updateConfig(node(run, nodeId), Json.canonicalCopy(patch), operator);
+    } finally {
+      run.ifEnded(() -> active.remove(runId, run));
+    }
   }
 
   @Override
   public List<LogEntry> logs(LogQuery query) {
-    record(query.runId());
+    record(Objects.requireNonNull(query, "query").runId());
     return logs.query(query);
   }
 
@@ -405,6 +427,7 @@ public final class Engine implements DagEngine {
   @Override
   public RunView await(String runId, Duration timeout)
       throws InterruptedException, TimeoutException {
+    Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(timeout, "timeout");
     ActiveRun run = active.get(runId);
     if (run != null) {
@@ -427,6 +450,8 @@ public final class Engine implements DagEngine {
 
   @Override
   public NodeExplanation explain(String runId, String nodeId) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(nodeId, "nodeId");
     ActiveRun run = active.get(runId);
     if (run == null) {
       RunRecord record = record(runId);
@@ -437,7 +462,7 @@ public final class Engine implements DagEngine {
           .findFirst().orElse(NodeRecord.pending(runId, nodeId));
       return new NodeExplanation(nodeId, node.state(), List.of());
     }
-    return run.explain(node(run, nodeId));
+    return run.control().explain(node(run, nodeId));
   }
 
   @Override
@@ -521,15 +546,22 @@ public final class Engine implements DagEngine {
   }
 
   /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
-  ScopePool reopen(ActiveRun run) {
+  ScopePool reopen(ActiveRun run, String scopeKey) {
     ActiveRun other = active.putIfAbsent(run.runId, run);
     if (other != null && other != run) {
       throw new RunStateException(run.runId, RunState.RUNNING,
           "it was re-opened concurrently; try again");
     }
-    ScopePool pool = pools.attach(runs.run(run.runId).orElseThrow().scopeKey());
+    ScopePool pool = pools.attach(scopeKey);
     pool.readmit();
     return pool;
+  }
+
+  /** A re-open that could not go on: gives the run's place and pool back. */
+  void undoReopen(ScopePool pool) {
+    List<ActiveRun> next = pool.runEnded();
+    next.forEach(r -> r.start(pool));
+    pools.detach(pool);
   }
 
   // ---- look-ups ---------------------------------------------------------------------------
@@ -571,6 +603,8 @@ public final class Engine implements DagEngine {
       }
       run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
       run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
+      // shared while an operation works on it, so two operations see one run
+      active.put(runId, run);
       return run;
     }
   }

@@ -110,6 +110,9 @@ public final class EngineConfig {
 
   public void workers(String workerKey, int count) {
     Objects.requireNonNull(workerKey, "workerKey");
+    if (workerKey.isBlank()) {
+      throw new IllegalArgumentException("workerKey must not be blank");
+    }
     workers.put(workerKey, positive("workers", count));
   }
 

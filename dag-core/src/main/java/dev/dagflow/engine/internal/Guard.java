@@ -41,7 +41,7 @@ final class Guard {
       return CompletableFuture.completedFuture(NodeResult.failure(NULL_STAGE,
           "executor of task type '" + context.taskType() + "' returned null instead of a stage"));
     }
-    return stage.handle((result, error) -> result(context, result, error));
+    return stage.handle((result, error) -> safeResult(context, result, error));
   }
 
   /** Asks the executor to re-attach to a lost attempt; a throw counts as "cannot". */
@@ -60,7 +60,16 @@ final class Guard {
   /** Guards a stage the executor handed over: the result is never null, never exceptional. */
   static CompletionStage<NodeResult> attach(CompletionStage<NodeResult> stage,
       NodeContext context) {
-    return stage.handle((result, error) -> result(context, result, error));
+    return stage.handle((result, error) -> safeResult(context, result, error));
+  }
+
+  private static NodeResult safeResult(NodeContext context, NodeResult result,
+      Throwable error) {
+    try {
+      return result(context, result, error);
+    } catch (RuntimeException e) {
+      return NodeResult.failure(EXCEPTION, describe(e));
+    }
   }
 
   private static NodeResult result(NodeContext context, NodeResult result, Throwable error) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker pool of one worker key: a bounded set of threads taking ready nodes from a queue
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutorService;
  * is never held while a run's lock is taken or user code runs.
  */
 final class ScopePool {
+  private static final Logger LOG = LoggerFactory.getLogger(ScopePool.class);
   final String key;
   private final int size;
   private final ExecutorService threads;
@@ -54,16 +57,32 @@ final class ScopePool {
   }
 
   private void work() {
-    while (true) {
-      ReadyNode next;
-      synchronized (lock) {
-        next = closed ? null : queue.poll();
-        if (next == null) {
-          busyWorkers--;
-          return;
+    boolean counted = true;
+    try {
+      while (true) {
+        ReadyNode next;
+        synchronized (lock) {
+          next = closed ? null : queue.poll();
+          if (next == null) {
+            busyWorkers--;
+            counted = false;
+            return;
+          }
+        }
+        try {
+          next.run().dispatch(next);
+        } catch (RuntimeException | StackOverflowError e) {
+          // a bug or a store failure: the run may be stuck, the worker must not die with it
+          LOG.error("worker of {} failed on node {} of run {}", key, next.node(),
+              next.run().runId, e);
         }
       }
-      next.run().dispatch(next);
+    } finally {
+      if (counted) {
+        synchronized (lock) {
+          busyWorkers--;
+        }
+      }
     }
   }
 

@@ -27,6 +27,11 @@ final class Templates implements TemplateCatalog {
     Objects.requireNonNull(project, "project");
     Objects.requireNonNull(spec, "spec");
     engine.checkTaskTypes(spec);
+    if (project.isEmpty() && spec.scope().kind() == DagScope.Kind.PROJECT) {
+      throw new InvalidTemplateException(name, "a global template may be used from every "
+          + "project, so its DAG may not run in project '" + spec.scope().id().orElseThrow()
+          + "'; save it with that project");
+    }
     if (project.isPresent() && spec.scope().kind() == DagScope.Kind.PROJECT
         && !spec.scope().id().equals(project)) {
       throw new InvalidTemplateException(name, "its DAG runs in project '"

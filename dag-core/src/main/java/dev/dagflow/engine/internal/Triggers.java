@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.DagflowException;
 import dev.dagflow.engine.RunStateException;
+import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.store.LogLevel;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.OverlapPolicy;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerFiring.Outcome;
@@ -63,7 +65,7 @@ final class Triggers implements TriggerRegistry {
   }
 
   @Override
-  public void save(EventTrigger trigger) {
+  public synchronized void save(EventTrigger trigger) {
     Objects.requireNonNull(trigger, "trigger");
     templates.resolve(trigger.templateName(), trigger.templateVersion(), trigger.project());
     EventTrigger previous = store.get(trigger.id()).orElse(null);
@@ -90,7 +92,7 @@ final class Triggers implements TriggerRegistry {
   }
 
   @Override
-  public boolean delete(String id) {
+  public synchronized boolean delete(String id) {
     Optional<EventTrigger> t = store.get(Objects.requireNonNull(id, "id"));
     if (t.isEmpty()) {
       return false;
@@ -149,14 +151,24 @@ final class Triggers implements TriggerRegistry {
   }
 
   private TriggerFiring fire(EventTrigger t, Event event) {
-    if (!store.markProcessed(t.id(), event.id())) {
-      return new TriggerFiring(t.id(), event.id(), Outcome.DUPLICATE, Optional.empty(),
-          Optional.of("event '" + event.id() + "' was already processed by this trigger"));
+    try {
+      if (!store.markProcessed(t.id(), event.id())) {
+        return new TriggerFiring(t.id(), event.id(), Outcome.DUPLICATE, Optional.empty(),
+            Optional.of("event '" + event.id() + "' was already processed by this trigger"));
+      }
+    } catch (DagflowException deleted) { // deleted while the event was matched
+      return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
+          Optional.of(deleted.getMessage()));
     }
     State state = states.computeIfAbsent(t.id(), k -> new State());
+    String runId = engine.newRunId();
+    List<String> toStop;
+    // decide under the trigger's monitor; start and stop runs outside it, since a run that
+    // ends at once emits events that fire other triggers on this thread
     synchronized (state) {
-      if (!state.activeRuns.isEmpty()) {
-        String active = String.join(", ", state.activeRuns);
+      toStop = List.copyOf(state.activeRuns);
+      if (!toStop.isEmpty()) {
+        String active = String.join(", ", toStop);
         switch (t.overlap()) {
           case SKIP -> {
             return new TriggerFiring(t.id(), event.id(), Outcome.SKIPPED, Optional.empty(),
@@ -171,46 +183,56 @@ final class Triggers implements TriggerRegistry {
             return new TriggerFiring(t.id(), event.id(), Outcome.QUEUED, Optional.empty(),
                 Optional.of("runs once its previous run " + active + " has ended"));
           }
-          case CANCEL_PREVIOUS -> {
-            for (String runId : List.copyOf(state.activeRuns)) {
-              try {
-                engine.stop(runId, "trigger:" + t.id());
-              } catch (RunStateException ended) {
-                // it ended meanwhile
-              }
-            }
-          }
           default -> { }
         }
       }
-      return start(t, event, state);
+      if (t.overlap() != OverlapPolicy.CANCEL_PREVIOUS) {
+        toStop = List.of();
+      }
+      triggerOfRun.put(runId, t.id());
+      state.activeRuns.add(runId);
     }
+    for (String previous : toStop) {
+      try {
+        engine.stop(previous, "trigger:" + t.id());
+      } catch (RunStateException | UnknownRunException ended) {
+        // it ended meanwhile
+      }
+    }
+    return start(t, event, state, runId);
   }
 
-  /** Starts the trigger's run for {@code event}; under the trigger's state. */
-  private TriggerFiring start(EventTrigger t, Event event, State state) {
-    String runId = engine.newRunId();
+  /** Starts the run {@code runId} of trigger {@code t} for {@code event}, registered already. */
+  private TriggerFiring start(EventTrigger t, Event event, State state, String runId) {
     try {
       DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
           t.project().or(event::project));
       ObjectNode params = t.mapParameters(event);
       Optional<String> project = template.project().or(t::project).or(event::project)
           .or(() -> RunPolicy.projectOf(template.spec()));
-      triggerOfRun.put(runId, t.id());
-      state.activeRuns.add(runId);
       engine.start(runId, template.spec(), params, Optional.of(template.name()),
           template.version(), project, Optional.of(event.id()), event.depth());
-      store.recordStart(t.id(), true, Optional.empty(), engine.time().now());
-      return new TriggerFiring(t.id(), event.id(), Outcome.STARTED, Optional.of(runId),
-          Optional.empty());
     } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
-      triggerOfRun.remove(runId);
-      state.activeRuns.remove(runId);
+      synchronized (state) {
+        triggerOfRun.remove(runId);
+        state.activeRuns.remove(runId);
+      }
       String reason = e.getMessage();
-      store.recordStart(t.id(), false, Optional.of(reason), engine.time().now());
+      count(t, false, Optional.of(reason));
       LOG.warn("trigger {} could not start a run for event {}: {}", t.id(), event.id(), reason);
       return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
           Optional.of(reason));
+    }
+    count(t, true, Optional.empty());
+    return new TriggerFiring(t.id(), event.id(), Outcome.STARTED, Optional.of(runId),
+        Optional.empty());
+  }
+
+  private void count(EventTrigger t, boolean success, Optional<String> error) {
+    try {
+      store.recordStart(t.id(), success, error, engine.time().now());
+    } catch (DagflowException deleted) {
+      LOG.info("trigger {} was deleted before its start could be counted", t.id());
     }
   }
 
@@ -224,12 +246,27 @@ final class Triggers implements TriggerRegistry {
     if (state == null) {
       return;
     }
+    Event next;
+    String nextRun = null;
     synchronized (state) {
       state.activeRuns.remove(runId);
-      if (state.activeRuns.isEmpty() && state.queued != null) {
-        Event next = state.queued;
+      next = state.activeRuns.isEmpty() ? state.queued : null;
+      if (next != null) {
         state.queued = null;
-        store.get(triggerId).ifPresent(t -> start(t, next, state));
+        nextRun = engine.newRunId();
+        triggerOfRun.put(nextRun, triggerId);
+        state.activeRuns.add(nextRun);
+      }
+    }
+    if (next != null) {
+      Optional<EventTrigger> t = store.get(triggerId);
+      if (t.isPresent()) {
+        start(t.get(), next, state, nextRun);
+      } else {
+        synchronized (state) {
+          triggerOfRun.remove(nextRun);
+          state.activeRuns.remove(nextRun);
+        }
       }
     }
   }

@@ -1,0 +1,165 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.NodeOperationException;
+import dev.dagflow.engine.RunStateException;
+import dev.dagflow.eval.Gate;
+import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The operations a host asks of one run: stop, pause, resume, retry, live config update and
+ * explain. Each is one step of the run, recorded in its history with the operator.
+ */
+final class RunControl {
+  private final ActiveRun run;
+
+  RunControl(ActiveRun run) {
+    this.run = run;
+  }
+
+  void stop(String op) {
+    run.step(op, () -> {
+      RunState state = run.record.state();
+      if (state.isTerminal()) {
+        throw new RunStateException(run.runId, state, "it has ended; nothing to stop");
+      }
+      run.history(Optional.empty(), "run.stop", ActiveRun.text(state), ActiveRun.text(RunState.STOPPED));
+      if (run.eval == null) { // still waiting for admission: it starts, to stop at once
+        if (run.pool != null) {
+          run.pool.withdraw(run);
+        }
+        run.setRunState(RunState.RUNNING);
+        run.eval = run.engine.evaluator().newRun(run.spec, run.params, run.now, run);
+      }
+      run.eval.stopRun("run stopped by " + op);
+      return null;
+    });
+  }
+
+  void stopNode(int v, String op) {
+    run.step(op, () -> {
+      NodeState s = run.nodeState(v);
+      if (s.isTerminal() || run.eval == null) {
+        throw new NodeOperationException(run.runId, run.id(v), s, "only a node that has not ended can "
+            + "be stopped" + (run.eval == null ? ", in a run that has started" : ""));
+      }
+      run.history(Optional.of(run.id(v)), "node.stop", ActiveRun.text(s), ActiveRun.text(NodeState.STOPPED));
+      run.eval.stop(v, "stopped by " + op);
+      return null;
+    });
+  }
+
+  void pause(String op) {
+    run.step(op, () -> {
+      run.requireState(RunState.RUNNING, "only a RUNNING run can be paused");
+      run.history(Optional.empty(), "run.pause", ActiveRun.text(RunState.RUNNING), ActiveRun.text(RunState.PAUSED));
+      run.setRunState(RunState.PAUSED);
+      run.paused = true;
+      return null;
+    });
+  }
+
+  void resume(String op) {
+    run.step(op, () -> {
+      run.requireState(RunState.PAUSED, "only a PAUSED run can be resumed");
+      run.history(Optional.empty(), "run.resume", ActiveRun.text(RunState.PAUSED), ActiveRun.text(RunState.RUNNING));
+      run.setRunState(RunState.RUNNING);
+      run.paused = false;
+      int max = run.policy.maxParallelNodes;
+      while (!run.held.isEmpty() && run.pool != null && (max == 0 || run.slots < max)) {
+        run.slots++;
+        run.pool.submit(run.held.poll());
+      }
+      return null;
+    });
+  }
+
+  void retry(int v, String op) {
+    run.step(op, () -> {
+      NodeState s = run.nodeState(v);
+      if (run.eval == null || s != NodeState.FAILED && s != NodeState.TIMED_OUT
+          && s != NodeState.STOPPED) {
+        throw new NodeOperationException(run.runId, run.id(v), s,
+            "only a FAILED, TIMED_OUT or STOPPED node can be retried");
+      }
+      boolean reopening = run.record.state().isTerminal();
+      // an ended run gets its place back first: that can fail (a closed engine) before any
+      // state has changed
+      ScopePool pool = reopening ? run.engine.reopen(run, run.record.scopeKey()) : null;
+      try {
+        run.eval.reopen(v, "retried by " + op);
+      } catch (IllegalStateException e) {
+        if (reopening) {
+          run.after.add(() -> run.engine.undoReopen(pool)); // other runs' locks: outside ours
+        }
+        throw new NodeOperationException(run.runId, run.id(v), s, e.getMessage());
+      }
+      run.history(Optional.of(run.id(v)), "node.retry", ActiveRun.text(s),
+          ActiveRun.text(NodeState.WAITING));
+      run.failFastDone = false;
+      if (reopening) {
+        run.ended = false;
+        run.done = new CompletableFuture<>();
+        run.pool = pool;
+        run.admitted = true;
+        run.setRunState(RunState.RUNNING);
+      }
+      return null;
+    });
+  }
+
+  void updateConfig(int v, ObjectNode patch, String op) {
+    run.step(op, () -> {
+      NodeState s = run.nodeState(v);
+      Attempt running = run.inFlight[v];
+      NodeSpec node = run.spec.nodes().get(v);
+      if (running != null && !running.executor.supportsLiveUpdate()) {
+        throw new NodeOperationException(run.runId, run.id(v), s, "its executor (task type '"
+            + node.taskType().orElse("") + "') does not support live config updates");
+      }
+      ObjectNode old = run.nodes.config(v) != null ? run.nodes.config(v) : node.config();
+      ObjectNode updated = JsonMerge.merge(old, patch);
+      run.nodes.config(v, updated);
+      run.markDirty(v);
+      run.history(Optional.of(run.id(v)), "node.config", old, updated);
+      if (running != null) {
+        ObjectNode effective = run.effectiveConfig(v);
+        running.updateConfig(effective);
+        run.after.add(() -> Guard.update(running.executor, running, effective.deepCopy()));
+      }
+      return null;
+    });
+  }
+
+  NodeExplanation explain(int v) {
+    run.lock.lock();
+    try {
+      if (run.eval == null) {
+        return new NodeExplanation(run.id(v), NodeState.PENDING, List.of(new Gate(Gate.Kind.CONCURRENCY,
+            "the run waits for a place among the running runs of its scope")));
+      }
+      NodeExplanation e = run.eval.explain(v);
+      NodeState s = e.state();
+      List<Gate> more = new ArrayList<>();
+      if (run.paused && (s == NodeState.WAITING || s == NodeState.READY)) {
+        more.add(new Gate(Gate.Kind.PAUSED, "the run is paused"));
+      }
+      if (s == NodeState.READY && !run.paused
+          && run.held.stream().anyMatch(r -> r.node() == v)) {
+        more.add(new Gate(Gate.Kind.CONCURRENCY, "the run has " + run.slots + " of at most "
+            + run.policy.maxParallelNodes + " nodes in flight"));
+      }
+      return more.isEmpty() ? e : e.with(more);
+    } finally {
+      run.lock.unlock();
+    }
+  }
+
+}

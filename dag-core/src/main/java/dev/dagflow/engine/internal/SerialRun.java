@@ -1,0 +1,195 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * How the changes of one run are serialised: every change is a {@link #step} that runs under the
+ * run's lock, collects what changed, writes it to the run store at once, and only then, outside
+ * the lock, makes the callbacks into host code it queued ({@link #after}) and tells the
+ * listeners, in order. {@link ActiveRun} supplies what a step does and what it writes.
+ */
+abstract class SerialRun {
+  /** How often a step tries the lock before it parks. */
+  private static final int SPINS = 1_000;
+
+  final Engine engine;
+  final String runId;
+  final ReentrantLock lock = new ReentrantLock();
+
+  // ---- the current step, guarded by lock ----
+  /** The time of the current step: every record it writes carries it. */
+  Instant now;
+  /** Who asked for the current step; null for the engine itself. */
+  String operator;
+  RunChanges.Builder batch;
+  /** Callbacks to make once the step's changes are stored, outside the lock. */
+  List<Runnable> after = new ArrayList<>();
+  /** Transitions and run state changes of the step, for the listeners. */
+  final List<Object> stepNotices = new ArrayList<>();
+  /** Nodes whose record must be written at the end of the step, each once. */
+  private int[] dirty = new int[16];
+  private int dirtyCount;
+  private final boolean[] isDirty;
+
+  // ---- listener notices, published in order outside the lock ----
+  private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock noticeLock = new ReentrantLock();
+
+  SerialRun(Engine engine, String runId, int nodes) {
+    this.engine = engine;
+    this.runId = runId;
+    this.isDirty = new boolean[nodes];
+  }
+
+  /** After a step's body, still under the lock: what the body's changes lead to. */
+  abstract void settle();
+
+  /** The stored form of node {@code v} as it stands. */
+  abstract NodeRecord nodeRecord(int v);
+
+  /** The run's record if the step changed it, else null; resets the change. */
+  abstract RunRecord takeChangedRecord();
+
+  /**
+   * Runs {@code body} under the lock, then settles, writes the changes, and, outside the lock,
+   * tells the listeners and makes the queued callbacks. A body that throws still has what it
+   * changed before written; the exception is rethrown after.
+   */
+  <T> T step(String op, Supplier<T> body) {
+    if (lock.isHeldByCurrentThread()) {
+      // host code called back into the run from inside a step (a context's progress during
+      // reattach, a time source running a task at once): it joins the step under way
+      return body.get();
+    }
+    List<Runnable> todo;
+    T result = null;
+    RuntimeException failure = null;
+    acquire();
+    try {
+      if (engine.isClosed()) {
+        throw new IllegalStateException("engine is closed");
+      }
+      now = engine.time().now();
+      operator = op;
+      batch = RunChanges.builder(runId);
+      try {
+        result = body.get();
+        settle();
+      } catch (RuntimeException e) {
+        failure = e; // an operation refused: what happened before it still counts
+      } finally {
+        flush();
+        todo = after;
+        after = new ArrayList<>();
+      }
+    } finally {
+      lock.unlock();
+    }
+    publish(); // listeners hear of a run's end before its awaiters wake
+    for (Runnable r : todo) {
+      Guard.run("engine callback", r);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return result;
+  }
+
+  /** A step on behalf of the engine itself: does nothing once the engine is closed. */
+  void internalStep(Runnable body) {
+    internalStep(() -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** A step on behalf of the engine itself; {@code null} once the engine is closed. */
+  <T> T internalStep(Supplier<T> body) {
+    if (engine.isClosed()) {
+      return null;
+    }
+    try {
+      return step(null, body);
+    } catch (IllegalStateException closed) {
+      if (!engine.isClosed()) {
+        throw closed;
+      }
+      return null;
+    }
+  }
+
+  /** Marks node {@code v}'s record to be written at the end of the step. */
+  void markDirty(int v) {
+    if (!isDirty[v]) {
+      isDirty[v] = true;
+      if (dirtyCount == dirty.length) {
+        dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+      }
+      dirty[dirtyCount++] = v;
+    }
+  }
+
+  /**
+   * Takes the run's lock, spinning a little first: steps are short, and a worker that parks
+   * waits far longer for the wake-up than for the step it queued behind.
+   */
+  private void acquire() {
+    for (int i = 0; i < SPINS; i++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lock();
+  }
+
+  private void flush() {
+    if (batch == null) {
+      return;
+    }
+    for (int i = 0; i < dirtyCount; i++) {
+      int v = dirty[i];
+      isDirty[v] = false;
+      batch.node(nodeRecord(v));
+    }
+    dirtyCount = 0;
+    RunRecord changed = takeChangedRecord();
+    if (changed != null) {
+      batch.run(changed);
+    }
+    RunChanges changes = batch.build();
+    batch = null;
+    if (!changes.isEmpty()) {
+      engine.runs().apply(changes);
+    }
+    if (engine.hasListeners()) {
+      notices.addAll(stepNotices);
+    }
+    stepNotices.clear();
+  }
+
+  private void publish() {
+    while (!notices.isEmpty()) {
+      if (!noticeLock.tryLock()) {
+        return; // the thread holding it publishes ours too
+      }
+      try {
+        Object notice;
+        while ((notice = notices.poll()) != null) {
+          engine.notifyListeners(notice);
+        }
+      } finally {
+        noticeLock.unlock();
+      }
+    }
+  }
+}
