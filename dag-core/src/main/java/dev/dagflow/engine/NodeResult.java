@@ -11,7 +11,8 @@ import java.util.Optional;
  * so do not change it after handing it over.
  */
 public final class NodeResult {
-  private static final NodeResult EMPTY_SUCCESS = new NodeResult(NullNode.instance, null, null, false);
+  private static final NodeResult EMPTY_SUCCESS =
+      new NodeResult(NullNode.instance, null, null, false);
 
   private final JsonNode result;
   private final String errorCode;

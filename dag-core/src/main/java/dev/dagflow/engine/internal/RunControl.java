@@ -30,7 +30,8 @@ final class RunControl {
       if (state.isTerminal()) {
         throw new RunStateException(run.runId, state, "it has ended; nothing to stop");
       }
-      run.history(Optional.empty(), "run.stop", ActiveRun.text(state), ActiveRun.text(RunState.STOPPED));
+      run.history(Optional.empty(), "run.stop", ActiveRun.text(state),
+          ActiveRun.text(RunState.STOPPED));
       if (run.eval == null) { // still waiting for admission: it starts, to stop at once
         if (run.pool != null) {
           run.pool.withdraw(run);
@@ -47,10 +48,11 @@ final class RunControl {
     run.step(op, () -> {
       NodeState s = run.nodeState(v);
       if (s.isTerminal() || run.eval == null) {
-        throw new NodeOperationException(run.runId, run.id(v), s, "only a node that has not ended can "
-            + "be stopped" + (run.eval == null ? ", in a run that has started" : ""));
+        throw new NodeOperationException(run.runId, run.id(v), s, "only a node that has not "
+            + "ended can be stopped" + (run.eval == null ? ", in a run that has started" : ""));
       }
-      run.history(Optional.of(run.id(v)), "node.stop", ActiveRun.text(s), ActiveRun.text(NodeState.STOPPED));
+      run.history(Optional.of(run.id(v)), "node.stop", ActiveRun.text(s),
+          ActiveRun.text(NodeState.STOPPED));
       run.eval.stop(v, "stopped by " + op);
       return null;
     });
@@ -59,7 +61,8 @@ final class RunControl {
   void pause(String op) {
     run.step(op, () -> {
       run.requireState(RunState.RUNNING, "only a RUNNING run can be paused");
-      run.history(Optional.empty(), "run.pause", ActiveRun.text(RunState.RUNNING), ActiveRun.text(RunState.PAUSED));
+      run.history(Optional.empty(), "run.pause", ActiveRun.text(RunState.RUNNING),
+          ActiveRun.text(RunState.PAUSED));
       run.setRunState(RunState.PAUSED);
       run.paused = true;
       return null;
@@ -69,7 +72,8 @@ final class RunControl {
   void resume(String op) {
     run.step(op, () -> {
       run.requireState(RunState.PAUSED, "only a PAUSED run can be resumed");
-      run.history(Optional.empty(), "run.resume", ActiveRun.text(RunState.PAUSED), ActiveRun.text(RunState.RUNNING));
+      run.history(Optional.empty(), "run.resume", ActiveRun.text(RunState.PAUSED),
+          ActiveRun.text(RunState.RUNNING));
       run.setRunState(RunState.RUNNING);
       run.paused = false;
       int max = run.policy.maxParallelNodes;
@@ -142,7 +146,8 @@ final class RunControl {
     run.lock.lock();
     try {
       if (run.eval == null) {
-        return new NodeExplanation(run.id(v), NodeState.PENDING, List.of(new Gate(Gate.Kind.CONCURRENCY,
+        return new NodeExplanation(run.id(v), NodeState.PENDING, List.of(new Gate(
+            Gate.Kind.CONCURRENCY,
             "the run waits for a place among the running runs of its scope")));
       }
       NodeExplanation e = run.eval.explain(v);
