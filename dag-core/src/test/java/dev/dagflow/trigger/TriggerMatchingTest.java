@@ -79,6 +79,20 @@ class TriggerMatchingTest {
   }
 
   @Test
+  void aKeyHitByManyElementsOfAnArrayCountsOnce() {
+    matcher.put(trigger("list", "{\"tags\": [\"a\", \"b\"], \"severity\": \"high\"}").build());
+    matcher.put(trigger("in", "{\"tags\": {\"$in\": [\"a\", \"b\", \"c\"]}, \"n\": 1}")
+        .build());
+
+    assertThat(ids(event("{\"tags\": [\"a\", \"b\", \"a\"], \"severity\": \"high\"}")))
+        .containsExactly("list");
+    assertThat(ids(event("{\"tags\": [\"a\", \"b\"], \"severity\": \"low\"}"))).isEmpty();
+    assertThat(ids(event("{\"tags\": [\"c\", \"b\", \"a\"], \"n\": [1.0, 1, 2]}")))
+        .containsExactly("in");
+    assertThat(ids(event("{\"tags\": [\"c\", \"b\"], \"n\": 2}"))).isEmpty();
+  }
+
+  @Test
   void nonIndexableFiltersAreStillMatched() {
     matcher.put(trigger("gt", "{\"port\": {\"$gt\": 1000}}").build());
     matcher.put(trigger("or", "{\"$or\": [{\"a\": 1}, {\"b\": 2}]}").build());
