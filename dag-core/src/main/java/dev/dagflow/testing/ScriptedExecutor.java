@@ -7,7 +7,6 @@ import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.TimeSource;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.dagflow.engine.NodeOperationException;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.TimeSource;
-import dev.dagflow.eval.Gate;
-import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.policy.FailureStrategy;
@@ -28,25 +25,18 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.LogLevel;
 import dev.dagflow.store.NodeRecord;
-import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.trigger.Event;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,70 +185,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    */
   void restore(List<NodeRecord> records, List<AttemptRecord> attempts, ScopePool pool,
       boolean admit) {
-    internalStep(() -> {
-      this.pool = pool;
-      this.admitted = admit;
-      int n = spec.size();
-      List<NodeState> states = new ArrayList<>(Collections.nCopies(n, NodeState.PENDING));
-      for (NodeRecord r : records) {
-        int v = spec.indexOf(r.nodeId());
-        states.set(v, r.state());
-        nodes.load(v, r);
-      }
-      if (record.state() == RunState.PENDING) {
-        return; // it starts when admitted
-      }
-      Instant startTime = record.startedAt().orElse(now);
-      eval = engine.evaluator().newRun(spec, params, startTime, this);
-      eval.restore(states, nodes::resultOrNull, nodes::waitUntil,
-          record.state() == RunState.STOPPED);
-      eval.advanceTo(now);
-      ended = record.state().isTerminal();
-      if (ended) {
-        done.complete(record.state()); // loaded for an operation: awaiting it returns at once
-      }
-      for (int v = 0; v < n; v++) { // what was stored READY or running; the rest follows
-        NodeState s = states.get(v);
-        if (s == NodeState.READY) {
-          addReady(v);
-        } else if (!ended && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
-            && eval.state(v) == s && spec.nodes().get(v).taskType().isPresent()) {
-          recoverAttempt(v, attempts);
-        }
-      }
-    });
-  }
-
-  /** A node that was running when the previous engine stopped: re-attach, or start again. */
-  private void recoverAttempt(int v, List<AttemptRecord> attempts) {
-    NodeSpec node = spec.nodes().get(v);
-    AttemptRecord last = attempts.stream()
-        .filter(a -> a.nodeId().equals(node.id()) && a.attempt() == nodes.attempt(v))
-        .findFirst()
-        .orElse(AttemptRecord.started(runId, node.id(), Math.max(1, nodes.attempt(v)), now));
-    Attempt old = newAttempt(v, last.attempt(), last);
-    Optional<java.util.concurrent.CompletionStage<NodeResult>> stage =
-        Guard.reattach(old.executor, old);
-    if (stage.isPresent()) {
-      inFlight[v] = old;
-      slots++;
-      startTimer(old);
-      after.add(() -> Guard.attach(stage.get(), old)
-          .thenAccept(r -> attemptEnded(old, r, false)).exceptionally(e -> logFailure(old, e)));
-      engine.log(runId, node.id(), old.number, LogLevel.INFO,
-          "re-attached to attempt " + old.number + " after an engine restart");
-      return;
-    }
-    batch.attempt(last.ended(now, AttemptOutcome.ABANDONED, null, "ABANDONED",
-        "the engine stopped while the attempt ran"));
-    if (node.isContainer()) {
-      eval.failed(v, "set-up abandoned: the engine stopped while it ran");
-    } else if (attemptsLeft(v, node)) {
-      offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq(), true));
-    } else {
-      setError(v, "ABANDONED", "the engine stopped while the last attempt ran");
-      eval.failed(v, "ABANDONED: the engine stopped while the last attempt ran");
-    }
+    new RunRecovery(this).restore(records, attempts, pool, admit);
   }
 
   private void end(RunState outcome) {
@@ -289,7 +216,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   // ---- dispatch --------------------------------------------------------------------------
 
-  private void offer(ReadyNode item) {
+  void offer(ReadyNode item) {
     int max = policy.maxParallelNodes;
     if (paused || pool == null || max > 0 && slots >= max) {
       held.add(item);
@@ -338,7 +265,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   /** An attempt's end could not be applied (a store failure, a bug): at least say so. */
-  private Void logFailure(Attempt a, Throwable e) {
+  Void logFailure(Attempt a, Throwable e) {
     LOG.error("run {}: the end of attempt {} could not be applied; the node may stay RUNNING",
         runId, a, e);
     return null;
@@ -373,13 +300,13 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return a;
   }
 
-  private Attempt newAttempt(int v, int number, AttemptRecord rec) {
+  Attempt newAttempt(int v, int number, AttemptRecord rec) {
     NodeSpec node = spec.nodes().get(v);
     return new Attempt(this, v, number, engine.executor(node.taskType().orElseThrow()),
         effectiveConfig(v), rec);
   }
 
-  private void startTimer(Attempt a) {
+  void startTimer(Attempt a) {
     Duration timeout = policy.timeout(spec.nodes().get(a.node));
     if (timeout != null) {
       a.timer = engine.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
@@ -419,7 +346,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * An attempt ended with {@code result}. With {@code claim}, a node this makes ready may be
    * handed back to the calling worker, started: its attempt is returned.
    */
-  private Attempt attemptEnded(Attempt a, NodeResult result, boolean claim) {
+  Attempt attemptEnded(Attempt a, NodeResult result, boolean claim) {
     return internalStep(() -> {
       ended(a, result);
       if (!claim || claimed != null) {
@@ -508,7 +435,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     });
   }
 
-  private boolean attemptsLeft(int v, NodeSpec node) {
+  boolean attemptsLeft(int v, NodeSpec node) {
     return nodes.attemptsUsed(v) < policy.retry(node).maxAttempts();
   }
 
@@ -530,7 +457,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     releaseSlot();
   }
 
-  private void setError(int v, String code, String message) {
+  void setError(int v, String code, String message) {
     nodes.error(v, code, message);
   }
 
@@ -599,7 +526,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
-  private void addReady(int v) {
+  void addReady(int v) {
     if (readyCount == ready.length) {
       ready = Arrays.copyOf(ready, readyCount * 2);
     }

@@ -37,6 +37,8 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +106,11 @@ public final class Engine implements DagEngine {
       starting = true;
     }
     triggers.load();
-    for (String runId : runs.unfinished()) {
+    // running runs first: they hold their places, which the pending ones then wait for
+    List<String> unfinished = new ArrayList<>(runs.unfinished());
+    unfinished.sort(Comparator.comparing(id -> runs.run(id)
+        .map(r -> r.state() == RunState.PENDING).orElse(true)));
+    for (String runId : unfinished) {
       try {
         recover(runId);
       } catch (RuntimeException e) {
@@ -301,11 +307,11 @@ public final class Engine implements DagEngine {
 
   /** A run ended: its trigger may start a queued event, and run.completed/failed goes out. */
   private void runFinished(String runId) {
-    triggers.runEnded(runId);
     RunRecord r = runs.run(runId).orElse(null);
-    if (r == null) {
-      return;
+    if (r == null || !r.state().isTerminal()) {
+      return; // re-opened by a retry meanwhile: it has not ended after all
     }
+    triggers.runEnded(runId);
     String type = switch (r.state()) {
       case COMPLETED -> "run.completed";
       case FAILED -> "run.failed";

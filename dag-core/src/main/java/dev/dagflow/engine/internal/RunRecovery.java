@@ -1,0 +1,101 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.engine.NodeResult;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.LogLevel;
+import dev.dagflow.store.NodeRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * How a run is taken over from the store, in {@code start()} or for an operation on an ended
+ * run: the evaluation is restored from the stored node states, READY nodes are queued, and a
+ * node that was running is re-attached through its executor or started again.
+ */
+final class RunRecovery {
+  private final ActiveRun run;
+
+  RunRecovery(ActiveRun run) {
+    this.run = run;
+  }
+
+  /** Restores the run from its stored node records and attempts; see the class comment. */
+  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, ScopePool pool,
+      boolean admit) {
+    run.internalStep(() -> {
+      run.pool = pool;
+      run.admitted = admit;
+      int n = run.spec.size();
+      List<NodeState> states = new ArrayList<>(Collections.nCopies(n, NodeState.PENDING));
+      for (NodeRecord r : records) {
+        int v = run.spec.indexOf(r.nodeId());
+        states.set(v, r.state());
+        run.nodes.load(v, r);
+      }
+      if (run.record.state() == RunState.PENDING) {
+        return; // it starts when admitted
+      }
+      Instant startTime = run.record.startedAt().orElse(run.now);
+      run.eval = run.engine.evaluator().newRun(run.spec, run.params, startTime, run);
+      run.eval.restore(states, run.nodes::resultOrNull, run.nodes::waitUntil,
+          run.record.state() == RunState.STOPPED);
+      run.eval.advanceTo(run.now);
+      run.ended = run.record.state().isTerminal();
+      if (run.ended) {
+        // loaded for an operation: awaiting it returns at once
+        run.done.complete(run.record.state());
+      }
+      for (int v = 0; v < n; v++) { // what was stored READY or running; the rest follows
+        NodeState s = states.get(v);
+        if (s == NodeState.READY) {
+          run.addReady(v);
+        } else if (!run.ended && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
+            && run.eval.state(v) == s && run.spec.nodes().get(v).taskType().isPresent()) {
+          recoverAttempt(v, attempts);
+        }
+      }
+    });
+  }
+
+  /** A node that was running when the previous engine stopped: re-attach, or start again. */
+  private void recoverAttempt(int v, List<AttemptRecord> attempts) {
+    NodeSpec node = run.spec.nodes().get(v);
+    AttemptRecord last = attempts.stream()
+        .filter(a -> a.nodeId().equals(node.id()) && a.attempt() == run.nodes.attempt(v))
+        .findFirst()
+        .orElse(AttemptRecord.started(run.runId, node.id(), Math.max(1, run.nodes.attempt(v)),
+            run.now));
+    Attempt old = run.newAttempt(v, last.attempt(), last);
+    Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
+    if (stage.isPresent()) {
+      run.inFlight[v] = old;
+      run.slots++;
+      run.startTimer(old);
+      run.after.add(() -> Guard.attach(stage.get(), old)
+          .thenAccept(r -> run.attemptEnded(old, r, false))
+          .exceptionally(e -> run.logFailure(old, e)));
+      run.engine.log(run.runId, node.id(), old.number, LogLevel.INFO,
+          "re-attached to attempt " + old.number + " after an engine restart");
+      return;
+    }
+    run.batch.attempt(last.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
+        "the engine stopped while the attempt ran"));
+    if (node.isContainer()) {
+      run.eval.failed(v, "set-up abandoned: the engine stopped while it ran");
+    } else if (run.attemptsLeft(v, node)) {
+      run.offer(new ReadyNode(run, v, run.priority, node.priority(),
+          run.engine.nextReadySeq(), true));
+    } else {
+      run.setError(v, "ABANDONED", "the engine stopped while the last attempt ran");
+      run.eval.failed(v, "ABANDONED: the engine stopped while the last attempt ran");
+    }
+  }
+}
