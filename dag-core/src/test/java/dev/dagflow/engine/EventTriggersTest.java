@@ -265,4 +265,41 @@ class EventTriggersTest {
           .hasMessageContaining("event");
     }
   }
+
+  @Test
+  void triggersChainingRunsThatEndAtOnceFromTwoThreadsNeverDeadlock() throws Exception {
+    try (Harness h = new Harness(b -> b.maxChainDepth(3), "t")) {
+      // activation false: each run ends in the step that starts it, on the emitting thread
+      ObjectNode never = json("{\"params.go\": true}");
+      for (String name : List.of("a", "b")) {
+        h.engine.templates().save(name, Optional.empty(), DagSpec.builder(name)
+            .node(NodeSpec.task("x", "t").activation(never)).build());
+      }
+      h.engine.triggers().save(EventTrigger.builder("a-to-b").eventType("run.completed")
+          .filter("{\"template\": \"a\"}").template("b").build());
+      h.engine.triggers().save(EventTrigger.builder("b-to-a").eventType("run.completed")
+          .filter("{\"template\": \"b\"}").template("a").build());
+      h.engine.triggers().save(EventTrigger.builder("go-a").eventType("go").template("a")
+          .build());
+      h.engine.triggers().save(EventTrigger.builder("go-b").eventType("go2").template("b")
+          .build());
+      List<Thread> threads = new java.util.ArrayList<>();
+      for (String type : List.of("go", "go2")) {
+        Thread t = new Thread(() -> {
+          for (int i = 0; i < 50; i++) {
+            h.engine.emit(Event.builder(type).build());
+          }
+        });
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join(Harness.WAIT.toMillis());
+        assertThat(t.isAlive()).as("emitting thread deadlocked").isFalse();
+      }
+      // 100 outside events, each starting a chain of 4 runs (depths 0 to 3)
+      org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
+          h.engine.list(RunQuery.all().states(RunState.COMPLETED)).total() == 400);
+    }
+  }
 }
