@@ -31,8 +31,11 @@ final class Views {
     DagSpec spec = run.spec();
     int n = spec.size();
     NodeRecord[] records = new NodeRecord[n];
-    for (NodeRecord r : nodeRecords) {
-      records[spec.indexOf(r.nodeId())] = r;
+    for (int i = 0; i < nodeRecords.size(); i++) {
+      NodeRecord r = nodeRecords.get(i);
+      // stores tend to list records in the spec's order: try the position first
+      int v = i < n && spec.nodes().get(i).id().equals(r.nodeId()) ? i : spec.indexOf(r.nodeId());
+      records[v] = r;
     }
     for (int v = 0; v < n; v++) {
       if (records[v] == null) {
