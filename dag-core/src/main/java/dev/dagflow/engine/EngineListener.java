@@ -5,9 +5,10 @@ import dev.dagflow.trigger.Event;
 
 /**
  * Told of what happens in the engine's runs. Called after the change is stored, outside the
- * run's lock, on an engine thread (a worker, a timer or the caller of an operation); calls for
- * one run come one at a time and in order. A listener that throws is logged and ignored. Keep
- * it quick: it delays the run's next notification.
+ * run's lock, on an engine thread (a worker, a timer or the caller of an operation). The
+ * transitions and run state changes of one run come one at a time and in order; events come
+ * from {@code emit}, on the emitting thread, and may overtake them. A listener that throws is
+ * logged and ignored. Keep it quick: it delays the run's next notification.
  */
 public interface EngineListener {
 

@@ -122,6 +122,7 @@ public final class Engine implements DagEngine {
 
   private void recover(String runId) {
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+    checkTaskTypes(record.spec()); // an executor removed since: say so rather than fail nodes
     ActiveRun run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
     if (active.putIfAbsent(runId, run) != null) {
       return;

@@ -94,7 +94,8 @@ abstract class SerialRun {
     } finally {
       lock.unlock();
     }
-    publish(); // listeners hear of a run's end before its awaiters wake
+    publish(); // listeners hear of the step before its callbacks run (unless another thread
+    // is publishing this run's notices right now: it publishes these too, maybe a moment later)
     for (Runnable r : todo) {
       Guard.run("engine callback", r);
     }
