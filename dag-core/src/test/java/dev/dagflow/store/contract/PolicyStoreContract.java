@@ -1,5 +1,6 @@
 package dev.dagflow.store.contract;
 
+import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dagflow.policy.ExecutionPolicy;
@@ -8,14 +9,7 @@ import dev.dagflow.spec.Backoff;
 import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.store.PolicyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -158,29 +152,13 @@ public abstract class PolicyStoreContract {
   void concurrentDefaultsOfOneProjectLeaveExactlyOne() throws Exception {
     int threads = 6;
     int saves = 40;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < saves; i++) {
-            store.save(policy("t" + thread + "-" + i, "p1", true));
-            store.defaultFor(Optional.of("p1"));
-          }
-          return null;
-        }));
+    onThreads(threads, thread -> {
+      for (int i = 0; i < saves; i++) {
+        store.save(policy("t" + thread + "-" + i, "p1", true));
+        store.defaultFor(Optional.of("p1"));
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+      return null;
+    });
     assertThat(store.list()).hasSize(threads * saves);
     assertThat(store.list()).filteredOn(ExecutionPolicy::isDefault).hasSize(1);
     assertThat(store.defaultFor(Optional.of("p1"))).isPresent();

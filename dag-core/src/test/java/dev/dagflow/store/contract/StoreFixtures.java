@@ -1,5 +1,7 @@
 package dev.dagflow.store.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +13,14 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.RunRecord;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Values shared by the store contract suites. Times are whole milliseconds, the precision every
@@ -84,5 +93,35 @@ public final class StoreFixtures {
       NodeState from, NodeState to, TriggerType trigger, Instant time) {
     return new StateTransition(runId, nodeId, attempt, from, to, "because " + to, trigger, null,
         time);
+  }
+
+  /** What each of {@code threads} threads returned, all released at once; 60 s at most. */
+  public static <T> List<T> onThreads(int threads, ThreadBody<T> body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          return body.run(thread);
+        }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  /** What one of the threads of {@link #onThreads} does. */
+  public interface ThreadBody<T> {
+    T run(int thread) throws Exception;
   }
 }

@@ -1,6 +1,7 @@
 package dev.dagflow.store.contract;
 
 import static dev.dagflow.store.contract.StoreFixtures.at;
+import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static dev.dagflow.store.contract.StoreFixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,14 +10,8 @@ import dev.dagflow.spec.DagSpec;
 import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.template.DagTemplate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,28 +148,12 @@ public abstract class TemplateStoreContract {
   void concurrentSavesOfOneNameMakeEveryVersionOnce() throws Exception {
     int threads = 6;
     int saves = 20;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < saves; i++) {
-            store.save("busy", P1, spec("s-" + thread + "-" + i, 1), at(i));
-          }
-          return null;
-        }));
+    onThreads(threads, thread -> {
+      for (int i = 0; i < saves; i++) {
+        store.save("busy", P1, spec("s-" + thread + "-" + i, 1), at(i));
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+      return null;
+    });
     List<DagTemplate> versions = store.versions("busy");
     assertThat(versions).hasSize(threads * saves);
     for (int i = 0; i < versions.size(); i++) {

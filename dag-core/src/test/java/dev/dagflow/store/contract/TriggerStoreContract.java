@@ -1,6 +1,7 @@
 package dev.dagflow.store.contract;
 
 import static dev.dagflow.store.contract.StoreFixtures.at;
+import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,11 +13,6 @@ import dev.dagflow.trigger.TriggerCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -192,34 +188,5 @@ public abstract class TriggerStoreContract {
     assertThat(counters.failed()).isEqualTo(threads * starts / 3);
     assertThat(counters.lastFired()).contains(at(starts - 1));
     assertThat(counters.lastError()).isPresent();
-  }
-
-  /** What each of {@code threads} threads returned, all released at once; 60 s at most. */
-  private static <T> List<T> onThreads(int threads, ThreadBody<T> body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          return body.run(thread);
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> f : futures) {
-        results.add(f.get(60, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-  }
-
-  private interface ThreadBody<T> {
-    T run(int thread) throws Exception;
   }
 }
