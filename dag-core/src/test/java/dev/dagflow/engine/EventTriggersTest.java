@@ -20,7 +20,6 @@ import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerFiring.Outcome;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -17,7 +17,6 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerFiring;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
