@@ -202,7 +202,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean wasAdmitted = admitted;
     admitted = false;
     pool = null;
-    engine.runEnded(this, p, wasAdmitted, after);
+    engine.registry().runEnded(this, p, wasAdmitted, after);
     after.add(() -> finished.complete(outcome));
   }
 

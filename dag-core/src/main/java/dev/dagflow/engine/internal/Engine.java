@@ -9,7 +9,6 @@ import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.UnknownNodeException;
-import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.engine.UnknownTaskTypeException;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
@@ -19,7 +18,6 @@ import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
-import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.internal.Json;
@@ -36,7 +34,6 @@ import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,13 +59,11 @@ public final class Engine implements DagEngine {
   private final LogStore logs;
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
-  private final ScopePools pools;
+  private final RunRegistry registry;
   private final Policies policies;
   private final Templates templates;
   private final Triggers triggers;
   private final List<EngineListener> listeners;
-  private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
-  private final AtomicLong seq = new AtomicLong();
   private final AtomicLong readySeq = new AtomicLong();
   private final Object lifecycle = new Object();
   private boolean starting;
@@ -84,7 +78,7 @@ public final class Engine implements DagEngine {
     this.logs = config.logStore;
     this.ownTimer = config.timeSource == null ? new SystemTimeSource() : null;
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
-    this.pools = new ScopePools(config, time);
+    this.registry = new RunRegistry(this, config);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.anyListener = !listeners.isEmpty();
     this.policies = new Policies(config.policyStore, config.defaultPolicy);
@@ -112,42 +106,12 @@ public final class Engine implements DagEngine {
         .map(r -> r.state() == RunState.PENDING).orElse(true)));
     for (String runId : unfinished) {
       try {
-        recover(runId);
+        registry.recover(runId);
       } catch (RuntimeException e) {
         LOG.error("could not recover run {}; it stays as it is in the store", runId, e);
       }
     }
     started = true; // only now: a run submitted during recovery could be recovered twice
-  }
-
-  private void recover(String runId) {
-    RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
-    checkTaskTypes(record.spec()); // an executor removed since: say so rather than fail nodes
-    ActiveRun run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
-    if (active.putIfAbsent(runId, run) != null) {
-      return;
-    }
-    ScopePool pool = pools.attach(record.scopeKey());
-    boolean running = record.state() != RunState.PENDING;
-    if (running) {
-      pool.readmit();
-    }
-    try {
-      run.restore(runs.nodes(runId), runs.attempts(runId), pool, running);
-    } catch (RuntimeException e) {
-      active.remove(runId, run);
-      if (running) {
-        pool.runEnded().forEach(next -> next.start(pool));
-      }
-      pools.detach(pool);
-      throw e;
-    }
-    if (!running && pool.admit(run, run.maxConcurrentRuns())) {
-      run.start(pool);
-    } else if (!running) {
-      run.waitFor(pool);
-    }
-    LOG.info("recovered run {} ({})", runId, record.state());
   }
 
   @Override
@@ -158,10 +122,7 @@ public final class Engine implements DagEngine {
       }
       closed = true;
     }
-    for (ActiveRun run : active.values()) {
-      run.detach();
-    }
-    pools.close();
+    registry.close();
     if (ownTimer != null) {
       ownTimer.close();
     }
@@ -238,31 +199,12 @@ public final class Engine implements DagEngine {
   /** Starts a run with an id the caller made with {@link #newRunId()}. */
   String start(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
       int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
-    checkTaskTypes(spec);
-    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.defaultPolicy);
-    DagScope scope = spec.scope();
-    String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
-        ? scope.workerKey() + "-run-" + runId : scope.workerKey();
-    Instant now = time.now();
-    RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
-        scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
-        Optional.empty(), cause, chainDepth);
-    ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
-    try {
-      runs.create(record);
-    } catch (RuntimeException e) {
-      pools.detach(pool);
-      throw e;
-    }
-    ActiveRun run = new ActiveRun(this, record, policy, seq.incrementAndGet());
-    run.waitFor(pool); // its pool is known before anyone can see or stop it
-    active.put(runId, run);
-    notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
-        Optional.empty()));
-    if (pool.admit(run, policy.maxConcurrentRuns)) {
-      run.start(pool);
-    }
+    registry.create(runId, spec, params, template, templateVersion, project, cause, chainDepth);
     return runId;
+  }
+
+  RunRegistry registry() {
+    return registry;
   }
 
   @Override
@@ -307,7 +249,7 @@ public final class Engine implements DagEngine {
   }
 
   /** A run ended: its trigger may start a queued event, and run.completed/failed goes out. */
-  private void runFinished(String runId) {
+  void runFinished(String runId) {
     RunRecord r = runs.run(runId).orElse(null);
     if (r == null || !r.state().isTerminal()) {
       return; // re-opened by a retry meanwhile: it has not ended after all
@@ -328,11 +270,6 @@ public final class Engine implements DagEngine {
     if (runs.run(runId).isPresent()) {
       log(runId, null, 0, level, message);
     }
-  }
-
-  private RunPolicy policy(RunRecord record) {
-    return RunPolicy.resolve(record.spec(), record.project(), config.policyStore,
-        config.defaultPolicy);
   }
 
   void checkTaskTypes(DagSpec spec) {
@@ -363,14 +300,14 @@ public final class Engine implements DagEngine {
   public void stop(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "nothing to stop").control().stop(operator);
+    registry.running(runId, "nothing to stop").control().stop(operator);
   }
 
   @Override
   public void stopNode(String runId, String nodeId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = active(runId, "nothing to stop");
+    ActiveRun run = registry.running(runId, "nothing to stop");
     run.control().stopNode(node(run, nodeId), operator);
   }
 
@@ -378,25 +315,25 @@ public final class Engine implements DagEngine {
   public void pause(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "only a RUNNING run can be paused").control().pause(operator);
+    registry.running(runId, "only a RUNNING run can be paused").control().pause(operator);
   }
 
   @Override
   public void resume(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    active(runId, "only a PAUSED run can be resumed").control().resume(operator);
+    registry.running(runId, "only a PAUSED run can be resumed").control().resume(operator);
   }
 
   @Override
   public void retry(String runId, String nodeId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = run(runId, nodeId);
+    ActiveRun run = registry.forOperation(runId, nodeId);
     try {
       run.control().retry(node(run, nodeId), operator);
     } finally {
-      run.ifEnded(() -> active.remove(runId, run));
+      registry.release(run);
     }
   }
 
@@ -405,11 +342,11 @@ public final class Engine implements DagEngine {
     requireRunning();
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
-    ActiveRun run = run(runId, nodeId);
+    ActiveRun run = registry.forOperation(runId, nodeId);
     try {
       run.control().updateConfig(node(run, nodeId), Json.canonicalCopy(patch), operator);
     } finally {
-      run.ifEnded(() -> active.remove(runId, run));
+      registry.release(run);
     }
   }
 
@@ -436,7 +373,7 @@ public final class Engine implements DagEngine {
       throws InterruptedException, TimeoutException {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(timeout, "timeout");
-    ActiveRun run = active.get(runId);
+    ActiveRun run = registry.get(runId);
     if (run != null) {
       try {
         run.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -459,7 +396,7 @@ public final class Engine implements DagEngine {
   public NodeExplanation explain(String runId, String nodeId) {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(nodeId, "nodeId");
-    ActiveRun run = active.get(runId);
+    ActiveRun run = registry.get(runId);
     if (run == null) {
       RunRecord record = record(runId);
       if (record.spec().indexOf(nodeId) < 0) {
@@ -480,7 +417,7 @@ public final class Engine implements DagEngine {
 
   @Override
   public Set<String> workerPools() {
-    return pools.keys();
+    return registry.poolKeys();
   }
 
   // ---- for runs ---------------------------------------------------------------------------
@@ -533,87 +470,10 @@ public final class Engine implements DagEngine {
     return Duration.ofNanos(Math.max(0, (long) (wait.toNanos() * factor)));
   }
 
-  /**
-   * A run ended (under its lock): once its end is stored, it leaves the active runs, frees its
-   * place and its pool, and runs that waited start.
-   */
-  void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
-    // not before the store has the end: await() reads the store once the run is not active
-    after.add(() -> run.ifEnded(() -> active.remove(run.runId, run)));
-    if (pool != null) {
-      if (admitted) {
-        List<ActiveRun> next = pool.runEnded();
-        after.add(() -> next.forEach(r -> r.start(pool)));
-      } else {
-        pool.withdraw(run);
-      }
-      after.add(() -> pools.detach(pool));
-    }
-    after.add(() -> runFinished(run.runId));
-  }
-
-  /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
-  ScopePool reopen(ActiveRun run, String scopeKey) {
-    ActiveRun other = active.putIfAbsent(run.runId, run);
-    if (other != null && other != run) {
-      throw new RunStateException(run.runId, RunState.RUNNING,
-          "it was re-opened concurrently; try again");
-    }
-    ScopePool pool = pools.attach(scopeKey);
-    pool.readmit();
-    return pool;
-  }
-
-  /** A re-open that could not go on: gives the run's place and pool back. */
-  void undoReopen(ScopePool pool) {
-    List<ActiveRun> next = pool.runEnded();
-    next.forEach(r -> r.start(pool));
-    pools.detach(pool);
-  }
-
   // ---- look-ups ---------------------------------------------------------------------------
 
   private RunRecord record(String runId) {
-    Objects.requireNonNull(runId, "runId");
-    return runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
-  }
-
-  /** The active run; for an ended one, a {@link RunStateException} saying {@code why}. */
-  private ActiveRun active(String runId, String why) {
-    ActiveRun run = active.get(runId);
-    if (run != null) {
-      return run;
-    }
-    RunRecord record = record(runId);
-    throw new RunStateException(runId, record.state(), record.state().isTerminal()
-        ? "it has ended; " + why : "it is not run by this engine (not started yet?)");
-  }
-
-  /** The active run, or an ended one loaded from the store, after checking the node id. */
-  private ActiveRun run(String runId, String nodeId) {
-    ActiveRun run = active.get(runId);
-    if (run != null) {
-      return run;
-    }
-    synchronized (lifecycle) {
-      run = active.get(runId);
-      if (run != null) {
-        return run;
-      }
-      RunRecord record = record(runId);
-      if (record.spec().indexOf(Objects.requireNonNull(nodeId, "nodeId")) < 0) {
-        throw new UnknownNodeException(runId, nodeId);
-      }
-      if (!record.state().isTerminal()) {
-        throw new RunStateException(runId, record.state(),
-            "it is not run by this engine (not started yet?)");
-      }
-      run = new ActiveRun(this, record, policy(record), seq.incrementAndGet());
-      run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
-      // shared while an operation works on it, so two operations see one run
-      active.put(runId, run);
-      return run;
-    }
+    return registry.record(runId);
   }
 
   private static int node(ActiveRun run, String nodeId) {

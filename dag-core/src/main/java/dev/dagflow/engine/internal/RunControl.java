@@ -96,12 +96,12 @@ final class RunControl {
       boolean reopening = run.record.state().isTerminal();
       // an ended run gets its place back first: that can fail (a closed engine) before any
       // state has changed
-      ScopePool pool = reopening ? run.engine.reopen(run, run.record.scopeKey()) : null;
+      ScopePool pool = reopening ? run.engine.registry().reopen(run, run.record.scopeKey()) : null;
       try {
         run.eval.reopen(v, "retried by " + op);
       } catch (IllegalStateException e) {
         if (reopening) {
-          run.after.add(() -> run.engine.undoReopen(pool)); // other runs' locks: outside ours
+          run.after.add(() -> run.engine.registry().undoReopen(pool)); // other runs' locks: outside ours
         }
         throw new NodeOperationException(run.runId, run.id(v), s, e.getMessage());
       }

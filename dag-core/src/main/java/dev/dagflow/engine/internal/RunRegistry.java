@@ -1,0 +1,223 @@
+package dev.dagflow.engine.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.RunStateChange;
+import dev.dagflow.engine.RunStateException;
+import dev.dagflow.engine.UnknownNodeException;
+import dev.dagflow.engine.UnknownRunException;
+import dev.dagflow.spec.DagScope;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.internal.Json;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runs an engine is running, and their places: a run is created or recovered here, admitted
+ * to its scope's pool (or kept waiting for a place), found by id while it runs, and given up
+ * here when it ends. An ended run can be loaded back for an operation (a retry re-opens it).
+ * Thread-safe.
+ */
+final class RunRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(RunRegistry.class);
+
+  private final Engine engine;
+  private final EngineConfig config;
+  private final RunStore runs;
+  private final ScopePools pools;
+  private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+  private final AtomicLong seq = new AtomicLong();
+  private final Object loading = new Object();
+
+  RunRegistry(Engine engine, EngineConfig config) {
+    this.engine = engine;
+    this.config = config;
+    this.runs = config.runStore;
+    this.pools = new ScopePools(config, engine.time());
+  }
+
+  /**
+   * Creates run {@code runId}: checks its task types and policies, stores it PENDING, and
+   * admits it to its pool or lets it wait there.
+   */
+  void create(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
+      int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
+    engine.checkTaskTypes(spec);
+    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.defaultPolicy);
+    DagScope scope = spec.scope();
+    String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
+        ? scope.workerKey() + "-run-" + runId : scope.workerKey();
+    Instant now = engine.time().now();
+    RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
+        scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
+        Optional.empty(), cause, chainDepth);
+    ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
+    try {
+      runs.create(record);
+    } catch (RuntimeException e) {
+      pools.detach(pool);
+      throw e;
+    }
+    ActiveRun run = new ActiveRun(engine, record, policy, seq.incrementAndGet());
+    run.waitFor(pool); // its pool is known before anyone can see or stop it
+    active.put(runId, run);
+    engine.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
+        Optional.empty()));
+    if (pool.admit(run, policy.maxConcurrentRuns)) {
+      run.start(pool);
+    }
+  }
+
+  /** Takes over a run a previous engine left unfinished in the store. */
+  void recover(String runId) {
+    RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+    engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
+    ActiveRun run = new ActiveRun(engine, record, policy(record), seq.incrementAndGet());
+    if (active.putIfAbsent(runId, run) != null) {
+      return;
+    }
+    ScopePool pool = pools.attach(record.scopeKey());
+    boolean running = record.state() != RunState.PENDING;
+    if (running) {
+      pool.readmit();
+    }
+    try {
+      run.restore(runs.nodes(runId), runs.attempts(runId), pool, running);
+    } catch (RuntimeException e) {
+      active.remove(runId, run);
+      if (running) {
+        pool.runEnded().forEach(next -> next.start(pool));
+      }
+      pools.detach(pool);
+      throw e;
+    }
+    if (!running && pool.admit(run, run.maxConcurrentRuns())) {
+      run.start(pool);
+    } else if (!running) {
+      run.waitFor(pool);
+    }
+    LOG.info("recovered run {} ({})", runId, record.state());
+  }
+
+  /** The run if this engine runs it now; null otherwise. */
+  ActiveRun get(String runId) {
+    return active.get(runId);
+  }
+
+  /** The running run; for another, a {@link RunStateException} saying {@code why}. */
+  ActiveRun running(String runId, String why) {
+    ActiveRun run = active.get(runId);
+    if (run != null) {
+      return run;
+    }
+    RunRecord record = record(runId);
+    throw new RunStateException(runId, record.state(), record.state().isTerminal()
+        ? "it has ended; " + why : "it is not run by this engine (not started yet?)");
+  }
+
+  /**
+   * The running run, or an ended one loaded from the store for an operation on node
+   * {@code nodeId}; pass it to {@link #release} when the operation is done.
+   */
+  ActiveRun forOperation(String runId, String nodeId) {
+    ActiveRun run = active.get(runId);
+    if (run != null) {
+      return run;
+    }
+    synchronized (loading) {
+      run = active.get(runId);
+      if (run != null) {
+        return run;
+      }
+      RunRecord record = record(runId);
+      if (record.spec().indexOf(Objects.requireNonNull(nodeId, "nodeId")) < 0) {
+        throw new UnknownNodeException(runId, nodeId);
+      }
+      if (!record.state().isTerminal()) {
+        throw new RunStateException(runId, record.state(),
+            "it is not run by this engine (not started yet?)");
+      }
+      run = new ActiveRun(engine, record, policy(record), seq.incrementAndGet());
+      run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
+      // shared while an operation works on it, so two operations see one run
+      active.put(runId, run);
+      return run;
+    }
+  }
+
+  /** An operation on {@code run} is done: an ended run is no longer kept. */
+  void release(ActiveRun run) {
+    run.ifEnded(() -> active.remove(run.runId, run));
+  }
+
+  /**
+   * A run ended (under its lock): once its end is stored, it leaves the active runs, frees its
+   * place and its pool, and runs that waited start.
+   */
+  void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
+    // not before the store has the end: await() reads the store once the run is not active
+    after.add(() -> release(run));
+    if (pool != null) {
+      if (admitted) {
+        List<ActiveRun> next = pool.runEnded();
+        after.add(() -> next.forEach(r -> r.start(pool)));
+      } else {
+        pool.withdraw(run);
+      }
+      after.add(() -> pools.detach(pool));
+    }
+    after.add(() -> engine.runFinished(run.runId));
+  }
+
+  /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
+  ScopePool reopen(ActiveRun run, String scopeKey) {
+    ActiveRun other = active.putIfAbsent(run.runId, run);
+    if (other != null && other != run) {
+      throw new RunStateException(run.runId, RunState.RUNNING,
+          "it was re-opened concurrently; try again");
+    }
+    ScopePool pool = pools.attach(scopeKey);
+    pool.readmit();
+    return pool;
+  }
+
+  /** A re-open that could not go on: gives the run's place and pool back. */
+  void undoReopen(ScopePool pool) {
+    List<ActiveRun> next = pool.runEnded();
+    next.forEach(r -> r.start(pool));
+    pools.detach(pool);
+  }
+
+  /** The worker keys of the pools alive now. */
+  Set<String> poolKeys() {
+    return pools.keys();
+  }
+
+  /** Stops every run writing and shuts the pools down. */
+  void close() {
+    for (ActiveRun run : active.values()) {
+      run.detach();
+    }
+    pools.close();
+  }
+
+  RunRecord record(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    return runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+  }
+
+  private RunPolicy policy(RunRecord record) {
+    return RunPolicy.resolve(record.spec(), record.project(), config.policyStore,
+        config.defaultPolicy);
+  }
+}
