@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -329,12 +330,7 @@ public final class Engine implements DagEngine {
   public void retry(String runId, String nodeId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = registry.forOperation(runId, nodeId);
-    try {
-      run.control().retry(node(run, nodeId), operator);
-    } finally {
-      registry.release(run);
-    }
+    onNode(runId, nodeId, (control, v) -> control.retry(v, operator));
   }
 
   @Override
@@ -342,12 +338,8 @@ public final class Engine implements DagEngine {
     requireRunning();
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
-    ActiveRun run = registry.forOperation(runId, nodeId);
-    try {
-      run.control().updateConfig(node(run, nodeId), Json.canonicalCopy(patch), operator);
-    } finally {
-      registry.release(run);
-    }
+    ObjectNode copy = Json.canonicalCopy(patch);
+    onNode(runId, nodeId, (control, v) -> control.updateConfig(v, copy, operator));
   }
 
   @Override
@@ -474,6 +466,16 @@ public final class Engine implements DagEngine {
 
   private RunRecord record(String runId) {
     return registry.record(runId);
+  }
+
+  /** Applies {@code op} to a node of a running run, or of an ended one loaded for it. */
+  private void onNode(String runId, String nodeId, BiConsumer<RunControl, Integer> op) {
+    ActiveRun run = registry.forOperation(runId, nodeId);
+    try {
+      op.accept(run.control(), node(run, nodeId));
+    } finally {
+      registry.release(run);
+    }
   }
 
   private static int node(ActiveRun run, String nodeId) {
