@@ -35,7 +35,6 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +101,14 @@ public final class Engine implements DagEngine {
     }
     triggers.load();
     // running runs first: they hold their places, which the pending ones then wait for
-    List<String> unfinished = new ArrayList<>(runs.unfinished());
-    unfinished.sort(Comparator.comparing(id -> runs.run(id)
-        .map(r -> r.state() == RunState.PENDING).orElse(true)));
-    for (String runId : unfinished) {
+    List<String> running = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
+    for (String runId : runs.unfinished()) {
+      boolean waiting = runs.run(runId).map(r -> r.state() == RunState.PENDING).orElse(true);
+      (waiting ? pending : running).add(runId);
+    }
+    running.addAll(pending);
+    for (String runId : running) {
       try {
         registry.recover(runId);
       } catch (RuntimeException e) {
