@@ -15,8 +15,8 @@ import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
-import dev.dagflow.store.LogEntry;
-import dev.dagflow.store.LogQuery;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.PolicyStore;
@@ -293,8 +293,8 @@ public interface DagEngine extends AutoCloseable {
      * The settings used where no node, spec, named, project or global policy sets them; its
      * name and project are ignored. Default: one attempt, no timeout, no limits, CONTINUE.
      */
-    public Builder defaultPolicy(ExecutionPolicy policy) {
-      config.defaultPolicy(policy);
+    public Builder engineDefaultPolicy(ExecutionPolicy policy) {
+      config.engineDefaultPolicy(policy);
       return this;
     }
 

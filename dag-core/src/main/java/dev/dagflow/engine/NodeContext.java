@@ -3,7 +3,7 @@ package dev.dagflow.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import java.util.Map;
 
 /**

@@ -1,9 +1,10 @@
 /**
- * Evaluation: the filter language ({@link dev.dagflow.eval.Filter}), used by event triggers,
- * edge conditions and activation conditions, and (soon) the evaluation of a node's dependencies.
+ * Dependency evaluation: the {@link dev.dagflow.eval.DependencyEvaluator} SPI, which turns a
+ * spec and its nodes' states into the nodes that may start or can never start, the {@link
+ * dev.dagflow.eval.Gate gates} that hold a node back, and {@link
+ * dev.dagflow.eval.NodeExplanation explanations} of why a node is not running.
  *
- * <p>Every public type here is immutable and thread-safe. Nothing in this package accepts or
- * returns {@code null}; a bad filter is rejected when it is parsed, with a {@link
- * dev.dagflow.eval.FilterException} naming where in the filter the problem is.
+ * <p>Every public value type here is immutable and thread-safe. Nothing in this package accepts
+ * or returns {@code null}.
  */
 package dev.dagflow.eval;

@@ -3,7 +3,7 @@ package dev.dagflow.policy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -80,7 +80,7 @@ public final class ExecutionPolicy {
   }
 
   /** Whether this is its project's default (or, without a project, the global default). */
-  public boolean isDefault() {
+  public boolean isProjectDefault() {
     return projectDefault;
   }
 
@@ -174,7 +174,7 @@ public final class ExecutionPolicy {
     }
 
     /** Makes this its project's default policy (or the global default without a project). */
-    public Builder asDefault(boolean isDefault) {
+    public Builder projectDefault(boolean isDefault) {
       this.projectDefault = isDefault;
       return this;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.spec.internal.ScanFormat;
 import dev.dagflow.spec.internal.SimulationFormat;

@@ -58,7 +58,7 @@ public final class DagScope {
   }
 
   /** A DAG type's scope, worker key {@code worker-type-{dagType}}. */
-  public static DagScope type(String dagType) {
+  public static DagScope dagType(String dagType) {
     return new DagScope(Kind.TYPE, checkId("dagType", dagType), true);
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.spec.internal.SpecValidator;
 import dev.dagflow.state.NodeState;
@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A workflow: an id, a name, a version, a {@link DagScope scope}, a priority, the nodes in the
- * order they were given, an optional default execution policy name, and free metadata.
+ * A workflow: an id, a name, a spec version, a {@link DagScope scope}, a priority, the nodes in
+ * the order they were given, an optional execution policy name, and free metadata.
  *
  * <pre>{@code
  * DagSpec spec = DagSpec.builder("scan")
@@ -101,8 +101,12 @@ public final class DagSpec {
     return name;
   }
 
-  /** The version, 1 or more. */
-  public int version() {
+  /**
+   * The spec's own version label (JSON {@code version}), 1 or more, set by its author. It is
+   * not a template version: a {@link dev.dagflow.template.DagTemplate} numbers the specs saved
+   * under its name on its own.
+   */
+  public int specVersion() {
     return version;
   }
 
@@ -116,8 +120,11 @@ public final class DagSpec {
     return priority;
   }
 
-  /** The name of the execution policy this DAG uses by default, if any. */
-  public Optional<String> defaultPolicy() {
+  /**
+   * The name of the execution policy the runs of this DAG use (JSON {@code policy}), if any: it
+   * comes after a node's own settings and before its project's default policy.
+   */
+  public Optional<String> policyName() {
     return Optional.ofNullable(policy);
   }
 
@@ -203,7 +210,8 @@ public final class DagSpec {
 
   @Override
   public String toString() {
-    return "DagSpec{" + id + " v" + version + ", " + nodes.size() + " nodes, " + scope + '}';
+    return "DagSpec{" + id + " spec-version " + version + ", " + nodes.size() + " nodes, "
+        + scope + '}';
   }
 
   /**
@@ -233,8 +241,8 @@ public final class DagSpec {
       return this;
     }
 
-    /** Sets the version; must be at least 1. */
-    public Builder version(int version) {
+    /** Sets the spec's own version label (JSON {@code version}); must be at least 1. */
+    public Builder specVersion(int version) {
       this.version = version;
       return this;
     }
@@ -251,8 +259,8 @@ public final class DagSpec {
       return this;
     }
 
-    /** Names the execution policy this DAG uses by default. */
-    public Builder defaultPolicy(String policyName) {
+    /** Names the execution policy the runs of this DAG use (JSON {@code policy}). */
+    public Builder policyName(String policyName) {
       this.policy = Objects.requireNonNull(policyName, "policyName");
       return this;
     }

@@ -1,7 +1,7 @@
 package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.SpecValidator;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.dagflow.store;
 
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogQuery;
 import java.time.Instant;
 import java.util.List;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import java.util.UUID;
  *
  * <p>Immutable and thread-safe. No method accepts or returns {@code null}; absent values are
  * empty {@link Optional}s. The payload is copied in (in canonical form, see {@link
- * dev.dagflow.spec.internal.Json}) and out.
+ * dev.dagflow.json.internal.Json}) and out.
  */
 public final class Event {
   /** The longest id or cause accepted, in characters. */

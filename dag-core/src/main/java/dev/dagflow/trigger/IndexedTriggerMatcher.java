@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The default {@link TriggerMatcher}: enabled triggers are grouped by event type into buckets,
  * and within a bucket indexed under every one of their filter's {@link
- * dev.dagflow.eval.Filter#equalityKeys() equality keys}, one index entry per accepted value (see
+ * dev.dagflow.filter.Filter#equalityKeys() equality keys}, one index entry per accepted value (see
  * {@link TriggerBucket}). A trigger whose filter has no equality key sits in its bucket's list of
  * triggers checked on every event.
  *

@@ -1,8 +1,8 @@
 package dev.dagflow.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dagflow.eval.internal.JsonPath;
-import dev.dagflow.eval.internal.JsonValues;
+import dev.dagflow.filter.internal.JsonPath;
+import dev.dagflow.filter.internal.JsonValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * The enabled triggers of one event type, for {@link IndexedTriggerMatcher}, indexed under every
- * {@link dev.dagflow.eval.Filter#equalityKeys() equality key} of their filters.
+ * {@link dev.dagflow.filter.Filter#equalityKeys() equality key} of their filters.
  *
  * <p>Each indexed trigger has a slot, a small integer dense within the bucket, and the number of
  * its keys. Each path named by a key has a {@link PathIndex}: per canonical value, the slots of

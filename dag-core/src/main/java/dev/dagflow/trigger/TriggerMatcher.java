@@ -18,7 +18,7 @@ public interface TriggerMatcher {
 
   /**
    * The default matcher: an index by event type, then by every exact-match key of each filter
-   * ({@link dev.dagflow.eval.Filter#equalityKeys()}), so that matching an event confirms only
+   * ({@link dev.dagflow.filter.Filter#equalityKeys()}), so that matching an event confirms only
    * the triggers whose every such key its payload values satisfy, not every trigger. Triggers
    * whose filters have no such key are checked on every event of their type. Each call returns
    * a new, empty matcher.

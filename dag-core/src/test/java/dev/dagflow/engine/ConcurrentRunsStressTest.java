@@ -71,7 +71,7 @@ class ConcurrentRunsStressTest {
     ExecutionPolicy limits = ExecutionPolicy.builder("limits").maxParallelNodesPerRun(3)
         .maxConcurrentRunsPerScope(4).build();
     try (DagEngine engine = DagEngine.builder().handler("flaky", flaky).workersPerScope(3)
-        .defaultPolicy(limits).random(new Random(SEED)).build()) {
+        .engineDefaultPolicy(limits).random(new Random(SEED)).build()) {
       engine.start();
       List<String> runs = new ArrayList<>();
       for (int i = 0; i < 40; i++) {

@@ -104,7 +104,7 @@ class ConfigUpdateTest {
   void thePolicyDefaultConfigIsMergedUnderTheNodesOwn() {
     dev.dagflow.policy.ExecutionPolicy defaults = dev.dagflow.policy.ExecutionPolicy
         .builder("defaults").defaultConfig("t", json("{\"rate\":1,\"region\":\"eu\"}")).build();
-    try (Harness h = new Harness(b -> b.defaultPolicy(defaults), "t")) {
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(defaults), "t")) {
       String run = h.submit(scan());
       h.await(run);
       assertThat(h.executor.calls("ports").get(0).config())

@@ -8,9 +8,9 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptOutcome;
-import dev.dagflow.store.LogEntry;
-import dev.dagflow.store.LogLevel;
-import dev.dagflow.store.LogQuery;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogLevel;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.testing.Outcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +100,7 @@ class ExecutorFaultsTest {
 
   @Test
   void anExecutorThatNeverCompletesTimesOut() {
-    try (Harness h = new Harness(b -> b.defaultPolicy(dev.dagflow.policy.ExecutionPolicy
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(dev.dagflow.policy.ExecutionPolicy
         .builder("d").nodeTimeout(Duration.ofSeconds(30)).build()), "t")) {
       h.executor.script("a", Outcome.hang());
       String run = h.submit(pair());

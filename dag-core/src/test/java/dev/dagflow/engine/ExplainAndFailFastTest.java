@@ -45,7 +45,7 @@ class ExplainAndFailFastTest {
   @Test
   void explainNamesTheParallelLimit() {
     ExecutionPolicy one = ExecutionPolicy.builder("one").maxParallelNodesPerRun(1).build();
-    try (Harness h = new Harness(b -> b.defaultPolicy(one), "t")) {
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(one), "t")) {
       h.executor.script("a", Outcome.hang());
       h.executor.script("b", Outcome.hang());
       String run = h.submit(DagSpec.builder("limit").node(NodeSpec.task("a", "t"))
@@ -65,7 +65,7 @@ class ExplainAndFailFastTest {
   void failFastStopsEverythingNotYetStartedWhileRunningNodesFinish() {
     ExecutionPolicy failFast = ExecutionPolicy.builder("ff")
         .failureStrategy(FailureStrategy.FAIL_FAST).build();
-    try (Harness h = new Harness(b -> b.defaultPolicy(failFast), "t")) {
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(failFast), "t")) {
       h.executor.script("bad", Outcome.fail("E", "broken").after(Duration.ofSeconds(1)));
       h.executor.script("long", Outcome.succeed().after(Duration.ofSeconds(5)));
       DagSpec spec = DagSpec.builder("ff")

@@ -72,7 +72,7 @@ class LimitsAndPriorityTest {
       maxRunningRuns.merge(project, (int) running, Math::max);
     };
     try (DagEngine engine = DagEngine.builder().handler("count", counting).workersPerScope(8)
-        .defaultPolicy(limits).build()) {
+        .engineDefaultPolicy(limits).build()) {
       ref.set(engine);
       engine.start();
       List<String> ids = new ArrayList<>();
@@ -133,7 +133,7 @@ class LimitsAndPriorityTest {
   @Test
   void aRunStoppedWhileWaitingForItsPlaceNeverHoldsOneAndLaterRunsStart() throws Exception {
     ExecutionPolicy one = ExecutionPolicy.builder("one").maxConcurrentRunsPerScope(1).build();
-    try (Harness h = new Harness(b -> b.defaultPolicy(one), "t")) {
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(one), "t")) {
       h.executor.script("a", dev.dagflow.testing.Outcome.succeed().after(Duration.ofSeconds(5)));
       DagSpec spec = DagSpec.builder("x").node(NodeSpec.task("a", "t")).build();
       String first = h.submit(spec);

@@ -24,15 +24,15 @@ class PolicyResolutionTest {
   private static DagSpec spec(String policy, NodeSpec.Builder node) {
     DagSpec.Builder b = DagSpec.builder("d").scope(DagScope.project("shop", true)).node(node);
     if (policy != null) {
-      b.defaultPolicy(policy);
+      b.policyName(policy);
     }
     return b.build();
   }
 
   /** Every level sets retry; the test removes levels from the top down. */
   private static void saveAllLevels(PolicyCenter policies) {
-    policies.save(ExecutionPolicy.builder("global").asDefault(true).retry(attempts(2)).build());
-    policies.save(ExecutionPolicy.builder("shop-default").project("shop").asDefault(true)
+    policies.save(ExecutionPolicy.builder("global").projectDefault(true).retry(attempts(2)).build());
+    policies.save(ExecutionPolicy.builder("shop-default").project("shop").projectDefault(true)
         .retry(attempts(3)).build());
     policies.save(ExecutionPolicy.builder("named").retry(attempts(4)).build());
   }
@@ -96,7 +96,7 @@ class PolicyResolutionTest {
   void eachSettingNamesItsOwnSource() {
     try (Harness h = new Harness("t")) {
       saveAllLevels(h.engine.policies());
-      h.engine.policies().save(ExecutionPolicy.builder("global").asDefault(true)
+      h.engine.policies().save(ExecutionPolicy.builder("global").projectDefault(true)
           .retry(attempts(2)).maxParallelNodesPerRun(7).build());
       h.engine.policies().save(ExecutionPolicy.builder("named").retry(attempts(4))
           .nodeTimeout(Duration.ofMinutes(9)).build());
@@ -115,12 +115,12 @@ class PolicyResolutionTest {
   void oneDefaultPerProject() {
     try (Harness h = new Harness("t")) {
       PolicyCenter policies = h.engine.policies();
-      policies.save(ExecutionPolicy.builder("shop-a").project("shop").asDefault(true).build());
-      policies.save(ExecutionPolicy.builder("shop-b").project("shop").asDefault(true).build());
-      policies.save(ExecutionPolicy.builder("lab-a").project("lab").asDefault(true).build());
+      policies.save(ExecutionPolicy.builder("shop-a").project("shop").projectDefault(true).build());
+      policies.save(ExecutionPolicy.builder("shop-b").project("shop").projectDefault(true).build());
+      policies.save(ExecutionPolicy.builder("lab-a").project("lab").projectDefault(true).build());
 
       assertThat(policies.projectDefault("shop").orElseThrow().name()).isEqualTo("shop-b");
-      assertThat(policies.get("shop-a").orElseThrow().isDefault()).isFalse();
+      assertThat(policies.get("shop-a").orElseThrow().isProjectDefault()).isFalse();
       assertThat(policies.projectDefault("lab").orElseThrow().name()).isEqualTo("lab-a");
       assertThat(policies.globalDefault()).isEmpty();
       assertThat(policies.list()).extracting(ExecutionPolicy::name)
@@ -132,7 +132,7 @@ class PolicyResolutionTest {
   void theResolvedPolicyDrivesTheRunAndAnUnknownNamedPolicyIsRefusedAtSubmit() {
     try (Harness h = new Harness("t")) {
       h.engine.policies().save(ExecutionPolicy.builder("shop-default").project("shop")
-          .asDefault(true).retry(RetryPolicy.builder().maxAttempts(2)
+          .projectDefault(true).retry(RetryPolicy.builder().maxAttempts(2)
               .initialDelay(Duration.ZERO).build()).build());
       h.executor.script("a", Outcome.fail("E", "once"), Outcome.succeed());
       RunView view = h.await(h.submit(spec(null, NodeSpec.task("a", "t"))));

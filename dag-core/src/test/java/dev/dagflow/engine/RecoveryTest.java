@@ -107,7 +107,7 @@ class RecoveryTest {
       assertThat(view.node("b").orElseThrow().attempts()).singleElement()
           .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.COMPLETED));
       assertThat(fresh.calls("b")).isEmpty();
-      assertThat(recovered.logs(dev.dagflow.store.LogQuery.of(run).node("b")))
+      assertThat(recovered.logs(dev.dagflow.log.LogQuery.of(run).node("b")))
           .anyMatch(l -> l.message().contains("re-attached"));
     }
   }

@@ -43,10 +43,10 @@ class ScanPlatformAcceptanceTest {
         "port_scan", "http_probe", "nuclei_scan", "report")) {
       // policies, one default per project
       h.engine.policies().save(ExecutionPolicy.builder("scan-default").project("acme")
-          .asDefault(true).retry(RetryPolicy.builder().maxAttempts(2).build())
+          .projectDefault(true).retry(RetryPolicy.builder().maxAttempts(2).build())
           .maxParallelNodesPerRun(2).build());
       h.engine.policies().save(ExecutionPolicy.builder("scan-strict").project("acme")
-          .asDefault(true).retry(RetryPolicy.builder().maxAttempts(3).build()).build());
+          .projectDefault(true).retry(RetryPolicy.builder().maxAttempts(3).build()).build());
       assertThat(h.engine.policies().projectDefault("acme").orElseThrow().name())
           .isEqualTo("scan-strict");
 

@@ -3,6 +3,7 @@ package dev.dagflow.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;

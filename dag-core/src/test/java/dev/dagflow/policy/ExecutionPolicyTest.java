@@ -34,7 +34,7 @@ class ExecutionPolicyTest {
   @Test
   void aBuiltPolicySharesNothingWithItsBuilderOrItsCallers() {
     ObjectNode config = JsonNodeFactory.instance.objectNode().put("rate", 1);
-    ExecutionPolicy.Builder b = ExecutionPolicy.builder("p").project("acme").asDefault(true)
+    ExecutionPolicy.Builder b = ExecutionPolicy.builder("p").project("acme").projectDefault(true)
         .retry(RetryPolicy.builder().maxAttempts(3).build()).nodeTimeout(Duration.ofMinutes(1))
         .maxParallelNodesPerRun(4).maxConcurrentRunsPerScope(2)
         .failureStrategy(FailureStrategy.FAIL_FAST).defaultConfig("scan", config);
@@ -47,7 +47,7 @@ class ExecutionPolicyTest {
     assertThat(p.maxParallelNodesPerRun()).contains(4);
     assertThat(p.toBuilder().build()).isEqualTo(p).hasSameHashCodeAs(p);
     assertThat(p.project()).contains("acme");
-    assertThat(p.isDefault()).isTrue();
+    assertThat(p.isProjectDefault()).isTrue();
     assertThat(p.defaultConfig()).containsOnlyKeys("scan");
     assertThatThrownBy(() -> p.defaultConfig().clear())
         .isInstanceOf(UnsupportedOperationException.class);

@@ -72,7 +72,7 @@ class ApiContractTest {
     assertThat(node.edges()).isEmpty();
     DagSpec spec = DagSpec.builder("d").node(node).build();
     assertThat(spec.node("nope")).isEmpty();
-    assertThat(spec.defaultPolicy()).isEmpty();
+    assertThat(spec.policyName()).isEmpty();
     assertThat(spec.scope()).isEqualTo(DagScope.global());
   }
 
@@ -96,8 +96,8 @@ class ApiContractTest {
     }
     assertThatThrownBy(() -> NodeSpec.task("a", "t").config(deep))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested more than 1000");
-    assertThatThrownBy(() -> dev.dagflow.eval.Filter.parse(deep))
-        .isInstanceOf(dev.dagflow.eval.FilterException.class).hasMessageContaining("nested more than");
+    assertThatThrownBy(() -> dev.dagflow.filter.Filter.parse(deep))
+        .isInstanceOf(dev.dagflow.filter.FilterException.class).hasMessageContaining("nested more than");
   }
 
   @Test
@@ -106,7 +106,7 @@ class ApiContractTest {
     assertThat(DagScope.project("p1", true).workerKey()).isEqualTo("worker-project-p1");
     assertThat(DagScope.project("p1", false).reuseWorker()).isFalse();
     assertThat(DagScope.user("u7").workerKey()).isEqualTo("worker-user-u7");
-    assertThat(DagScope.type("ci").workerKey()).isEqualTo("worker-type-ci");
+    assertThat(DagScope.dagType("ci").workerKey()).isEqualTo("worker-type-ci");
     assertThatThrownBy(() -> DagScope.project("has space", true))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("projectId");
   }

@@ -44,13 +44,13 @@ final class RandomSpecs {
     if (random.nextBoolean()) {
       dag.name("Workflow \"" + random.nextInt(1000) + "\" ✓");
     }
-    dag.version(1 + random.nextInt(20));
+    dag.specVersion(1 + random.nextInt(20));
     dag.scope(scope());
     if (random.nextBoolean()) {
       dag.priority(random.nextInt(-5, 6));
     }
     if (random.nextInt(3) == 0) {
-      dag.defaultPolicy("policy-" + random.nextInt(10));
+      dag.policyName("policy-" + random.nextInt(10));
     }
     if (random.nextInt(3) == 0) {
       dag.metadata(object(2));
@@ -147,7 +147,7 @@ final class RandomSpecs {
       case 1 -> DagScope.project(id(), true);
       case 2 -> DagScope.project(id(), false);
       case 3 -> DagScope.user(id());
-      default -> DagScope.type(id());
+      default -> DagScope.dagType(id());
     };
   }
 

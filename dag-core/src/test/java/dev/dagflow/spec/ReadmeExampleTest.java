@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.state.RunState;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -81,8 +81,8 @@ class SeedWorkflowsTest {
     assertThat(retry.delayBefore(2)).isEqualTo(Duration.ofSeconds(4));
     assertThat(retry.delayBefore(10)).isEqualTo(Duration.ofMinutes(1));
     assertThat(spec.scope().workerKey()).isEqualTo("worker-project-shop");
-    assertThat(spec.version()).isEqualTo(3);
-    assertThat(spec.defaultPolicy()).contains("ci-default");
+    assertThat(spec.specVersion()).isEqualTo(3);
+    assertThat(spec.policyName()).contains("ci-default");
     assertThat(DagSpec.fromJson(spec.toJson())).isEqualTo(spec);
   }
 

@@ -21,7 +21,7 @@ class DagTemplateTest {
     assertThat(t.project()).contains("p1");
     assertThat(t.spec()).isSameAs(SPEC);
     assertThat(t).isEqualTo(new DagTemplate("scan", 2, Optional.of("p1"), SPEC, AT));
-    assertThat(t.toString()).contains("scan v2", "project=p1");
+    assertThat(t.toString()).contains("scan version 2", "project=p1");
   }
 
   @Test

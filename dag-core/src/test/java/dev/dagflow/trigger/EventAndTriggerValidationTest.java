@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.eval.Filter;
-import dev.dagflow.eval.FilterException;
+import dev.dagflow.filter.Filter;
+import dev.dagflow.filter.FilterException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

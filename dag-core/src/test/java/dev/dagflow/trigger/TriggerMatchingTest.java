@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

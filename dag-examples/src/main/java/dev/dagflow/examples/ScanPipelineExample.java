@@ -8,7 +8,7 @@ import dev.dagflow.engine.RunView;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import java.time.Duration;
 
 /**

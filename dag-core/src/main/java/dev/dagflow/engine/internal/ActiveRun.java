@@ -23,7 +23,7 @@ import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.HistoryEntry;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.trigger.Event;

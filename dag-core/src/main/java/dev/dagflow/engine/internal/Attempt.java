@@ -7,7 +7,7 @@ import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.store.AttemptRecord;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import java.util.Map;
 import org.slf4j.helpers.MessageFormatter;
 

@@ -20,13 +20,13 @@ import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
-import dev.dagflow.store.LogEntry;
-import dev.dagflow.store.LogLevel;
-import dev.dagflow.store.LogQuery;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogLevel;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
@@ -81,7 +81,7 @@ public final class Engine implements DagEngine {
     this.registry = new RunRegistry(this, config);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.anyListener = !listeners.isEmpty();
-    this.policies = new Policies(config.policyStore, config.defaultPolicy);
+    this.policies = new Policies(config.policyStore, config.engineDefaultPolicy);
     this.templates = new Templates(config.templateStore, this);
     this.triggers = new Triggers(config.triggerStore, config.triggerMatcher, this, templates);
   }

@@ -40,7 +40,7 @@ public final class EngineConfig {
   final Map<String, Integer> workers = new HashMap<>();
   ThreadFactory threadFactory;
   Duration poolIdleTimeout = Duration.ofSeconds(30);
-  ExecutionPolicy defaultPolicy = ExecutionPolicy.builder("engine-default").build();
+  ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
   Supplier<String> runIds = () -> UUID.randomUUID().toString();
@@ -128,8 +128,8 @@ public final class EngineConfig {
     this.poolIdleTimeout = timeout;
   }
 
-  public void defaultPolicy(ExecutionPolicy policy) {
-    this.defaultPolicy = Objects.requireNonNull(policy, "defaultPolicy");
+  public void engineDefaultPolicy(ExecutionPolicy policy) {
+    this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
 
   public void listener(EngineListener listener) {
@@ -166,7 +166,7 @@ public final class EngineConfig {
     c.workers.putAll(workers);
     c.threadFactory = threadFactory;
     c.poolIdleTimeout = poolIdleTimeout;
-    c.defaultPolicy = defaultPolicy;
+    c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;
     c.runIds = runIds;

@@ -106,7 +106,7 @@ final class Guard {
       rethrowIfFatal(t);
       LOG.warn("live update of {} by the executor of task type '{}' threw",
           context.idempotencyKey(), context.taskType(), t);
-      context.log(dev.dagflow.store.LogLevel.ERROR, "live config update failed: {}",
+      context.log(dev.dagflow.log.LogLevel.ERROR, "live config update failed: {}",
           describe(t));
     }
   }

@@ -53,8 +53,8 @@ final class RunPolicy {
       ExecutionPolicy engineDefault) {
     List<ExecutionPolicy> chain = new ArrayList<>(4);
     List<String> sources = new ArrayList<>(4);
-    if (spec.defaultPolicy().isPresent()) {
-      String name = spec.defaultPolicy().get();
+    if (spec.policyName().isPresent()) {
+      String name = spec.policyName().get();
       chain.add(store.get(name)
           .orElseThrow(() -> new UnknownPolicyException(name, "DAG '" + spec.id() + "'")));
       sources.add("policy '" + name + "' (named by DAG '" + spec.id() + "')");

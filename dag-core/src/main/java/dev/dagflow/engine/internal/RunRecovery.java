@@ -6,7 +6,7 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.NodeRecord;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.internal.Json;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -53,7 +53,7 @@ final class RunRegistry {
   void create(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
       int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
     engine.checkTaskTypes(spec);
-    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.defaultPolicy);
+    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.engineDefaultPolicy);
     DagScope scope = spec.scope();
     String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
@@ -218,6 +218,6 @@ final class RunRegistry {
 
   private RunPolicy policy(RunRecord record) {
     return RunPolicy.resolve(record.spec(), record.project(), config.policyStore,
-        config.defaultPolicy);
+        config.engineDefaultPolicy);
   }
 }

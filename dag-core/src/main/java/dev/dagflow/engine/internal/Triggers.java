@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.DagflowException;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownRunException;
-import dev.dagflow.store.LogLevel;
+import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;

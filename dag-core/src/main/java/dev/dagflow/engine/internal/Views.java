@@ -8,7 +8,7 @@ import dev.dagflow.engine.ContainerCounts;
 import dev.dagflow.engine.EdgeView;
 import dev.dagflow.engine.NodeView;
 import dev.dagflow.engine.RunView;
-import dev.dagflow.eval.Filter;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeSpec;

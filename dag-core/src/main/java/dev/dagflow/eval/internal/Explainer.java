@@ -1,6 +1,6 @@
 package dev.dagflow.eval.internal;
 
-import dev.dagflow.eval.Filter;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.eval.Gate;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.spec.DagSpec;

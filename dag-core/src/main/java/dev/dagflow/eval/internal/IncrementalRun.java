@@ -13,7 +13,7 @@ import static dev.dagflow.eval.internal.States.WAITING;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.eval.Filter;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;

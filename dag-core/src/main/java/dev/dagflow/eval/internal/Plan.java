@@ -1,7 +1,7 @@
 package dev.dagflow.eval.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.eval.Filter;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;

@@ -16,7 +16,7 @@ import static dev.dagflow.eval.internal.States.TIMED_OUT;
 import static dev.dagflow.eval.internal.States.WAITING;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dagflow.eval.Filter;
+import dev.dagflow.filter.Filter;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.TriggerType;

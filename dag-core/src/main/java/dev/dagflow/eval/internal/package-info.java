@@ -1,8 +1,7 @@
 /**
- * Implementation of the filter language's value semantics: dotted paths into JSON documents,
- * equality and ordering of JSON values, and the canonical form of scalars used as index keys.
- * Not API: the classes are public only so that other packages of dag-core (the trigger index)
- * share exactly the semantics {@link dev.dagflow.eval.Filter} uses; no other module may import
- * them, and they change without notice.
+ * The default, incremental {@link dev.dagflow.eval.DependencyEvaluator}: compiled plans of a
+ * spec's edges and containers, per-run state in arrays, recovery from stored node states, and
+ * the explainer. Not API: no other module may import these classes, and they change without
+ * notice.
  */
 package dev.dagflow.eval.internal;

@@ -1,9 +1,12 @@
 package dev.dagflow.spec.internal;
 
+import static dev.dagflow.json.internal.Json.describe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
 import java.time.Duration;
@@ -215,25 +218,5 @@ public final class Fields {
   public static String names(Class<? extends Enum<?>> type) {
     return Arrays.toString(Arrays.stream(type.getEnumConstants())
         .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray());
-  }
-
-  /** {@code a string "x"}, {@code null}, {@code an array}, … for messages. */
-  public static String describe(JsonNode v) {
-    if (v == null || v.isMissingNode()) {
-      return "missing";
-    }
-    return switch (v.getNodeType()) {
-      case NULL -> "null";
-      case STRING -> "the string \"" + abbreviate(v.textValue()) + "\"";
-      case NUMBER -> "the number " + v;
-      case BOOLEAN -> v.toString();
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
-    };
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.Backoff;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
@@ -43,10 +44,10 @@ public final class NativeFormat {
     String id = f.text("id", true);
     DagSpec.Builder dag = DagSpec.builder(id == null ? "" : id).maxNodes(maxNodes);
     set(f.text("name", false), dag::name);
-    set(f.integer("version"), dag::version);
+    set(f.integer("version"), dag::specVersion);
     set(readScope(f), dag::scope);
     set(f.integer("priority"), dag::priority);
-    set(f.text("policy", false), dag::defaultPolicy);
+    set(f.text("policy", false), dag::policyName);
     set(f.object("metadata"), dag::metadata);
     ArrayNode nodes = f.array("nodes", true);
     SpecReading.checkCount(id, nodes, maxNodes, problems);
@@ -106,7 +107,7 @@ public final class NativeFormat {
     return switch (kind) {
       case PROJECT -> DagScope.project(scopeId, reuse == null || reuse);
       case USER -> DagScope.user(scopeId);
-      case TYPE -> DagScope.type(scopeId);
+      case TYPE -> DagScope.dagType(scopeId);
       case GLOBAL -> DagScope.global();
     };
   }
@@ -146,7 +147,7 @@ public final class NativeFormat {
     }
     if (!element.isObject()) {
       problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId, path,
-          "must be a node id or an object {node, type, condition}, was " + Fields.describe(element)));
+          "must be a node id or an object {node, type, condition}, was " + Json.describe(element)));
       return null;
     }
     Fields f = new Fields((ObjectNode) element, path, nodeId, problems);
@@ -212,7 +213,7 @@ public final class NativeFormat {
     if (!spec.name().equals(spec.id())) {
       top.put("name", spec.name());
     }
-    top.put("version", spec.version());
+    top.put("version", spec.specVersion());
     if (!spec.scope().equals(DagScope.global())) {
       ObjectNode scope = top.putObject("scope");
       scope.put("type", spec.scope().kindName());
@@ -224,7 +225,7 @@ public final class NativeFormat {
     if (spec.priority() != 0) {
       top.put("priority", spec.priority());
     }
-    spec.defaultPolicy().ifPresent(p -> top.put("policy", p));
+    spec.policyName().ifPresent(p -> top.put("policy", p));
     ObjectNode metadata = spec.metadata();
     if (!metadata.isEmpty()) {
       top.set("metadata", metadata);

@@ -3,6 +3,7 @@ package dev.dagflow.spec.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeKind;
 import dev.dagflow.spec.NodeSpec;
@@ -71,7 +72,7 @@ public final class ScanFormat {
           node.dependsOn(dep.textValue());
         } else {
           problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId, f.pathOf("depends_on[" + e + "]"),
-              "must be a node id (a string), was " + Fields.describe(dep)));
+              "must be a node id (a string), was " + Json.describe(dep)));
         }
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
@@ -137,7 +138,7 @@ public final class SimulationFormat {
           childLinks.add(new String[] {nodeId, child.textValue(), f.pathOf("children[" + c + "]")});
         } else {
           problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId, f.pathOf("children[" + c + "]"),
-              "must be a node id (a string), was " + Fields.describe(child)));
+              "must be a node id (a string), was " + Json.describe(child)));
         }
       }
     }
@@ -214,7 +215,7 @@ public final class SimulationFormat {
       }
     }
     f.problem(Kind.INVALID_VALUE, "pin", "must be an ISO-8601 instant, epoch milliseconds or an "
-        + "ISO-8601 duration, was " + Fields.describe(pin));
+        + "ISO-8601 duration, was " + Json.describe(pin));
   }
 
   private static void readDependencies(Fields f, NodeSpec.Builder node, List<SpecProblem> problems) {

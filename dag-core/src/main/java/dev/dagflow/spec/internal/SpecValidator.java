@@ -1,8 +1,8 @@
 package dev.dagflow.spec.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dagflow.eval.Filter;
-import dev.dagflow.eval.FilterException;
+import dev.dagflow.filter.Filter;
+import dev.dagflow.filter.FilterException;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeKind;
 import dev.dagflow.spec.NodeSpec;

@@ -1,7 +1,7 @@
 package dev.dagflow.store.memory;
 
-import dev.dagflow.store.LogEntry;
-import dev.dagflow.store.LogQuery;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import java.time.Instant;
 import java.util.ArrayList;

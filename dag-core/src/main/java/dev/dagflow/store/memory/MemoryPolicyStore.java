@@ -23,11 +23,11 @@ final class MemoryPolicyStore implements PolicyStore {
     Objects.requireNonNull(policy, "policy");
     synchronized (writeLock) {
       TreeMap<String, ExecutionPolicy> next = new TreeMap<>(byName);
-      if (policy.isDefault()) {
+      if (policy.isProjectDefault()) {
         for (ExecutionPolicy other : byName.values()) {
-          if (other.isDefault() && other.project().equals(policy.project())
+          if (other.isProjectDefault() && other.project().equals(policy.project())
               && !other.name().equals(policy.name())) {
-            next.put(other.name(), other.toBuilder().asDefault(false).build());
+            next.put(other.name(), other.toBuilder().projectDefault(false).build());
           }
         }
       }
@@ -45,7 +45,7 @@ final class MemoryPolicyStore implements PolicyStore {
   public Optional<ExecutionPolicy> defaultFor(Optional<String> project) {
     Objects.requireNonNull(project, "project");
     return byName.values().stream()
-        .filter(p -> p.isDefault() && p.project().equals(project))
+        .filter(p -> p.isProjectDefault() && p.project().equals(project))
         .findFirst();
   }
 

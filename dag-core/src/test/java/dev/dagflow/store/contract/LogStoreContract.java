@@ -4,9 +4,9 @@ import static dev.dagflow.store.contract.StoreFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dagflow.store.LogEntry;
-import dev.dagflow.store.LogLevel;
-import dev.dagflow.store.LogQuery;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogLevel;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -29,18 +29,18 @@ public abstract class PolicyStoreContract {
   }
 
   private static ExecutionPolicy policy(String name, String project, boolean isDefault) {
-    ExecutionPolicy.Builder b = ExecutionPolicy.builder(name).asDefault(isDefault)
+    ExecutionPolicy.Builder b = ExecutionPolicy.builder(name).projectDefault(isDefault)
         .maxParallelNodesPerRun(4);
     return (project == null ? b : b.project(project)).build();
   }
 
   private boolean isDefault(String name) {
-    return store.get(name).orElseThrow().isDefault();
+    return store.get(name).orElseThrow().isProjectDefault();
   }
 
   @Test
   void everyFieldRoundTrips() {
-    ExecutionPolicy full = ExecutionPolicy.builder("full").project("p1").asDefault(true)
+    ExecutionPolicy full = ExecutionPolicy.builder("full").project("p1").projectDefault(true)
         .retry(RetryPolicy.builder().maxAttempts(4).backoff(Backoff.EXPONENTIAL)
             .initialDelay(Duration.ofSeconds(2)).multiplier(3).maxDelay(Duration.ofMinutes(5))
             .jitter(0.25).build())
@@ -89,7 +89,7 @@ public abstract class PolicyStoreContract {
     store.save(policy("second", "p1", true));
 
     assertThat(store.defaultFor(Optional.of("p1"))).map(ExecutionPolicy::name).contains("second");
-    assertThat(store.get("first")).contains(first.toBuilder().asDefault(false).build());
+    assertThat(store.get("first")).contains(first.toBuilder().projectDefault(false).build());
     assertThat(isDefault("other-project")).isTrue();
     assertThat(isDefault("global")).isTrue();
     assertThat(store.defaultFor(Optional.of("p2"))).map(ExecutionPolicy::name)
@@ -160,7 +160,7 @@ public abstract class PolicyStoreContract {
       return null;
     });
     assertThat(store.list()).hasSize(threads * saves);
-    assertThat(store.list()).filteredOn(ExecutionPolicy::isDefault).hasSize(1);
+    assertThat(store.list()).filteredOn(ExecutionPolicy::isProjectDefault).hasSize(1);
     assertThat(store.defaultFor(Optional.of("p1"))).isPresent();
   }
 }

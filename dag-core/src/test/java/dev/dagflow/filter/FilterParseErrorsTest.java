@@ -1,4 +1,4 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,4 +1,4 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import dev.dagflow.DagflowException;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.dagflow.eval.internal;
+package dev.dagflow.filter.internal;
 
 import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,13 +1,13 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
-import static dev.dagflow.spec.internal.Fields.describe;
+import static dev.dagflow.json.internal.Json.describe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import dev.dagflow.eval.internal.JsonPath;
-import dev.dagflow.eval.internal.JsonValues;
+import dev.dagflow.filter.internal.JsonPath;
+import dev.dagflow.filter.internal.JsonValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,11 +1,11 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.eval.internal.JsonValues;
+import dev.dagflow.filter.internal.JsonValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.dagflow.eval.internal.JsonPath;
-import dev.dagflow.eval.internal.JsonValues;
+import dev.dagflow.filter.internal.JsonPath;
+import dev.dagflow.filter.internal.JsonValues;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

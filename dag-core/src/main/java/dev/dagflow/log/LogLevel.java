@@ -1,4 +1,4 @@
-package dev.dagflow.store;
+package dev.dagflow.log;
 
 /** The level of a node's log line, from least to most severe. */
 public enum LogLevel {

@@ -1,4 +1,4 @@
-package dev.dagflow.spec.internal;
+package dev.dagflow.json.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,5 +111,25 @@ public final class Json {
       throw new IllegalArgumentException("not a finite number: " + n);
     }
     return NODES.numberNode(d);
+  }
+
+  /** {@code a string "x"}, {@code null}, {@code an array}, … for messages. */
+  public static String describe(JsonNode v) {
+    if (v == null || v.isMissingNode()) {
+      return "missing";
+    }
+    return switch (v.getNodeType()) {
+      case NULL -> "null";
+      case STRING -> "the string \"" + abbreviate(v.textValue()) + "\"";
+      case NUMBER -> "the number " + v;
+      case BOOLEAN -> v.toString();
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 }

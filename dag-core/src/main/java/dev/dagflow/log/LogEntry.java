@@ -1,4 +1,4 @@
-package dev.dagflow.store;
+package dev.dagflow.log;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,12 +1,12 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Fields;
-import dev.dagflow.spec.internal.Json;
+
+import dev.dagflow.json.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ public final class Filter {
     Objects.requireNonNull(filter, "filter");
     if (!(filter instanceof ObjectNode object)) {
       throw new FilterException("", "a filter must be a JSON object, was "
-          + Fields.describe(filter));
+          + Json.describe(filter));
     }
     FilterCompiler.checkDepth(object, 0); // before copying: a deep tree would overflow the copy
     ObjectNode copy = object.deepCopy();
@@ -160,7 +160,7 @@ public final class Filter {
    * one of these.
    *
    * <p>Values are in canonical form ({@link
-   * dev.dagflow.eval.internal.JsonValues#canonicalKey}): numbers with an integral value that
+   * dev.dagflow.filter.internal.JsonValues#canonicalKey}): numbers with an integral value that
    * fits in a {@code long} are {@code LongNode}s (both {@code 1} and {@code 1.0} give {@code
    * LongNode(1)}), other numbers {@code DoubleNode}s; an index looks up a document's value in
    * the same form. Unmodifiable, in the filter's key order.

@@ -1,10 +1,10 @@
-package dev.dagflow.eval;
+package dev.dagflow.filter;
 
-import static dev.dagflow.eval.internal.JsonValues.show;
+import static dev.dagflow.filter.internal.JsonValues.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableSet;
-import dev.dagflow.eval.internal.JsonValues;
+import dev.dagflow.filter.internal.JsonValues;
 import java.util.Set;
 import java.util.regex.Pattern;
 
