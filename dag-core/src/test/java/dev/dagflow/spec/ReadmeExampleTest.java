@@ -2,13 +2,13 @@ package dev.dagflow.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.RunView;
+import dev.dagflow.log.LogLevel;
+import dev.dagflow.state.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.dagflow.engine.DagEngine;
-import dev.dagflow.engine.RunView;
-import dev.dagflow.state.RunState;
-import dev.dagflow.log.LogLevel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,91 @@
+package dev.dagflow.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.NodeContext;
+import dev.dagflow.engine.NodeExecutor;
+import dev.dagflow.engine.NodeResult;
+import dev.dagflow.engine.RunView;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.Stores;
+import dev.dagflow.template.DagTemplate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The code blocks of docs/ pages, compiled and run here; {@link DocsExamplesTest} checks that
+ * each page shows its block as it is written between the {@code docs:start} and {@code
+ * docs:end} lines.
+ */
+class DocsSnippetsTest {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** The remote executor of the engine page's example: answers at once with its config. */
+  static final class MyRemoteExecutor implements NodeExecutor {
+    @Override
+    public CompletionStage<NodeResult> execute(NodeContext context) {
+      return CompletableFuture.completedFuture(NodeResult.success(context.config()));
+    }
+  }
+
+  private static JsonNode runScript(ObjectNode config) {
+    return JSON.objectNode().put("ran", config.path("script").asText());
+  }
+
+  @Test
+  void enginePage() throws Exception {
+    DagSpec spec = DagSpec.builder("ci")
+        .node(NodeSpec.task("build", "shell").config(JSON.objectNode().put("script", "make")))
+        .node(NodeSpec.task("scan", "remote_scan").dependsOn("build"))
+        .build();
+    ObjectNode params = JSON.objectNode().put("branch", "main");
+    RunView seen;
+    // docs:start engine.md
+    try (DagEngine engine = DagEngine.builder()
+        .handler("shell", ctx -> runScript(ctx.config()))       // a plain function
+        .executor("remote_scan", new MyRemoteExecutor())          // an asynchronous executor
+        .stores(Stores.inMemory())                                // the default
+        .build()) {
+      engine.start();                                             // recovers unfinished runs first
+      String runId = engine.submit(spec, params);
+      RunView run = engine.await(runId, Duration.ofMinutes(5));
+      // docs:end
+      seen = run;
+    }
+    assertThat(seen.state()).isEqualTo(RunState.COMPLETED);
+    assertThat(seen.node("build").orElseThrow().result())
+        .contains(JSON.objectNode().put("ran", "make"));
+  }
+
+  @Test
+  void templatesPage() throws Exception {
+    DagSpec scanSpec = DagSpec.builder("scan")
+        .node(NodeSpec.task("dns", "shell")).build();
+    DagSpec editedSpec = DagSpec.builder("scan")
+        .node(NodeSpec.task("dns", "shell"))
+        .node(NodeSpec.task("port", "shell").dependsOn("dns")).build();
+    ObjectNode params = JSON.objectNode();
+    try (DagEngine engine = DagEngine.builder().handler("shell", ctx -> null).build()) {
+      engine.start();
+      // docs:start triggers.md
+      engine.templates().save("scan", Optional.of("acme"), scanSpec);   // version 1
+      engine.templates().save("scan", Optional.of("acme"), editedSpec); // version 2
+      String latest = engine.submit("scan", params);        // latest version
+      String first = engine.submit("scan", 1, params);     // version 1
+      // docs:end
+      Duration wait = Duration.ofSeconds(10);
+      assertThat(engine.await(latest, wait).nodes()).hasSize(2);
+      assertThat(engine.await(first, wait).nodes()).hasSize(1);
+      assertThat(engine.templates().latest("scan").map(DagTemplate::version)).contains(2);
+    }
+  }
+}
