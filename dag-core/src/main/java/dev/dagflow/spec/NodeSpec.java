@@ -20,8 +20,8 @@ import java.util.Optional;
  * it (required for tasks, optional for containers); an optional parent container; a config
  * object handed to its executor; its incoming edges and how they {@link Join join}; and optional
  * retry policy, per-attempt timeout, not-before time, delay after the run starts, activation
- * condition (a filter over {@code {"params": <the run's parameters>}}) and priority. Values left unset here come from
- * the execution policy when the node runs.
+ * condition (a filter over {@code {"params": <the run's parameters>}}) and priority. Values left
+ * unset here come from the execution policy when the node runs.
  *
  * <p>Immutable and thread-safe. JSON values (config, activation) are copied in and out.
  */

@@ -31,7 +31,9 @@ import java.util.TreeMap;
  * matches an event whose payload's {@code asset.type} is {@code "domain"} or {@code "ip"}, and
  * the mapping {@code {"domain": "payload.domain"}} passes the payload's {@code domain} as the run
  * parameter {@code domain}. A path that starts elsewhere ({@code asset.type}) is refused by the
- * builder (see {@link Filter}, "What a filter sees").
+ * builder (see {@link Filter}, "What a filter sees"). {@link
+ * TriggerRegistry#explain(EventTrigger, Event)} tests a trigger against a sample event before
+ * it is saved.
  *
  * <p>Immutable and thread-safe; equal when every field is equal. No method accepts or returns
  * {@code null}. Counters are kept by the {@link dev.dagflow.store.TriggerStore}, not here.

@@ -17,9 +17,10 @@ import java.util.concurrent.locks.StampedLock;
  * <p>Each indexed trigger has a slot, a small integer dense within the bucket, and the number of
  * its keys. Each path named by a key has a {@link PathIndex}: per canonical value, the slots of
  * the triggers whose key at that path accepts that value. Matching an event resolves each
- * indexed path once in its document and, for every value found there (every element, if it is an array), counts
- * one hit per trigger listed, at most once per trigger and path. A trigger is a candidate only
- * when every one of its keys was hit: a document that fails one key cannot match the filter.
+ * indexed path once in its document and, for every value found there (every element, if it is
+ * an array), counts one hit per trigger listed, at most once per trigger and path. A trigger is
+ * a candidate only when every one of its keys was hit: a document that fails one key cannot
+ * match the filter.
  * Triggers whose filter has no equality key are candidates for every event.
  *
  * <p>Writers ({@link #replace}) must be serialised by the caller. {@link #collect} may run on

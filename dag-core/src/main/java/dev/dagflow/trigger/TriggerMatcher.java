@@ -9,10 +9,10 @@ import java.util.List;
  *
  * <p>A trigger matches an event exactly when {@link EventTrigger#matches(Event)} says so: it is
  * enabled, its project rule admits the event, the event types are equal and its filter matches
- * the event's {@link Event#document() document}. Implementations must be thread-safe: {@code match} may run on many threads at
- * once and alongside {@code put} and {@code remove}, and sees each trigger either as it was
- * before a concurrent change or after it, never neither. No method accepts or returns {@code
- * null}.
+ * the event's {@link Event#document() document}. Implementations must be thread-safe: {@code
+ * match} may run on many threads at once and alongside {@code put} and {@code remove}, and sees
+ * each trigger either as it was before a concurrent change or after it, never neither. No
+ * method accepts or returns {@code null}.
  */
 public interface TriggerMatcher {
 

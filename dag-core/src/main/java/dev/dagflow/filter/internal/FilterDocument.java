@@ -20,7 +20,8 @@ public enum FilterDocument {
   /** An activation condition: {@code {"params"}} of the run. */
   ACTIVATION("the document of an activation condition", "params", "params"),
   /** A trigger's filter and parameter mapping: the whole event. */
-  EVENT("the event document a trigger reads", "payload", "id", "type", "project", "payload", "time", "cause", "depth");
+  EVENT("the event document a trigger reads", "payload",
+      "id", "type", "project", "payload", "time", "cause", "depth");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
