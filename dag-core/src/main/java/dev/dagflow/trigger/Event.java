@@ -18,7 +18,7 @@ import java.util.UUID;
  * project it belongs to (if any), a JSON payload, the time it happened, what caused it and how
  * deep in a chain of triggered runs it is.
  *
-<p>A trigger's filter and its parameter mapping both read the whole event as {@link
+ * <p>A trigger's filter and its parameter mapping both read the whole event as {@link
  * #document()}, so their paths start at one of its fields: {@code {"payload.asset.type":
  * ["domain", "ip"], "project": "acme"}} (see {@link dev.dagflow.filter.Filter}, "What a filter
  * sees").
