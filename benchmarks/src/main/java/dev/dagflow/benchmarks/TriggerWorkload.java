@@ -143,7 +143,8 @@ public final class TriggerWorkload {
       if (rate >= q / 1.2 && rate <= q * 1.2) {
         ObjectNode filter = JSON.objectNode();
         for (int k = 0; k < keys; k++) {
-          filter.set(FIELDS[fields[k]], condition(random, VOCABULARY[fields[k]], accepted[k]));
+          filter.set("payload." + FIELDS[fields[k]],
+              condition(random, VOCABULARY[fields[k]], accepted[k]));
         }
         return filter;
       }

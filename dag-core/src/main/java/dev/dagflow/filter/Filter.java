@@ -11,10 +11,41 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A filter over JSON documents: the one language of event triggers, edge conditions and
  * activation conditions. Parsed and compiled once, then matched against any number of documents.
+ *
+ * <h2 id="documents">What a filter sees</h2>
+ *
+ * <p>Each use matches its filter against one JSON document, and every path of the filter starts
+ * at one of that document's top-level fields. A path that starts anywhere else could never
+ * resolve, so it is refused when the spec or trigger is built, naming the node or trigger, the
+ * field and the path ({@link dev.dagflow.spec.InvalidDagException} with a {@link
+ * dev.dagflow.spec.SpecProblem.Kind#INVALID_FILTER} problem, or {@link
+ * dev.dagflow.trigger.InvalidTriggerException}). A filter alone, parsed here, may use any path.
+ *
+ * <table>
+ *   <caption>The document of each use</caption>
+ *   <tr><th>use</th><th>document</th><th>a path starts with</th></tr>
+ *   <tr><td>edge condition ({@link dev.dagflow.spec.Edge})</td>
+ *       <td>{@code {"result": <the upstream's result>, "state": "<its terminal state>"}};
+ *       the result is JSON {@code null} unless the upstream is {@code COMPLETED}</td>
+ *       <td>{@code result}, {@code state}</td></tr>
+ *   <tr><td>activation condition ({@link dev.dagflow.spec.NodeSpec#activation()})</td>
+ *       <td>{@code {"params": <the run's parameters>}}</td>
+ *       <td>{@code params}</td></tr>
+ *   <tr><td>trigger filter and parameter mapping ({@link dev.dagflow.trigger.EventTrigger})</td>
+ *       <td>the whole event, {@link dev.dagflow.trigger.Event#document()}: {@code {"id",
+ *       "type", "project", "payload", "time", "cause", "depth"}}</td>
+ *       <td>{@code id}, {@code type}, {@code project}, {@code payload}, {@code time}, {@code
+ *       cause}, {@code depth}</td></tr>
+ * </table>
+ *
+ * <p>So an edge tests {@code {"result.status": 200}}, not {@code {"status": 200}}; an
+ * activation {@code {"params.env": "prod"}}; a trigger {@code {"payload.asset.type": "ip",
+ * "project": "acme"}}. The same table is in {@code docs/concepts.md}, section Filters.
  *
  * <h2>Language</h2>
  *
@@ -68,12 +99,14 @@ public final class Filter {
   private final String text;
   private final Matcher matcher;
   private final Map<String, List<JsonNode>> equalityKeys;
+  private final Set<String> paths;
 
   private Filter(ObjectNode source, FilterCompiler.Compiled compiled) {
     this.source = source;
     this.text = source.toString();
     this.matcher = compiled.matcher();
     this.equalityKeys = compiled.equalityKeys();
+    this.paths = compiled.paths();
   }
 
   /**
@@ -142,6 +175,16 @@ public final class Filter {
     List<String> lines = new ArrayList<>();
     boolean matched = matcher.explain(document, lines);
     return new Explanation(matched, lines);
+  }
+
+  /**
+   * Every path the filter reads, each once, in the order they first appear: the keys at the top
+   * level and under {@code $and}, {@code $or} and {@code $not} at any depth, as written ({@code
+   * payload.asset.type}). Unmodifiable; empty for {@code {}}. This is what a use checks against
+   * its document (see <a href="#documents">What a filter sees</a>).
+   */
+  public Set<String> paths() {
+    return paths;
   }
 
   /** A copy of the filter's JSON, as it was parsed. */

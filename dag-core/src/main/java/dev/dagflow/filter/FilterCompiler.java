@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import dev.dagflow.filter.internal.JsonPath;
 import dev.dagflow.filter.internal.JsonValues;
 import java.util.ArrayList;
@@ -30,11 +31,13 @@ final class FilterCompiler {
   private static final List<String> OPERATORS = List.of("$eq", "$ne", "$in", "$nin", "$gt",
       "$gte", "$lt", "$lte", "$exists", "$regex", "$contains");
 
-  /** The compiled filter and its equality keys. */
-  record Compiled(Matcher matcher, Map<String, List<JsonNode>> equalityKeys) {}
+  /** The compiled filter, its equality keys and every path it reads. */
+  record Compiled(Matcher matcher, Map<String, List<JsonNode>> equalityKeys, Set<String> paths) {}
 
   /** Values per key of which every match needs one; insertion-ordered sets of canonical keys. */
   private final Map<String, Set<JsonNode>> equalityKeys = new LinkedHashMap<>();
+  /** Every path a key names, anywhere in the filter, in the order first met. */
+  private final Set<String> paths = new LinkedHashSet<>();
 
   private FilterCompiler() {}
 
@@ -45,7 +48,7 @@ final class FilterCompiler {
     Matcher matcher = compiler.filter(filter, "", true);
     ImmutableMap.Builder<String, List<JsonNode>> keys = ImmutableMap.builder();
     compiler.equalityKeys.forEach((key, values) -> keys.put(key, ImmutableList.copyOf(values)));
-    return new Compiled(matcher, keys.build());
+    return new Compiled(matcher, keys.build(), ImmutableSet.copyOf(compiler.paths));
   }
 
   /** Refuses trees deeper than {@link #MAX_DEPTH}; recursion stops at that depth, so it is safe. */
@@ -149,6 +152,7 @@ final class FilterCompiler {
     if (required) {
       addEqualityKey(key, value);
     }
+    paths.add(key);
     return new Matcher.AtPath(label, path, operators);
   }
 

@@ -8,8 +8,18 @@ import java.util.Optional;
 /**
  * A dependency of a node on an upstream node: the node waits until the edge is satisfied, as
  * {@link EdgeType} describes. An edge with a condition is satisfied only if its type is satisfied
- * and the condition, a filter over the upstream's result, matches; if the type is satisfied and
- * the condition does not match, the edge can never be satisfied. That is how branches are taken.
+ * and the condition matches; if the type is satisfied and the condition does not match, the edge
+ * can never be satisfied. That is how branches are taken.
+ *
+ * <p>A condition is a {@link dev.dagflow.filter.Filter} decided once, when the upstream ends,
+ * over the document {@code {"result": <the upstream's result>, "state": "<its terminal
+ * state>"}}: so {@code {"result.status": 200}}, not {@code {"status": 200}}. The result is JSON
+ * {@code null} unless the upstream is {@code COMPLETED}, so on a {@code FAILURE} or {@code
+ * FINISH} edge the condition tests {@code state} ({@code {"state": "TIMED_OUT"}}). A condition
+ * on an {@link EdgeType#ANY} edge makes the edge wait for the upstream to end, as {@code FINISH}
+ * does. Paths must start with {@code result} or {@code state}; the node's {@link
+ * NodeSpec.Builder#build()} refuses others (see {@link dev.dagflow.filter.Filter}, "What a filter
+ * sees").
  *
  * <p>Immutable and thread-safe. The condition is copied in and out, so no caller can change it.
  */
@@ -36,7 +46,7 @@ public final class Edge {
 
   /**
    * An edge of the given type from {@code upstream} that is satisfied only when {@code
-   * condition} matches the upstream's result.
+   * condition} matches {@code {"result", "state"}} of the upstream once it has ended.
    *
    * @throws IllegalArgumentException if the condition holds a value that is not JSON
    */
@@ -55,7 +65,7 @@ public final class Edge {
     return type;
   }
 
-  /** A copy of the condition on the upstream's result, if any. */
+  /** A copy of the condition, a filter over {@code {"result", "state"}} of the upstream. */
   public Optional<ObjectNode> condition() {
     return condition == null ? Optional.empty() : Optional.of(condition.deepCopy());
   }

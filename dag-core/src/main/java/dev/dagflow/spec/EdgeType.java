@@ -11,6 +11,10 @@ package dev.dagflow.spec;
  *   <tr><td>{@link #FAILURE}</td><td>FAILED or TIMED_OUT</td><td>COMPLETED, SKIPPED, STOPPED</td></tr>
  *   <tr><td>{@link #ANY}</td><td>any state, even before it starts</td><td>never</td></tr>
  * </table>
+ *
+ * <p>An edge with a condition is decided when its upstream ends: an {@code ANY} edge with a
+ * condition waits for that, as {@code FINISH} does, and is then satisfied if the condition
+ * matches (see {@link Edge}).
  */
 public enum EdgeType {
   /** The upstream completed successfully. The default. */

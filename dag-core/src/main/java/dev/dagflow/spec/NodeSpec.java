@@ -20,8 +20,8 @@ import java.util.Optional;
  * it (required for tasks, optional for containers); an optional parent container; a config
  * object handed to its executor; its incoming edges and how they {@link Join join}; and optional
  * retry policy, per-attempt timeout, not-before time, delay after the run starts, activation
- * condition (a filter over the run's parameters) and priority. Values left unset here come from
- * the execution policy when the node runs.
+ * condition (a filter over {@code {"params": <the run's parameters>}}) and priority. Values left
+ * unset here come from the execution policy when the node runs.
  *
  * <p>Immutable and thread-safe. JSON values (config, activation) are copied in and out.
  */
@@ -155,7 +155,11 @@ public final class NodeSpec {
     return Optional.ofNullable(delay);
   }
 
-  /** A copy of the activation condition, a filter over the run's parameters; if false, the node is skipped. */
+  /**
+   * A copy of the activation condition; if it does not match, the node is skipped. It reads
+   * {@code {"params": <the run's parameters>}}, so its paths start with {@code params} (see
+   * {@link dev.dagflow.filter.Filter}, "What a filter sees").
+   */
   public Optional<ObjectNode> activation() {
     return activation == null ? Optional.empty() : Optional.of(activation.deepCopy());
   }
@@ -309,7 +313,9 @@ public final class NodeSpec {
     }
 
     /**
-     * Sets the activation condition, a filter over the run's parameters (copied).
+     * Sets the activation condition (copied), a filter over {@code {"params": <the run's
+     * parameters>}}: {@code {"params.env": "prod"}}. Checked by {@link #build()}, which refuses
+     * a filter that does not parse or has a path not starting with {@code params}.
      *
      * @throws IllegalArgumentException if it holds a value that is not JSON
      */
@@ -325,8 +331,9 @@ public final class NodeSpec {
     }
 
     /**
-     * The node, checked on its own (id, task type, timeout, delay); the edges and parent are
-     * checked when it is part of a {@link DagSpec}.
+     * The node, checked on its own (id, task type, timeout, delay, and its edge conditions and
+     * activation: valid filters whose paths start in their documents); the edges' upstreams
+     * and the parent are checked when it is part of a {@link DagSpec}.
      *
      * @throws InvalidDagException listing every problem of this node
      */

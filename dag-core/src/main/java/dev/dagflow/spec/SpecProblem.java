@@ -54,7 +54,11 @@ public final class SpecProblem {
     INVALID_NOT_BEFORE,
     /** A retry policy with a value out of range, such as fewer than one attempt. */
     INVALID_RETRY,
-    /** An edge condition or activation condition that is not a valid filter. */
+    /**
+     * An edge condition or activation condition that is not a valid filter, or that reads a path
+     * starting outside its document (see {@link dev.dagflow.filter.Filter}, "What a filter
+     * sees").
+     */
     INVALID_FILTER
   }
 

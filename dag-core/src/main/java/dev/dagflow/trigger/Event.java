@@ -18,10 +18,10 @@ import java.util.UUID;
  * project it belongs to (if any), a JSON payload, the time it happened, what caused it and how
  * deep in a chain of triggered runs it is.
  *
- * <p>A trigger's filter sees the event's <em>payload</em> as its document: the filter {@code
- * {"asset.type": ["domain", "ip"]}} reads {@code payload.asset.type}. A trigger's parameter
- * mapping sees the whole event as {@link #document()}, so its paths start with {@code payload.}
- * or name another field ({@code id}, {@code type}, …).
+ * <p>A trigger's filter and its parameter mapping both read the whole event as {@link
+ * #document()}, so their paths start at one of its fields: {@code {"payload.asset.type":
+ * ["domain", "ip"], "project": "acme"}} (see {@link dev.dagflow.filter.Filter}, "What a filter
+ * sees").
  *
  * <p>The time is optional when building: an event emitted without one is stamped by the engine
  * with its clock ({@link #withTime}); nothing here reads the system clock.
@@ -46,6 +46,8 @@ public final class Event {
   private final Instant time;
   private final String cause;
   private final int depth;
+  /** The document with the payload shared, built on first use; never handed out. */
+  private volatile ObjectNode documentView;
 
   private Event(String id, String type, String project, ObjectNode payload, Instant time,
       String cause, int depth) {
@@ -109,11 +111,6 @@ public final class Event {
     return payload.deepCopy();
   }
 
-  /** The payload itself, for matching in this package; never modified. */
-  JsonNode payloadView() {
-    return payload;
-  }
-
   /** When the event happened; empty until set or stamped by the engine. */
   public Optional<Instant> time() {
     return Optional.ofNullable(time);
@@ -130,12 +127,23 @@ public final class Event {
   }
 
   /**
-   * The event as the JSON document parameter mappings read: {@code {"id", "type", "project",
-   * "payload", "time", "cause"}}, where {@code project}, {@code time} (ISO-8601 text) and {@code
-   * cause} are left out when empty. A new copy on every call.
+   * The event as the JSON document a trigger's filter and parameter mapping read: {@code {"id",
+   * "type", "project", "payload", "time", "cause", "depth"}}, where {@code project}, {@code
+   * time} (ISO-8601 text) and {@code cause} are left out when empty and {@code depth} is a
+   * number. A new copy on every call.
    */
   public ObjectNode document() {
     return document(true);
+  }
+
+  /** The document, built once with the payload shared, for matching here; never modified. */
+  JsonNode documentView() {
+    ObjectNode view = documentView;
+    if (view == null) {
+      view = document(false);
+      documentView = view; // a race builds two equal views: harmless
+    }
+    return view;
   }
 
   /** The document, sharing the payload when {@code copyPayload} is false. */
@@ -153,6 +161,7 @@ public final class Event {
     if (cause != null) {
       doc.put("cause", cause);
     }
+    doc.put("depth", depth);
     return doc;
   }
 

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.filter.FilterException;
+import dev.dagflow.filter.internal.FilterDocument;
 import dev.dagflow.filter.internal.JsonPath;
 import dev.dagflow.spec.internal.Ids;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,16 +18,22 @@ import java.util.TreeMap;
 
 /**
  * A rule that starts a run of a template when a matching {@link Event} is emitted: the event
- * type it listens to, a {@link Filter} over the event's payload, the project it belongs to, the
+ * type it listens to, a {@link Filter} over the event, the project it belongs to, the
  * target template (a fixed version or the latest), how run parameters are taken from the event,
  * whether it is enabled, and what to do while its previous run is still active.
  *
  * <p>A trigger with a project sees only the events of that project; a global trigger (no
- * project) sees the events of every project and those of none. The filter reads the payload:
- * {@code {"asset.type": ["domain", "ip"]}} matches an event whose {@code payload.asset.type} is
- * {@code "domain"} or {@code "ip"}. The parameter mapping reads the whole {@link
- * Event#document()}: {@code {"domain": "payload.domain"}} passes the payload's {@code domain} as
- * the run parameter {@code domain}.
+ * project) sees the events of every project and those of none.
+ *
+ * <p>The filter and the parameter mapping read the same document, the whole {@link
+ * Event#document()} ({@code id}, {@code type}, {@code project}, {@code payload}, {@code time},
+ * {@code cause}, {@code depth}): the filter {@code {"payload.asset.type": ["domain", "ip"]}}
+ * matches an event whose payload's {@code asset.type} is {@code "domain"} or {@code "ip"}, and
+ * the mapping {@code {"domain": "payload.domain"}} passes the payload's {@code domain} as the run
+ * parameter {@code domain}. A path that starts elsewhere ({@code asset.type}) is refused by the
+ * builder (see {@link Filter}, "What a filter sees"). {@link
+ * TriggerRegistry#explain(EventTrigger, Event)} tests a trigger against a sample event before
+ * it is saved.
  *
  * <p>Immutable and thread-safe; equal when every field is equal. No method accepts or returns
  * {@code null}. Counters are kept by the {@link dev.dagflow.store.TriggerStore}, not here.
@@ -93,7 +101,7 @@ public final class EventTrigger {
     return eventType;
   }
 
-  /** The filter over the event's payload; {@link Filter#always()} unless one was set. */
+  /** The filter over the {@link Event#document()}; {@link Filter#always()} unless one was set. */
   public Filter filter() {
     return filter;
   }
@@ -130,12 +138,12 @@ public final class EventTrigger {
 
   /**
    * Whether this trigger fires for {@code event}: it is enabled, its project rule admits the
-   * event's project, the event types are equal and the filter matches the payload. This is what
-   * every {@link TriggerMatcher} computes, trigger by trigger.
+   * event's project, the event types are equal and the filter matches the {@link
+   * Event#document()}. This is what every {@link TriggerMatcher} computes, trigger by trigger.
    */
   public boolean matches(Event event) {
     return enabled && eventType.equals(event.type()) && admitsProjectOf(event)
-        && filter.matches(event.payloadView());
+        && filter.matches(event.documentView());
   }
 
   /** Whether the project rule admits the event: a global trigger, or the event's own project. */
@@ -156,7 +164,7 @@ public final class EventTrigger {
     if (mapping.isEmpty()) {
       return params;
     }
-    ObjectNode document = event.document(false);
+    JsonNode document = event.documentView();
     for (Map.Entry<String, JsonPath> m : mapping.entrySet()) {
       JsonNode value = m.getValue().resolve(document);
       if (value.isMissingNode()) {
@@ -244,17 +252,30 @@ public final class EventTrigger {
       return this;
     }
 
-    /** The filter over the event's payload. */
+    /**
+     * The filter over the {@link Event#document()}: its paths start with {@code payload}, {@code
+     * project}, {@code type} or another field of the event.
+     *
+     * @throws InvalidTriggerException naming {@code filter}, the trigger and the path, if a path
+     *     starts elsewhere (as {@code asset.type} for {@code payload.asset.type})
+     */
     public Builder filter(Filter filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
+      Objects.requireNonNull(filter, "filter");
+      List<String> outside = FilterDocument.EVENT.outside(filter.paths());
+      if (!outside.isEmpty()) {
+        throw new InvalidTriggerException("filter", "trigger '" + id + "': "
+            + FilterDocument.EVENT.problem(outside.get(0)));
+      }
+      this.filter = filter;
       return this;
     }
 
     /**
-     * The filter over the event's payload, as JSON.
+     * The filter over the {@link Event#document()}, as JSON.
      *
      * @throws InvalidTriggerException naming {@code filter}, with the path of the problem in the
-     *     message and the {@link FilterException} as its cause, if the filter is not valid
+     *     message and the {@link FilterException} as its cause, if the filter is not valid, or
+     *     as {@link #filter(Filter)} if a path starts outside the event
      */
     public Builder filter(JsonNode filter) {
       Objects.requireNonNull(filter, "filter");
@@ -266,7 +287,7 @@ public final class EventTrigger {
     }
 
     /**
-     * The filter over the event's payload, as JSON text.
+     * The filter over the {@link Event#document()}, as JSON text.
      *
      * @throws InvalidTriggerException as {@link #filter(JsonNode)}, also for malformed JSON
      */
@@ -304,10 +325,12 @@ public final class EventTrigger {
 
     /**
      * Passes the value at {@code path} in the {@link Event#document()} as run parameter {@code
-     * param}, replacing an earlier mapping of {@code param}.
+     * param}, replacing an earlier mapping of {@code param}: {@code map("domain",
+     * "payload.domain")}.
      *
      * @throws InvalidTriggerException naming {@code mapping} for a blank parameter name, or
-     *     {@code mapping.<param>} for a path with an empty segment
+     *     {@code mapping.<param>} for a path with an empty segment or one that starts outside the
+     *     event (as {@code domain} for {@code payload.domain}), with the trigger and the path
      */
     public Builder map(String param, String path) {
       Objects.requireNonNull(param, "param");
@@ -315,11 +338,17 @@ public final class EventTrigger {
       if (param.isBlank()) {
         throw new InvalidTriggerException("mapping", "parameter names must not be blank");
       }
+      JsonPath parsed;
       try {
-        mapping.put(param, JsonPath.parse(path));
+        parsed = JsonPath.parse(path);
       } catch (IllegalArgumentException e) {
         throw new InvalidTriggerException("mapping." + param, e.getMessage(), e);
       }
+      if (!FilterDocument.EVENT.admits(path)) {
+        throw new InvalidTriggerException("mapping." + param, "trigger '" + id + "': "
+            + FilterDocument.EVENT.problem(path));
+      }
+      mapping.put(param, parsed);
       return this;
     }
 

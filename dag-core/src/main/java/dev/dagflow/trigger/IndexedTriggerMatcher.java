@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link TriggerBucket}). A trigger whose filter has no equality key sits in its bucket's list of
  * triggers checked on every event.
  *
- * <p>Matching an event resolves each indexed path of its type's bucket in the payload once
- * (every element, if the value is an array), looks the canonical values up and counts, per
- * trigger, how many of its keys the payload satisfies. Only the triggers with every key satisfied
- * are candidates, each confirmed with its project rule and whole filter. The cost is that of the
- * index entries hit and the candidates, not of every trigger.
+ * <p>Matching an event resolves each indexed path of its type's bucket once in the event's
+ * {@link Event#document() document}, where filters' paths start ({@code payload.asset.type},
+ * {@code project}; every element, if the value is an array), looks the canonical values up and
+ * counts, per trigger, how many of its keys the event satisfies. Only the triggers with every key
+ * satisfied are candidates, each confirmed with its project rule and whole filter. The cost is
+ * that of the index entries hit and the candidates, not of every trigger.
  *
  * <p>Thread-safe. Writers are serialised by one lock; each bucket has a read-write lock that a
  * match holds only while it counts (hash look-ups, no filter evaluation), so a writer waits for
@@ -93,13 +94,13 @@ final class IndexedTriggerMatcher implements TriggerMatcher {
     if (bucket == null) {
       return List.of();
     }
-    JsonNode payload = event.payloadView();
+    JsonNode document = event.documentView();
     ArrayList<EventTrigger> found = new ArrayList<>();
-    bucket.collect(payload, scratch.get(), found);
+    bucket.collect(document, scratch.get(), found);
     int n = 0;
     for (int i = 0; i < found.size(); i++) {
       EventTrigger candidate = found.get(i);
-      if (candidate.admitsProjectOf(event) && candidate.filter().matches(payload)) {
+      if (candidate.admitsProjectOf(event) && candidate.filter().matches(document)) {
         found.set(n++, candidate);
       }
     }

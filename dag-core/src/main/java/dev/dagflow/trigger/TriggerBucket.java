@@ -16,10 +16,11 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p>Each indexed trigger has a slot, a small integer dense within the bucket, and the number of
  * its keys. Each path named by a key has a {@link PathIndex}: per canonical value, the slots of
- * the triggers whose key at that path accepts that value. Matching a payload resolves each
- * indexed path once and, for every value found there (every element, if it is an array), counts
- * one hit per trigger listed, at most once per trigger and path. A trigger is a candidate only
- * when every one of its keys was hit: a document that fails one key cannot match the filter.
+ * the triggers whose key at that path accepts that value. Matching an event resolves each
+ * indexed path once in its document and, for every value found there (every element, if it is
+ * an array), counts one hit per trigger listed, at most once per trigger and path. A trigger is
+ * a candidate only when every one of its keys was hit: a document that fails one key cannot
+ * match the filter.
  * Triggers whose filter has no equality key are candidates for every event.
  *
  * <p>Writers ({@link #replace}) must be serialised by the caller. {@link #collect} may run on
@@ -65,18 +66,19 @@ final class TriggerBucket {
   }
 
   /**
-   * Adds to {@code out}, once each, the triggers that may match {@code payload}: the unindexed
-   * ones and those whose every equality key the payload satisfies. {@code scratch} is left as it
+   * Adds to {@code out}, once each, the triggers that may match an event's {@code document}
+   * ({@link Event#document()}): the unindexed ones and those whose every equality key the
+   * document satisfies. {@code scratch} is left as it
    * was found, all zero.
    */
-  void collect(JsonNode payload, Scratch scratch, List<EventTrigger> out) {
+  void collect(JsonNode document, Scratch scratch, List<EventTrigger> out) {
     long stamp = lock.readLock();
     try {
       out.addAll(unindexed);
       scratch.ensureCapacity(used);
       try {
         for (int p = 0; p < paths.length; p++) {
-          paths[p].count(payload, p + 1, scratch);
+          paths[p].count(document, p + 1, scratch);
         }
         int[] counts = scratch.counts;
         int[] marks = scratch.marks;
@@ -237,8 +239,8 @@ final class TriggerBucket {
     }
 
     /** Counts a hit, marked {@code mark}, for each trigger the value at the path satisfies. */
-    void count(JsonNode payload, int mark, Scratch scratch) {
-      JsonNode value = path.resolve(payload);
+    void count(JsonNode document, int mark, Scratch scratch) {
+      JsonNode value = path.resolve(document);
       if (value.isArray()) {
         for (int i = 0, n = value.size(); i < n; i++) {
           countValue(value.get(i), mark, scratch);

@@ -9,17 +9,17 @@ import java.util.List;
  *
  * <p>A trigger matches an event exactly when {@link EventTrigger#matches(Event)} says so: it is
  * enabled, its project rule admits the event, the event types are equal and its filter matches
- * the payload. Implementations must be thread-safe: {@code match} may run on many threads at
- * once and alongside {@code put} and {@code remove}, and sees each trigger either as it was
- * before a concurrent change or after it, never neither. No method accepts or returns {@code
- * null}.
+ * the event's {@link Event#document() document}. Implementations must be thread-safe: {@code
+ * match} may run on many threads at once and alongside {@code put} and {@code remove}, and sees
+ * each trigger either as it was before a concurrent change or after it, never neither. No
+ * method accepts or returns {@code null}.
  */
 public interface TriggerMatcher {
 
   /**
    * The default matcher: an index by event type, then by every exact-match key of each filter
    * ({@link dev.dagflow.filter.Filter#equalityKeys()}), so that matching an event confirms only
-   * the triggers whose every such key its payload values satisfy, not every trigger. Triggers
+   * the triggers whose every such key the event's values satisfy, not every trigger. Triggers
    * whose filters have no such key are checked on every event of their type. Each call returns
    * a new, empty matcher.
    */

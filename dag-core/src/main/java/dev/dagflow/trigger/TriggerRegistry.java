@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /**
  * The event triggers of an engine, reached through {@code DagEngine.triggers()}. A trigger is
- * checked when saved: its filter when it is built, its target template here. Thread-safe.
+ * checked when saved: its filter and mapping when it is built (their paths start in the event
+ * document, see {@link dev.dagflow.filter.Filter}, "What a filter sees"), its target template
+ * here. {@link #explain} tests a trigger against a sample event without saving or firing it.
+ * Thread-safe.
  */
 public interface TriggerRegistry {
 
@@ -24,6 +27,22 @@ public interface TriggerRegistry {
 
   /** Every trigger, by id. */
   List<EventTrigger> list();
+
+  /**
+   * Tests {@code trigger}, saved or not, against a sample {@code event}: whether emitting the
+   * event now would fire it and why. Every check {@code emit} makes is evaluated and reported
+   * (enabled, event type, project, each key of the filter, the chain depth limit, the overlap
+   * policy against the runs the trigger with this id has active now, the target template, the
+   * parameter mapping), with the parameters the run would get. An event without a time is
+   * stamped with the engine's clock first, as {@code emit} does.
+   *
+   * <p>Only reads: it starts and stops no run, changes no counter, does not mark the event
+   * processed, and neither saves the trigger nor tells listeners of the event. The ids of
+   * events already processed are not consulted.
+   *
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  TriggerExplanation explain(EventTrigger trigger, Event event);
 
   /** Deletes the trigger with this id; returns whether there was one. */
   boolean delete(String id);

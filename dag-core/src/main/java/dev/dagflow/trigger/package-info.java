@@ -5,9 +5,12 @@
  * finds the triggers of an event ({@link dev.dagflow.trigger.TriggerMatcher#indexed()} is the
  * default, indexed by event type and exact-match keys).
  *
- * <p>A trigger's filter reads the event's payload: {@code {"asset.type": ["domain", "ip"]}}
- * matches events whose {@code payload.asset.type} is {@code "domain"} or {@code "ip"}. Its
- * parameter mapping reads the whole event as a document ({@code {"domain": "payload.domain"}}).
+ * <p>A trigger's filter and its parameter mapping read the same document, the whole event
+ * ({@link dev.dagflow.trigger.Event#document()}): {@code {"payload.asset.type": ["domain", "ip"],
+ * "project": "acme"}} and {@code {"domain": "payload.domain"}} (see {@link
+ * dev.dagflow.filter.Filter}, "What a filter sees"). {@link
+ * dev.dagflow.trigger.TriggerRegistry#explain} tests a trigger against a sample event and
+ * answers with a {@link dev.dagflow.trigger.TriggerExplanation}.
  * Counters and the ids of processed events live in the {@link dev.dagflow.store.TriggerStore};
  * the engine's {@code emit} ties them together.
  *

@@ -49,7 +49,7 @@ class EventTriggersTest {
 
   private static EventTrigger.Builder onAsset(String id, String project, String template) {
     return EventTrigger.builder(id).project(project).eventType("asset_created")
-        .filter("{\"asset.type\": [\"domain\", \"ip\"]}").template(template)
+        .filter("{\"payload.asset.type\": [\"domain\", \"ip\"]}").template(template)
         .map("domain", "payload.asset.domain");
   }
 
@@ -178,9 +178,9 @@ class EventTriggersTest {
       h.engine.templates().save("b", Optional.empty(), oneNode("b", "y"));
       // a's completion starts b, b's starts a: forever, but for the limit
       h.engine.triggers().save(EventTrigger.builder("a-to-b").eventType("run.completed")
-          .filter("{\"template\": \"a\"}").template("b").build());
+          .filter("{\"payload.template\": \"a\"}").template("b").build());
       h.engine.triggers().save(EventTrigger.builder("b-to-a").eventType("run.completed")
-          .filter("{\"template\": \"b\"}").template("a").build());
+          .filter("{\"payload.template\": \"b\"}").template("a").build());
       String first = h.engine.submit("a", json("{}"));
 
       org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
@@ -275,9 +275,9 @@ class EventTriggersTest {
             .node(NodeSpec.task("x", "t").activation(never)).build());
       }
       h.engine.triggers().save(EventTrigger.builder("a-to-b").eventType("run.completed")
-          .filter("{\"template\": \"a\"}").template("b").build());
+          .filter("{\"payload.template\": \"a\"}").template("b").build());
       h.engine.triggers().save(EventTrigger.builder("b-to-a").eventType("run.completed")
-          .filter("{\"template\": \"b\"}").template("a").build());
+          .filter("{\"payload.template\": \"b\"}").template("a").build());
       h.engine.triggers().save(EventTrigger.builder("go-a").eventType("go").template("a")
           .build());
       h.engine.triggers().save(EventTrigger.builder("go-b").eventType("go2").template("b")

@@ -60,10 +60,10 @@ class ScanPlatformAcceptanceTest {
           .scope(DagScope.project("acme", true))
           .node(dev.dagflow.spec.NodeSpec.task("summarise", "report")).build());
       h.engine.triggers().save(EventTrigger.builder("scan-new-assets").project("acme")
-          .eventType("asset_created").filter("{\"asset.type\": [\"domain\", \"ip\"]}")
+          .eventType("asset_created").filter("{\"payload.asset.type\": [\"domain\", \"ip\"]}")
           .template("scan").map("target", "payload.asset.name").build());
       h.engine.triggers().save(EventTrigger.builder("report-after-scan").project("acme")
-          .eventType("run.completed").filter("{\"template\": \"scan\"}").template("report")
+          .eventType("run.completed").filter("{\"payload.template\": \"scan\"}").template("report")
           .map("scanRun", "payload.runId").build());
 
       List<TriggerFiring> fired = h.engine.emit(Event.builder("asset_created").id("asset-42")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.filter.FilterException;
+import dev.dagflow.filter.internal.FilterDocument;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +118,46 @@ class EventAndTriggerValidationTest {
   }
 
   @Test
+  void aFilterPathOutsideTheEventIsRefusedNamingTriggerFieldAndPath() {
+    refusesTrigger(() -> valid().filter("{\"asset.type\": [\"domain\", \"ip\"]}"), "filter",
+        "trigger 't1': path 'asset.type' starts outside the event document a trigger reads, whose"
+            + " fields are id, type, project, payload, time, cause, depth (did you mean"
+            + " 'payload.asset.type'?)");
+    refusesTrigger(() -> valid().filter("{\"payload.x\": 1, \"$or\": [{\"project\": \"a\"},"
+        + " {\"$not\": {\"owner\": \"b\"}}]}"), "filter", "path 'owner'");
+    refusesTrigger(() -> valid().filter(Filter.parse("{\"params.x\": 1}")), "filter",
+        "path 'params.x'");
+    EventTrigger ok = valid().filter("{\"id\": {\"$exists\": true}, \"type\": \"asset_created\","
+        + " \"project\": \"acme\", \"payload\": {\"$ne\": null}, \"time\": {\"$gt\": \"2026\"},"
+        + " \"cause\": {\"$exists\": false}, \"depth\": {\"$lt\": 3}}").build();
+    Event event = Event.builder("asset_created").project("acme").time(T).build();
+    assertThat(ok.matches(event)).isTrue();
+    assertThat(ok.matches(event.toBuilder().depth(3).build())).isFalse();
+  }
+
+  @Test
+  void aMappingPathOutsideTheEventIsRefusedNamingTriggerParameterAndPath() {
+    refusesTrigger(() -> valid().map("domain", "domain"), "mapping.domain",
+        "trigger 't1': path 'domain' starts outside the event document a trigger reads");
+    refusesTrigger(() -> valid().mapping(Map.of("env", "params.env")), "mapping.env",
+        "did you mean 'payload.params.env'?");
+    EventTrigger t = valid().map("depth", "depth").map("project", "project").build();
+    assertThat(t.mapParameters(Event.builder("asset_created").project("p").depth(2).build()))
+        .isEqualTo(JSON.objectNode().put("depth", 2).put("project", "p"));
+  }
+
+  @Test
+  void theEventDocumentHasExactlyTheFieldsFiltersMayStartWith() {
+    Event full = Event.builder("asset_created").id("e-1").project("p").time(T).cause("r-1")
+        .depth(1).payload(JSON.objectNode().put("x", 1)).build();
+    assertThat(full.document().properties()).extracting(Map.Entry::getKey)
+        .containsExactlyElementsOf(FilterDocument.EVENT.fields());
+    assertThat(full.document()).hasToString("{\"id\":\"e-1\",\"type\":\"asset_created\","
+        + "\"project\":\"p\",\"payload\":{\"x\":1},\"time\":\"2026-11-24T08:00:00Z\","
+        + "\"cause\":\"r-1\",\"depth\":1}");
+  }
+
+  @Test
   void aBadMappingPathIsRefusedNamingItsParameter() {
     refusesTrigger(() -> valid().map("domain", "payload..domain"), "mapping.domain",
         "empty path segment");
@@ -169,7 +210,7 @@ class EventAndTriggerValidationTest {
     assertThat(t.templateVersion()).isEmpty();
     assertThat(t.mapping()).isEmpty();
 
-    EventTrigger full = valid().project("p1").filter("{\"a\": [1, 2]}").template("scan", 2)
+    EventTrigger full = valid().project("p1").filter("{\"payload.a\": [1, 2]}").template("scan", 2)
         .map("x", "payload.x").enabled(false).overlap(OverlapPolicy.CANCEL_PREVIOUS).build();
     assertThat(full.toBuilder().build()).isEqualTo(full).hasSameHashCodeAs(full);
     assertThat(full.templateVersion()).isEqualTo(Optional.of(2));

@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random triggers (1 to 4 keys, exact and list values, some with {@code $gt}, {@code $ne},
- * {@code $or} or {@code $not} that the index cannot use) and random events, matched by {@link
+ * Random triggers (1 to 4 keys on the payload, the event's project, type and depth, exact and list
+ * values, some with {@code $gt}, {@code $ne}, {@code $or} or {@code $not} that the index cannot
+ * use) and random events, matched by {@link
  * TriggerMatcher#indexed()} and by a brute-force check of every trigger: the same triggers, in
  * the same order, after every batch of puts, replacements and removals.
  */
@@ -25,7 +26,11 @@ class TriggerIndexPropertyTest {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final List<String> TYPES = List.of("asset_created", "scan_completed", "vuln");
   private static final List<String> PROJECTS = List.of("A", "B");
+  /** Where an event's payload has values. */
   private static final List<String> PATHS = List.of("kind", "asset.type", "tags", "n", "a.b.c");
+  /** What filters test: the payload's paths, and fields of the event itself. */
+  private static final List<String> FILTER_PATHS = List.of("payload.kind", "payload.asset.type",
+      "payload.tags", "payload.n", "payload.a.b.c", "project", "type", "depth");
 
   @Test
   void indexedEqualsBruteForce() {
@@ -76,20 +81,20 @@ class TriggerIndexPropertyTest {
   private static boolean bruteForce(EventTrigger t, Event e) {
     return t.enabled() && t.eventType().equals(e.type())
         && (t.project().isEmpty() || t.project().equals(e.project()))
-        && t.filter().matches(e.payload());
+        && t.filter().matches(e.document());
   }
 
   private static EventTrigger trigger(SplittableRandom random, String id) {
     ObjectNode filter = JSON.objectNode();
     int keys = 1 + random.nextInt(4);
     for (int k = 0; k < keys; k++) {
-      String path = pick(random, PATHS);
+      String path = pick(random, FILTER_PATHS);
       switch (random.nextInt(8)) {
         case 0 -> filter.set(path, JSON.objectNode().put("$gt", random.nextInt(3)));
         case 1 -> filter.set(path, JSON.objectNode().set("$ne", value(random)));
         case 2 -> filter.set("$or", JSON.arrayNode()
             .add(JSON.objectNode().set(path, value(random)))
-            .add(JSON.objectNode().set(pick(random, PATHS), value(random))));
+            .add(JSON.objectNode().set(pick(random, FILTER_PATHS), value(random))));
         case 3 -> filter.set("$not", JSON.objectNode().set(path, value(random)));
         case 4 -> filter.set(path, JSON.objectNode().set("$in", values(random)));
         case 5 -> filter.set(path, values(random));
@@ -115,13 +120,14 @@ class TriggerIndexPropertyTest {
       }
       at.set(segments[segments.length - 1], value);
     }
-    Event.Builder b = Event.builder(pick(random, TYPES)).payload(payload);
+    Event.Builder b = Event.builder(pick(random, TYPES)).payload(payload)
+        .depth(random.nextInt(3));
     return random.nextInt(3) == 0 ? b.build() : b.project(pick(random, PROJECTS)).build();
   }
 
   /** A scalar from a small vocabulary, numbers in several node types. */
   private static JsonNode value(SplittableRandom random) {
-    return switch (random.nextInt(9)) {
+    return switch (random.nextInt(11)) {
       case 0 -> JSON.textNode("domain");
       case 1 -> JSON.textNode("ip");
       case 2 -> JSON.textNode("url");
@@ -130,6 +136,8 @@ class TriggerIndexPropertyTest {
       case 5 -> JSON.numberNode(new BigDecimal("2.50"));
       case 6 -> JSON.numberNode(2L);
       case 7 -> JSON.booleanNode(random.nextBoolean());
+      case 8 -> JSON.textNode(pick(random, PROJECTS));
+      case 9 -> JSON.textNode(pick(random, TYPES));
       default -> JSON.nullNode();
     };
   }

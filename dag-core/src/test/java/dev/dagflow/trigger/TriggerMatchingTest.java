@@ -49,7 +49,7 @@ class TriggerMatchingTest {
 
   @Test
   void aListFilterMatchesEachOfItsValuesAndNothingElse() {
-    matcher.put(trigger("t", "{\"asset.type\": [\"domain\", \"ip\"]}").build());
+    matcher.put(trigger("t", "{\"payload.asset.type\": [\"domain\", \"ip\"]}").build());
 
     assertThat(ids(event("{\"asset\": {\"type\": \"domain\"}}"))).containsExactly("t");
     assertThat(ids(event("{\"asset\": {\"type\": \"ip\"}}"))).containsExactly("t");
@@ -59,8 +59,9 @@ class TriggerMatchingTest {
 
   @Test
   void exactFiltersNeedEveryKey() {
-    matcher.put(trigger("both", "{\"asset.type\": \"domain\", \"severity\": \"high\"}").build());
-    matcher.put(trigger("one", "{\"severity\": \"high\"}").build());
+    matcher.put(trigger("both",
+        "{\"payload.asset.type\": \"domain\", \"payload.severity\": \"high\"}").build());
+    matcher.put(trigger("one", "{\"payload.severity\": \"high\"}").build());
     matcher.put(trigger("all", "{}").build());
 
     assertThat(ids(event("{\"asset\": {\"type\": \"domain\"}, \"severity\": \"high\"}")))
@@ -72,7 +73,7 @@ class TriggerMatchingTest {
 
   @Test
   void anArrayValueInThePayloadMatchesByElementOncePerTrigger() {
-    matcher.put(trigger("t", "{\"tags\": [\"a\", \"b\"]}").build());
+    matcher.put(trigger("t", "{\"payload.tags\": [\"a\", \"b\"]}").build());
 
     assertThat(ids(event("{\"tags\": [\"b\", \"a\", \"a\"]}"))).containsExactly("t");
     assertThat(ids(event("{\"tags\": [\"c\"]}"))).isEmpty();
@@ -80,8 +81,10 @@ class TriggerMatchingTest {
 
   @Test
   void aKeyHitByManyElementsOfAnArrayCountsOnce() {
-    matcher.put(trigger("list", "{\"tags\": [\"a\", \"b\"], \"severity\": \"high\"}").build());
-    matcher.put(trigger("in", "{\"tags\": {\"$in\": [\"a\", \"b\", \"c\"]}, \"n\": 1}")
+    matcher.put(trigger("list",
+        "{\"payload.tags\": [\"a\", \"b\"], \"payload.severity\": \"high\"}").build());
+    matcher.put(trigger("in",
+        "{\"payload.tags\": {\"$in\": [\"a\", \"b\", \"c\"]}, \"payload.n\": 1}")
         .build());
 
     assertThat(ids(event("{\"tags\": [\"a\", \"b\", \"a\"], \"severity\": \"high\"}")))
@@ -94,9 +97,9 @@ class TriggerMatchingTest {
 
   @Test
   void nonIndexableFiltersAreStillMatched() {
-    matcher.put(trigger("gt", "{\"port\": {\"$gt\": 1000}}").build());
-    matcher.put(trigger("or", "{\"$or\": [{\"a\": 1}, {\"b\": 2}]}").build());
-    matcher.put(trigger("mixed", "{\"a\": 1, \"port\": {\"$lt\": 10}}").build());
+    matcher.put(trigger("gt", "{\"payload.port\": {\"$gt\": 1000}}").build());
+    matcher.put(trigger("or", "{\"$or\": [{\"payload.a\": 1}, {\"payload.b\": 2}]}").build());
+    matcher.put(trigger("mixed", "{\"payload.a\": 1, \"payload.port\": {\"$lt\": 10}}").build());
 
     assertThat(ids(event("{\"port\": 8080, \"b\": 2}"))).containsExactly("gt", "or");
     assertThat(ids(event("{\"port\": 5, \"a\": 1}"))).containsExactly("mixed", "or");
@@ -104,9 +107,9 @@ class TriggerMatchingTest {
 
   @Test
   void numbersMatchByValueWhateverTheirType() {
-    matcher.put(trigger("one", "{\"n\": 1}").build());
-    matcher.put(trigger("one-point-oh", "{\"n\": [1.0, 7]}").build());
-    matcher.put(trigger("half", "{\"n\": 0.5}").build());
+    matcher.put(trigger("one", "{\"payload.n\": 1}").build());
+    matcher.put(trigger("one-point-oh", "{\"payload.n\": [1.0, 7]}").build());
+    matcher.put(trigger("half", "{\"payload.n\": 0.5}").build());
 
     assertThat(ids(event("{\"n\": 1.0}"))).containsExactly("one", "one-point-oh");
     assertThat(ids(event("{\"n\": 1}"))).containsExactly("one", "one-point-oh");
@@ -118,8 +121,8 @@ class TriggerMatchingTest {
 
   @Test
   void aProjectTriggerSeesOnlyItsProjectAndAGlobalOneSeesAll() {
-    matcher.put(trigger("a-only", "{\"x\": 1}").project("A").build());
-    matcher.put(trigger("global", "{\"x\": 1}").build());
+    matcher.put(trigger("a-only", "{\"payload.x\": 1}").project("A").build());
+    matcher.put(trigger("global", "{\"payload.x\": 1}").build());
 
     assertThat(ids(event("asset_created", "A", "{\"x\": 1}"))).containsExactly("a-only", "global");
     assertThat(ids(event("asset_created", "B", "{\"x\": 1}"))).containsExactly("global");
@@ -128,12 +131,12 @@ class TriggerMatchingTest {
 
   @Test
   void disabledTriggersNeverMatch() {
-    matcher.put(trigger("off", "{\"x\": 1}").enabled(false).build());
+    matcher.put(trigger("off", "{\"payload.x\": 1}").enabled(false).build());
     matcher.put(trigger("off-always", "{}").enabled(false).build());
 
     assertThat(ids(event("{\"x\": 1}"))).isEmpty();
 
-    matcher.put(trigger("off", "{\"x\": 1}").build());
+    matcher.put(trigger("off", "{\"payload.x\": 1}").build());
     assertThat(ids(event("{\"x\": 1}"))).containsExactly("off");
   }
 
@@ -147,13 +150,13 @@ class TriggerMatchingTest {
 
   @Test
   void putReplacesByIdAndRemoveForgets() {
-    matcher.put(trigger("t", "{\"x\": 1}").build());
-    matcher.put(trigger("t", "{\"x\": 2}").build());
+    matcher.put(trigger("t", "{\"payload.x\": 1}").build());
+    matcher.put(trigger("t", "{\"payload.x\": 2}").build());
 
     assertThat(ids(event("{\"x\": 1}"))).isEmpty();
     assertThat(ids(event("{\"x\": 2}"))).containsExactly("t");
 
-    matcher.put(trigger("t", "{\"x\": 2}").eventType("scan_completed").build());
+    matcher.put(trigger("t", "{\"payload.x\": 2}").eventType("scan_completed").build());
     assertThat(ids(event("{\"x\": 2}"))).isEmpty();
     assertThat(ids(event("scan_completed", null, "{\"x\": 2}"))).containsExactly("t");
 
@@ -165,7 +168,7 @@ class TriggerMatchingTest {
   @Test
   void resultsAreByIdAndUnmodifiable() {
     for (String id : List.of("m", "b", "z", "a")) {
-      matcher.put(trigger(id, id.equals("b") ? "{}" : "{\"x\": 1}").build());
+      matcher.put(trigger(id, id.equals("b") ? "{}" : "{\"payload.x\": 1}").build());
     }
     List<EventTrigger> found = matcher.match(event("{\"x\": 1}"));
     assertThat(found).extracting(EventTrigger::id).containsExactly("a", "b", "m", "z");
@@ -175,8 +178,9 @@ class TriggerMatchingTest {
   @Test
   void aMatchDuringReplacementsSeesOneVersionOfEachTrigger() throws Exception {
     // "stable" matches {"x": 1} in both versions, keyed on different paths; it must never be missed
-    EventTrigger first = trigger("stable", "{\"x\": 1}").build();
-    EventTrigger second = trigger("stable", "{\"y\": \"b\", \"x\": [1, 2, 3]}").build();
+    EventTrigger first = trigger("stable", "{\"payload.x\": 1}").build();
+    EventTrigger second =
+        trigger("stable", "{\"payload.y\": \"b\", \"payload.x\": [1, 2, 3]}").build();
     matcher.put(first);
     Event event = event("{\"x\": 1, \"y\": \"b\"}");
     AtomicBoolean stop = new AtomicBoolean();
@@ -210,11 +214,45 @@ class TriggerMatchingTest {
   }
 
   @Test
+  void aFilterReadsTheWholeEventSoProjectTypeAndDepthCanBeTested() {
+    matcher.put(trigger("acme-or-sec", "{\"$or\": [{\"project\": \"acme\"},"
+        + " {\"payload.owner\": {\"$regex\": \"^sec-\"}}]}").build());
+    matcher.put(trigger("by-project", "{\"project\": [\"acme\", \"beta\"]}").build());
+    matcher.put(trigger("no-project", "{\"project\": {\"$exists\": false}}").build());
+    matcher.put(trigger("typed", "{\"type\": \"asset_created\", \"payload.x\": 1}").build());
+    matcher.put(trigger("other-type", "{\"type\": \"scan_completed\"}").build());
+    matcher.put(trigger("shallow", "{\"depth\": 0, \"id\": {\"$regex\": \"^e-\"}}").build());
+
+    assertThat(ids(event("asset_created", "acme", "{\"x\": 1}")))
+        .containsExactly("acme-or-sec", "by-project", "typed");
+    assertThat(ids(event("asset_created", "gamma", "{\"owner\": \"sec-team\"}")))
+        .containsExactly("acme-or-sec");
+    assertThat(ids(event("asset_created", null, "{}"))).containsExactly("no-project");
+    assertThat(ids(Event.builder("asset_created").id("e-1").project("gamma").build()))
+        .containsExactly("shallow");
+    assertThat(ids(Event.builder("asset_created").id("e-2").project("gamma").depth(1).build()))
+        .isEmpty();
+  }
+
+  @Test
+  void keysRootedAtTheEventAreIndexedAndLookedUpInTheWholeEvent() {
+    // an event that holds the trigger's key values in its payload's top level, not under
+    // "payload", must not be a candidate: the index looks paths up from the event's root
+    matcher.put(trigger("nested", "{\"payload.asset.type\": \"ip\"}").build());
+    matcher.put(trigger("project", "{\"project\": \"acme\"}").build());
+
+    assertThat(ids(event("{\"asset\": {\"type\": \"ip\"}}"))).containsExactly("nested");
+    assertThat(ids(event("{\"payload\": {\"asset\": {\"type\": \"ip\"}}}"))).isEmpty();
+    assertThat(ids(event("{\"project\": \"acme\"}"))).isEmpty();
+    assertThat(ids(event("asset_created", "acme", "{}"))).containsExactly("project");
+  }
+
+  @Test
   void theMatcherAgreesWithMatchesOnEveryTrigger() {
     List<EventTrigger> triggers = new ArrayList<>();
-    triggers.add(trigger("a", "{\"x\": 1}").build());
-    triggers.add(trigger("b", "{\"x\": 1}").project("P").build());
-    triggers.add(trigger("c", "{\"x\": 1}").enabled(false).build());
+    triggers.add(trigger("a", "{\"payload.x\": 1}").build());
+    triggers.add(trigger("b", "{\"payload.x\": 1}").project("P").build());
+    triggers.add(trigger("c", "{\"payload.x\": 1}").enabled(false).build());
     triggers.forEach(matcher::put);
     Event event = event("asset_created", "P", "{\"x\": 1}");
     assertThat(matcher.match(event))

@@ -235,6 +235,11 @@ public final class Engine implements DagEngine {
     return triggers.fire(stamped, config.maxChainDepth);
   }
 
+  /** The deepest chain of triggered runs whose events still fire triggers. */
+  int maxChainDepth() {
+    return config.maxChainDepth;
+  }
+
   /** Whether an event of {@code type} would reach anyone: a trigger or a listener. */
   boolean wantsEvent(String type) {
     return triggers.listensFor(type) || hasListeners();

@@ -13,6 +13,7 @@ import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.OverlapPolicy;
 import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.TriggerExplanation;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerFiring.Outcome;
 import dev.dagflow.trigger.TriggerMatcher;
@@ -101,6 +102,24 @@ final class Triggers implements TriggerRegistry {
     triggersPerType.computeIfPresent(t.get().eventType(), (k, n) -> n == 1 ? null : n - 1);
     states.remove(id);
     return store.delete(id);
+  }
+
+  @Override
+  public TriggerExplanation explain(EventTrigger trigger, Event event) {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(event, "event");
+    Event stamped = event.time().isPresent() ? event : event.withTime(engine.time().now());
+    List<String> active = List.of();
+    Optional<String> queued = Optional.empty();
+    State state = states.get(trigger.id());
+    if (state != null) {
+      synchronized (state) {
+        active = List.copyOf(state.activeRuns);
+        queued = Optional.ofNullable(state.queued).map(Event::id);
+      }
+    }
+    return TriggerExplainer.explain(trigger, stamped, engine.maxChainDepth(), active, queued,
+        templates);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.dagflow.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.ContainerCounts;
@@ -9,6 +8,7 @@ import dev.dagflow.engine.EdgeView;
 import dev.dagflow.engine.NodeView;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.filter.Filter;
+import dev.dagflow.filter.internal.FilterDocument;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeSpec;
@@ -124,9 +124,7 @@ final class Views {
     if (!typeOk || !e.hasCondition()) {
       return typeOk;
     }
-    ObjectNode doc = JsonNodeFactory.instance.objectNode();
-    doc.set("result", upstream.result().orElse(NullNode.instance));
-    doc.put("state", s.name());
-    return Filter.parse(e.condition().get()).matches(doc);
+    return Filter.parse(e.condition().get()).matches(
+        FilterDocument.edgeCondition(upstream.result().orElse(NullNode.instance), s.name()));
   }
 }

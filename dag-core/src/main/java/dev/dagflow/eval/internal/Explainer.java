@@ -52,7 +52,7 @@ final class Explainer {
     Filter activation = plan.activation(v);
     if (activation != null && !run.activated(v)) {
       gates.add(new Gate(Gate.Kind.ACTIVATION, "activation condition " + activation
-          + " is checked against the run's params once the other gates open"));
+          + " is checked against {params} once the other gates open"));
     }
     if (run.readyAt(v) > run.now()) {
       gates.add(new Gate(Gate.Kind.NOT_BEFORE, "not before "
@@ -67,6 +67,7 @@ final class Explainer {
       case FAILURE -> "FAILED or TIMED_OUT";
       case FINISH, ANY -> "ended";
     };
-    return e.hasCondition() ? when + " with a result matching " + e.condition().get() : when;
+    return e.hasCondition() ? when + ", its {result, state} matching " + e.condition().get()
+        : when;
   }
 }

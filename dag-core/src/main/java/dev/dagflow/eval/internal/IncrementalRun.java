@@ -13,10 +13,11 @@ import static dev.dagflow.eval.internal.States.WAITING;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.filter.Filter;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
+import dev.dagflow.filter.Filter;
+import dev.dagflow.filter.internal.FilterDocument;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;
@@ -448,12 +449,11 @@ final class IncrementalRun implements RunEvaluation {
     }
   }
 
+  /** What an edge condition on an out-edge of the ended node {@code u} reads. */
   JsonNode conditionDocument(int u) {
-    ObjectNode doc = JSON.objectNode();
-    JsonNode result = results[u];
-    doc.set("result", result == null ? JSON.nullNode() : result);
-    doc.put("state", STATES[state[u]].name());
-    return doc;
+    JsonNode result = results[u]; // only a COMPLETED node has one: it is never re-opened
+    return FilterDocument.edgeCondition(result == null ? JSON.nullNode() : result,
+        STATES[state[u]].name());
   }
 
   /** A waiting node whose gates may have opened: moves it to READY, SKIPPED, or leaves it. */
@@ -485,8 +485,7 @@ final class IncrementalRun implements RunEvaluation {
 
   private ObjectNode activationDocument() {
     if (activationDocument == null) {
-      activationDocument = JSON.objectNode();
-      activationDocument.set("params", params);
+      activationDocument = FilterDocument.activation(params);
     }
     return activationDocument;
   }

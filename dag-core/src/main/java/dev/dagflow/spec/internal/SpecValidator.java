@@ -3,6 +3,7 @@ package dev.dagflow.spec.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.filter.FilterException;
+import dev.dagflow.filter.internal.FilterDocument;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeKind;
 import dev.dagflow.spec.NodeSpec;
@@ -121,11 +122,12 @@ public final class SpecValidator {
       problems.add(new SpecProblem(Kind.INVALID_NOT_BEFORE, id, path(position, "notBefore"),
           "not-before time must be before the year 10000, was " + notBefore));
     }
-    node.activation().ifPresent(a -> checkFilter(a, id, path(position, "activation"), problems));
+    node.activation().ifPresent(a -> checkFilter(a, FilterDocument.ACTIVATION, id,
+        path(position, "activation"), problems));
     List<Edge> edges = node.edges();
     for (int e = 0; e < edges.size(); e++) {
       if (edges.get(e).hasCondition()) {
-        checkFilter(edges.get(e).condition().get(), id,
+        checkFilter(edges.get(e).condition().get(), FilterDocument.EDGE_CONDITION, id,
             path(position, "dependsOn[" + e + "].condition"), problems);
       }
     }
@@ -139,13 +141,19 @@ public final class SpecValidator {
     }
   }
 
-  private static void checkFilter(JsonNode filter, String nodeId, String path,
-      List<SpecProblem> problems) {
+  /** A filter that does not parse, or one problem per path that starts outside its document. */
+  private static void checkFilter(JsonNode filter, FilterDocument document, String nodeId,
+      String path, List<SpecProblem> problems) {
+    Filter parsed;
     try {
-      Filter.parse(filter);
+      parsed = Filter.parse(filter);
     } catch (FilterException e) {
       String at = e.path().isEmpty() ? path : path + "." + e.path();
       problems.add(new SpecProblem(Kind.INVALID_FILTER, nodeId, at, e.problem()));
+      return;
+    }
+    for (String outside : document.outside(parsed.paths())) {
+      problems.add(new SpecProblem(Kind.INVALID_FILTER, nodeId, path, document.problem(outside)));
     }
   }
 

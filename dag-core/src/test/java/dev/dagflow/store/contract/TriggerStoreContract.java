@@ -41,7 +41,7 @@ public abstract class TriggerStoreContract {
   @Test
   void everyFieldRoundTrips() {
     EventTrigger full = EventTrigger.builder("full").project("p1").eventType("asset_created")
-        .filter("{\"asset.type\": [\"domain\", \"ip\"], \"port\": {\"$gte\": 1}}")
+        .filter("{\"payload.asset.type\": [\"domain\", \"ip\"], \"payload.port\": {\"$gte\": 1}}")
         .template("scan", 3).map("domain", "payload.domain").map("source", "id")
         .enabled(false).overlap(OverlapPolicy.QUEUE_ONE).build();
     EventTrigger bare = trigger("bare", null);
