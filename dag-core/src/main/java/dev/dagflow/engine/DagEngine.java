@@ -62,32 +62,49 @@ public interface DagEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** Submits a run of {@code spec} without parameters. @see #submit(DagSpec, ObjectNode) */
-  String submit(DagSpec spec);
-
   /**
-   * Submits a run of {@code spec} with {@code params} and returns its id. The run starts at once,
-   * or waits PENDING while its scope already runs the most runs its policy allows.
+   * Submits the run {@code request} asks for and returns its id: every form of {@code submit}
+   * comes here. The run starts at once, or waits PENDING while its scope already runs the most
+   * runs its policy allows. A run of a template keeps the full spec of the version it started
+   * from. Its project and scope follow the rule of {@link PolicyCenter#effective(DagSpec,
+   * String)}; a request with an operator is recorded in the run's history as {@code run.submit}.
    *
    * @throws UnknownTaskTypeException if a node's task type has no executor
-   * @throws dev.dagflow.DagflowException if the spec names a policy that does not exist
+   * @throws dev.dagflow.template.UnknownTemplateException if there is no such template (or
+   *     version)
+   * @throws dev.dagflow.policy.UnknownPolicyException if the spec names a policy that does not
+   *     exist
    */
-  String submit(DagSpec spec, ObjectNode params);
+  String submit(SubmitRequest request);
+
+  /** Submits a run of {@code spec} without parameters. @see #submit(SubmitRequest) */
+  default String submit(DagSpec spec) {
+    return submit(SubmitRequest.builder().spec(spec).build());
+  }
+
+  /** Submits a run of {@code spec} with {@code params}. @see #submit(SubmitRequest) */
+  default String submit(DagSpec spec, ObjectNode params) {
+    return submit(SubmitRequest.builder().spec(spec).params(params).build());
+  }
 
   /**
-   * Submits a run of the latest version of template {@code template} with {@code params}; the
-   * run keeps the full spec of that version.
+   * Submits a run of the latest version of template {@code template} with {@code params}.
    *
-   * @throws dev.dagflow.template.UnknownTemplateException if there is no such template
+   * @see #submit(SubmitRequest)
    */
-  String submit(String template, ObjectNode params);
+  default String submit(String template, ObjectNode params) {
+    return submit(SubmitRequest.builder().template(template).params(params).build());
+  }
 
   /**
    * Submits a run of version {@code version} of template {@code template}.
    *
-   * @throws dev.dagflow.template.UnknownTemplateException if there is no such version
+   * @see #submit(SubmitRequest)
    */
-  String submit(String template, int version, ObjectNode params);
+  default String submit(String template, int version, ObjectNode params) {
+    return submit(SubmitRequest.builder().template(template).templateVersion(version)
+        .params(params).build());
+  }
 
   /** The execution policies: saved by name, one default per project, resolved per node. */
   PolicyCenter policies();

@@ -86,9 +86,13 @@ class PolicyResolutionTest {
       EffectivePolicy p = h.engine.policies().effective(spec(null, NodeSpec.task("a", "t")), "a");
       assertThat(p.retry().maxAttempts()).isEqualTo(1);
       assertThat(p.nodeTimeout()).isEmpty();
-      assertThat(p.sources()).containsOnlyKeys("retry", "nodeTimeout", "maxParallelNodesPerRun",
-          "maxConcurrentRunsPerScope", "failureStrategy", "defaultConfig")
+      assertThat(p.policies()).containsExactly("engine default");
+      assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
+          "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
+          "defaultConfig");
+      assertThat(p.sources()).filteredOn((k, v) -> !k.equals("project") && !k.equals("workerKey"))
           .allSatisfy((k, v) -> assertThat(v).isEqualTo("engine default"));
+      assertThat(p.source("project")).isEqualTo("the DAG's scope");
     }
   }
 

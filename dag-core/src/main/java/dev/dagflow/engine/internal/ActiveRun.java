@@ -169,6 +169,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     });
   }
 
+  /** Records who submitted the run, as the first entry of its history. */
+  void submittedBy(String op) {
+    step(op, () -> {
+      history(Optional.empty(), "run.submit", NullNode.instance, text(RunState.PENDING));
+      return null;
+    });
+  }
+
   /** Waits for admission: attached to its pool but not started. */
   void waitFor(ScopePool pool) {
     lock.lock();
