@@ -90,9 +90,8 @@ class PolicyResolutionTest {
       assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
           "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
           "defaultConfig");
-      assertThat(p.sources()).filteredOn((k, v) -> !k.equals("project") && !k.equals("workerKey"))
-          .allSatisfy((k, v) -> assertThat(v).isEqualTo("engine default"));
-      assertThat(p.source("project")).isEqualTo("the DAG's scope");
+      p.sources().forEach((k, v) -> assertThat(v).as(k).isEqualTo(
+          k.equals("project") || k.equals("workerKey") ? "the DAG's scope" : "engine default"));
     }
   }
 
