@@ -67,7 +67,7 @@ final class Triggers implements TriggerRegistry {
   @Override
   public synchronized void save(EventTrigger trigger) {
     Objects.requireNonNull(trigger, "trigger");
-    templates.resolve(trigger.templateName(), trigger.templateVersion(), trigger.project());
+    templates.checkTarget(trigger);
     EventTrigger previous = store.get(trigger.id()).orElse(null);
     store.save(trigger);
     index(trigger, previous);
