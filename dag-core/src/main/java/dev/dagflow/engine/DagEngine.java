@@ -159,7 +159,9 @@ public interface DagEngine extends AutoCloseable {
 
   /**
    * Runs a FAILED, TIMED_OUT or STOPPED node again, with a fresh retry budget, together with
-   * the nodes that were skipped or stopped after it; an ended run is re-opened.
+   * its ended containers and the nodes that were skipped or stopped after it or beside it in
+   * them; an ended run is re-opened. The history entry {@code node.retry} names every node
+   * re-opened, with the state it had.
    *
    * @throws NodeOperationException if the node is in another state
    */
@@ -168,11 +170,12 @@ public interface DagEngine extends AutoCloseable {
   /**
    * Merges {@code patch} into the node's config (JSON merge patch: a null value removes a
    * field). A node not yet started uses it when dispatched; a running node gets it through its
-   * executor's {@link NodeExecutor#update}. Recorded in {@link #history} with the old and new
+   * executor's {@link NodeExecutor#update}; a node that failed, timed out, was stopped or
+   * skipped uses it when a retry re-opens it. Recorded in {@link #history} with the old and new
    * config.
    *
    * @throws NodeOperationException if the node is running and its executor cannot take live
-   *     updates
+   *     updates, or the node (or its run) has COMPLETED and never runs again
    */
   void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
 
@@ -192,7 +195,10 @@ public interface DagEngine extends AutoCloseable {
    */
   RunView await(String runId, Duration timeout) throws InterruptedException, TimeoutException;
 
-  /** Why the node is not running: its state and every gate still closed. */
+  /**
+   * Why the node is not running: its state and every gate still closed, a not-before gate told
+   * against the engine's time source now.
+   */
   NodeExplanation explain(String runId, String nodeId);
 
   /** Adds a listener; see {@link EngineListener} for when and where it is called. */

@@ -82,6 +82,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final Attempt[] inFlight;
   final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
   int slots;
+  /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
+  ObjectNode reopened;
   private long wakeAt = Long.MAX_VALUE;
   private TimeSource.Cancellable wakeTimer;
   CompletableFuture<RunState> done = new CompletableFuture<>();
@@ -487,6 +489,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       case WAITING -> {
         if (from.isTerminal()) { // re-opened by a retry
           nodes.reopened(v);
+          if (reopened != null) {
+            reopened.put(node.id(), from.name());
+          }
         }
       }
       case RUNNING, INITIALIZING -> nodes.started(v, now);
@@ -529,7 +534,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     for (int v = 0; v < spec.size(); v++) {
       NodeState s = eval.state(v);
       if (s == NodeState.WAITING || s == NodeState.READY) {
-        eval.stop(v, reason);
+        eval.stop(v, TriggerType.SYSTEM, reason); // the engine's decision, not a user's
       }
     }
   }
