@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One change asked for by someone: a submit, stop, pause, resume, retry or config update, with the
- * value before and after.
+ * One change asked for by someone: a submit, stop, pause, resume, retry or config update, with
+ * the value before and after.
  *
  * @param nodeId the node it concerns; empty for the whole run
  * @param action what was done: {@code run.submit} (old value null, new {@code "PENDING"}),
