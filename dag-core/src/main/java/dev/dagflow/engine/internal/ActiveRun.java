@@ -62,6 +62,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final int priority;
   final long seq;
   final RunPolicy policy;
+  /** The run's project, which never changes: read without the lock. */
+  final Optional<String> project;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -99,6 +101,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.priority = record.priority();
     this.seq = seq;
     this.policy = policy;
+    this.project = record.project();
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
@@ -388,7 +391,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       AttemptOutcome outcome = a.record.outcome();
       boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
           || outcome == AttemptOutcome.STOPPED;
-      engine.log(runId, node.id(), a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+      engine.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
           "ignored a completion of attempt " + a.number + " (" + result
               + "): the attempt had already ended " + outcome);
       return;

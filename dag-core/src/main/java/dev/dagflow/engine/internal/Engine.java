@@ -244,9 +244,8 @@ public final class Engine implements DagEngine {
 
   /** Writes a line to a run's log if {@code runId} names a run. */
   void logIfRun(String runId, LogLevel level, String message) {
-    if (runs.run(runId).isPresent()) {
-      log(runId, null, 0, level, message);
-    }
+    runs.run(runId).ifPresent(r -> append(new LogEntry(runId, Optional.empty(), 0, level,
+        message, time.now()), r.project(), Optional.empty()));
   }
 
   void checkTaskTypes(DagSpec spec) {
@@ -422,12 +421,15 @@ public final class Engine implements DagEngine {
     }
   }
 
-  void log(String runId, String nodeId, int attempt, LogLevel level, String message) {
-    if (level == LogLevel.WARN || level == LogLevel.ERROR) {
-      LOG.warn("run {} node {} attempt {}: {}", runId, nodeId, attempt, message);
-    }
-    logs.append(List.of(new LogEntry(runId, Optional.ofNullable(nodeId), attempt, level,
-        message, time.now())));
+  /** Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log. */
+  void log(ActiveRun run, NodeSpec node, int attempt, LogLevel level, String message) {
+    append(new LogEntry(run.runId, Optional.of(node.id()), attempt, level, message, time.now()),
+        run.project, node.taskType());
+  }
+
+  private void append(LogEntry entry, Optional<String> project, Optional<String> taskType) {
+    LogEcho.echo(entry, project, taskType);
+    logs.append(List.of(entry));
   }
 
   Duration jitter(Duration wait, double jitter) {
