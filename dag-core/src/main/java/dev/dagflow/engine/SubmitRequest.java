@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * What to start a run of, and how: a spec, or a template by name (the latest version unless one
- * is given), the run's params and who asks. The one way into {@link DagEngine#submit(SubmitRequest)};
- * the short forms of {@code submit} build one.
+ * is given), the run's params and who asks. The one way into
+ * {@link DagEngine#submit(SubmitRequest)}; the short forms of {@code submit} build one.
  *
  * <pre>{@code
  * engine.submit(SubmitRequest.builder().template("scan").templateVersion(2)
@@ -67,7 +67,7 @@ public final class SubmitRequest {
     return params.deepCopy();
   }
 
-  /** Who asks for the run, recorded in its history as {@code run.submit}; empty for nobody named. */
+  /** Who asks for the run, recorded in its history as {@code run.submit}; empty for no one. */
   public Optional<String> operator() {
     return Optional.ofNullable(operator);
   }

@@ -104,7 +104,8 @@ final class RunControl {
         run.eval.reopen(v, "retried by " + op);
       } catch (IllegalStateException e) {
         if (reopening) {
-          run.after.add(() -> run.engine.registry().undoReopen(pool)); // other runs' locks: outside ours
+          // other runs' locks: outside ours
+          run.after.add(() -> run.engine.registry().undoReopen(pool));
         }
         throw new NodeOperationException(run.runId, run.id(v), s, e.getMessage());
       } finally {

@@ -85,7 +85,7 @@ final class RunPlacement {
     return new RunPlacement(spec, Optional.empty(), "none");
   }
 
-  /** The worker key of run {@code runId}: a project that does not reuse workers gets one per run. */
+  /** The worker key of run {@code runId}; a project that does not reuse workers has one per run. */
   String workerKey(String runId) {
     return scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
