@@ -62,32 +62,49 @@ public interface DagEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** Submits a run of {@code spec} without parameters. @see #submit(DagSpec, ObjectNode) */
-  String submit(DagSpec spec);
-
   /**
-   * Submits a run of {@code spec} with {@code params} and returns its id. The run starts at once,
-   * or waits PENDING while its scope already runs the most runs its policy allows.
+   * Submits the run {@code request} asks for and returns its id: every form of {@code submit}
+   * comes here. The run starts at once, or waits PENDING while its scope already runs the most
+   * runs its policy allows. A run of a template keeps the full spec of the version it started
+   * from. Its project and scope follow the rule of {@link PolicyCenter#effective(DagSpec,
+   * String)}; a request with an operator is recorded in the run's history as {@code run.submit}.
    *
    * @throws UnknownTaskTypeException if a node's task type has no executor
-   * @throws dev.dagflow.DagflowException if the spec names a policy that does not exist
+   * @throws dev.dagflow.template.UnknownTemplateException if there is no such template (or
+   *     version)
+   * @throws dev.dagflow.policy.UnknownPolicyException if the spec names a policy that does not
+   *     exist
    */
-  String submit(DagSpec spec, ObjectNode params);
+  String submit(SubmitRequest request);
+
+  /** Submits a run of {@code spec} without parameters. @see #submit(SubmitRequest) */
+  default String submit(DagSpec spec) {
+    return submit(SubmitRequest.builder().spec(spec).build());
+  }
+
+  /** Submits a run of {@code spec} with {@code params}. @see #submit(SubmitRequest) */
+  default String submit(DagSpec spec, ObjectNode params) {
+    return submit(SubmitRequest.builder().spec(spec).params(params).build());
+  }
 
   /**
-   * Submits a run of the latest version of template {@code template} with {@code params}; the
-   * run keeps the full spec of that version.
+   * Submits a run of the latest version of template {@code template} with {@code params}.
    *
-   * @throws dev.dagflow.template.UnknownTemplateException if there is no such template
+   * @see #submit(SubmitRequest)
    */
-  String submit(String template, ObjectNode params);
+  default String submit(String template, ObjectNode params) {
+    return submit(SubmitRequest.builder().template(template).params(params).build());
+  }
 
   /**
    * Submits a run of version {@code version} of template {@code template}.
    *
-   * @throws dev.dagflow.template.UnknownTemplateException if there is no such version
+   * @see #submit(SubmitRequest)
    */
-  String submit(String template, int version, ObjectNode params);
+  default String submit(String template, int version, ObjectNode params) {
+    return submit(SubmitRequest.builder().template(template).templateVersion(version)
+        .params(params).build());
+  }
 
   /** The execution policies: saved by name, one default per project, resolved per node. */
   PolicyCenter policies();
@@ -142,7 +159,9 @@ public interface DagEngine extends AutoCloseable {
 
   /**
    * Runs a FAILED, TIMED_OUT or STOPPED node again, with a fresh retry budget, together with
-   * the nodes that were skipped or stopped after it; an ended run is re-opened.
+   * its ended containers and the nodes that were skipped or stopped after it or beside it in
+   * them; an ended run is re-opened. The history entry {@code node.retry} names every node
+   * re-opened, with the state it had.
    *
    * @throws NodeOperationException if the node is in another state
    */
@@ -151,11 +170,12 @@ public interface DagEngine extends AutoCloseable {
   /**
    * Merges {@code patch} into the node's config (JSON merge patch: a null value removes a
    * field). A node not yet started uses it when dispatched; a running node gets it through its
-   * executor's {@link NodeExecutor#update}. Recorded in {@link #history} with the old and new
+   * executor's {@link NodeExecutor#update}; a node that failed, timed out, was stopped or
+   * skipped uses it when a retry re-opens it. Recorded in {@link #history} with the old and new
    * config.
    *
    * @throws NodeOperationException if the node is running and its executor cannot take live
-   *     updates
+   *     updates, or the node (or its run) has COMPLETED and never runs again
    */
   void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
 
@@ -175,7 +195,10 @@ public interface DagEngine extends AutoCloseable {
    */
   RunView await(String runId, Duration timeout) throws InterruptedException, TimeoutException;
 
-  /** Why the node is not running: its state and every gate still closed. */
+  /**
+   * Why the node is not running: its state and every gate still closed, a not-before gate told
+   * against the engine's time source now.
+   */
   NodeExplanation explain(String runId, String nodeId);
 
   /** Adds a listener; see {@link EngineListener} for when and where it is called. */

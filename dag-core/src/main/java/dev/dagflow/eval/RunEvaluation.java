@@ -58,6 +58,14 @@ public interface RunEvaluation {
   void stop(int node, String reason);
 
   /**
+   * As {@link #stop(int, String)}, reported with {@code trigger}: {@link TriggerType#USER} for a
+   * stop someone asked for, {@link TriggerType#SYSTEM} for one the engine decides (fail-fast).
+   *
+   * @throws IllegalArgumentException if {@code trigger} is neither
+   */
+  void stop(int node, TriggerType trigger, String reason);
+
+  /**
    * Stops every node that has not ended, so the run ends STOPPED; before {@link #start()} every
    * node goes from PENDING to STOPPED and the run never starts. Does nothing once the run ended.
    */
@@ -115,8 +123,17 @@ public interface RunEvaluation {
   /** The earliest time a waiting node's not-before gate opens, if any node waits only on time. */
   Optional<Instant> nextWakeUp();
 
-  /** The node's state and every gate still closed. */
+  /**
+   * The node's state and every gate still closed, a not-before gate told against the
+   * evaluation's own clock (the time of its last step).
+   */
   NodeExplanation explain(int node);
+
+  /**
+   * The node's state and every gate still closed, a not-before gate told against {@code now},
+   * the caller's current time.
+   */
+  NodeExplanation explain(int node, Instant now);
 
   /** Out-edges and containment links visited so far: a diagnostic of the evaluator's cost. */
   long edgeVisits();

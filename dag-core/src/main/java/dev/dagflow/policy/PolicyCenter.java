@@ -1,6 +1,7 @@
 package dev.dagflow.policy;
 
 import dev.dagflow.spec.DagSpec;
+import dev.dagflow.template.DagTemplate;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +35,23 @@ public interface PolicyCenter {
   boolean delete(String name);
 
   /**
-   * The settings that would apply to node {@code nodeId} of a run of {@code spec} now, each with
-   * its source.
+   * What node {@code nodeId} of a run of {@code spec}, submitted as it is, would use now: the
+   * run's project and worker key, and each setting with its source. The project is the spec's
+   * project scope, if it has one; see {@link #effective(DagTemplate, String)} for a run of a
+   * template.
    *
    * @throws IllegalArgumentException if the spec has no such node
    * @throws UnknownPolicyException if the spec names a policy that does not exist
    */
   EffectivePolicy effective(DagSpec spec, String nodeId);
+
+  /**
+   * What node {@code nodeId} of a run of {@code template} (that version, submitted by name)
+   * would use now. A project template's runs belong to its project and, unless its spec sets a
+   * scope other than global, run in that project's scope ({@code worker-project-{id}}).
+   *
+   * @throws IllegalArgumentException if the template's spec has no such node
+   * @throws UnknownPolicyException if the spec names a policy that does not exist
+   */
+  EffectivePolicy effective(DagTemplate template, String nodeId);
 }

@@ -2,6 +2,7 @@ package dev.dagflow.store;
 
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.InvalidTemplateException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public interface TemplateStore {
    * @return the stored version: version 1 for a new name, latest + 1 for a changed spec
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if {@code name} or the project breaks the id rule
-   * @throws StoreException if the template exists with another project
+   * @throws InvalidTemplateException if the template exists with another project
    */
   DagTemplate save(String name, Optional<String> project, DagSpec spec, Instant at);
 

@@ -2,6 +2,7 @@ package dev.dagflow.store;
 
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.UnknownTriggerException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe: the engine calls them from the threads that emit events
  * and the host from any thread. {@link #recordStart} and {@link #markProcessed} are atomic.
- * Results are never {@code null}; lists are unmodifiable.
+ * Results are never {@code null}; lists are unmodifiable. {@link StoreException} is for the
+ * store's own failures, never for a missing trigger.
  */
 public interface TriggerStore {
 
@@ -41,7 +43,7 @@ public interface TriggerStore {
   /**
    * The counters of trigger {@code id}; all zero and empty for a trigger that has never fired.
    *
-   * @throws StoreException if there is no trigger {@code id}
+   * @throws UnknownTriggerException if there is no trigger {@code id}
    */
   TriggerCounters counters(String id);
 
@@ -53,7 +55,7 @@ public interface TriggerStore {
    *
    * @param error the reason of a failed start; empty for a success
    * @throws IllegalArgumentException if a success has an error or a failure has none
-   * @throws StoreException if there is no trigger {@code id}
+   * @throws UnknownTriggerException if there is no trigger {@code id}
    */
   void recordStart(String id, boolean success, Optional<String> error, Instant at);
 
@@ -62,7 +64,7 @@ public interface TriggerStore {
    * time the pair is recorded, false every time after. Atomic: of concurrent calls with one
    * pair, exactly one returns true.
    *
-   * @throws StoreException if there is no trigger {@code triggerId}
+   * @throws UnknownTriggerException if there is no trigger {@code triggerId}
    */
   boolean markProcessed(String triggerId, String eventId);
 }

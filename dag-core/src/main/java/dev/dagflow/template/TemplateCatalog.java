@@ -17,8 +17,8 @@ public interface TemplateCatalog {
    *
    * @param project the template's project; empty for a global template
    * @throws dev.dagflow.engine.UnknownTaskTypeException if a node's task type has no executor
-   * @throws InvalidTemplateException if the spec's scope is another project's
-   * @throws dev.dagflow.store.StoreException if the template exists with another project
+   * @throws InvalidTemplateException if the spec's scope is another project's, or the template
+   *     exists with another project (a template cannot move)
    */
   DagTemplate save(String name, Optional<String> project, DagSpec spec);
 

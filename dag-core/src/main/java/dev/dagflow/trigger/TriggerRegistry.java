@@ -17,8 +17,9 @@ public interface TriggerRegistry {
    *
    * @throws dev.dagflow.template.UnknownTemplateException if its target template (or version)
    *     does not exist
-   * @throws dev.dagflow.template.InvalidTemplateException if the target belongs to a project the
-   *     trigger's project may not use
+   * @throws InvalidTriggerException (field {@code template}) if the target belongs to a project
+   *     the trigger may not start runs in: another project's, or, for a global trigger, any
+   *     project's (it would fail on every other project's event)
    */
   void save(EventTrigger trigger);
 
@@ -51,7 +52,7 @@ public interface TriggerRegistry {
    * How often the trigger fired: starts in all, successful and failed, the last time and the
    * last failure's reason.
    *
-   * @throws dev.dagflow.store.StoreException if there is no such trigger
+   * @throws UnknownTriggerException if there is no such trigger
    */
   TriggerCounters counters(String id);
 }

@@ -13,10 +13,10 @@ import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
-import dev.dagflow.template.InvalidTemplateException;
 import dev.dagflow.template.UnknownTemplateException;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.InvalidTriggerException;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerFiring.Outcome;
@@ -132,8 +132,8 @@ class EventTriggersTest {
           .isInstanceOf(UnknownTemplateException.class).hasMessageContaining("'nope'");
       h.engine.templates().save("lab-scan", Optional.of("lab"), oneNode("scan", "dns"));
       assertThatThrownBy(() -> h.engine.triggers().save(onAsset("b", "acme", "lab-scan")
-          .build())).isInstanceOf(InvalidTemplateException.class)
-          .hasMessageContaining("'lab'");
+          .build())).isInstanceOf(InvalidTriggerException.class)
+          .hasMessageStartingWith("template: ").hasMessageContaining("'lab'");
       assertThat(h.engine.triggers().list()).isEmpty();
       assertThat(h.engine.emit(asset("1", "acme", "domain", "x"))).isEmpty();
     }

@@ -47,7 +47,8 @@ class ManualRetryTest {
         assertThat(e.action()).isEqualTo("node.retry");
         assertThat(e.nodeId()).contains("test");
         assertThat(e.operator()).isEqualTo("oncall");
-        assertThat(e.oldValue().asText()).isEqualTo("FAILED");
+        assertThat(e.oldValue().get("test").asText()).isEqualTo("FAILED");
+        assertThat(e.oldValue().get("deploy").asText()).isEqualTo("SKIPPED");
       });
     }
   }

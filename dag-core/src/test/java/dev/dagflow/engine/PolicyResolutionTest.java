@@ -86,9 +86,12 @@ class PolicyResolutionTest {
       EffectivePolicy p = h.engine.policies().effective(spec(null, NodeSpec.task("a", "t")), "a");
       assertThat(p.retry().maxAttempts()).isEqualTo(1);
       assertThat(p.nodeTimeout()).isEmpty();
-      assertThat(p.sources()).containsOnlyKeys("retry", "nodeTimeout", "maxParallelNodesPerRun",
-          "maxConcurrentRunsPerScope", "failureStrategy", "defaultConfig")
-          .allSatisfy((k, v) -> assertThat(v).isEqualTo("engine default"));
+      assertThat(p.policies()).containsExactly("engine default");
+      assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
+          "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
+          "defaultConfig");
+      p.sources().forEach((k, v) -> assertThat(v).as(k).isEqualTo(
+          k.equals("project") || k.equals("workerKey") ? "the DAG's scope" : "engine default"));
     }
   }
 

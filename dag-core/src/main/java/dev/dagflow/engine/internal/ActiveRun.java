@@ -62,6 +62,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final int priority;
   final long seq;
   final RunPolicy policy;
+  /** The run's project, which never changes: read without the lock. */
+  final Optional<String> project;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -82,6 +84,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final Attempt[] inFlight;
   final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
   int slots;
+  /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
+  ObjectNode reopened;
   private long wakeAt = Long.MAX_VALUE;
   private TimeSource.Cancellable wakeTimer;
   CompletableFuture<RunState> done = new CompletableFuture<>();
@@ -97,6 +101,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.priority = record.priority();
     this.seq = seq;
     this.policy = policy;
+    this.project = record.project();
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
@@ -166,6 +171,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       setRunState(RunState.RUNNING);
       eval = engine.evaluator().newRun(spec, params, now, this);
       eval.start();
+    });
+  }
+
+  /** Records who submitted the run, as the first entry of its history. */
+  void submittedBy(String op) {
+    step(op, () -> {
+      history(Optional.empty(), "run.submit", NullNode.instance, text(RunState.PENDING));
+      return null;
     });
   }
 
@@ -378,7 +391,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       AttemptOutcome outcome = a.record.outcome();
       boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
           || outcome == AttemptOutcome.STOPPED;
-      engine.log(runId, node.id(), a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+      engine.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
           "ignored a completion of attempt " + a.number + " (" + result
               + "): the attempt had already ended " + outcome);
       return;
@@ -479,6 +492,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       case WAITING -> {
         if (from.isTerminal()) { // re-opened by a retry
           nodes.reopened(v);
+          if (reopened != null) {
+            reopened.put(node.id(), from.name());
+          }
         }
       }
       case RUNNING, INITIALIZING -> nodes.started(v, now);
@@ -521,7 +537,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     for (int v = 0; v < spec.size(); v++) {
       NodeState s = eval.state(v);
       if (s == NodeState.WAITING || s == NodeState.READY) {
-        eval.stop(v, reason);
+        eval.stop(v, TriggerType.SYSTEM, reason); // the engine's decision, not a user's
       }
     }
   }

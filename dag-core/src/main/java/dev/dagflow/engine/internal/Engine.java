@@ -7,6 +7,7 @@ import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.RunView;
+import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownTaskTypeException;
@@ -148,46 +149,15 @@ public final class Engine implements DagEngine {
   // ---- submit -----------------------------------------------------------------------------
 
   @Override
-  public String submit(DagSpec spec) {
-    return submit(spec, Json.MAPPER.createObjectNode());
-  }
-
-  @Override
-  public String submit(DagSpec spec, ObjectNode params) {
-    Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(params, "params");
+  public String submit(SubmitRequest request) {
+    Objects.requireNonNull(request, "request");
     requireRunning();
-    return start(spec, params, Optional.empty(), 0, RunPolicy.projectOf(spec), Optional.empty(),
-        0);
-  }
-
-  @Override
-  public String submit(String template, ObjectNode params) {
-    return submitTemplate(template, Optional.empty(), params);
-  }
-
-  @Override
-  public String submit(String template, int version, ObjectNode params) {
-    return submitTemplate(template, Optional.of(version), params);
-  }
-
-  private String submitTemplate(String name, Optional<Integer> version, ObjectNode params) {
-    Objects.requireNonNull(name, "template");
-    Objects.requireNonNull(params, "params");
-    requireRunning();
-    DagTemplate t = templates.resolve(name, version, Optional.empty());
-    return start(t.spec(), params, Optional.of(t.name()), t.version(),
-        t.project().or(() -> RunPolicy.projectOf(t.spec())), Optional.empty(), 0);
-  }
-
-  /**
-   * Starts a run: checks its task types and policies, stores it PENDING, and admits it to its
-   * pool or lets it wait there.
-   */
-  String start(DagSpec spec, ObjectNode params, Optional<String> template, int templateVersion,
-      Optional<String> project, Optional<String> cause, int chainDepth) {
-    return start(newRunId(), spec, params, template, templateVersion, project, cause,
-        chainDepth);
+    Optional<DagTemplate> template = request.template()
+        .map(name -> templates.resolve(name, request.templateVersion(), Optional.empty()));
+    RunPlacement place = template.map(RunPlacement::ofTemplate)
+        .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()));
+    return start(newRunId(), place, template, request.params(), request.operator(),
+        Optional.empty(), 0);
   }
 
   /** The next number in the order nodes become ready, across every run. */
@@ -200,10 +170,13 @@ public final class Engine implements DagEngine {
     return EngineConfig.checkRunId(config.runIds.get());
   }
 
-  /** Starts a run with an id the caller made with {@link #newRunId()}. */
-  String start(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
-      int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
-    registry.create(runId, spec, params, template, templateVersion, project, cause, chainDepth);
+  /**
+   * Starts a run with an id the caller made with {@link #newRunId()}: checks its task types and
+   * policies, stores it PENDING, and admits it to its pool or lets it wait there.
+   */
+  String start(String runId, RunPlacement place, Optional<DagTemplate> template,
+      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth) {
+    registry.create(runId, place, template, params, operator, cause, chainDepth);
     return runId;
   }
 
@@ -276,9 +249,8 @@ public final class Engine implements DagEngine {
 
   /** Writes a line to a run's log if {@code runId} names a run. */
   void logIfRun(String runId, LogLevel level, String message) {
-    if (runs.run(runId).isPresent()) {
-      log(runId, null, 0, level, message);
-    }
+    runs.run(runId).ifPresent(r -> append(new LogEntry(runId, Optional.empty(), 0, level,
+        message, time.now()), r.project(), Optional.empty()));
   }
 
   void checkTaskTypes(DagSpec spec) {
@@ -454,12 +426,15 @@ public final class Engine implements DagEngine {
     }
   }
 
-  void log(String runId, String nodeId, int attempt, LogLevel level, String message) {
-    if (level == LogLevel.WARN || level == LogLevel.ERROR) {
-      LOG.warn("run {} node {} attempt {}: {}", runId, nodeId, attempt, message);
-    }
-    logs.append(List.of(new LogEntry(runId, Optional.ofNullable(nodeId), attempt, level,
-        message, time.now())));
+  /** Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log. */
+  void log(ActiveRun run, NodeSpec node, int attempt, LogLevel level, String message) {
+    append(new LogEntry(run.runId, Optional.of(node.id()), attempt, level, message, time.now()),
+        run.project, node.taskType());
+  }
+
+  private void append(LogEntry entry, Optional<String> project, Optional<String> taskType) {
+    LogEcho.echo(entry, project, taskType);
+    logs.append(List.of(entry));
   }
 
   Duration jitter(Duration wait, double jitter) {

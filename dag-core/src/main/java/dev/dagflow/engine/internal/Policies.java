@@ -6,6 +6,7 @@ import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.store.PolicyStore;
+import dev.dagflow.template.DagTemplate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,10 +53,20 @@ final class Policies implements PolicyCenter {
 
   @Override
   public EffectivePolicy effective(DagSpec spec, String nodeId) {
-    Objects.requireNonNull(spec, "spec");
+    return effective(RunPlacement.ofSpec(Objects.requireNonNull(spec, "spec")), nodeId);
+  }
+
+  @Override
+  public EffectivePolicy effective(DagTemplate template, String nodeId) {
+    return effective(RunPlacement.ofTemplate(Objects.requireNonNull(template, "template")),
+        nodeId);
+  }
+
+  private EffectivePolicy effective(RunPlacement place, String nodeId) {
     Objects.requireNonNull(nodeId, "nodeId");
-    return RunPolicy.resolve(spec, RunPolicy.projectOf(spec), store, engineDefault)
-        .effective(spec.node(nodeId).orElseThrow(() -> new IllegalArgumentException(
-            "DAG '" + spec.id() + "' has no node '" + nodeId + "'")));
+    DagSpec spec = place.spec;
+    return place.policy(store, engineDefault).effective(spec.node(nodeId).orElseThrow(
+        () -> new IllegalArgumentException("DAG '" + spec.id() + "' has no node '" + nodeId
+            + "'")), place);
   }
 }

@@ -1,5 +1,6 @@
 package dev.dagflow.engine.internal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.NodeOperationException;
 import dev.dagflow.engine.RunStateException;
@@ -97,16 +98,24 @@ final class RunControl {
       // an ended run gets its place back first: that can fail (a closed engine) before any
       // state has changed
       ScopePool pool = reopening ? run.engine.registry().reopen(run, run.record.scopeKey()) : null;
+      ObjectNode before = JsonNodeFactory.instance.objectNode();
+      run.reopened = before;
       try {
         run.eval.reopen(v, "retried by " + op);
       } catch (IllegalStateException e) {
         if (reopening) {
-          run.after.add(() -> run.engine.registry().undoReopen(pool)); // other runs' locks: outside ours
+          // other runs' locks: outside ours
+          run.after.add(() -> run.engine.registry().undoReopen(pool));
         }
         throw new NodeOperationException(run.runId, run.id(v), s, e.getMessage());
+      } finally {
+        run.reopened = null;
       }
-      run.history(Optional.of(run.id(v)), "node.retry", ActiveRun.text(s),
-          ActiveRun.text(NodeState.WAITING));
+      // every node the retry re-opened, not only the one asked for: containers and stopped or
+      // skipped nodes around it run again too
+      ObjectNode waiting = JsonNodeFactory.instance.objectNode();
+      before.fieldNames().forEachRemaining(id -> waiting.put(id, NodeState.WAITING.name()));
+      run.history(Optional.of(run.id(v)), "node.retry", before, waiting);
       run.failFastDone = false;
       if (reopening) {
         run.ended = false;
@@ -122,6 +131,11 @@ final class RunControl {
   void updateConfig(int v, ObjectNode patch, String op) {
     run.step(op, () -> {
       NodeState s = run.nodeState(v);
+      if (s == NodeState.COMPLETED || run.record.state() == RunState.COMPLETED) {
+        throw new NodeOperationException(run.runId, run.id(v), s, "it never runs again"
+            + (s == NodeState.COMPLETED ? "" : " (its run has COMPLETED)")
+            + ", so a config update would change nothing");
+      }
       Attempt running = run.inFlight[v];
       NodeSpec node = run.spec.nodes().get(v);
       if (running != null && !running.executor.supportsLiveUpdate()) {
@@ -150,7 +164,7 @@ final class RunControl {
             Gate.Kind.CONCURRENCY,
             "the run waits for a place among the running runs of its scope")));
       }
-      NodeExplanation e = run.eval.explain(v);
+      NodeExplanation e = run.eval.explain(v, run.engine.time().now());
       NodeState s = e.state();
       List<Gate> more = new ArrayList<>();
       if (run.paused && (s == NodeState.WAITING || s == NodeState.READY)) {

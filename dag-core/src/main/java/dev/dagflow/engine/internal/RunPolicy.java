@@ -6,7 +6,6 @@ import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.FailureStrategy;
 import dev.dagflow.policy.UnknownPolicyException;
-import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.RetryPolicy;
@@ -74,11 +73,6 @@ final class RunPolicy {
     return new RunPolicy(List.copyOf(chain), List.copyOf(sources));
   }
 
-  /** The project of a run of {@code spec} when nothing else names one: its scope's. */
-  static Optional<String> projectOf(DagSpec spec) {
-    return spec.scope().kind() == DagScope.Kind.PROJECT ? spec.scope().id() : Optional.empty();
-  }
-
   private <T> Optional<T> first(Function<ExecutionPolicy, Optional<T>> setting) {
     for (ExecutionPolicy p : chain) {
       Optional<T> value = setting.apply(p);
@@ -112,9 +106,11 @@ final class RunPolicy {
     return first(p -> p.defaultConfig(taskType));
   }
 
-  /** Every setting for {@code node}, with its source. */
-  EffectivePolicy effective(NodeSpec node) {
+  /** Every setting for {@code node} of a run placed at {@code place}, with its source. */
+  EffectivePolicy effective(NodeSpec node, RunPlacement place) {
     Map<String, String> from = new LinkedHashMap<>();
+    from.put("project", place.projectSource);
+    from.put("workerKey", place.scopeSource);
     from.put("retry", node.retry().isPresent() ? "node" : sourceOf(ExecutionPolicy::retry));
     from.put("nodeTimeout", node.isContainer() ? "containers never time out"
         : node.timeout().isPresent() ? "node" : sourceOf(ExecutionPolicy::nodeTimeout));
@@ -124,7 +120,8 @@ final class RunPolicy {
     Optional<String> type = node.taskType();
     from.put("defaultConfig", type.isEmpty() ? "engine default"
         : sourceOf(p -> p.defaultConfig(type.get())));
-    return new EffectivePolicy(node.id(), retry(node), Optional.ofNullable(timeout(node)),
+    return new EffectivePolicy(node.id(), place.project, place.workerKey("<runId>"), sources,
+        retry(node), Optional.ofNullable(timeout(node)),
         maxParallelNodes == 0 ? Optional.empty() : Optional.of(maxParallelNodes),
         maxConcurrentRuns == 0 ? Optional.empty() : Optional.of(maxConcurrentRuns),
         failureStrategy,

@@ -82,7 +82,7 @@ final class RunRecovery {
       run.after.add(() -> Guard.attach(stage.get(), old)
           .thenAccept(r -> run.attemptEnded(old, r, false))
           .exceptionally(e -> run.logFailure(old, e)));
-      run.engine.log(run.runId, node.id(), old.number, LogLevel.INFO,
+      run.engine.log(run, node, old.number, LogLevel.INFO,
           "re-attached to attempt " + old.number + " after an engine restart");
       return;
     }

@@ -5,12 +5,12 @@ import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
-import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.template.DagTemplate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,19 +47,19 @@ final class RunRegistry {
   }
 
   /**
-   * Creates run {@code runId}: checks its task types and policies, stores it PENDING, and
-   * admits it to its pool or lets it wait there.
+   * Creates run {@code runId} placed at {@code place}: checks its task types and policies,
+   * stores it PENDING, records who asked for it, and admits it to its pool or lets it wait there.
    */
-  void create(String runId, DagSpec spec, ObjectNode params, Optional<String> template,
-      int templateVersion, Optional<String> project, Optional<String> cause, int chainDepth) {
+  void create(String runId, RunPlacement place, Optional<DagTemplate> template,
+      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth) {
+    DagSpec spec = place.spec;
     engine.checkTaskTypes(spec);
-    RunPolicy policy = RunPolicy.resolve(spec, project, config.policyStore, config.engineDefaultPolicy);
-    DagScope scope = spec.scope();
-    String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
-        ? scope.workerKey() + "-run-" + runId : scope.workerKey();
+    RunPolicy policy = place.policy(config.policyStore, config.engineDefaultPolicy);
+    String scopeKey = place.workerKey(runId);
     Instant now = engine.time().now();
     RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
-        scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
+        scopeKey, place.project, template.map(DagTemplate::name),
+        template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
     try {
@@ -71,8 +71,9 @@ final class RunRegistry {
     ActiveRun run = new ActiveRun(engine, record, policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
+    operator.ifPresent(run::submittedBy);
     engine.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
-        Optional.empty()));
+        operator));
     if (pool.admit(run, policy.maxConcurrentRuns)) {
       run.start(pool);
     }

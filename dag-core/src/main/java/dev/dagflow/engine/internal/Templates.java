@@ -7,6 +7,8 @@ import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.InvalidTemplateException;
 import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.template.UnknownTemplateException;
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.InvalidTriggerException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +40,10 @@ final class Templates implements TemplateCatalog {
           + spec.scope().id().orElseThrow() + "', not in the template's project '"
           + project.get() + "'");
     }
+    Optional<String> current = store.latest(name).map(DagTemplate::project).orElse(project);
+    if (!current.equals(project)) { // the store refuses it too; this is the same refusal, early
+      throw InvalidTemplateException.cannotMove(name, current, project);
+    }
     return store.save(name, project, spec, engine.time().now());
   }
 
@@ -67,14 +73,40 @@ final class Templates implements TemplateCatalog {
   }
 
   /**
+   * Checks the template {@code trigger} starts: it exists, and it is global or of the trigger's
+   * own project (a global trigger fires on every project's events, so a project template would
+   * fail on all the others').
+   *
+   * @throws UnknownTemplateException if there is no such template or version
+   * @throws InvalidTriggerException naming the field {@code template} otherwise
+   */
+  void checkTarget(EventTrigger trigger) {
+    String name = trigger.templateName();
+    DagTemplate t = find(name, trigger.templateVersion());
+    if (t.project().isPresent() && !t.project().equals(trigger.project())) {
+      String project = t.project().get();
+      throw new InvalidTriggerException("template", trigger.project()
+          .map(p -> "trigger '" + trigger.id() + "' of project '" + p + "' may not start template '"
+              + name + "' of project '" + project + "'")
+          .orElse("global trigger '" + trigger.id() + "' may not start template '" + name
+              + "' of project '" + project + "': it would fail on every other project's event; "
+              + "save the trigger in project '" + project + "'"));
+    }
+  }
+
+  private DagTemplate find(String name, Optional<Integer> version) {
+    return (version.isPresent() ? store.get(name, version.get()) : store.latest(name))
+        .orElseThrow(() -> new UnknownTemplateException(name, version));
+  }
+
+  /**
    * The template to start a run from.
    *
    * @param version empty for the latest
    * @param project the project asking, if any: a project template serves only its own project
    */
   DagTemplate resolve(String name, Optional<Integer> version, Optional<String> project) {
-    DagTemplate t = (version.isPresent() ? store.get(name, version.get()) : store.latest(name))
-        .orElseThrow(() -> new UnknownTemplateException(name, version));
+    DagTemplate t = find(name, version);
     if (t.project().isPresent() && project.isPresent() && !t.project().equals(project)) {
       throw new InvalidTemplateException(name, "it belongs to project '"
           + t.project().get() + "', not to '" + project.get() + "'");

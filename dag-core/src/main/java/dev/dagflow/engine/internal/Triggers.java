@@ -68,7 +68,7 @@ final class Triggers implements TriggerRegistry {
   @Override
   public synchronized void save(EventTrigger trigger) {
     Objects.requireNonNull(trigger, "trigger");
-    templates.resolve(trigger.templateName(), trigger.templateVersion(), trigger.project());
+    templates.checkTarget(trigger);
     EventTrigger previous = store.get(trigger.id()).orElse(null);
     store.save(trigger);
     index(trigger, previous);
@@ -227,10 +227,8 @@ final class Triggers implements TriggerRegistry {
       DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
           t.project().or(event::project));
       ObjectNode params = t.mapParameters(event);
-      Optional<String> project = template.project().or(t::project).or(event::project)
-          .or(() -> RunPolicy.projectOf(template.spec()));
-      engine.start(runId, template.spec(), params, Optional.of(template.name()),
-          template.version(), project, Optional.of(event.id()), event.depth());
+      engine.start(runId, RunPlacement.ofTrigger(template, t, event), Optional.of(template),
+          params, Optional.empty(), Optional.of(event.id()), event.depth());
     } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
       synchronized (state) {
         triggerOfRun.remove(runId);

@@ -24,7 +24,8 @@ final class Explainer {
     this.run = run;
   }
 
-  NodeExplanation explain(int v) {
+  /** The gates of node {@code v}; a not-before gate is told against {@code now}. */
+  NodeExplanation explain(int v, Instant now) {
     NodeSpec node = spec.nodes().get(v);
     NodeState state = run.state(v);
     List<Gate> gates = new ArrayList<>();
@@ -56,7 +57,7 @@ final class Explainer {
     }
     if (run.readyAt(v) > run.now()) {
       gates.add(new Gate(Gate.Kind.NOT_BEFORE, "not before "
-          + Instant.ofEpochMilli(run.readyAt(v)) + " (now " + Instant.ofEpochMilli(run.now()) + ")"));
+          + Instant.ofEpochMilli(run.readyAt(v)) + " (now " + now + ")"));
     }
     return new NodeExplanation(node.id(), state, gates);
   }

@@ -203,13 +203,21 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public void stop(int node, String reason) {
+    stop(node, TriggerType.USER, reason);
+  }
+
+  @Override
+  public void stop(int node, TriggerType trigger, String reason) {
     checkNode(node);
+    if (trigger != TriggerType.USER && trigger != TriggerType.SYSTEM) {
+      throw new IllegalArgumentException("a stop is USER or SYSTEM, not " + trigger);
+    }
     if (States.isTerminal(state[node])) {
       return;
     }
     // The whole subtree stops before anything propagates, so that no node inside is first
     // skipped because a sibling it depends on was stopped.
-    move(node, STOPPED, TriggerType.USER, reason);
+    move(node, STOPPED, trigger, reason);
     if (plan.container[node]) {
       String inside = "container '" + plan.id(node) + "' stopped";
       int[] stack = new int[16];
@@ -221,7 +229,7 @@ final class IncrementalRun implements RunEvaluation {
           edgeVisits++;
           int child = plan.children[k];
           if (!States.isTerminal(state[child])) {
-            move(child, STOPPED, TriggerType.USER, inside);
+            move(child, STOPPED, trigger, inside);
           }
           if (plan.container[child]) {
             if (top == stack.length) {
@@ -317,8 +325,13 @@ final class IncrementalRun implements RunEvaluation {
 
   @Override
   public NodeExplanation explain(int node) {
+    return explain(node, Instant.ofEpochMilli(now));
+  }
+
+  @Override
+  public NodeExplanation explain(int node, Instant now) {
     state(node); // checks the position
-    return new Explainer(spec, plan, this).explain(node);
+    return new Explainer(spec, plan, this).explain(node, Objects.requireNonNull(now, "now"));
   }
 
   long readyAt(int v) {

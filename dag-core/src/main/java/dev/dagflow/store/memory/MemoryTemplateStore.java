@@ -2,9 +2,9 @@ package dev.dagflow.store.memory;
 
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.InvalidTemplateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,10 +35,7 @@ final class MemoryTemplateStore implements TemplateStore {
       }
       DagTemplate latest = versions.get(versions.size() - 1);
       if (!latest.project().equals(project)) {
-        throw new StoreException("save template " + name, "it belongs to "
-            + latest.project().map(p -> "project " + p).orElse("no project (global)")
-            + ", not " + project.map(p -> "project " + p).orElse("no project (global)")
-            + "; a template cannot move");
+        throw InvalidTemplateException.cannotMove(name, latest.project(), project);
       }
       if (latest.spec().equals(spec)) {
         saved[0] = latest;

@@ -1,9 +1,9 @@
 package dev.dagflow.store.memory;
 
-import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.UnknownTriggerException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -64,14 +64,14 @@ final class MemoryTriggerStore implements TriggerStore {
 
   @Override
   public TriggerCounters counters(String id) {
-    return entry("counters of", id).counters;
+    return entry(id).counters;
   }
 
   @Override
   public void recordStart(String id, boolean success, Optional<String> error, Instant at) {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(at, "at");
-    Entry entry = entry("record a start of", id);
+    Entry entry = entry(id);
     synchronized (entry) {
       entry.counters = entry.counters.plus(success, error, at);
     }
@@ -80,13 +80,13 @@ final class MemoryTriggerStore implements TriggerStore {
   @Override
   public boolean markProcessed(String triggerId, String eventId) {
     Objects.requireNonNull(eventId, "eventId");
-    return entry("mark processed by", triggerId).processed.add(eventId);
+    return entry(triggerId).processed.add(eventId);
   }
 
-  private Entry entry(String operation, String id) {
+  private Entry entry(String id) {
     Entry entry = byId.get(Objects.requireNonNull(id, "id"));
     if (entry == null) {
-      throw new StoreException(operation + " trigger " + id, "no such trigger");
+      throw new UnknownTriggerException(id);
     }
     return entry;
   }

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.InvalidTemplateException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,13 +79,13 @@ public abstract class TemplateStoreContract {
     store.save("scan", P1, ONE, at(0));
     store.save("global", Optional.empty(), ONE, at(0));
     assertThatThrownBy(() -> store.save("scan", Optional.of("p2"), TWO, at(1)))
-        .isInstanceOf(StoreException.class).hasMessageContaining("scan");
+        .isInstanceOf(InvalidTemplateException.class).hasMessageContaining("scan");
     assertThatThrownBy(() -> store.save("scan", Optional.empty(), TWO, at(1)))
-        .isInstanceOf(StoreException.class);
+        .isInstanceOf(InvalidTemplateException.class);
     assertThatThrownBy(() -> store.save("scan", Optional.of("p2"), ONE, at(1)))
-        .isInstanceOf(StoreException.class);
+        .isInstanceOf(InvalidTemplateException.class);
     assertThatThrownBy(() -> store.save("global", P1, TWO, at(1)))
-        .isInstanceOf(StoreException.class);
+        .isInstanceOf(InvalidTemplateException.class);
     assertThat(store.versions("scan")).hasSize(1);
     assertThat(store.latest("global").orElseThrow().project()).isEmpty();
   }

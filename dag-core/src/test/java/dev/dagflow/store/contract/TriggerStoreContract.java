@@ -5,11 +5,11 @@ import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.OverlapPolicy;
 import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.UnknownTriggerException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,12 +55,12 @@ public abstract class TriggerStoreContract {
   void anUnknownIdIsEmptyOrRefused() {
     assertThat(store.get("nope")).isEmpty();
     assertThat(store.delete("nope")).isFalse();
-    assertThatThrownBy(() -> store.counters("nope")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> store.counters("nope")).isInstanceOf(UnknownTriggerException.class)
         .hasMessageContaining("nope");
     assertThatThrownBy(() -> store.recordStart("nope", true, NO_ERROR, at(0)))
-        .isInstanceOf(StoreException.class).hasMessageContaining("nope");
+        .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
     assertThatThrownBy(() -> store.markProcessed("nope", "e1"))
-        .isInstanceOf(StoreException.class).hasMessageContaining("nope");
+        .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
   }
 
   @Test
@@ -145,7 +145,7 @@ public abstract class TriggerStoreContract {
     assertThat(store.delete("t")).isFalse();
     assertThat(store.get("t")).isEmpty();
     assertThat(store.list()).isEmpty();
-    assertThatThrownBy(() -> store.counters("t")).isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> store.counters("t")).isInstanceOf(UnknownTriggerException.class);
 
     store.save(trigger("t", null));
     assertThat(store.counters("t")).isEqualTo(TriggerCounters.zero("t"));

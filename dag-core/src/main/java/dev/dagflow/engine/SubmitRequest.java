@@ -1,0 +1,210 @@
+package dev.dagflow.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.internal.Ids;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to start a run of, and how: a spec, or a template by name (the latest version unless one
+ * is given), the run's params and who asks. The one way into
+ * {@link DagEngine#submit(SubmitRequest)}; the short forms of {@code submit} build one.
+ *
+ * <pre>{@code
+ * engine.submit(SubmitRequest.builder().template("scan").templateVersion(2)
+ *     .params(params).operator("dana").build());
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; it shares nothing with its builder, and {@link #params()} hands
+ * out a copy.
+ */
+public final class SubmitRequest {
+  private final DagSpec spec;
+  private final String template;
+  private final Integer templateVersion;
+  private final ObjectNode params;
+  private final String operator;
+
+  private SubmitRequest(Builder b) {
+    spec = b.spec;
+    template = b.template;
+    templateVersion = b.templateVersion;
+    params = b.params.deepCopy();
+    operator = b.operator;
+  }
+
+  /** A builder with no spec, template or operator, and empty params. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A request for a run of {@code spec} with {@code params}. */
+  public static SubmitRequest of(DagSpec spec, JsonNode params) {
+    return builder().spec(spec).params(params).build();
+  }
+
+  /** The spec to run; empty when the request names a template. */
+  public Optional<DagSpec> spec() {
+    return Optional.ofNullable(spec);
+  }
+
+  /** The name of the template to run; empty when the request carries a spec. */
+  public Optional<String> template() {
+    return Optional.ofNullable(template);
+  }
+
+  /** The template version to run; empty for the latest (and for a spec). */
+  public Optional<Integer> templateVersion() {
+    return Optional.ofNullable(templateVersion);
+  }
+
+  /** A copy of the run's params; an empty object if none were given. */
+  public ObjectNode params() {
+    return params.deepCopy();
+  }
+
+  /** Who asks for the run, recorded in its history as {@code run.submit}; empty for no one. */
+  public Optional<String> operator() {
+    return Optional.ofNullable(operator);
+  }
+
+  /** A builder holding this request's values, to change some. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.spec = spec;
+    b.template = template;
+    b.templateVersion = templateVersion;
+    b.params = params.deepCopy();
+    b.operator = operator;
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SubmitRequest r && Objects.equals(spec, r.spec)
+        && Objects.equals(template, r.template)
+        && Objects.equals(templateVersion, r.templateVersion) && params.equals(r.params)
+        && Objects.equals(operator, r.operator);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(spec, template, templateVersion, params, operator);
+  }
+
+  @Override
+  public String toString() {
+    String what = spec != null ? "spec " + spec.id()
+        : "template " + template + (templateVersion == null ? " (latest)" : " v" + templateVersion);
+    return "SubmitRequest{" + what + ", params=" + params
+        + (operator == null ? "" : ", operator=" + operator) + "}";
+  }
+
+  /**
+   * Builds a {@link SubmitRequest}. Not thread-safe. Each setter checks its argument
+   * ({@link NullPointerException} for {@code null}, {@link InvalidSubmitRequestException} naming
+   * the field for a bad value); {@link #build()} checks the whole.
+   */
+  public static final class Builder {
+    private DagSpec spec;
+    private String template;
+    private Integer templateVersion;
+    private ObjectNode params = JsonNodeFactory.instance.objectNode();
+    private String operator;
+
+    private Builder() {
+    }
+
+    /** Runs {@code spec}. A request has a spec or a template, not both. */
+    public Builder spec(DagSpec spec) {
+      this.spec = Objects.requireNonNull(spec, "spec");
+      return this;
+    }
+
+    /**
+     * Runs the template named {@code name}, its latest version unless {@link #templateVersion}
+     * is set.
+     *
+     * @throws InvalidSubmitRequestException if the name breaks the id rule
+     */
+    public Builder template(String name) {
+      Objects.requireNonNull(name, "template");
+      if (!Ids.isValid(name)) {
+        throw new InvalidSubmitRequestException("template", "'" + name
+            + "' is not a template name: it must match " + Ids.PATTERN);
+      }
+      this.template = name;
+      return this;
+    }
+
+    /**
+     * Runs version {@code version} of the template.
+     *
+     * @throws InvalidSubmitRequestException if {@code version} is below 1
+     */
+    public Builder templateVersion(int version) {
+      if (version < 1) {
+        throw new InvalidSubmitRequestException("templateVersion",
+            "must be at least 1, got " + version);
+      }
+      this.templateVersion = version;
+      return this;
+    }
+
+    /**
+     * The run's params, copied.
+     *
+     * @throws InvalidSubmitRequestException if {@code params} is not a JSON object
+     */
+    public Builder params(JsonNode params) {
+      Objects.requireNonNull(params, "params");
+      if (!params.isObject()) {
+        throw new InvalidSubmitRequestException("params", "must be a JSON object, got "
+            + params.getNodeType().name().toLowerCase(Locale.ROOT));
+      }
+      this.params = ((ObjectNode) params).deepCopy();
+      return this;
+    }
+
+    /**
+     * Who asks for the run, recorded in its history.
+     *
+     * @throws InvalidSubmitRequestException if {@code operator} is blank
+     */
+    public Builder operator(String operator) {
+      Objects.requireNonNull(operator, "operator");
+      if (operator.isBlank()) {
+        throw new InvalidSubmitRequestException("operator", "must not be blank");
+      }
+      this.operator = operator;
+      return this;
+    }
+
+    /**
+     * Builds the request.
+     *
+     * @throws InvalidSubmitRequestException if neither or both of a spec and a template are set,
+     *     or a template version is set with a spec
+     */
+    public SubmitRequest build() {
+      if (spec == null && template == null) {
+        throw new InvalidSubmitRequestException("spec",
+            "a request needs a spec or a template name; neither is set");
+      }
+      if (spec != null && template != null) {
+        throw new InvalidSubmitRequestException("template", "a request runs a spec or a "
+            + "template, not both: spec '" + spec.id() + "' and template '" + template + "'");
+      }
+      if (spec != null && templateVersion != null) {
+        throw new InvalidSubmitRequestException("templateVersion",
+            "version " + templateVersion + " is set, but the request runs spec '" + spec.id()
+                + "', not a template");
+      }
+      return new SubmitRequest(this);
+    }
+  }
+}

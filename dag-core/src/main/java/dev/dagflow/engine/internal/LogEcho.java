@@ -1,0 +1,86 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogLevel;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.spi.MDCAdapter;
+
+/**
+ * Echoes a run's WARN and ERROR log lines to SLF4J, so they reach the host's own logs: a line of
+ * the run under the logger {@value #RUN_LOGGER}, a line of a node under
+ * {@code dagflow.node.<taskType>} ({@value #NODE_LOGGER} for a node without a task type), at
+ * the line's level. Around each line the MDC holds {@value #RUN_ID}, {@value #PROJECT} (if the
+ * run has one) and, for a node's line, {@value #NODE_ID} and {@value #ATTEMPT}; each key gets
+ * back the value it had before. Every line, of every level, is in the {@code LogStore} anyway.
+ */
+final class LogEcho {
+  static final String RUN_LOGGER = "dagflow.run";
+  static final String NODE_LOGGER = "dagflow.node";
+  static final String RUN_ID = "dagflow.runId";
+  static final String PROJECT = "dagflow.project";
+  static final String NODE_ID = "dagflow.nodeId";
+  static final String ATTEMPT = "dagflow.attempt";
+
+  private static final Logger RUN = LoggerFactory.getLogger(RUN_LOGGER);
+
+  private LogEcho() {
+  }
+
+  /** Echoes {@code entry} of a run of {@code project}, from a node of {@code taskType}. */
+  static void echo(LogEntry entry, Optional<String> project, Optional<String> taskType) {
+    echo(entry, project, taskType, MDC.getMDCAdapter());
+  }
+
+  /**
+   * As {@link #echo(LogEntry, Optional, Optional)}, with the keys set in {@code mdc}: the
+   * backend's adapter in production; slf4j-simple's is a no-op, so tests pass a working one.
+   */
+  static void echo(LogEntry entry, Optional<String> project, Optional<String> taskType,
+      MDCAdapter mdc) {
+    if (entry.level() != LogLevel.WARN && entry.level() != LogLevel.ERROR) {
+      return;
+    }
+    Logger logger = entry.nodeId().isEmpty() ? RUN : LoggerFactory.getLogger(
+        taskType.map(t -> NODE_LOGGER + "." + t).orElse(NODE_LOGGER));
+    boolean error = entry.level() == LogLevel.ERROR;
+    if (error ? !logger.isErrorEnabled() : !logger.isWarnEnabled()) {
+      return;
+    }
+    String nodeId = entry.nodeId().orElse(null);
+    String attempt = nodeId == null || entry.attempt() == 0 ? null
+        : Integer.toString(entry.attempt());
+    String run = put(mdc, RUN_ID, entry.runId());
+    String proj = put(mdc, PROJECT, project.orElse(null));
+    String node = put(mdc, NODE_ID, nodeId);
+    String att = put(mdc, ATTEMPT, attempt);
+    try {
+      String where = "run " + entry.runId()
+          + (nodeId == null ? "" : " node " + nodeId)
+          + (attempt == null ? "" : " attempt " + attempt);
+      if (error) {
+        logger.error("{}: {}", where, entry.message());
+      } else {
+        logger.warn("{}: {}", where, entry.message());
+      }
+    } finally {
+      put(mdc, RUN_ID, run);
+      put(mdc, PROJECT, proj);
+      put(mdc, NODE_ID, node);
+      put(mdc, ATTEMPT, att);
+    }
+  }
+
+  /** Sets {@code key} to {@code value} (removes it for null); returns the value it had. */
+  private static String put(MDCAdapter mdc, String key, String value) {
+    String before = mdc.get(key);
+    if (value == null) {
+      mdc.remove(key);
+    } else {
+      mdc.put(key, value);
+    }
+    return before;
+  }
+}
