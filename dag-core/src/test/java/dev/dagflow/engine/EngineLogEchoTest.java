@@ -2,8 +2,8 @@ package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.dagflow.engine.internal.SystemErrCapture;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
@@ -14,16 +14,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's WARN and ERROR log lines reach the host's SLF4J backend (here slf4j-simple, the
- * test backend) under documented loggers: {@code dagflow.node.<taskType>} for a node's line,
- * {@code dagflow.run} for the run's, without {@code null}s. The MDC keys set around each line
- * are checked by {@code LogEchoMdcTest}: slf4j-simple's MDC keeps nothing.
+ * The engine's WARN and ERROR log lines reach the host's SLF4J backend (Logback in these tests)
+ * under documented loggers, {@code dagflow.node.<taskType>} for a node's line and {@code
+ * dagflow.run} for the run's, with the run, node, attempt and project in the MDC of the line
+ * and without {@code null}s.
  */
 class EngineLogEchoTest {
 
   @Test
-  void aNodesLineComesUnderItsTaskType() {
-    try (SystemErrCapture err = new SystemErrCapture(Map::of);
+  void aNodesLineComesUnderItsTaskTypeWithItsRunNodeAttemptAndProject() {
+    try (LogCapture logs = new LogCapture();
         Harness h = new Harness(b -> b.handler("port_scan", ctx -> {
           ctx.log(LogLevel.WARN, "rate limited at {} packets/s", 100);
           ctx.log(LogLevel.INFO, "not echoed");
@@ -34,16 +34,22 @@ class EngineLogEchoTest {
       String runId = h.engine.submit("scan", EventTriggersTest.json("{}"));
       h.await(runId);
 
-      assertThat(err.containing("run " + runId)).singleElement()
-          .satisfies(line -> assertThat(line.text())
-              .contains(" WARN dagflow.node.port_scan - ")
-              .endsWith("run " + runId + " node port attempt 1: rate limited at 100 packets/s"));
+      assertThat(logs.containing("run " + runId)).singleElement().satisfies(line -> {
+        assertThat(line.getLoggerName()).isEqualTo("dagflow.node.port_scan");
+        assertThat(line.getLevel()).isEqualTo(Level.WARN);
+        assertThat(line.getFormattedMessage())
+            .isEqualTo("run " + runId + " node port attempt 1: rate limited at 100 packets/s");
+        assertThat(line.getMDCPropertyMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+            "dagflow.runId", runId, "dagflow.nodeId", "port", "dagflow.attempt", "1",
+            "dagflow.project", "acme"));
+      });
+      assertThat(logs.containing("not echoed")).isEmpty();
     }
   }
 
   @Test
-  void aRunsLineComesUnderDagflowRunWithoutANode() {
-    try (SystemErrCapture err = new SystemErrCapture(Map::of); Harness h = new Harness("t")) {
+  void aRunsLineComesUnderDagflowRunWithoutNodeKeys() {
+    try (LogCapture logs = new LogCapture(); Harness h = new Harness("t")) {
       h.engine.templates().save("scan", Optional.of("acme"),
           DagSpec.builder("scan").node(NodeSpec.task("a", "t")).build());
       h.engine.triggers().save(EventTrigger.builder("deep").project("acme").eventType("x")
@@ -53,10 +59,15 @@ class EngineLogEchoTest {
       // an event caused by the run, too deep to start anything: the run's log says so
       h.engine.emit(Event.builder("x").project("acme").cause(runId).depth(17).build());
 
-      assertThat(err.containing("run " + runId)).singleElement()
-          .satisfies(line -> assertThat(line.text())
-              .contains(" WARN dagflow.run - run " + runId + ": event ")
-              .contains("chain depth 17").doesNotContain("null").doesNotContain("attempt"));
+      assertThat(logs.containing("run " + runId)).filteredOn(
+          line -> line.getLoggerName().startsWith("dagflow.")).singleElement().satisfies(line -> {
+            assertThat(line.getLoggerName()).isEqualTo("dagflow.run");
+            assertThat(line.getFormattedMessage()).startsWith("run " + runId + ": event ")
+                .contains("chain depth 17").doesNotContain("null").doesNotContain("attempt");
+            assertThat(line.getMDCPropertyMap()).containsEntry("dagflow.runId", runId)
+                .containsEntry("dagflow.project", "acme")
+                .doesNotContainKeys("dagflow.nodeId", "dagflow.attempt");
+          });
     }
   }
 }

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.slf4j.spi.MDCAdapter;
 
 /**
  * Echoes a run's WARN and ERROR log lines to SLF4J, so they reach the host's own logs: a line of
@@ -31,15 +30,6 @@ final class LogEcho {
 
   /** Echoes {@code entry} of a run of {@code project}, from a node of {@code taskType}. */
   static void echo(LogEntry entry, Optional<String> project, Optional<String> taskType) {
-    echo(entry, project, taskType, MDC.getMDCAdapter());
-  }
-
-  /**
-   * As {@link #echo(LogEntry, Optional, Optional)}, with the keys set in {@code mdc}: the
-   * backend's adapter in production; slf4j-simple's is a no-op, so tests pass a working one.
-   */
-  static void echo(LogEntry entry, Optional<String> project, Optional<String> taskType,
-      MDCAdapter mdc) {
     if (entry.level() != LogLevel.WARN && entry.level() != LogLevel.ERROR) {
       return;
     }
@@ -52,10 +42,10 @@ final class LogEcho {
     String nodeId = entry.nodeId().orElse(null);
     String attempt = nodeId == null || entry.attempt() == 0 ? null
         : Integer.toString(entry.attempt());
-    String run = put(mdc, RUN_ID, entry.runId());
-    String proj = put(mdc, PROJECT, project.orElse(null));
-    String node = put(mdc, NODE_ID, nodeId);
-    String att = put(mdc, ATTEMPT, attempt);
+    String run = put(RUN_ID, entry.runId());
+    String proj = put(PROJECT, project.orElse(null));
+    String node = put(NODE_ID, nodeId);
+    String att = put(ATTEMPT, attempt);
     try {
       String where = "run " + entry.runId()
           + (nodeId == null ? "" : " node " + nodeId)
@@ -66,20 +56,20 @@ final class LogEcho {
         logger.warn("{}: {}", where, entry.message());
       }
     } finally {
-      put(mdc, RUN_ID, run);
-      put(mdc, PROJECT, proj);
-      put(mdc, NODE_ID, node);
-      put(mdc, ATTEMPT, att);
+      put(RUN_ID, run);
+      put(PROJECT, proj);
+      put(NODE_ID, node);
+      put(ATTEMPT, att);
     }
   }
 
   /** Sets {@code key} to {@code value} (removes it for null); returns the value it had. */
-  private static String put(MDCAdapter mdc, String key, String value) {
-    String before = mdc.get(key);
+  private static String put(String key, String value) {
+    String before = MDC.get(key);
     if (value == null) {
-      mdc.remove(key);
+      MDC.remove(key);
     } else {
-      mdc.put(key, value);
+      MDC.put(key, value);
     }
     return before;
   }
