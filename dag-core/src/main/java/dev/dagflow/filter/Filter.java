@@ -38,11 +38,25 @@ import java.util.Objects;
  * {@code $nin} (not {@code $in}), {@code $gt}, {@code $gte}, {@code $lt}, {@code $lte} (a number
  * or a string; numbers against numbers, strings against strings by {@link String#compareTo},
  * anything else does not match), {@code $exists} (true or false: whether the path resolves),
- * {@code $regex} (a {@link java.util.regex.Pattern} found anywhere in a string value unless
- * anchored; flags go inline, as {@code (?i)}), {@code $contains} (an array value with an equal
+ * {@code $regex} (an RE2 regular expression found anywhere in a string value unless anchored;
+ * see below), {@code $contains} (an array value with an equal
  * element, or a string value with the string operand as a substring). Where a value is an array,
  * {@code $gt} to {@code $lte} and {@code $regex} match if any element does. A missing value
  * matches only {@code $ne}, {@code $nin} and {@code $exists: false}.
+ *
+ * <p>Regular expressions are <a href="https://github.com/google/re2/wiki/Syntax">RE2</a>'s
+ * (through RE2/J), whose matching time is linear in the length of the value: no pattern can
+ * hang a match. Flags go inline: {@code (?i)} case-insensitive (Unicode case folding), {@code
+ * (?s)} lets {@code .} match a newline, {@code (?m)} makes {@code ^} and {@code $} match at line
+ * breaks, {@code (?U)} swaps greedy and lazy quantifiers; {@code (?i:...)} scopes a flag.
+ * Without {@code (?m)}, {@code $} matches only at the very end (not before a final newline, as
+ * in {@code java.util.regex}). {@code \d}, {@code \w}, {@code \s} and {@code \b} are ASCII;
+ * {@code \p{L}}, {@code \p{Greek}} and other Unicode classes, {@code [[:alpha:]]}, {@code
+ * \Q...\E} and named groups {@code (?P<name>...)} work. RE2 has no backreferences, look-ahead
+ * or look-behind, possessive quantifiers, {@code \Z} or {@code (?x)}: a pattern using one is
+ * refused with a message naming it. So is a pattern longer than 1,000 characters, or one whose
+ * counted repetitions expand it to more than 1,000 atoms ({@code (a{100}){100}}), because what
+ * a match costs per character grows with that size.
  *
  * <p>Where paths may appear, {@code $and} and {@code $or} take a non-empty array of filters and
  * {@code $not} one filter, nested to any depth up to 100 levels of JSON.
@@ -55,7 +69,7 @@ import java.util.Objects;
  *
  * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
  * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular
- * expression that does not compile, a path with an empty segment or a segment starting with
+ * expression that does not compile or is refused as above, a path with an empty segment or a segment starting with
  * {@code $}, an object that mixes operators and fields), never evaluated as false.
  *
  * <p>Immutable and thread-safe. Equal when their source JSON is equal. No method accepts or
