@@ -1,11 +1,10 @@
 package dev.dagflow.filter;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +92,9 @@ public final class Filter {
   /**
    * Parses and compiles a filter; the node is copied, so later changes to it do not matter.
    *
-   * @throws FilterException if the filter is not a JSON object or is not valid
+   * @throws FilterException if the filter is not a JSON object or is not valid, including a
+   *     value that breaks a {@link JsonLimits} limit or is not JSON (NaN, a POJO or missing
+   *     node), as JSON text could not hold it
    */
   public static Filter parse(JsonNode filter) {
     Objects.requireNonNull(filter, "filter");
@@ -102,6 +103,12 @@ public final class Filter {
           + Json.describe(filter));
     }
     FilterCompiler.checkDepth(object, 0); // before copying: a deep tree would overflow the copy
+    try {
+      // before compiling: a huge number would cost quadratic time there
+      JsonLimits.check(object, "", 0);
+    } catch (InvalidJsonException e) {
+      throw new FilterException(e.path(), e.problem(), e);
+    }
     ObjectNode copy = object.deepCopy();
     return new Filter(copy, FilterCompiler.compile(copy));
   }
@@ -116,14 +123,11 @@ public final class Filter {
     Objects.requireNonNull(json, "json");
     JsonNode tree;
     try {
-      tree = Json.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
-          + at.getColumnNr();
-      throw new FilterException("", "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+      tree = Json.readTree(json, false);
+    } catch (Json.MalformedJsonException e) {
+      throw new FilterException("", "malformed JSON at " + e.where() + ": " + e.getMessage(), e);
     }
-    if (tree == null || tree.isMissingNode()) {
+    if (tree == null) {
       throw new FilterException("", "malformed JSON: the text is empty");
     }
     return parse(tree);

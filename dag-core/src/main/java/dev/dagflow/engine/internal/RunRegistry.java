@@ -7,7 +7,6 @@ import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -58,7 +57,7 @@ final class RunRegistry {
     String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
     Instant now = engine.time().now();
-    RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
+    RunRecord record = new RunRecord(runId, spec, RunParams.copyOf(params), RunState.PENDING,
         scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
