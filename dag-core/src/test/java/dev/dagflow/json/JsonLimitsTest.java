@@ -194,6 +194,16 @@ class JsonLimitsTest {
   }
 
   @Test
+  void aFilterKeepsANumberBeyondADoublesRangeAsWritten() {
+    Filter f = Filter.parse("{\"n\": {\"$gt\": 1e400}, \"m\": 0.1}");
+    assertThat(f.matches(JSON.objectNode().put("n", new BigInteger("1" + "0".repeat(401)))
+        .put("m", 0.1))).isTrue();
+    assertThat(f.matches(JSON.objectNode().put("n", Double.MAX_VALUE).put("m", 0.1))).isFalse();
+    assertThat(Filter.parse(f.toString())).isEqualTo(f);
+    assertThat(f.toJson().get("m").isDouble()).isTrue();
+  }
+
+  @Test
   void eventPayloadsMeetTheLimitsInLinearTime() {
     ObjectNode payload = JSON.objectNode();
     payload.putObject("n").put("v", BigInteger.TEN.pow(200_000));

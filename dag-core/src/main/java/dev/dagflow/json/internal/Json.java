@@ -92,17 +92,59 @@ public final class Json {
   /**
    * Reads a whole document, or {@code null} if the text holds none.
    *
-   * @param exactNumbers whether fractions become decimal nodes (see {@link #EXACT_READER})
+   * @param exactNumbers whether fractions become decimal nodes (see {@link #EXACT_READER});
+   *     if not, they are doubles, except a literal beyond a double's range, which stays the
+   *     decimal it is
    * @throws MalformedJsonException with the line and column of the problem
    */
   public static JsonNode readTree(String text, boolean exactNumbers)
       throws MalformedJsonException {
-    ObjectReader reader = exactNumbers ? EXACT_READER : MAPPER.reader();
+    JsonNode tree = readTree(text, exactNumbers ? EXACT_READER : MAPPER.reader());
+    if (!exactNumbers && tree != null && overflows(tree, 0)) {
+      // Only a literal beyond a double's range reads as an infinity (NaN cannot be written):
+      // read again, keeping such literals as the finite decimals they are, so that the tree
+      // says what the text did and writes back as it
+      tree = keepOverflowsExact(readTree(text, EXACT_READER));
+    }
+    return tree;
+  }
+
+  private static JsonNode readTree(String text, ObjectReader reader)
+      throws MalformedJsonException {
     try (JsonParser parser = MAPPER.createParser(text)) {
       return readTree(parser, reader);
     } catch (IOException e) { // creating or closing a parser over a string: not expected
       throw new MalformedJsonException(e.getMessage(), 1, 1, e);
     }
+  }
+
+  private static boolean overflows(JsonNode node, int level) {
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (overflows(child, level + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return node.isDouble() && Double.isInfinite(node.doubleValue());
+  }
+
+  /** Every decimal node that fits a double becomes that double, as the plain reader gives. */
+  private static JsonNode keepOverflowsExact(JsonNode node) {
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        e.setValue(keepOverflowsExact(e.getValue()));
+      }
+    } else if (node.isArray()) {
+      ArrayNode array = (ArrayNode) node;
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, keepOverflowsExact(array.get(i)));
+      }
+    } else if (node.isBigDecimal() && Double.isFinite(node.doubleValue())) {
+      return NODES.numberNode(node.doubleValue());
+    }
+    return node;
   }
 
   private static JsonNode readTree(JsonParser parser, ObjectReader reader)
