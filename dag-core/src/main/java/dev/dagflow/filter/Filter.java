@@ -3,6 +3,7 @@ package dev.dagflow.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.filter.internal.FilterSource;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
@@ -64,7 +65,11 @@ import java.util.Objects;
  * by value everywhere, whatever their node type: {@code 1} equals {@code 1.0} and {@code 10 >
  * 9.5}; big integers and decimals compare exactly. A {@code double} stands for the shortest
  * decimal that reads back as it, which is what its JSON text said, so {@code 0.1} equals {@code
- * BigDecimal("0.1")}. A NaN in a document equals and orders against nothing.
+ * BigDecimal("0.1")}. A NaN in a document equals and orders against nothing. In the filter
+ * itself, a number written as the text of a double ({@code 0.1}, {@code 1.50}) is that double;
+ * one that is not ({@code 0.10000000000000001}, {@code 1e400}) is the exact decimal written,
+ * and {@link #toJson()} holds each in the node type its text reads back as, so a filter written
+ * as text and parsed again is equal to itself.
  *
  * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
  * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular
@@ -109,7 +114,7 @@ public final class Filter {
     } catch (InvalidJsonException e) {
       throw new FilterException(e.path(), e.problem(), e);
     }
-    ObjectNode copy = object.deepCopy();
+    ObjectNode copy = FilterSource.copy(object);
     return new Filter(copy, FilterCompiler.compile(copy));
   }
 
@@ -123,7 +128,7 @@ public final class Filter {
     Objects.requireNonNull(json, "json");
     JsonNode tree;
     try {
-      tree = Json.readTree(json, false);
+      tree = Json.readTree(json);
     } catch (Json.MalformedJsonException e) {
       throw new FilterException("", "malformed JSON at " + e.where() + ": " + e.getMessage(), e);
     }

@@ -91,7 +91,7 @@ public final class DagJson {
       Objects.requireNonNull(json, "json");
       JsonNode tree;
       try {
-        tree = Json.readTree(json, true);
+        tree = Json.readTree(json);
       } catch (Json.MalformedJsonException e) {
         throw new InvalidDagException(null, List.of(new SpecProblem(
             SpecProblem.Kind.MALFORMED_JSON, null, e.where(),

@@ -234,11 +234,12 @@ public final class Event {
       // and a huge payload is never copied
       try {
         Json.check(payload, "payload", PAYLOAD_DEPTH);
+        checkSize(payload);
+        this.payload = Json.canonicalCopy(payload, "payload", PAYLOAD_DEPTH);
       } catch (InvalidJsonException e) {
+        // the copy still refuses a decimal beyond the range of a double, its canonical form
         throw new InvalidEventException(e.path(), e.problem(), e);
       }
-      checkSize(payload);
-      this.payload = Json.canonicalCopy(payload, "payload", PAYLOAD_DEPTH);
       return this;
     }
 

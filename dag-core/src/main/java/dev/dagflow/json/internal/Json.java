@@ -49,11 +49,7 @@ public final class Json {
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
           .build();
 
-  /**
-   * {@link #MAPPER}'s reader keeping fractions as decimals, for documents whose free JSON is
-   * canonicalised anyway: a number too large for a double can then be quoted in a message as
-   * written ({@code 1E+400}), not as the {@code Infinity} it would have become.
-   */
+  /** {@link #MAPPER}'s reader keeping fractions as the decimals written. */
   private static final ObjectReader EXACT_READER =
       MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
@@ -90,61 +86,19 @@ public final class Json {
   }
 
   /**
-   * Reads a whole document, or {@code null} if the text holds none.
+   * Reads a whole document, or {@code null} if the text holds none. Fractions and exponents
+   * become decimal nodes, exactly as written: canonical copies turn them into doubles where
+   * that is the form, and a message can quote one beyond a double's range as written
+   * ({@code 1E+400}) rather than as the {@code Infinity} it would have become.
    *
-   * @param exactNumbers whether fractions become decimal nodes (see {@link #EXACT_READER});
-   *     if not, they are doubles, except a literal beyond a double's range, which stays the
-   *     decimal it is
    * @throws MalformedJsonException with the line and column of the problem
    */
-  public static JsonNode readTree(String text, boolean exactNumbers)
-      throws MalformedJsonException {
-    JsonNode tree = readTree(text, exactNumbers ? EXACT_READER : MAPPER.reader());
-    if (!exactNumbers && tree != null && overflows(tree, 0)) {
-      // Only a literal beyond a double's range reads as an infinity (NaN cannot be written):
-      // read again, keeping such literals as the finite decimals they are, so that the tree
-      // says what the text did and writes back as it
-      tree = keepOverflowsExact(readTree(text, EXACT_READER));
-    }
-    return tree;
-  }
-
-  private static JsonNode readTree(String text, ObjectReader reader)
-      throws MalformedJsonException {
+  public static JsonNode readTree(String text) throws MalformedJsonException {
     try (JsonParser parser = MAPPER.createParser(text)) {
-      return readTree(parser, reader);
+      return readTree(parser, EXACT_READER);
     } catch (IOException e) { // creating or closing a parser over a string: not expected
       throw new MalformedJsonException(e.getMessage(), 1, 1, e);
     }
-  }
-
-  private static boolean overflows(JsonNode node, int level) {
-    if (node.isContainerNode()) {
-      for (JsonNode child : node) {
-        if (overflows(child, level + 1)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return node.isDouble() && Double.isInfinite(node.doubleValue());
-  }
-
-  /** Every decimal node that fits a double becomes that double, as the plain reader gives. */
-  private static JsonNode keepOverflowsExact(JsonNode node) {
-    if (node.isObject()) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        e.setValue(keepOverflowsExact(e.getValue()));
-      }
-    } else if (node.isArray()) {
-      ArrayNode array = (ArrayNode) node;
-      for (int i = 0; i < array.size(); i++) {
-        array.set(i, keepOverflowsExact(array.get(i)));
-      }
-    } else if (node.isBigDecimal() && Double.isFinite(node.doubleValue())) {
-      return NODES.numberNode(node.doubleValue());
-    }
-    return node;
   }
 
   private static JsonNode readTree(JsonParser parser, ObjectReader reader)
@@ -167,6 +121,11 @@ public final class Json {
       }
       throw new MalformedJsonException(e.getOriginalMessage(), at.getLineNr(),
           at.getColumnNr(), e);
+    } catch (NumberFormatException e) {
+      // a number literal within the length limit whose exponent no BigDecimal can hold
+      JsonLocation at = parser.currentLocation();
+      throw new MalformedJsonException("a number out of range: " + cut(e.getMessage(), 200),
+          at.getLineNr(), at.getColumnNr(), e);
     }
   }
 

@@ -177,7 +177,7 @@ public final class SimulationFormat {
     if (raw.isTextual()) {
       JsonNode parsed;
       try {
-        parsed = Json.readTree(raw.textValue(), true);
+        parsed = Json.readTree(raw.textValue());
       } catch (Json.MalformedJsonException e) {
         f.problem(Kind.INVALID_VALUE, "agentConfig", "a string agentConfig must hold a JSON"
             + " object; at " + e.where() + ": " + e.getMessage());
