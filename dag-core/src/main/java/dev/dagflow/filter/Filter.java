@@ -73,8 +73,9 @@ import java.util.Objects;
  *
  * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
  * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular
- * expression that does not compile or is refused as above, a path with an empty segment or a segment starting with
- * {@code $}, an object that mixes operators and fields), never evaluated as false.
+ * expression that does not compile or is refused as above, a path with an empty segment or a
+ * segment starting with {@code $}, an object that mixes operators and fields, a value beyond
+ * the {@link JsonLimits}), never evaluated as false.
  *
  * <p>Immutable and thread-safe. Equal when their source JSON is equal. No method accepts or
  * returns {@code null}.

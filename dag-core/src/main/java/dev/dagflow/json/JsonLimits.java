@@ -46,7 +46,9 @@ public final class JsonLimits {
   /**
    * The most characters (or bytes, for byte input) in a document read as text: 256 MiB, room
    * for the largest DAG allowed (1,000,000 nodes at about a hundred characters each) while
-   * bounding what one read may hold in memory. Event payloads have their own, smaller limit.
+   * bounding what one read may hold in memory. It applies to text only: a tree or a spec built
+   * in Java is bounded by its values' limits, not measured as a whole. Event payloads have
+   * their own, smaller limit.
    */
   public static final long MAX_DOCUMENT_LENGTH = 256L * 1024 * 1024;
 

@@ -271,8 +271,8 @@ public final class DagSpec {
     /**
      * Sets the free metadata (copied).
      *
-     * @throws InvalidJsonException naming {@code metadata} if it holds a value that is not JSON or breaks
-     *     a {@link JsonLimits} limit where it sits in DAG JSON
+     * @throws InvalidJsonException naming {@code metadata} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder metadata(ObjectNode metadata) {
       this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"), "metadata",

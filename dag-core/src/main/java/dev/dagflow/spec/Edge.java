@@ -41,8 +41,8 @@ public final class Edge {
    * An edge of the given type from {@code upstream} that is satisfied only when {@code
    * condition} matches the upstream's result.
    *
-   * @throws InvalidJsonException naming {@code condition} if it holds a value that is not JSON or breaks
-   *     a {@link JsonLimits} limit where it sits in DAG JSON
+   * @throws InvalidJsonException naming {@code condition} (and the place in it) if it holds a
+   *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
    */
   public static Edge of(String upstream, EdgeType type, ObjectNode condition) {
     Objects.requireNonNull(condition, "condition");

@@ -245,8 +245,8 @@ public final class NodeSpec {
     /**
      * Sets the config (copied).
      *
-     * @throws InvalidJsonException naming {@code config} if it holds a value that is not JSON or breaks
-     *     a {@link JsonLimits} limit where it sits in DAG JSON
+     * @throws InvalidJsonException naming {@code config} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder config(ObjectNode config) {
       this.config = Json.canonicalCopy(Objects.requireNonNull(config, "config"), "config",
@@ -316,8 +316,8 @@ public final class NodeSpec {
     /**
      * Sets the activation condition, a filter over the run's parameters (copied).
      *
-     * @throws InvalidJsonException naming {@code activation} if it holds a value that is not JSON or breaks
-     *     a {@link JsonLimits} limit where it sits in DAG JSON
+     * @throws InvalidJsonException naming {@code activation} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder activation(ObjectNode activation) {
       this.activation = Json.canonicalCopy(Objects.requireNonNull(activation, "activation"),

@@ -100,7 +100,8 @@ class JsonLimitsTest {
     config.put("big", new BigInteger("9".repeat(1501)));
     SpecProblem big = onlyProblem(() -> DagJson.reader().read(dag(config)));
     assertThat(big.path()).isEqualTo("nodes[0].config.big");
-    assertThat(big.message()).isEqualTo("is a number of about 1501 digits; at most 1000 are allowed");
+    assertThat(big.message())
+        .isEqualTo("is a number of about 1501 digits; at most 1000 are allowed");
 
     ObjectNode longKey = JSON.objectNode().put("k".repeat(60_000), 1);
     SpecProblem key = onlyProblem(() -> DagJson.reader().read(dag(longKey)));
@@ -151,6 +152,13 @@ class JsonLimitsTest {
     assertThat(p.path()).isEqualTo("nodes[0].config.x");
     assertThat(p.message()).isEqualTo(
         "is not a finite number: 1E+400 is beyond the range of a double");
+
+    String retry = "{\"id\": \"d\", \"nodes\": [{\"id\": \"a\", \"taskType\": \"t\","
+        + " \"retry\": {\"multiplier\": 1e400}}]}";
+    SpecProblem r = onlyProblem(() -> DagJson.read(retry));
+    assertThat(r.path()).isEqualTo("nodes[0].retry.multiplier");
+    assertThat(r.message()).isEqualTo(
+        "must be a finite number within the range of a double, was 1E+400");
   }
 
   @Test

@@ -124,7 +124,15 @@ public final class Fields {
   /** A number field. */
   public Double number(String field) {
     JsonNode v = value(field, JsonNodeType.NUMBER, "a number", false);
-    return v == null ? null : v.doubleValue();
+    if (v == null) {
+      return null;
+    }
+    if (!Double.isFinite(v.doubleValue())) {
+      problem(Kind.INVALID_VALUE, field, "must be a finite number within the range of a double,"
+          + " was " + Json.showNumber(v));
+      return null;
+    }
+    return v.doubleValue();
   }
 
   /** A boolean field. */
