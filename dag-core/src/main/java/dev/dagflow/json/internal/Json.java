@@ -95,16 +95,16 @@ public final class Json {
    */
   public static JsonNode readTree(String text) throws MalformedJsonException {
     try (JsonParser parser = MAPPER.createParser(text)) {
-      return readTree(parser, EXACT_READER);
+      return readTree(parser);
     } catch (IOException e) { // creating or closing a parser over a string: not expected
       throw new MalformedJsonException(e.getMessage(), 1, 1, e);
     }
   }
 
-  private static JsonNode readTree(JsonParser parser, ObjectReader reader)
+  private static JsonNode readTree(JsonParser parser)
       throws MalformedJsonException, IOException {
     try {
-      JsonNode tree = reader.readTree(parser);
+      JsonNode tree = EXACT_READER.readTree(parser);
       if (tree == null || tree.isMissingNode()) {
         return null;
       }
