@@ -105,7 +105,7 @@ final class Guard {
       return result;
     }
     try {
-      return NodeResult.success(Json.canonical(value, "result", RunParams.RESULT_DEPTH));
+      return NodeResult.success(Json.canonical(value, "result", RunValues.RESULT_DEPTH));
     } catch (InvalidJsonException e) {
       return NodeResult.permanentFailure(INVALID_RESULT, "executor of task type '"
           + context.taskType() + "' returned a result that cannot be stored: " + e.getMessage());

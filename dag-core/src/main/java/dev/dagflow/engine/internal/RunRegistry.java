@@ -57,7 +57,7 @@ final class RunRegistry {
     String scopeKey = scope.kind() == DagScope.Kind.PROJECT && !scope.reuseWorker()
         ? scope.workerKey() + "-run-" + runId : scope.workerKey();
     Instant now = engine.time().now();
-    RunRecord record = new RunRecord(runId, spec, RunParams.copyOf(params), RunState.PENDING,
+    RunRecord record = new RunRecord(runId, spec, RunValues.params(params), RunState.PENDING,
         scopeKey, project, template, templateVersion, spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed

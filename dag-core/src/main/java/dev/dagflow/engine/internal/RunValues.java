@@ -9,13 +9,13 @@ import dev.dagflow.json.internal.Json;
  * checked copies the engine keeps of them, so that a durable store never has to write what it
  * cannot read back.
  */
-final class RunParams {
+final class RunValues {
   /** Parameters sit one level down: {@code {"params": …}}, a run record or a submit request. */
   static final int PARAMS_DEPTH = 1;
   /** A result sits one level down: {@code {"result": …}}, the document edge conditions see. */
   static final int RESULT_DEPTH = 1;
 
-  private RunParams() {}
+  private RunValues() {}
 
   /**
    * The canonical copy of a run's parameters.
@@ -24,7 +24,7 @@ final class RunParams {
    *     {@link dev.dagflow.json.JsonLimits} limit or that is not JSON (NaN, infinities, POJO or
    *     missing nodes)
    */
-  static ObjectNode copyOf(ObjectNode params) {
+  static ObjectNode params(ObjectNode params) {
     return Json.canonicalCopy(params, "params", PARAMS_DEPTH);
   }
 }
