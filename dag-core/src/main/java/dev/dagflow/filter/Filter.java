@@ -1,11 +1,11 @@
 package dev.dagflow.filter;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.dagflow.filter.internal.FilterSource;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +69,25 @@ import java.util.Set;
  * {@code $nin} (not {@code $in}), {@code $gt}, {@code $gte}, {@code $lt}, {@code $lte} (a number
  * or a string; numbers against numbers, strings against strings by {@link String#compareTo},
  * anything else does not match), {@code $exists} (true or false: whether the path resolves),
- * {@code $regex} (a {@link java.util.regex.Pattern} found anywhere in a string value unless
- * anchored; flags go inline, as {@code (?i)}), {@code $contains} (an array value with an equal
+ * {@code $regex} (an RE2 regular expression found anywhere in a string value unless anchored;
+ * see below), {@code $contains} (an array value with an equal
  * element, or a string value with the string operand as a substring). Where a value is an array,
  * {@code $gt} to {@code $lte} and {@code $regex} match if any element does. A missing value
  * matches only {@code $ne}, {@code $nin} and {@code $exists: false}.
+ *
+ * <p>Regular expressions are <a href="https://github.com/google/re2/wiki/Syntax">RE2</a>'s
+ * (through RE2/J), whose matching time is linear in the length of the value: no pattern can
+ * hang a match. Flags go inline: {@code (?i)} case-insensitive (Unicode case folding), {@code
+ * (?s)} lets {@code .} match a newline, {@code (?m)} makes {@code ^} and {@code $} match at line
+ * breaks, {@code (?U)} swaps greedy and lazy quantifiers; {@code (?i:...)} scopes a flag.
+ * Without {@code (?m)}, {@code $} matches only at the very end (not before a final newline, as
+ * in {@code java.util.regex}). {@code \d}, {@code \w}, {@code \s} and {@code \b} are ASCII;
+ * {@code \p{L}}, {@code \p{Greek}} and other Unicode classes, {@code [[:alpha:]]}, {@code
+ * \Q...\E} and named groups {@code (?P<name>...)} work. RE2 has no backreferences, look-ahead
+ * or look-behind, possessive quantifiers, {@code \Z} or {@code (?x)}: a pattern using one is
+ * refused with a message naming it. So is a pattern longer than 1,000 characters, or one whose
+ * counted repetitions expand it to more than 1,000 atoms ({@code (a{100}){100}}), because what
+ * a match costs per character grows with that size.
  *
  * <p>Where paths may appear, {@code $and} and {@code $or} take a non-empty array of filters and
  * {@code $not} one filter, nested to any depth up to 100 levels of JSON.
@@ -82,12 +96,17 @@ import java.util.Set;
  * by value everywhere, whatever their node type: {@code 1} equals {@code 1.0} and {@code 10 >
  * 9.5}; big integers and decimals compare exactly. A {@code double} stands for the shortest
  * decimal that reads back as it, which is what its JSON text said, so {@code 0.1} equals {@code
- * BigDecimal("0.1")}. A NaN in a document equals and orders against nothing.
+ * BigDecimal("0.1")}. A NaN in a document equals and orders against nothing. In the filter
+ * itself, a number written as the text of a double ({@code 0.1}, {@code 1.50}) is that double;
+ * one that is not ({@code 0.10000000000000001}, {@code 1e400}) is the exact decimal written,
+ * and {@link #toJson()} holds each in the node type its text reads back as, so a filter written
+ * as text and parsed again is equal to itself.
  *
  * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
  * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular
- * expression that does not compile, a path with an empty segment or a segment starting with
- * {@code $}, an object that mixes operators and fields), never evaluated as false.
+ * expression that does not compile or is refused as above, a path with an empty segment or a
+ * segment starting with {@code $}, an object that mixes operators and fields, a value beyond
+ * the {@link JsonLimits}), never evaluated as false.
  *
  * <p>Immutable and thread-safe. Equal when their source JSON is equal. No method accepts or
  * returns {@code null}.
@@ -112,7 +131,9 @@ public final class Filter {
   /**
    * Parses and compiles a filter; the node is copied, so later changes to it do not matter.
    *
-   * @throws FilterException if the filter is not a JSON object or is not valid
+   * @throws FilterException if the filter is not a JSON object or is not valid, including a
+   *     value that breaks a {@link JsonLimits} limit or is not JSON (NaN, a POJO or missing
+   *     node), as JSON text could not hold it
    */
   public static Filter parse(JsonNode filter) {
     Objects.requireNonNull(filter, "filter");
@@ -121,7 +142,13 @@ public final class Filter {
           + Json.describe(filter));
     }
     FilterCompiler.checkDepth(object, 0); // before copying: a deep tree would overflow the copy
-    ObjectNode copy = object.deepCopy();
+    try {
+      // before compiling: a huge number would cost quadratic time there
+      JsonLimits.check(object, "", 0);
+    } catch (InvalidJsonException e) {
+      throw new FilterException(e.path(), e.problem(), e);
+    }
+    ObjectNode copy = FilterSource.copy(object);
     return new Filter(copy, FilterCompiler.compile(copy));
   }
 
@@ -135,14 +162,11 @@ public final class Filter {
     Objects.requireNonNull(json, "json");
     JsonNode tree;
     try {
-      tree = Json.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
-          + at.getColumnNr();
-      throw new FilterException("", "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+      tree = Json.readTree(json);
+    } catch (Json.MalformedJsonException e) {
+      throw new FilterException("", "malformed JSON at " + e.where() + ": " + e.getMessage(), e);
     }
-    if (tree == null || tree.isMissingNode()) {
+    if (tree == null) {
       throw new FilterException("", "malformed JSON: the text is empty");
     }
     return parse(tree);

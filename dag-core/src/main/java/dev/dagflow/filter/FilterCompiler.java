@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks a filter and compiles it into a {@link Matcher} tree, throwing a {@link
@@ -247,12 +245,7 @@ final class FilterCompiler {
       throw new FilterException(path, "must be a regular expression in a string, was "
           + describe(operand));
     }
-    try {
-      return new Operator.Regex(Pattern.compile(operand.textValue()), operand);
-    } catch (PatternSyntaxException e) {
-      throw new FilterException(path, "invalid regular expression " + operand + ": "
-          + e.getDescription() + " near index " + e.getIndex(), e);
-    }
+    return new Operator.Regex(RegexDialect.compile(operand.textValue(), path), operand);
   }
 
   /** Refuses what JSON text cannot hold: NaN, infinities, and nodes that wrap Java objects. */

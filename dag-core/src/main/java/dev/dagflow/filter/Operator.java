@@ -4,9 +4,9 @@ import static dev.dagflow.filter.internal.JsonValues.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableSet;
+import com.google.re2j.Pattern;
 import dev.dagflow.filter.internal.JsonValues;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One test of the value at a path: an operator with its operand, checked and prepared when the
@@ -229,7 +229,10 @@ abstract class Operator {
     }
   }
 
-  /** {@code $regex}, with find semantics: a match anywhere unless the pattern is anchored. */
+  /**
+   * {@code $regex} in the RE2 dialect ({@link RegexDialect}), with find semantics: a match
+   * anywhere unless the pattern is anchored.
+   */
   static final class Regex extends Operator {
     private final Pattern pattern;
     private final JsonNode source;
@@ -258,13 +261,8 @@ abstract class Operator {
       if (!value.isTextual()) {
         return false;
       }
-      try {
-        return pattern.matcher(value.textValue()).find();
-      } catch (StackOverflowError e) {
-        // java.util.regex recurses per repetition of some patterns; a long enough value would
-        // otherwise escape from matches(), which must never throw. Such a value does not match.
-        return false;
-      }
+      // RE2 neither backtracks nor recurses on the subject: linear time, bounded stack
+      return pattern.matcher(value.textValue()).find();
     }
 
     @Override

@@ -2,8 +2,9 @@ package dev.dagflow.policy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.RetryPolicy;
-import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.spec.internal.NativeFormat;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -213,13 +214,19 @@ public final class ExecutionPolicy {
       return this;
     }
 
-    /** Config merged under the own config of every node of {@code taskType}. */
+    /**
+     * Config merged under the own config of every node of {@code taskType}.
+     *
+     * @throws dev.dagflow.json.InvalidJsonException naming {@code defaultConfig.<taskType>} if
+     *     it holds a value that is not JSON or breaks a limit where a node's config sits
+     */
     public Builder defaultConfig(String taskType, ObjectNode config) {
       Objects.requireNonNull(taskType, "taskType");
       if (taskType.isBlank()) {
         throw new IllegalArgumentException("defaultConfig taskType must not be blank");
       }
-      defaultConfig.put(taskType, Json.canonicalCopy(Objects.requireNonNull(config, "config")));
+      defaultConfig.put(taskType, Json.canonicalCopy(Objects.requireNonNull(config, "config"),
+        "defaultConfig." + taskType, NativeFormat.CONFIG_DEPTH));
       return this;
     }
 

@@ -1,9 +1,10 @@
 package dev.dagflow.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.spec.internal.ScanFormat;
@@ -80,38 +81,53 @@ public final class DagJson {
       return new Reader(format, maxNodes);
     }
 
-    /** Reads a spec from JSON text. @throws InvalidDagException on any problem */
+    /**
+     * Reads a spec from JSON text, which must keep within {@link JsonLimits}.
+     *
+     * @throws InvalidDagException on any problem; malformed JSON, or JSON beyond a limit, as
+     *     {@code MALFORMED_JSON} with the line and column as its path
+     */
     public DagSpec read(String json) {
       Objects.requireNonNull(json, "json");
       JsonNode tree;
       try {
-        tree = Json.MAPPER.readTree(json);
-      } catch (JsonProcessingException e) {
-        throw malformed(e);
+        tree = Json.readTree(json);
+      } catch (Json.MalformedJsonException e) {
+        throw new InvalidDagException(null, List.of(new SpecProblem(
+            SpecProblem.Kind.MALFORMED_JSON, null, e.where(),
+            "malformed JSON: " + e.getMessage())), e);
       }
-      if (tree == null || tree.isMissingNode()) {
+      if (tree == null) {
         throw new InvalidDagException(null, List.of(new SpecProblem(
             SpecProblem.Kind.MALFORMED_JSON, null, "", "the document is empty")));
       }
-      return read(tree);
+      return readTree(tree);
     }
 
-    /** Reads a spec from a JSON tree, which is not changed. @throws InvalidDagException on any problem */
+    /**
+     * Reads a spec from a JSON tree, which is not changed. The tree must meet the limits JSON
+     * text does ({@link JsonLimits}), so that the spec can be written and read back.
+     *
+     * @throws InvalidDagException on any problem; a value beyond a limit or that is not JSON
+     *     (NaN, a POJO or missing node) as {@code INVALID_VALUE} with its path
+     */
     public DagSpec read(JsonNode tree) {
       Objects.requireNonNull(tree, "tree");
+      try {
+        JsonLimits.check(tree, "", 0);
+      } catch (InvalidJsonException e) {
+        throw new InvalidDagException(null, List.of(new SpecProblem(
+            SpecProblem.Kind.INVALID_VALUE, null, e.path(), e.problem())), e);
+      }
+      return readTree(tree);
+    }
+
+    private DagSpec readTree(JsonNode tree) {
       return switch (format) {
         case NATIVE -> NativeFormat.read(tree, maxNodes);
         case SCAN -> ScanFormat.read(tree, maxNodes);
         case SIMULATION -> SimulationFormat.read(tree, maxNodes);
       };
-    }
-
-    private static InvalidDagException malformed(JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-      return new InvalidDagException(null, List.of(new SpecProblem(
-          SpecProblem.Kind.MALFORMED_JSON, null, where,
-          "malformed JSON: " + e.getOriginalMessage())), e);
     }
   }
 }

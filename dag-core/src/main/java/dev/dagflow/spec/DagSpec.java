@@ -2,10 +2,13 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.spec.internal.SpecValidator;
 import dev.dagflow.state.NodeState;
@@ -268,10 +271,12 @@ public final class DagSpec {
     /**
      * Sets the free metadata (copied).
      *
-     * @throws IllegalArgumentException if it holds a value that is not JSON
+     * @throws InvalidJsonException naming {@code metadata} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder metadata(ObjectNode metadata) {
-      this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"));
+      this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"), "metadata",
+          NativeFormat.METADATA_DEPTH);
       return this;
     }
 

@@ -1,7 +1,10 @@
 package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.internal.NativeFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,11 +51,13 @@ public final class Edge {
    * An edge of the given type from {@code upstream} that is satisfied only when {@code
    * condition} matches {@code {"result", "state"}} of the upstream once it has ended.
    *
-   * @throws IllegalArgumentException if the condition holds a value that is not JSON
+   * @throws InvalidJsonException naming {@code condition} (and the place in it) if it holds a
+   *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
    */
   public static Edge of(String upstream, EdgeType type, ObjectNode condition) {
     Objects.requireNonNull(condition, "condition");
-    return new Edge(upstream, type, Json.canonicalCopy(condition));
+    return new Edge(upstream, type, Json.canonicalCopy(condition, "condition",
+        NativeFormat.CONDITION_DEPTH));
   }
 
   /** The id of the node this edge waits on. */

@@ -1,6 +1,7 @@
 package dev.dagflow.spec;
 
 import dev.dagflow.DagflowException;
+import dev.dagflow.json.internal.Json;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,7 +50,7 @@ public class InvalidDagException extends DagflowException {
   private static String format(String dagId, List<SpecProblem> problems) {
     StringBuilder s = new StringBuilder("invalid DAG");
     if (dagId != null) {
-      s.append(" '").append(dagId).append('\'');
+      s.append(" '").append(Json.cut(dagId, 140)).append('\'');
     }
     if (problems.size() == 1) {
       return s.append(": ").append(problems.get(0)).toString();

@@ -2,7 +2,10 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.spec.internal.SpecValidator;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,10 +249,12 @@ public final class NodeSpec {
     /**
      * Sets the config (copied).
      *
-     * @throws IllegalArgumentException if it holds a value that is not JSON
+     * @throws InvalidJsonException naming {@code config} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder config(ObjectNode config) {
-      this.config = Json.canonicalCopy(Objects.requireNonNull(config, "config"));
+      this.config = Json.canonicalCopy(Objects.requireNonNull(config, "config"), "config",
+          NativeFormat.CONFIG_DEPTH);
       return this;
     }
 
@@ -317,10 +322,12 @@ public final class NodeSpec {
      * parameters>}}: {@code {"params.env": "prod"}}. Checked by {@link #build()}, which refuses
      * a filter that does not parse or has a path not starting with {@code params}.
      *
-     * @throws IllegalArgumentException if it holds a value that is not JSON
+     * @throws InvalidJsonException naming {@code activation} (and the place in it) if it holds a
+     *     value that is not JSON or breaks a {@link JsonLimits} limit where it sits in DAG JSON
      */
     public Builder activation(ObjectNode activation) {
-      this.activation = Json.canonicalCopy(Objects.requireNonNull(activation, "activation"));
+      this.activation = Json.canonicalCopy(Objects.requireNonNull(activation, "activation"),
+          "activation", NativeFormat.ACTIVATION_DEPTH);
       return this;
     }
 

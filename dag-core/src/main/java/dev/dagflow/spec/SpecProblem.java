@@ -1,5 +1,6 @@
 package dev.dagflow.spec;
 
+import dev.dagflow.json.internal.Json;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,6 +63,10 @@ public final class SpecProblem {
     INVALID_FILTER
   }
 
+  private static final int SHOWN_ID = 140;
+  private static final int SHOWN_PATH = 200;
+  private static final int SHOWN_MESSAGE = 500;
+
   private final Kind kind;
   private final String nodeId;
   private final String path;
@@ -114,16 +119,21 @@ public final class SpecProblem {
     return Objects.hash(kind, nodeId, path, message);
   }
 
-  /** {@code node 'b' at nodes[1].dependsOn[0]: edge to unknown node 'x'}. */
+  /**
+   * {@code node 'b' at nodes[1].dependsOn[0]: edge to unknown node 'x'}, with a long node id,
+   * path or message cut short (their accessors keep them whole): an invalid id may be megabytes
+   * long, and a message is for reading.
+   */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder();
     if (nodeId != null) {
-      s.append("node '").append(nodeId).append('\'');
+      s.append("node '").append(Json.cut(nodeId, SHOWN_ID)).append('\'');
     }
     if (!path.isEmpty()) {
-      s.append(s.length() > 0 ? " at " : "").append(path);
+      s.append(s.length() > 0 ? " at " : "").append(Json.cut(path, SHOWN_PATH));
     }
-    return s.append(s.length() > 0 ? ": " : "").append(message).toString();
+    return s.append(s.length() > 0 ? ": " : "").append(Json.cut(message, SHOWN_MESSAGE))
+        .toString();
   }
 }

@@ -3,8 +3,9 @@ package dev.dagflow.trigger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.internal.Ids;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -36,6 +37,9 @@ public final class Event {
 
   /** The largest payload accepted: its compact JSON text, in UTF-8 bytes (1 MiB). */
   public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+
+  /** The payload's level in the {@link #document() event document}, {@code {"payload": …}}. */
+  private static final int PAYLOAD_DEPTH = 1;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -228,19 +232,23 @@ public final class Event {
      * The payload, copied now. Its compact JSON text may be at most {@link #MAX_PAYLOAD_BYTES}
      * bytes of UTF-8.
      *
-     * @throws InvalidEventException naming {@code payload} if it is too large, nested more than
-     *     1000 levels, holds a number that is not finite or a value that is not JSON
+     * @throws InvalidEventException naming {@code payload} (and the path in it) if it is too
+     *     large, breaks a {@link dev.dagflow.json.JsonLimits} limit at the level it sits in the
+     *     {@link #document() event document}, holds a number that is not finite or a value that
+     *     is not JSON (a POJO or missing node)
      */
     public Builder payload(ObjectNode payload) {
       Objects.requireNonNull(payload, "payload");
-      ObjectNode copy;
+      // checked before it is measured or copied, so that each step costs linear time at most
+      // and a huge payload is never copied
       try {
-        copy = Json.canonicalCopy(payload);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidEventException("payload", e.getMessage(), e);
+        Json.check(payload, "payload", PAYLOAD_DEPTH);
+        checkSize(payload);
+        this.payload = Json.canonicalCopy(payload, "payload", PAYLOAD_DEPTH);
+      } catch (InvalidJsonException e) {
+        // the copy still refuses a decimal beyond the range of a double, its canonical form
+        throw new InvalidEventException(e.path(), e.problem(), e);
       }
-      checkSize(copy);
-      this.payload = copy;
       return this;
     }
 

@@ -95,7 +95,9 @@ class ApiContractTest {
       at = at.putObject("x");
     }
     assertThatThrownBy(() -> NodeSpec.task("a", "t").config(deep))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested more than 1000");
+        .isInstanceOf(dev.dagflow.json.InvalidJsonException.class)
+        .hasMessage("config: nests more than 997 levels deep; a document may nest 1000 levels"
+            + " and this value sits 3 down");
     assertThatThrownBy(() -> dev.dagflow.filter.Filter.parse(deep))
         .isInstanceOf(dev.dagflow.filter.FilterException.class).hasMessageContaining("nested more than");
   }

@@ -69,7 +69,7 @@ class EventAndTriggerValidationTest {
   @Test
   void aPayloadThatIsNotJsonIsRefused() {
     ObjectNode nan = JSON.objectNode().put("x", Double.NaN);
-    refusesEvent(() -> Event.builder("e").payload(nan), "payload", "finite");
+    refusesEvent(() -> Event.builder("e").payload(nan), "payload.x", "finite");
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
@@ -318,7 +319,7 @@ public final class Engine implements DagEngine {
     requireRunning();
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
-    ObjectNode copy = Json.canonicalCopy(patch);
+    ObjectNode copy = Json.canonicalCopy(patch, "patch", NativeFormat.CONFIG_DEPTH);
     onNode(runId, nodeId, (control, v) -> control.updateConfig(v, copy, operator));
   }
 

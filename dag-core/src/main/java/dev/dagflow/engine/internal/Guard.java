@@ -1,10 +1,13 @@
 package dev.dagflow.engine.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeFailureException;
 import dev.dagflow.engine.NodeResult;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.internal.Json;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,13 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls user executors so that nothing they do can stick a run or kill an engine thread: a
- * throw, a null stage and a null result all become failed results with a clear error.
+ * throw, a null stage and a null result all become failed results with a clear error, and so
+ * does a result that is not storable JSON ({@link #INVALID_RESULT}).
  */
 final class Guard {
   static final String EXECUTOR_THREW = "EXECUTOR_THREW";
   static final String NULL_STAGE = "EXECUTOR_RETURNED_NULL";
   static final String NULL_RESULT = "NULL_RESULT";
   static final String EXCEPTION = "EXCEPTION";
+  static final String INVALID_RESULT = "INVALID_RESULT";
 
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
@@ -86,7 +91,25 @@ final class Guard {
       return NodeResult.failure(NULL_RESULT, "executor of task type '" + context.taskType()
           + "' completed with null instead of a NodeResult");
     }
-    return result;
+    return result.isSuccess() ? checked(context, result) : result;
+  }
+
+  /**
+   * A success with its result as a canonical copy, which the executor can no longer change; or,
+   * for a result no store could write and read back (NaN, a POJO, nesting too deep, …), a
+   * permanent failure: the same executor would most likely return it again.
+   */
+  private static NodeResult checked(NodeContext context, NodeResult result) {
+    JsonNode value = result.result().orElseThrow();
+    if (value.isNull()) {
+      return result;
+    }
+    try {
+      return NodeResult.success(Json.canonical(value, "result", RunValues.RESULT_DEPTH));
+    } catch (InvalidJsonException e) {
+      return NodeResult.permanentFailure(INVALID_RESULT, "executor of task type '"
+          + context.taskType() + "' returned a result that cannot be stored: " + e.getMessage());
+    }
   }
 
   static void cancel(NodeExecutor executor, NodeContext context) {

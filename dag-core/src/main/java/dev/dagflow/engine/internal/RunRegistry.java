@@ -6,7 +6,6 @@ import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -57,7 +56,7 @@ final class RunRegistry {
     RunPolicy policy = place.policy(config.policyStore, config.engineDefaultPolicy);
     String scopeKey = place.workerKey(runId);
     Instant now = engine.time().now();
-    RunRecord record = new RunRecord(runId, spec, Json.canonicalCopy(params), RunState.PENDING,
+    RunRecord record = new RunRecord(runId, spec, RunValues.params(params), RunState.PENDING,
         scopeKey, place.project, template.map(DagTemplate::name),
         template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);

@@ -34,6 +34,8 @@ public final class JsonValues {
   /** Integers of at most this magnitude convert exactly to and from {@code double}. */
   private static final long EXACT_LIMIT = 1L << 53;
   private static final int SHOWN_LENGTH = 80;
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private JsonValues() {}
 
@@ -246,15 +248,15 @@ public final class JsonValues {
     if (value.signum() == 0) {
       return LongNode.valueOf(0);
     }
-    BigDecimal stripped = value.stripTrailingZeros();
-    // precision - scale is the count of integer digits; a long has at most 19
-    if (stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 19) {
-      try {
-        return LongNode.valueOf(stripped.longValueExact());
-      } catch (ArithmeticException beyondLong) {
-        // falls through to a double, like every integer beyond the range of long
+    // No stripTrailingZeros(): it is quadratic in the zeros stripped. Comparisons and one
+    // rounding division cost about linear time in the digits.
+    if (value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0) {
+      BigDecimal integral = value.setScale(0, RoundingMode.DOWN);
+      if (integral.compareTo(value) == 0) {
+        return LongNode.valueOf(integral.longValueExact());
       }
     }
+    // a fraction, or an integer beyond the range of long: a double, like every such integer
     return DoubleNode.valueOf(value.doubleValue());
   }
 

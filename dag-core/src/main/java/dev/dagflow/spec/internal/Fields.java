@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.spec.SpecProblem.Kind;
@@ -114,7 +115,7 @@ public final class Fields {
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      problem(Kind.INVALID_VALUE, field, "must be a 32-bit integer, was " + v);
+      problem(Kind.INVALID_VALUE, field, "must be a 32-bit integer, was " + Json.showNumber(v));
       return null;
     }
     return v.intValue();
@@ -123,7 +124,15 @@ public final class Fields {
   /** A number field. */
   public Double number(String field) {
     JsonNode v = value(field, JsonNodeType.NUMBER, "a number", false);
-    return v == null ? null : v.doubleValue();
+    if (v == null) {
+      return null;
+    }
+    if (!Double.isFinite(v.doubleValue())) {
+      problem(Kind.INVALID_VALUE, field, "must be a finite number within the range of a double,"
+          + " was " + Json.showNumber(v));
+      return null;
+    }
+    return v.doubleValue();
   }
 
   /** A boolean field. */
@@ -132,18 +141,29 @@ public final class Fields {
     return v == null ? null : v.booleanValue();
   }
 
-  /** An object field, as a canonical copy (see {@link Json}). */
+  /** An object field of the format's own structure (a scope, a retry policy), not copied. */
   public ObjectNode object(String field) {
-    ObjectNode o = (ObjectNode) value(field, JsonNodeType.OBJECT, "an object", false);
-    return o == null ? null : canonical(field, o);
+    return (ObjectNode) value(field, JsonNodeType.OBJECT, "an object", false);
   }
 
-  /** A canonical copy of an object read for {@code field}, or {@code null} after a problem. */
-  public ObjectNode canonical(String field, ObjectNode o) {
+  /**
+   * An object field of free JSON, as a canonical copy (see {@link Json}) checked against {@link
+   * dev.dagflow.json.JsonLimits} at {@code depth}, the level it will sit at in native DAG JSON.
+   */
+  public ObjectNode freeJson(String field, int depth) {
+    ObjectNode o = object(field);
+    return o == null ? null : canonical(field, o, depth);
+  }
+
+  /**
+   * A canonical copy of free JSON read for {@code field}, to sit {@code depth} levels down in
+   * native DAG JSON, or {@code null} after a problem naming the offending place.
+   */
+  public ObjectNode canonical(String field, ObjectNode o, int depth) {
     try {
-      return Json.canonicalCopy(o);
-    } catch (IllegalArgumentException e) {
-      problem(Kind.INVALID_VALUE, field, "holds a value that is not plain JSON: " + e.getMessage());
+      return Json.canonicalCopy(o, pathOf(field), depth);
+    } catch (InvalidJsonException e) {
+      problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId, e.path(), e.problem()));
       return null;
     }
   }

@@ -35,6 +35,16 @@ public final class NativeFormat {
   private static final Set<String> RETRY =
       Set.of("maxAttempts", "backoff", "initialDelay", "multiplier", "maxDelay", "jitter");
 
+  /**
+   * How many levels down free JSON sits in a native document, where it is checked against
+   * {@link dev.dagflow.json.JsonLimits}: {@code {"metadata": …}}, {@code {"nodes": [{"config":
+   * …}]}} (and {@code activation}), {@code {"nodes": [{"dependsOn": [{"condition": …}]}]}}.
+   */
+  public static final int METADATA_DEPTH = 1;
+  public static final int CONFIG_DEPTH = 3;
+  public static final int ACTIVATION_DEPTH = 3;
+  public static final int CONDITION_DEPTH = 5;
+
   private NativeFormat() {}
 
   /** Reads a spec, reporting every bad field before any model check. */
@@ -48,7 +58,7 @@ public final class NativeFormat {
     set(readScope(f), dag::scope);
     set(f.integer("priority"), dag::priority);
     set(f.text("policy", false), dag::policyName);
-    set(f.object("metadata"), dag::metadata);
+    set(f.freeJson("metadata", METADATA_DEPTH), dag::metadata);
     ArrayNode nodes = f.array("nodes", true);
     SpecReading.checkCount(id, nodes, maxNodes, problems);
     if (nodes != null) {
@@ -123,7 +133,7 @@ public final class NativeFormat {
         kind == null ? NodeKind.TASK : kind);
     set(f.text("taskType", false), node::taskType);
     set(f.text("parent", false), node::parent);
-    set(f.object("config"), node::config);
+    set(f.freeJson("config", CONFIG_DEPTH), node::config);
     ArrayNode deps = f.array("dependsOn", false);
     if (deps != null) {
       for (int e = 0; e < deps.size(); e++) {
@@ -135,7 +145,7 @@ public final class NativeFormat {
     set(f.duration("timeout"), node::timeout);
     set(f.instant("notBefore"), node::notBefore);
     set(f.duration("delay"), node::delay);
-    set(f.object("activation"), node::activation);
+    set(f.freeJson("activation", ACTIVATION_DEPTH), node::activation);
     set(f.integer("priority"), node::priority);
     return nodeId == null ? null : node;
   }
@@ -154,7 +164,7 @@ public final class NativeFormat {
     f.rejectUnknown(EDGE);
     String upstream = f.text("node", true);
     EdgeType type = f.enumValue("type", EdgeType.class);
-    ObjectNode condition = f.object("condition");
+    ObjectNode condition = f.freeJson("condition", CONDITION_DEPTH);
     if (upstream == null || (f.has("type") && type == null) || (f.has("condition") && condition == null)) {
       return null;
     }

@@ -60,7 +60,7 @@ public final class ScanFormat {
     if (taskType != null) {
       node.taskType(taskType);
     }
-    ObjectNode config = f.object("config");
+    ObjectNode config = f.freeJson("config", NativeFormat.CONFIG_DEPTH);
     if (config != null) {
       node.config(config);
     }

@@ -1,6 +1,5 @@
 package dev.dagflow.spec.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -125,7 +124,7 @@ public final class SimulationFormat {
       node.config(config);
     }
     readPin(f, node);
-    ObjectNode activation = f.object("activation");
+    ObjectNode activation = f.freeJson("activation", NativeFormat.ACTIVATION_DEPTH);
     if (activation != null) {
       node.activation(activation);
     }
@@ -174,20 +173,24 @@ public final class SimulationFormat {
     if (raw == null || raw.isNull()) {
       return Json.MAPPER.createObjectNode();
     }
+    // either way it becomes the node's config: checked where that sits in native DAG JSON
     if (raw.isTextual()) {
+      JsonNode parsed;
       try {
-        JsonNode parsed = Json.MAPPER.readTree(raw.textValue());
-        if (parsed instanceof ObjectNode o) {
-          ObjectNode copy = f.canonical("agentConfig", o);
-          return copy == null ? Json.MAPPER.createObjectNode() : copy;
-        }
-      } catch (JsonProcessingException e) {
-        // reported below
+        parsed = Json.readTree(raw.textValue());
+      } catch (Json.MalformedJsonException e) {
+        f.problem(Kind.INVALID_VALUE, "agentConfig", "a string agentConfig must hold a JSON"
+            + " object; at " + e.where() + ": " + e.getMessage());
+        return Json.MAPPER.createObjectNode();
+      }
+      if (parsed instanceof ObjectNode o) {
+        ObjectNode copy = f.canonical("agentConfig", o, NativeFormat.CONFIG_DEPTH);
+        return copy == null ? Json.MAPPER.createObjectNode() : copy;
       }
       f.problem(Kind.INVALID_VALUE, "agentConfig", "a string agentConfig must hold a JSON object");
       return Json.MAPPER.createObjectNode();
     }
-    ObjectNode o = f.object("agentConfig");
+    ObjectNode o = f.freeJson("agentConfig", NativeFormat.CONFIG_DEPTH);
     return o == null ? Json.MAPPER.createObjectNode() : o;
   }
 
@@ -233,7 +236,7 @@ public final class SimulationFormat {
       d.rejectUnknown(DEPENDENCY);
       String source = d.text("sourceNodeId", true);
       EdgeType type = d.enumValue("type", EdgeType.class);
-      ObjectNode condition = d.object("condition");
+      ObjectNode condition = d.freeJson("condition", NativeFormat.CONDITION_DEPTH);
       if (source == null || (d.has("type") && type == null) || (d.has("condition") && condition == null)) {
         continue;
       }
