@@ -3,6 +3,8 @@ package dev.dagflow.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.json.InvalidJsonException;
+import dev.dagflow.json.JsonLimits;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.internal.Ids;
 import java.util.Locale;
@@ -159,6 +161,8 @@ public final class SubmitRequest {
      * The run's params, copied.
      *
      * @throws InvalidSubmitRequestException if {@code params} is not a JSON object
+     * @throws InvalidJsonException naming {@code params} and the path in it, for a value beyond
+     *     a {@link JsonLimits} limit or that is not JSON (NaN, infinities, POJO or missing nodes)
      */
     public Builder params(JsonNode params) {
       Objects.requireNonNull(params, "params");
@@ -166,6 +170,7 @@ public final class SubmitRequest {
         throw new InvalidSubmitRequestException("params", "must be a JSON object, got "
             + params.getNodeType().name().toLowerCase(Locale.ROOT));
       }
+      JsonLimits.check(params, "params", 1); // before copying: {"params": …} in a run's record
       this.params = ((ObjectNode) params).deepCopy();
       return this;
     }

@@ -93,9 +93,9 @@ class HostileInputRunsTest {
           DagSpec.builder("scan").node(NodeSpec.task("a", "t")).build());
       BigInteger largest = BigInteger.TEN.pow(999); // 1,000 digits: the most accepted
       h.engine.triggers().save(EventTrigger.builder("by-value").eventType("big")
-          .filter("{\"n\": {\"$gt\": 1e998}}").template("scan").build());
+          .filter("{\"payload.n\": {\"$gt\": 1e998}}").template("scan").build());
       h.engine.triggers().save(EventTrigger.builder("by-key").eventType("big")
-          .filter(JSON.objectNode().put("n", largest)).template("scan").build());
+          .filter(JSON.objectNode().put("payload.n", largest)).template("scan").build());
 
       // beyond the limit: refused at once, however large the number
       ObjectNode huge = JSON.objectNode().put("pad", "x".repeat(800_000))
