@@ -66,12 +66,18 @@ public final class ScriptedExecutor implements NodeExecutor {
   @Override
   public CompletionStage<NodeResult> execute(NodeContext context) {
     Instant at = time.now();
-    calls.add(new Call(context.runId(), context.nodeId(), context.attempt(), at,
-        context.config()));
+    // A call is recorded once its outcome is in place, so that a test that sees the call and
+    // then advances the clock always finds the completion's timer.
+    Call call = new Call(context.runId(), context.nodeId(), context.attempt(), at,
+        context.config());
     Outcome outcome = outcome(context.nodeId(), context.attempt());
     switch (outcome.kind) {
-      case THROW -> throw outcome.error;
+      case THROW -> {
+        calls.add(call);
+        throw outcome.error;
+      }
       case NULL_STAGE -> {
+        calls.add(call);
         return null;
       }
       default -> { }
@@ -87,14 +93,17 @@ public final class ScriptedExecutor implements NodeExecutor {
       }
     });
     if (outcome.kind == Outcome.Kind.HANG) {
+      calls.add(call);
       return stage;
     }
     NodeResult result = outcome.kind == Outcome.Kind.NULL_RESULT ? null
         : outcome.result != null ? outcome.result : defaultResult(context);
     if (outcome.delay.isZero()) {
+      calls.add(call);
       stage.complete(result);
     } else {
       time.schedule(at.plus(outcome.delay), () -> stage.complete(result));
+      calls.add(call);
     }
     return stage;
   }
