@@ -13,10 +13,11 @@ import java.util.Optional;
  * {@code "global default 'base'"} or {@code "engine default"}.
  *
  * @param defaultConfig the policy's default config for the node's task type (empty object for
- *     none), before the node's own config is merged over it
+ *     none), before the node's own config is merged over it; values under the policies'
+ *     {@linkplain SecretKeys secret keys} read {@value SecretKeys#REDACTED}
  * @param sources where each setting came from, by setting name: {@code retry},
  *     {@code nodeTimeout}, {@code maxParallelNodesPerRun}, {@code maxConcurrentRunsPerScope},
- *     {@code failureStrategy}, {@code defaultConfig}; unmodifiable
+ *     {@code failureStrategy}, {@code defaultConfig}, {@code secretKeys}; unmodifiable
  */
 public record EffectivePolicy(String nodeId, RetryPolicy retry, Optional<Duration> nodeTimeout,
     Optional<Integer> maxParallelNodesPerRun, Optional<Integer> maxConcurrentRunsPerScope,

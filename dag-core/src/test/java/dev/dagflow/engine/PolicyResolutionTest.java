@@ -87,7 +87,7 @@ class PolicyResolutionTest {
       assertThat(p.retry().maxAttempts()).isEqualTo(1);
       assertThat(p.nodeTimeout()).isEmpty();
       assertThat(p.sources()).containsOnlyKeys("retry", "nodeTimeout", "maxParallelNodesPerRun",
-          "maxConcurrentRunsPerScope", "failureStrategy", "defaultConfig")
+          "maxConcurrentRunsPerScope", "failureStrategy", "defaultConfig", "secretKeys")
           .allSatisfy((k, v) -> assertThat(v).isEqualTo("engine default"));
     }
   }

@@ -62,6 +62,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final int priority;
   final long seq;
   final RunPolicy policy;
+  /** To scrub the run's secret values out of log lines and error messages. */
+  final RunSecrets secrets;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -97,6 +99,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.priority = record.priority();
     this.seq = seq;
     this.policy = policy;
+    this.secrets = new RunSecrets(spec, policy);
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
@@ -398,7 +401,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return;
     }
     String code = result.errorCode().orElseThrow();
-    String message = result.errorMessage().orElseThrow();
+    String message = secrets.scrub(result.errorMessage().orElseThrow()); // may quote config
     a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
     batch.attempt(a.record);
     String reason = code + ": " + message;

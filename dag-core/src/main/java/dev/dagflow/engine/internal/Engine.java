@@ -292,7 +292,8 @@ public final class Engine implements DagEngine {
   @Override
   public RunView get(String runId) {
     RunRecord record = record(runId);
-    return Views.run(record, runs.nodes(runId), runs.attempts(runId));
+    return Views.run(record, runs.nodes(runId), runs.attempts(runId),
+        registry.secretKeys(record));
   }
 
   @Override
@@ -449,7 +450,9 @@ public final class Engine implements DagEngine {
     }
   }
 
-  void log(String runId, String nodeId, int attempt, LogLevel level, String message) {
+  void log(String runId, String nodeId, int attempt, LogLevel level, String text) {
+    ActiveRun run = registry.get(runId);
+    String message = run == null ? text : run.secrets.scrub(text); // executors may quote config
     if (level == LogLevel.WARN || level == LogLevel.ERROR) {
       LOG.warn("run {} node {} attempt {}: {}", runId, nodeId, attempt, message);
     }

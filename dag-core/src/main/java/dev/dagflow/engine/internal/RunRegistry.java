@@ -5,6 +5,8 @@ import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
+import dev.dagflow.policy.SecretKeys;
+import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.json.internal.Json;
@@ -214,6 +216,24 @@ final class RunRegistry {
   RunRecord record(String runId) {
     Objects.requireNonNull(runId, "runId");
     return runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+  }
+
+  /**
+   * The secret keys of a run: its policies' as it runs, or as they are now for a run not run
+   * here; a policy deleted since falls back to the defaults and the engine default's keys.
+   */
+  SecretKeys secretKeys(RunRecord record) {
+    ActiveRun run = active.get(record.runId());
+    if (run != null) {
+      return run.policy.secretKeys;
+    }
+    try {
+      return policy(record).secretKeys;
+    } catch (UnknownPolicyException e) {
+      return config.engineDefaultPolicy.secretKeys()
+          .map(keys -> keys.and(SecretKeys.defaults().patterns().toArray(String[]::new)))
+          .orElse(SecretKeys.defaults());
+    }
   }
 
   private RunPolicy policy(RunRecord record) {
