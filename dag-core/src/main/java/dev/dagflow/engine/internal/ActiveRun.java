@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   int slots;
   private long wakeAt = Long.MAX_VALUE;
   private TimeSource.Cancellable wakeTimer;
-  CompletableFuture<RunState> done = new CompletableFuture<>();
+  /** Volatile besides: awaiting a run never waits for its lock. */
+  volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
   private int[] ready = new int[16];
@@ -111,12 +113,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   CompletableFuture<RunState> done() {
-    lock.lock();
-    try {
-      return done;
-    } finally {
-      lock.unlock();
-    }
+    return done;
   }
 
   /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
@@ -589,9 +586,24 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
-  /** Marks the run as no longer run by this engine: nothing more is written. */
-  void detach() {
-    lock.lock();
+  /**
+   * Marks the run as no longer run by this engine: nothing more is written. Waits for a step
+   * under way until {@code deadline} (a nano time); returns false if it did not end by then.
+   */
+  boolean detach(long deadline) {
+    boolean locked;
+    try {
+      locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (!locked) {
+      // a step stuck in host code holds the lock: its awaits fail now all the same
+      done.completeExceptionally(new IllegalStateException(
+          "the engine was closed before run " + runId + " ended"));
+      return false;
+    }
     try {
       for (Attempt a : inFlight) {
         if (a != null) {
@@ -603,6 +615,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       if (wakeTimer != null) {
         wakeTimer.cancel();
       }
+      return true;
     } finally {
       lock.unlock();
     }

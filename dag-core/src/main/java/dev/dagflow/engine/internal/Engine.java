@@ -126,9 +126,15 @@ public final class Engine implements DagEngine {
       }
       closed = true;
     }
-    registry.close();
-    if (ownTimer != null) {
-      ownTimer.close();
+    // a bound in real time, whatever the time source says: a manual clock never moves here
+    long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
+    List<String> abandoned = new ArrayList<>(registry.close(deadline));
+    if (ownTimer != null && !ownTimer.close(deadline)) {
+      abandoned.add("the timer thread dagflow-timer, still busy in a task");
+    }
+    if (!abandoned.isEmpty()) {
+      LOG.warn("close() gave up after {} and abandoned: {}", config.shutdownTimeout,
+          String.join("; ", abandoned));
     }
   }
 

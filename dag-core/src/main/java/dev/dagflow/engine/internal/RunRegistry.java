@@ -14,6 +14,7 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -205,12 +206,23 @@ final class RunRegistry {
     return pools.keys();
   }
 
-  /** Stops every run writing and shuts the pools down. */
-  void close() {
+  /**
+   * Stops every run writing and shuts the pools down, waiting until {@code deadline} (a nano
+   * time) at most; returns what it gave up on, for the log.
+   */
+  List<String> close(long deadline) {
+    List<String> stuck = new ArrayList<>();
     for (ActiveRun run : active.values()) {
-      run.detach();
+      if (!run.detach(deadline)) {
+        stuck.add(run.runId);
+      }
     }
-    pools.close();
+    List<String> abandoned = new ArrayList<>();
+    if (!stuck.isEmpty()) {
+      abandoned.add("runs " + stuck + ", whose step under way did not end");
+    }
+    abandoned.addAll(pools.close(deadline));
+    return abandoned;
   }
 
   RunRecord record(String runId) {
