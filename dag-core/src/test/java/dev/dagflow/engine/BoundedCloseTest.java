@@ -119,21 +119,26 @@ class BoundedCloseTest {
   void aListenerThatBlocksIsAbandoned() throws Exception {
     CountDownLatch told = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
     EngineListener stubborn = new EngineListener() {
       @Override
       public void onTransition(StateTransition t) {
-        if (t.to() == NodeState.RUNNING) {
+        if (t.to() == NodeState.COMPLETED) {
           told.countDown();
           ignoringInterrupts(release);
         }
       }
     };
     DagEngine engine = DagEngine.builder().shutdownTimeout(BOUND).listener(stubborn)
-        .handler("t", ctx -> null).build();
+        .handler("t", ctx -> {
+          go.await(); // until submit has returned: the worker then tells the listener itself
+          return null;
+        }).build();
     try (CapturedStderr stderr = new CapturedStderr()) {
       engine.start();
       engine.submit(one("t"));
-      await(told, "the listener hears of the start");
+      go.countDown();
+      await(told, "the listener hears of the end, on the worker");
 
       String log = closeWithinBound(engine, stderr);
 
