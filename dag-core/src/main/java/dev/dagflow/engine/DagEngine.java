@@ -56,8 +56,11 @@ public interface DagEngine extends AutoCloseable {
 
   /**
    * Stops running: no new attempt starts, completions of running ones are ignored, and the pools
-   * and timer the engine created are shut down. Runs stay in the store as they are, for the next
-   * engine to recover. Idempotent.
+   * and timer the engine created are shut down (their threads interrupted). Runs stay in the
+   * store as they are, for the next engine to recover. Waits at most the builder's
+   * {@link Builder#shutdownTimeout shutdownTimeout} for the engine's threads and for steps under
+   * way, then returns anyway, logging one WARN line naming what it abandoned: runs whose step did
+   * not end, worker and timer threads still busy in host code. Idempotent.
    */
   @Override
   void close();
@@ -303,6 +306,17 @@ public interface DagEngine extends AutoCloseable {
     /** Creates the worker threads; default named {@code dagflow-<workerKey>-<n>}, daemon. */
     public Builder threadFactory(ThreadFactory factory) {
       config.threadFactory(factory);
+      return this;
+    }
+
+    /**
+     * How long {@link DagEngine#close()} waits for the engine's threads and for steps under way
+     * before it gives up on them; default 5 s.
+     *
+     * @throws IllegalArgumentException if negative or over an hour
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      config.shutdownTimeout(timeout);
       return this;
     }
 

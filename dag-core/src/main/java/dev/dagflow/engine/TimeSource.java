@@ -7,6 +7,10 @@ import java.time.Instant;
  * {@link #now()}; every timeout, backoff and not-before gate is a task given to
  * {@link #schedule}, never a polling loop. The default is the system clock with one timer thread;
  * {@code dev.dagflow.testing.ManualClock} lets tests move time by hand. Thread-safe.
+ *
+ * <p>The engine calls {@link #now()}, {@link #schedule} and {@link Cancellable#cancel()} under a
+ * run's lock: they must return promptly and never wait for the engine. A call that blocks stops
+ * that run, and {@code DagEngine.close()} gives up on it after its shutdown timeout.
  */
 public interface TimeSource {
 

@@ -26,11 +26,12 @@ import java.util.TreeSet;
  * @param policies where the settings may come from, most specific first, the engine default
  *     last; unmodifiable
  * @param defaultConfig the policy's default config for the node's task type (empty object for
- *     none), before the node's own config is merged over it
+ *     none), before the node's own config is merged over it; values under the policies'
+ *     {@linkplain SecretKeys secret keys} read {@value SecretKeys#REDACTED}
  * @param sources where each value came from, by name: {@code project}, {@code workerKey},
  *     {@code retry}, {@code nodeTimeout}, {@code maxParallelNodesPerRun},
- *     {@code maxConcurrentRunsPerScope}, {@code failureStrategy}, {@code defaultConfig};
- *     unmodifiable
+ *     {@code maxConcurrentRunsPerScope}, {@code failureStrategy}, {@code defaultConfig},
+ *     {@code secretKeys}; unmodifiable
  */
 public record EffectivePolicy(String nodeId, Optional<String> project, String workerKey,
     List<String> policies, RetryPolicy retry, Optional<Duration> nodeTimeout,

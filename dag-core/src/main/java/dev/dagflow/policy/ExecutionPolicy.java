@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A named set of execution settings: retry, node timeout, concurrency limits, failure strategy
- * and default config per task type. Every setting is optional; an unset one is taken from the
- * next level of resolution (node &gt; DAG spec &gt; named policy &gt; project default &gt; global
- * default).
+ * A named set of execution settings: retry, node timeout, concurrency limits, failure strategy,
+ * default config per task type and the config keys whose values are secret. Every setting is
+ * optional; an unset one is taken from the next level of resolution (node &gt; DAG spec &gt;
+ * named policy &gt; project default &gt; global default).
  *
  * <p>Immutable and thread-safe. The builder checks each value as it is set and throws
  * {@link IllegalArgumentException} naming the field.
@@ -33,6 +33,7 @@ public final class ExecutionPolicy {
   private final int maxConcurrentRunsPerScope;
   private final FailureStrategy failureStrategy;
   private final Map<String, ObjectNode> defaultConfig;
+  private final SecretKeys secretKeys;
 
   private ExecutionPolicy(Builder b) {
     name = b.name;
@@ -46,6 +47,7 @@ public final class ExecutionPolicy {
     TreeMap<String, ObjectNode> configs = new TreeMap<>();
     b.defaultConfig.forEach((type, config) -> configs.put(type, config.deepCopy()));
     defaultConfig = Collections.unmodifiableMap(configs);
+    secretKeys = b.secretKeys;
   }
 
   /**
@@ -68,6 +70,7 @@ public final class ExecutionPolicy {
     b.maxConcurrentRunsPerScope = maxConcurrentRunsPerScope;
     b.failureStrategy = failureStrategy;
     defaultConfig.forEach((type, config) -> b.defaultConfig.put(type, config.deepCopy()));
+    b.secretKeys = secretKeys;
     return b;
   }
 
@@ -124,6 +127,14 @@ public final class ExecutionPolicy {
     return config == null ? Optional.empty() : Optional.of(config.deepCopy());
   }
 
+  /**
+   * The config keys whose values are redacted wherever a run's config is shown or recorded;
+   * empty when not set here (without any policy setting it, {@link SecretKeys#defaults()}).
+   */
+  public Optional<SecretKeys> secretKeys() {
+    return Optional.ofNullable(secretKeys);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ExecutionPolicy p && name.equals(p.name)
@@ -131,13 +142,15 @@ public final class ExecutionPolicy {
         && Objects.equals(retry, p.retry) && Objects.equals(nodeTimeout, p.nodeTimeout)
         && maxParallelNodesPerRun == p.maxParallelNodesPerRun
         && maxConcurrentRunsPerScope == p.maxConcurrentRunsPerScope
-        && failureStrategy == p.failureStrategy && defaultConfig.equals(p.defaultConfig);
+        && failureStrategy == p.failureStrategy && defaultConfig.equals(p.defaultConfig)
+        && Objects.equals(secretKeys, p.secretKeys);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, project, projectDefault, retry, nodeTimeout,
-        maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, defaultConfig);
+        maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, defaultConfig,
+        secretKeys);
   }
 
   @Override
@@ -149,7 +162,8 @@ public final class ExecutionPolicy {
         + (maxConcurrentRunsPerScope == 0 ? ""
             : " maxConcurrentRunsPerScope=" + maxConcurrentRunsPerScope)
         + (failureStrategy == null ? "" : " failureStrategy=" + failureStrategy)
-        + (defaultConfig.isEmpty() ? "" : " defaultConfig=" + defaultConfig.keySet()) + "}";
+        + (defaultConfig.isEmpty() ? "" : " defaultConfig=" + defaultConfig.keySet())
+        + (secretKeys == null ? "" : " secretKeys=" + secretKeys.patterns()) + "}";
   }
 
   /** Builds an {@link ExecutionPolicy}. Not thread-safe; {@link #build()} copies every value. */
@@ -163,6 +177,7 @@ public final class ExecutionPolicy {
     private int maxConcurrentRunsPerScope;
     private FailureStrategy failureStrategy;
     private final Map<String, ObjectNode> defaultConfig = new TreeMap<>();
+    private SecretKeys secretKeys;
 
     private Builder(String name) {
       this.name = Ids.check("name", name);
@@ -227,6 +242,16 @@ public final class ExecutionPolicy {
       }
       defaultConfig.put(taskType, Json.canonicalCopy(Objects.requireNonNull(config, "config"),
         "defaultConfig." + taskType, NativeFormat.CONFIG_DEPTH));
+      return this;
+    }
+
+    /**
+     * The config keys whose values are redacted where config is shown or recorded. Replaces the
+     * defaults rather than adding to them: extend them with
+     * {@code SecretKeys.defaults().and("ssn")}.
+     */
+    public Builder secretKeys(SecretKeys keys) {
+      this.secretKeys = Objects.requireNonNull(keys, "secretKeys");
       return this;
     }
 

@@ -89,7 +89,7 @@ class PolicyResolutionTest {
       assertThat(p.policies()).containsExactly("engine default");
       assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
           "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
-          "defaultConfig");
+          "defaultConfig", "secretKeys");
       p.sources().forEach((k, v) -> assertThat(v).as(k).isEqualTo(
           k.equals("project") || k.equals("workerKey") ? "the DAG's scope" : "engine default"));
     }

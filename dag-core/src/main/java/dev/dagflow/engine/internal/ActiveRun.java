@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final RunPolicy policy;
   /** The run's project, which never changes: read without the lock. */
   final Optional<String> project;
+  /** To scrub the run's secret values out of log lines and error messages. */
+  final RunSecrets secrets;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -88,7 +91,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   ObjectNode reopened;
   private long wakeAt = Long.MAX_VALUE;
   private TimeSource.Cancellable wakeTimer;
-  CompletableFuture<RunState> done = new CompletableFuture<>();
+  /** Volatile besides: awaiting a run never waits for its lock. */
+  volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
   private int[] ready = new int[16];
@@ -102,6 +106,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.seq = seq;
     this.policy = policy;
     this.project = record.project();
+    this.secrets = new RunSecrets(spec, policy);
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
@@ -113,12 +118,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   CompletableFuture<RunState> done() {
-    lock.lock();
-    try {
-      return done;
-    } finally {
-      lock.unlock();
-    }
+    return done;
   }
 
   /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
@@ -411,7 +411,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return;
     }
     String code = result.errorCode().orElseThrow();
-    String message = result.errorMessage().orElseThrow();
+    String message = secrets.scrub(result.errorMessage().orElseThrow()); // may quote config
     a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
     batch.attempt(a.record);
     String reason = code + ": " + message;
@@ -602,9 +602,24 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
-  /** Marks the run as no longer run by this engine: nothing more is written. */
-  void detach() {
-    lock.lock();
+  /**
+   * Marks the run as no longer run by this engine: nothing more is written. Waits for a step
+   * under way until {@code deadline} (a nano time); returns false if it did not end by then.
+   */
+  boolean detach(long deadline) {
+    boolean locked;
+    try {
+      locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (!locked) {
+      // a step stuck in host code holds the lock: its awaits fail now all the same
+      done.completeExceptionally(new IllegalStateException(
+          "the engine was closed before run " + runId + " ended"));
+      return false;
+    }
     try {
       for (Attempt a : inFlight) {
         if (a != null) {
@@ -616,6 +631,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       if (wakeTimer != null) {
         wakeTimer.cancel();
       }
+      return true;
     } finally {
       lock.unlock();
     }

@@ -128,9 +128,15 @@ public final class Engine implements DagEngine {
       }
       closed = true;
     }
-    registry.close();
-    if (ownTimer != null) {
-      ownTimer.close();
+    // a bound in real time, whatever the time source says: a manual clock never moves here
+    long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
+    List<String> abandoned = new ArrayList<>(registry.close(deadline));
+    if (ownTimer != null && !ownTimer.close(deadline)) {
+      abandoned.add("the timer thread dagflow-timer, still busy in a task");
+    }
+    if (!abandoned.isEmpty()) {
+      LOG.warn("close() gave up after {} and abandoned: {}", config.shutdownTimeout,
+          String.join("; ", abandoned));
     }
   }
 
@@ -250,8 +256,10 @@ public final class Engine implements DagEngine {
 
   /** Writes a line to a run's log if {@code runId} names a run. */
   void logIfRun(String runId, LogLevel level, String message) {
+    ActiveRun active = registry.get(runId);
+    String scrubbed = active == null ? message : active.secrets.scrub(message);
     runs.run(runId).ifPresent(r -> append(new LogEntry(runId, Optional.empty(), 0, level,
-        message, time.now()), r.project(), Optional.empty()));
+        scrubbed, time.now()), r.project(), Optional.empty()));
   }
 
   void checkTaskTypes(DagSpec spec) {
@@ -270,7 +278,8 @@ public final class Engine implements DagEngine {
   @Override
   public RunView get(String runId) {
     RunRecord record = record(runId);
-    return Views.run(record, runs.nodes(runId), runs.attempts(runId));
+    return Views.run(record, runs.nodes(runId), runs.attempts(runId),
+        registry.secretKeys(record));
   }
 
   @Override
@@ -429,7 +438,8 @@ public final class Engine implements DagEngine {
 
   /** Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log. */
   void log(ActiveRun run, NodeSpec node, int attempt, LogLevel level, String message) {
-    append(new LogEntry(run.runId, Optional.of(node.id()), attempt, level, message, time.now()),
+    String scrubbed = run.secrets.scrub(message); // executors may quote their config
+    append(new LogEntry(run.runId, Optional.of(node.id()), attempt, level, scrubbed, time.now()),
         run.project, node.taskType());
   }
 

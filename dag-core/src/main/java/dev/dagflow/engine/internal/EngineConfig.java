@@ -40,6 +40,7 @@ public final class EngineConfig {
   final Map<String, Integer> workers = new HashMap<>();
   ThreadFactory threadFactory;
   Duration poolIdleTimeout = Duration.ofSeconds(30);
+  Duration shutdownTimeout = Duration.ofSeconds(5);
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
@@ -128,6 +129,15 @@ public final class EngineConfig {
     this.poolIdleTimeout = timeout;
   }
 
+  public void shutdownTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "shutdownTimeout");
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "shutdownTimeout must be between zero and an hour, got " + timeout);
+    }
+    this.shutdownTimeout = timeout;
+  }
+
   public void engineDefaultPolicy(ExecutionPolicy policy) {
     this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
@@ -166,6 +176,7 @@ public final class EngineConfig {
     c.workers.putAll(workers);
     c.threadFactory = threadFactory;
     c.poolIdleTimeout = poolIdleTimeout;
+    c.shutdownTimeout = shutdownTimeout;
     c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;

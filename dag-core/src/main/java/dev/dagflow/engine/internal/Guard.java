@@ -8,6 +8,7 @@ import dev.dagflow.engine.NodeFailureException;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.log.LogLevel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * Calls user executors so that nothing they do can stick a run or kill an engine thread: a
  * throw, a null stage and a null result all become failed results with a clear error, and so
  * does a result that is not storable JSON ({@link #INVALID_RESULT}).
+ *
+ * <p>What an executor's {@code cancel}, {@code update} or {@code reattach} throws goes to the
+ * run's log as its class and message, which the engine scrubs of the run's secrets, not as a
+ * stack trace to SLF4J: an exception message may quote the config it was given.
  */
 final class Guard {
   static final String EXECUTOR_THREW = "EXECUTOR_THREW";
@@ -57,7 +62,7 @@ final class Guard {
       return stage == null ? java.util.Optional.empty() : stage;
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      LOG.warn("re-attaching to {} threw; a new attempt starts", context.idempotencyKey(), t);
+      context.log(LogLevel.WARN, "re-attaching threw {}; a new attempt starts", describe(t));
       return java.util.Optional.empty();
     }
   }
@@ -117,8 +122,8 @@ final class Guard {
       executor.cancel(context);
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      LOG.warn("cancel of {} by the executor of task type '{}' threw", context.idempotencyKey(),
-          context.taskType(), t);
+      context.log(LogLevel.WARN, "cancel by the executor of task type '{}' threw {}",
+          context.taskType(), describe(t));
     }
   }
 
@@ -127,10 +132,7 @@ final class Guard {
       executor.update(context, config);
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      LOG.warn("live update of {} by the executor of task type '{}' threw",
-          context.idempotencyKey(), context.taskType(), t);
-      context.log(dev.dagflow.log.LogLevel.ERROR, "live config update failed: {}",
-          describe(t));
+      context.log(LogLevel.ERROR, "live config update failed: {}", describe(t));
     }
   }
 

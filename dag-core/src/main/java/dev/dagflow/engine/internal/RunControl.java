@@ -145,8 +145,11 @@ final class RunControl {
       ObjectNode old = run.nodes.config(v) != null ? run.nodes.config(v) : node.config();
       ObjectNode updated = JsonMerge.merge(old, patch);
       run.nodes.config(v, updated);
+      run.secrets.add(updated);
       run.markDirty(v);
-      run.history(Optional.of(run.id(v)), "node.config", old, updated);
+      // history is shown and stored durably: it never holds a secret, the node keeps it
+      run.history(Optional.of(run.id(v)), "node.config", run.policy.secretKeys.redact(old),
+          run.policy.secretKeys.redact(updated));
       if (running != null) {
         ObjectNode effective = run.effectiveConfig(v);
         running.updateConfig(effective);

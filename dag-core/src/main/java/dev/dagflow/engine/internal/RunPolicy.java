@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.FailureStrategy;
+import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
@@ -29,6 +30,8 @@ final class RunPolicy {
   final int maxParallelNodes;
   final int maxConcurrentRuns;
   final FailureStrategy failureStrategy;
+  /** Whose values are redacted wherever the run's config is shown or recorded. */
+  final SecretKeys secretKeys;
   private final RetryPolicy retry;
   private final Duration timeout;
 
@@ -40,6 +43,7 @@ final class RunPolicy {
     failureStrategy = first(ExecutionPolicy::failureStrategy).orElse(FailureStrategy.CONTINUE);
     retry = first(ExecutionPolicy::retry).orElse(RetryPolicy.none());
     timeout = first(ExecutionPolicy::nodeTimeout).orElse(null);
+    secretKeys = first(ExecutionPolicy::secretKeys).orElse(SecretKeys.defaults());
   }
 
   /**
@@ -120,11 +124,13 @@ final class RunPolicy {
     Optional<String> type = node.taskType();
     from.put("defaultConfig", type.isEmpty() ? "engine default"
         : sourceOf(p -> p.defaultConfig(type.get())));
+    from.put("secretKeys", sourceOf(ExecutionPolicy::secretKeys));
     return new EffectivePolicy(node.id(), place.project, place.workerKey("<runId>"), sources,
         retry(node), Optional.ofNullable(timeout(node)),
         maxParallelNodes == 0 ? Optional.empty() : Optional.of(maxParallelNodes),
         maxConcurrentRuns == 0 ? Optional.empty() : Optional.of(maxConcurrentRuns),
         failureStrategy,
-        type.flatMap(this::defaultConfig).orElse(JsonNodeFactory.instance.objectNode()), from);
+        secretKeys.redact(type.flatMap(this::defaultConfig)
+            .orElse(JsonNodeFactory.instance.objectNode())), from);
   }
 }

@@ -39,6 +39,7 @@ final class RunRecovery {
         int v = run.spec.indexOf(r.nodeId());
         states.set(v, r.state());
         run.nodes.load(v, r);
+        r.config().ifPresent(run.secrets::add);
       }
       if (run.record.state() == RunState.PENDING) {
         return; // it starts when admitted

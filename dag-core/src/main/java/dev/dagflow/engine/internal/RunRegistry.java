@@ -5,12 +5,15 @@ import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownRunException;
+import dev.dagflow.policy.SecretKeys;
+import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.template.DagTemplate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -203,17 +206,46 @@ final class RunRegistry {
     return pools.keys();
   }
 
-  /** Stops every run writing and shuts the pools down. */
-  void close() {
+  /**
+   * Stops every run writing and shuts the pools down, waiting until {@code deadline} (a nano
+   * time) at most; returns what it gave up on, for the log.
+   */
+  List<String> close(long deadline) {
+    List<String> stuck = new ArrayList<>();
     for (ActiveRun run : active.values()) {
-      run.detach();
+      if (!run.detach(deadline)) {
+        stuck.add(run.runId);
+      }
     }
-    pools.close();
+    List<String> abandoned = new ArrayList<>();
+    if (!stuck.isEmpty()) {
+      abandoned.add("runs " + stuck + ", whose step under way did not end");
+    }
+    abandoned.addAll(pools.close(deadline));
+    return abandoned;
   }
 
   RunRecord record(String runId) {
     Objects.requireNonNull(runId, "runId");
     return runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+  }
+
+  /**
+   * The secret keys of a run: its policies' as it runs, or as they are now for a run not run
+   * here; a policy deleted since falls back to the defaults and the engine default's keys.
+   */
+  SecretKeys secretKeys(RunRecord record) {
+    ActiveRun run = active.get(record.runId());
+    if (run != null) {
+      return run.policy.secretKeys;
+    }
+    try {
+      return policy(record).secretKeys;
+    } catch (UnknownPolicyException e) {
+      return config.engineDefaultPolicy.secretKeys()
+          .map(keys -> keys.and(SecretKeys.defaults().patterns().toArray(String[]::new)))
+          .orElse(SecretKeys.defaults());
+    }
   }
 
   private RunPolicy policy(RunRecord record) {

@@ -3,6 +3,7 @@ package dev.dagflow.engine.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ final class ScopePool {
   final String key;
   private final int size;
   private final ExecutorService threads;
+  /** The threads the pool made that have not ended. */
+  private final Set<Thread> made;
   private final Object lock = new Object();
   private final PriorityQueue<ReadyNode> queue = new PriorityQueue<>();
   private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
@@ -27,10 +30,11 @@ final class ScopePool {
   int attached;
   boolean closed;
 
-  ScopePool(String key, int size, ExecutorService threads) {
+  ScopePool(String key, int size, ExecutorService threads, Set<Thread> made) {
     this.key = key;
     this.size = size;
     this.threads = threads;
+    this.made = made;
   }
 
   /** Queues a ready node; a free worker picks the first in order. */
@@ -134,6 +138,19 @@ final class ScopePool {
       admitted.add(waitingRuns.poll());
     }
     return admitted;
+  }
+
+  /** Whether the pool's threads ended by {@code deadline} (a nano time), after shutdown. */
+  boolean awaitTermination(long deadline) {
+    if (made.contains(Thread.currentThread())) {
+      return true; // closed by host code on one of our workers: it cannot wait for itself
+    }
+    return Waits.awaitTermination(threads, deadline);
+  }
+
+  /** The names of the pool's threads still alive, sorted. */
+  List<String> liveThreads() {
+    return made.stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
   }
 
   void shutdown() {

@@ -2,10 +2,14 @@ package dev.dagflow.engine.internal;
 
 import dev.dagflow.engine.TimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -66,23 +70,48 @@ final class ScopePools {
     return new TreeSet<>(pools.keySet());
   }
 
-  void close() {
+  /**
+   * Shuts every pool down and waits for their threads until {@code deadline} (a nano time);
+   * returns the pools whose threads are still busy then, for the log.
+   */
+  List<String> close(long deadline) {
     Map<String, ScopePool> all;
     synchronized (this) {
       closed = true;
-      all = new HashMap<>(pools);
+      all = new TreeMap<>(pools);
       pools.clear();
     }
     all.values().forEach(ScopePool::shutdown);
+    List<String> busy = new ArrayList<>();
+    for (ScopePool pool : all.values()) {
+      if (!pool.awaitTermination(deadline)) {
+        busy.add("pool " + pool.key + " with threads " + pool.liveThreads()
+            + " still busy in host code");
+      }
+    }
+    return busy;
   }
 
   private ScopePool create(String key) {
     int size = config.workers.getOrDefault(key, config.workersPerScope);
     ThreadFactory factory = config.threadFactory != null ? config.threadFactory : named(key);
+    Set<Thread> made = ConcurrentHashMap.newKeySet();
     ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), factory);
+        new LinkedBlockingQueue<>(), task -> { // known by name, to say which close() abandons
+          Thread t = factory.newThread(() -> {
+            try {
+              task.run();
+            } finally {
+              made.remove(Thread.currentThread());
+            }
+          });
+          if (t != null) {
+            made.add(t);
+          }
+          return t;
+        });
     threads.allowCoreThreadTimeOut(true);
-    return new ScopePool(key, size, threads);
+    return new ScopePool(key, size, threads, made);
   }
 
   private static ThreadFactory named(String key) {

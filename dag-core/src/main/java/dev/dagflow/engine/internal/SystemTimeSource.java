@@ -34,7 +34,9 @@ final class SystemTimeSource implements TimeSource {
     return () -> f.cancel(false);
   }
 
-  void close() {
+  /** Shuts the timer down; whether its thread ended by {@code deadline} (a nano time). */
+  boolean close(long deadline) {
     timer.shutdownNow();
+    return Waits.awaitTermination(timer, deadline);
   }
 }

@@ -9,6 +9,7 @@ import dev.dagflow.engine.NodeView;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.filter.internal.FilterDocument;
+import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.NodeSpec;
@@ -21,13 +22,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds {@link RunView}s from stored records. */
+/**
+ * Builds {@link RunView}s from stored records; the config they show, the spec's and the live one,
+ * has its secret values redacted.
+ */
 final class Views {
   private static final int[] NO_CHILDREN = new int[5];
   private Views() {
   }
 
-  static RunView run(RunRecord run, List<NodeRecord> nodeRecords, List<AttemptRecord> attempts) {
+  static RunView run(RunRecord run, List<NodeRecord> nodeRecords, List<AttemptRecord> attempts,
+      SecretKeys secrets) {
     DagSpec spec = run.spec();
     int n = spec.size();
     NodeRecord[] records = new NodeRecord[n];
@@ -67,6 +72,7 @@ final class Views {
         nextAttempt++;
       }
       ObjectNode config = r.config().isPresent() ? r.config().get().deepCopy() : node.config();
+      config = secrets.redact(config);
       nodes.add(new NodeView(node.id(), node.kind(), node.taskType(), node.parent(), r.state(),
           attempts.subList(from, nextAttempt), progress, r.startedAt(), r.endedAt(),
           r.result().map(JsonNode::deepCopy), r.errorCode(), r.errorMessage(), config,
@@ -85,7 +91,8 @@ final class Views {
         edges.add(new EdgeView(e.upstream(), node.id(), e.type(), satisfied(e, up)));
       }
     }
-    return new RunView(run.runId(), spec, run.params().deepCopy(), run.state(), run.scopeKey(),
+    return new RunView(run.runId(), Redaction.spec(spec, secrets), run.params().deepCopy(),
+        run.state(), run.scopeKey(),
         run.project(), run.template(), run.templateVersion(), run.priority(), run.createdAt(),
         run.startedAt(), run.endedAt(), n == 0 ? 100 : ended * 100 / n, nodes, edges);
   }
