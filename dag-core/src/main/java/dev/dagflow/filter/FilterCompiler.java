@@ -211,7 +211,8 @@ final class FilterCompiler {
       }
       default -> {
         String known = name.equals("$and") || name.equals("$or") || name.equals("$not")
-            ? "; " + name + " combines filters and belongs where paths are, not in an operator object"
+            ? "; " + name
+                + " combines filters and belongs where paths are, not in an operator object"
             : "; known operators are " + String.join(", ", OPERATORS);
         throw new FilterException(path, "unknown operator " + name + known);
       }

@@ -22,7 +22,8 @@ import java.util.Objects;
  * nodes. No Jackson exception escapes. Thread-safe.
  */
 public final class DagJson {
-  private static final Reader DEFAULT = new Reader(SpecFormat.NATIVE, SpecValidator.DEFAULT_MAX_NODES);
+  private static final Reader DEFAULT =
+      new Reader(SpecFormat.NATIVE, SpecValidator.DEFAULT_MAX_NODES);
 
   private DagJson() {}
 

@@ -8,7 +8,8 @@ package dev.dagflow.spec;
  *   <tr><th>type</th><th>satisfied when upstream is</th><th>never satisfiable when</th></tr>
  *   <tr><td>{@link #SUCCESS}</td><td>COMPLETED</td><td>any other terminal state</td></tr>
  *   <tr><td>{@link #FINISH}</td><td>any terminal state</td><td>never</td></tr>
- *   <tr><td>{@link #FAILURE}</td><td>FAILED or TIMED_OUT</td><td>COMPLETED, SKIPPED, STOPPED</td></tr>
+ *   <tr><td>{@link #FAILURE}</td><td>FAILED or TIMED_OUT</td>
+ *       <td>COMPLETED, SKIPPED, STOPPED</td></tr>
  *   <tr><td>{@link #ANY}</td><td>any state, even before it starts</td><td>never</td></tr>
  * </table>
  *

@@ -361,7 +361,8 @@ public final class NodeSpec {
 
     @Override
     public String toString() {
-      return "NodeSpec.Builder{" + id + ", " + kind + ", edges=" + Arrays.toString(edges.toArray()) + '}';
+      return "NodeSpec.Builder{" + id + ", " + kind + ", edges="
+          + Arrays.toString(edges.toArray()) + '}';
     }
   }
 }

@@ -37,7 +37,8 @@ public record DagTemplate(String name, int version, Optional<String> project, Da
 
   @Override
   public String toString() {
-    return "DagTemplate{" + name + " version " + version + project.map(p -> " project=" + p).orElse("")
+    return "DagTemplate{" + name + " version " + version
+        + project.map(p -> " project=" + p).orElse("")
         + ", " + spec + ", " + createdAt + "}";
   }
 }

@@ -131,7 +131,10 @@ public final class EventTrigger {
     return enabled;
   }
 
-  /** What a match does while the previous run is still active; {@link OverlapPolicy#ALLOW} by default. */
+  /**
+   * What a match does while the previous run is still active; {@link OverlapPolicy#ALLOW} by
+   * default.
+   */
   public OverlapPolicy overlap() {
     return overlap;
   }

@@ -31,7 +31,8 @@ class PolicyResolutionTest {
 
   /** Every level sets retry; the test removes levels from the top down. */
   private static void saveAllLevels(PolicyCenter policies) {
-    policies.save(ExecutionPolicy.builder("global").projectDefault(true).retry(attempts(2)).build());
+    policies.save(ExecutionPolicy.builder("global").projectDefault(true).retry(attempts(2))
+        .build());
     policies.save(ExecutionPolicy.builder("shop-default").project("shop").projectDefault(true)
         .retry(attempts(3)).build());
     policies.save(ExecutionPolicy.builder("named").retry(attempts(4)).build());

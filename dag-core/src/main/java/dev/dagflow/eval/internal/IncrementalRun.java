@@ -71,7 +71,8 @@ final class IncrementalRun implements RunEvaluation {
   long[] readyAt;
   /** Results kept for edge conditions; empty when the spec has none. */
   final JsonNode[] results;
-  private final PriorityQueue<long[]> timers = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+  private final PriorityQueue<long[]> timers =
+      new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
   private final IntQueue endedQueue = new IntQueue();
   private long now;
   /** Nodes in a terminal state; of those, FAILED or TIMED_OUT, and STOPPED. */
@@ -453,8 +454,8 @@ final class IncrementalRun implements RunEvaluation {
           move(v, SKIPPED, TriggerType.DEPENDENCY, "no edge can be satisfied");
         }
       } else if (!satisfied) {
-        move(v, SKIPPED, TriggerType.DEPENDENCY, "edge from '" + plan.id(u) + "' cannot be satisfied: it is "
-            + STATES[s]);
+        move(v, SKIPPED, TriggerType.DEPENDENCY, "edge from '" + plan.id(u)
+            + "' cannot be satisfied: it is " + STATES[s]);
       } else if (--pending[v] == 0) {
         flags[v] |= EDGES_OPEN;
         evaluate(v);

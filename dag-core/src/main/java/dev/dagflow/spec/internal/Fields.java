@@ -182,7 +182,8 @@ public final class Fields {
     try {
       return Duration.parse(s);
     } catch (DateTimeParseException e) {
-      problem(Kind.INVALID_VALUE, field, "must be an ISO-8601 duration such as \"PT30S\", was \"" + s + "\"");
+      problem(Kind.INVALID_VALUE, field,
+          "must be an ISO-8601 duration such as \"PT30S\", was \"" + s + "\"");
       return null;
     }
   }

@@ -137,7 +137,8 @@ public final class NativeFormat {
     ArrayNode deps = f.array("dependsOn", false);
     if (deps != null) {
       for (int e = 0; e < deps.size(); e++) {
-        set(readEdge(deps.get(e), f.pathOf("dependsOn[" + e + "]"), nodeId, problems), node::dependsOn);
+        set(readEdge(deps.get(e), f.pathOf("dependsOn[" + e + "]"), nodeId, problems),
+            node::dependsOn);
       }
     }
     set(f.enumValue("join", Join.class), node::join);
@@ -165,7 +166,8 @@ public final class NativeFormat {
     String upstream = f.text("node", true);
     EdgeType type = f.enumValue("type", EdgeType.class);
     ObjectNode condition = f.freeJson("condition", CONDITION_DEPTH);
-    if (upstream == null || (f.has("type") && type == null) || (f.has("condition") && condition == null)) {
+    if (upstream == null || (f.has("type") && type == null)
+        || (f.has("condition") && condition == null)) {
       return null;
     }
     EdgeType t = type == null ? EdgeType.SUCCESS : type;

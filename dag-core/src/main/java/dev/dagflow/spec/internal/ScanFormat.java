@@ -71,7 +71,8 @@ public final class ScanFormat {
         if (dep.isTextual()) {
           node.dependsOn(dep.textValue());
         } else {
-          problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId, f.pathOf("depends_on[" + e + "]"),
+          problems.add(new SpecProblem(Kind.INVALID_VALUE, nodeId,
+              f.pathOf("depends_on[" + e + "]"),
               "must be a node id (a string), was " + Json.describe(dep)));
         }
       }

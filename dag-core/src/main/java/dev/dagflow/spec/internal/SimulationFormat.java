@@ -98,7 +98,8 @@ public final class SimulationFormat {
     }
     if (parentId != null && !parentId.isEmpty()) {
       if (Boolean.TRUE.equals(isRoot)) {
-        f.problem(Kind.INVALID_VALUE, "isRoot", "a root node cannot have parentId '" + parentId + "'");
+        f.problem(Kind.INVALID_VALUE, "isRoot",
+            "a root node cannot have parentId '" + parentId + "'");
       }
       node.parent(parentId);
       if (nodeId != null) {
@@ -221,7 +222,8 @@ public final class SimulationFormat {
         + "ISO-8601 duration, was " + Json.describe(pin));
   }
 
-  private static void readDependencies(Fields f, NodeSpec.Builder node, List<SpecProblem> problems) {
+  private static void readDependencies(Fields f, NodeSpec.Builder node,
+      List<SpecProblem> problems) {
     ArrayNode deps = f.array("dependencies", false);
     if (deps == null) {
       return;
@@ -237,7 +239,8 @@ public final class SimulationFormat {
       String source = d.text("sourceNodeId", true);
       EdgeType type = d.enumValue("type", EdgeType.class);
       ObjectNode condition = d.freeJson("condition", NativeFormat.CONDITION_DEPTH);
-      if (source == null || (d.has("type") && type == null) || (d.has("condition") && condition == null)) {
+      if (source == null || (d.has("type") && type == null)
+          || (d.has("condition") && condition == null)) {
         continue;
       }
       EdgeType t = type == null ? EdgeType.SUCCESS : type;

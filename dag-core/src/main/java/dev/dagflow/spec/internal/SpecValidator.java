@@ -336,7 +336,8 @@ public final class SpecValidator {
           String relation = isAncestor(u, i) ? "its own container" : "a node inside it";
           problems.add(new SpecProblem(Kind.EDGE_WITHIN_HIERARCHY, node.id(), where,
               "depends on '" + edge.upstream() + "', " + relation
-                  + ": a container only ends after its children, so this edge could never be satisfied"));
+                  + ": a container only ends after its children, so this edge could never be "
+                  + "satisfied"));
         }
       }
     }
