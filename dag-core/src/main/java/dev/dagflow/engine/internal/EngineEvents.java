@@ -10,6 +10,7 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.trigger.Event;
+import dev.dagflow.trigger.InvalidEventException;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.UUID;
 /**
  * The events the engine emits about its runs, so that workflows can chain: their payloads carry
  * the run, its template and its result, their project is the run's, and their chain depth is one
- * more than the run's.
+ * more than the run's. A payload that would break an event's limits leaves its results (or
+ * result and error message) out and says {@code "truncated": true}.
  */
 final class EngineEvents {
   /** The most node results a run event carries. */
@@ -52,7 +54,7 @@ final class EngineEvents {
         results.set(r.nodeId(), result);
       }
     }
-    return event(type, run, payload, now);
+    return event(type, run, payload, now, "results", "params");
   }
 
   /** {@code node.completed} or {@code node.failed}, with the node's result or error. */
@@ -71,7 +73,7 @@ final class EngineEvents {
       payload.put("errorMessage", errorMessage == null ? "" : errorMessage);
     }
     String type = state == NodeState.COMPLETED ? "node.completed" : "node.failed";
-    return event(type, run, payload, now);
+    return event(type, run, payload, now, "result", "errorMessage");
   }
 
   private static ObjectNode base(RunRecord run) {
@@ -85,11 +87,26 @@ final class EngineEvents {
     return payload;
   }
 
-  private static Event event(String type, RunRecord run, ObjectNode payload, Instant now) {
-    Event.Builder b = Event.builder(type).id(UUID.randomUUID().toString()).payload(payload)
+  /**
+   * The event, with {@code bulky} fields of its payload left out (and {@code "truncated": true}
+   * in their place) if the payload as it is breaks an event's limits: a run's values meet their
+   * own limits, not an event's ({@link Event#MAX_PAYLOAD_BYTES}, and a result nests one level
+   * deeper in an event than in its run), and building the event must not fail the step.
+   */
+  private static Event event(String type, RunRecord run, ObjectNode payload, Instant now,
+      String... bulky) {
+    Event.Builder b = Event.builder(type).id(UUID.randomUUID().toString())
         .time(now).cause(run.runId()).depth(run.chainDepth() + 1);
     Optional<String> project = run.project();
     project.ifPresent(b::project);
+    try {
+      b.payload(payload);
+    } catch (InvalidEventException tooLarge) {
+      for (String field : bulky) {
+        payload.remove(field);
+      }
+      b.payload(payload.put("truncated", true));
+    }
     return b.build();
   }
 }
