@@ -7,9 +7,12 @@ import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -186,6 +189,34 @@ class BoundedCloseTest {
       assertThatThrownBy(() -> engine.await(run, SLACK)).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("ended abnormally");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(SLACK);
+    } finally {
+      time.release.countDown();
+    }
+  }
+
+  @Test
+  void aStepAbandonedByCloseWritesNothingWhenItEnds() throws Exception {
+    StuckClock time = new StuckClock();
+    Stores stores = Stores.inMemory();
+    DagEngine engine = DagEngine.builder().shutdownTimeout(BOUND).timeSource(time)
+        .stores(stores).poolIdleTimeout(Duration.ZERO).handler("t", ctx -> null).build();
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      engine.start();
+      String run = engine.submit(DagSpec.builder("d")
+          .node(NodeSpec.task("a", "t").timeout(Duration.ofMinutes(1))).build());
+      await(time.scheduling, "the attempt's timeout is being set, under the run's lock");
+      closeWithinBound(engine, stderr);
+      List<StateTransition> atClose = stores.runs().transitions(run);
+      List<NodeRecord> nodesAtClose = stores.runs().nodes(run);
+      Thread stuck = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("dagflow-worker-global-1")).findFirst().orElseThrow();
+
+      time.release.countDown();
+      stuck.join(SLACK.toMillis());
+
+      assertThat(stuck.isAlive()).as("the stuck step ended").isFalse();
+      assertThat(stores.runs().transitions(run)).isEqualTo(atClose);
+      assertThat(stores.runs().nodes(run)).isEqualTo(nodesAtClose);
     } finally {
       time.release.countDown();
     }

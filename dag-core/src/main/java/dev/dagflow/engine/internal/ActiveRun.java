@@ -607,6 +607,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * under way until {@code deadline} (a nano time); returns false if it did not end by then.
    */
   boolean detach(long deadline) {
+    detached = true;
     boolean locked;
     try {
       locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -40,6 +40,12 @@ abstract class SerialRun {
   private int dirtyCount;
   private final boolean[] isDirty;
 
+  /**
+   * Set once the engine has given the run up ({@link ActiveRun#detach}): a step still under way
+   * in host code then writes nothing and calls nothing when it ends.
+   */
+  volatile boolean detached;
+
   // ---- listener notices, published in order outside the lock ----
   private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
   private final ReentrantLock noticeLock = new ReentrantLock();
@@ -155,6 +161,16 @@ abstract class SerialRun {
 
   private void flush() {
     if (batch == null) {
+      return;
+    }
+    if (detached) { // given up while this step was stuck: another engine may own the run now
+      for (int i = 0; i < dirtyCount; i++) {
+        isDirty[dirty[i]] = false;
+      }
+      dirtyCount = 0;
+      batch = null;
+      stepNotices.clear();
+      after.clear();
       return;
     }
     for (int i = 0; i < dirtyCount; i++) {
