@@ -13,6 +13,7 @@ import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.RunQuery;
 import dev.dagflow.testing.Outcome;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,8 @@ class SecretRedactionTest {
           view.spec().toDot(view.nodeStates()), String.valueOf(h.engine.transitions(run)),
           String.valueOf(h.engine.logs(LogQuery.of(run))), explained,
           String.valueOf(h.engine.policies().effective(spec, "deploy")),
-          refused.getMessage(), stderr.text());
+          refused.getMessage(), stderr.text(),
+          h.engine.list(RunQuery.all()).items().get(0).spec().toJson());
       assertThat(shown).contains("db.internal", "login refused", "connecting with",
           "live config update failed", "cannot apply");
       for (String secret : SECRETS) {

@@ -284,7 +284,15 @@ public final class Engine implements DagEngine {
 
   @Override
   public Page<RunRecord> list(RunQuery query) {
-    return runs.list(Objects.requireNonNull(query, "query"));
+    Page<RunRecord> page = runs.list(Objects.requireNonNull(query, "query"));
+    List<RunRecord> shown = new ArrayList<>(page.items().size());
+    for (RunRecord r : page.items()) { // a listing shows specs as views do: secrets redacted
+      DagSpec spec = Redaction.spec(r.spec(), registry.secretKeys(r));
+      shown.add(spec == r.spec() ? r : new RunRecord(r.runId(), spec, r.params(), r.state(),
+          r.scopeKey(), r.project(), r.template(), r.templateVersion(), r.priority(),
+          r.createdAt(), r.startedAt(), r.endedAt(), r.cause(), r.chainDepth()));
+    }
+    return new Page<>(shown, page.page(), page.size(), page.total());
   }
 
   @Override
