@@ -138,8 +138,9 @@ class TriggerExplainTest {
   @Test
   void aFilterOnTheEventsProjectAndTypeIsExplainedLikeAPayloadKey() {
     try (Harness h = withScanTemplate()) {
-      EventTrigger t = scanNewAssets().global().filter("{\"project\": \"acme\","
-          + " \"type\": [\"asset_created\", \"asset_updated\"]}").build();
+      h.engine.templates().save("scan-all", Optional.empty(), oneNode("scan-all", "dns"));
+      EventTrigger t = scanNewAssets().global().template("scan-all").filter("{\"project\":"
+          + " \"acme\", \"type\": [\"asset_created\", \"asset_updated\"]}").build();
       TriggerExplanation why = h.engine.triggers().explain(t, asset("e-1", "url"));
       assertThat(why.filter().lines()).hasSize(2).allMatch(line -> line.endsWith("-> match"));
       assertThat(why.filter().lines().get(0)).startsWith("project: \"acme\"");
@@ -208,6 +209,20 @@ class TriggerExplainTest {
       assertThat(noField.check(Kind.PARAMETERS).orElseThrow().detail())
           .isEqualTo("mapping.owner: path 'payload.owner' is missing in event e-2 (trigger"
               + " scan-new-assets)");
+    }
+  }
+
+  @Test
+  void aTriggerThatSaveWouldRefuseForItsTargetWouldNotStartARun() {
+    try (Harness h = withScanTemplate()) {
+      EventTrigger global = EventTrigger.builder("everyone").eventType("asset_created")
+          .template("scan").build(); // a global trigger, and scan is acme's
+
+      TriggerExplanation x = h.engine.triggers().explain(global, asset("e-1", "ip"));
+
+      assertThat(x.outcome()).contains(TriggerFiring.Outcome.FAILED);
+      assertThat(x.check(Kind.TEMPLATE).orElseThrow().detail())
+          .contains("global trigger 'everyone' may not start template 'scan' of project 'acme'");
     }
   }
 

@@ -99,6 +99,7 @@ final class TriggerExplainer {
 
   private static Check template(EventTrigger t, Event event, Templates templates) {
     try {
+      templates.checkTarget(t); // what save() refuses would never start a run either
       DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
           t.project().or(event::project));
       return new Check(Kind.TEMPLATE, true, template.name() + " v" + template.version()
