@@ -77,6 +77,9 @@ public interface DagEngine extends AutoCloseable {
    *     version)
    * @throws dev.dagflow.policy.UnknownPolicyException if the spec names a policy that does not
    *     exist
+   * @throws dev.dagflow.json.InvalidJsonException naming {@code params} and the path in them,
+   *     for params beyond the {@link dev.dagflow.json.JsonLimits} (by the short forms, which
+   *     build the request)
    */
   String submit(SubmitRequest request);
 
@@ -179,6 +182,8 @@ public interface DagEngine extends AutoCloseable {
    *
    * @throws NodeOperationException if the node is running and its executor cannot take live
    *     updates, or the node (or its run) has COMPLETED and never runs again
+   * @throws dev.dagflow.json.InvalidJsonException naming the path in the patch, for a patch
+   *     beyond the {@link dev.dagflow.json.JsonLimits} or one that is not JSON
    */
   void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
 

@@ -109,7 +109,8 @@ public final class SubmitRequest {
   /**
    * Builds a {@link SubmitRequest}. Not thread-safe. Each setter checks its argument
    * ({@link NullPointerException} for {@code null}, {@link InvalidSubmitRequestException} naming
-   * the field for a bad value); {@link #build()} checks the whole.
+   * the field for a bad value, {@link InvalidJsonException} naming the path for params beyond
+   * the JSON limits); {@link #build()} checks the whole.
    */
   public static final class Builder {
     private DagSpec spec;

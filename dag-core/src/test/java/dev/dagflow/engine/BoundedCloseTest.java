@@ -119,6 +119,36 @@ class BoundedCloseTest {
   }
 
   @Test
+  void closeCalledFromATimerTaskDoesNotWaitForItself() throws Exception {
+    NodeExecutor neverEnds = context -> new CompletableFuture<>();
+    CompletableFuture<Duration> closed = new CompletableFuture<>();
+    DagEngine[] engine = new DagEngine[1];
+    engine[0] = DagEngine.builder().shutdownTimeout(Duration.ofSeconds(20))
+        .executor("t", neverEnds).listener(new EngineListener() {
+          @Override
+          public void onTransition(StateTransition t) {
+            if (t.to() == NodeState.TIMED_OUT) { // told on the timer thread that timed it out
+              long t0 = System.nanoTime();
+              engine[0].close();
+              closed.complete(Duration.ofNanos(System.nanoTime() - t0));
+            }
+          }
+        }).build();
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      engine[0].start();
+      engine[0].submit(DagSpec.builder("d")
+          .node(NodeSpec.task("a", "t").timeout(Duration.ofMillis(20))).build());
+
+      Duration took = closed.get(SLACK.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(took).isLessThan(Duration.ofSeconds(10));
+      assertThat(stderr.text()).doesNotContain("gave up");
+    } finally {
+      engine[0].close();
+    }
+  }
+
+  @Test
   void aListenerThatBlocksIsAbandoned() throws Exception {
     CountDownLatch told = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -10,11 +10,13 @@ import java.util.concurrent.TimeUnit;
 /** The system clock and one daemon timer thread, {@code dagflow-timer}, owned by the engine. */
 final class SystemTimeSource implements TimeSource {
   private final ScheduledThreadPoolExecutor timer;
+  private volatile Thread thread;
 
   SystemTimeSource() {
     timer = new ScheduledThreadPoolExecutor(1, task -> {
       Thread t = new Thread(task, "dagflow-timer");
       t.setDaemon(true);
+      thread = t;
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
@@ -37,6 +39,9 @@ final class SystemTimeSource implements TimeSource {
   /** Shuts the timer down; whether its thread ended by {@code deadline} (a nano time). */
   boolean close(long deadline) {
     timer.shutdownNow();
+    if (Thread.currentThread() == thread) {
+      return true; // closed by host code a timer task called: it cannot wait for itself
+    }
     return Waits.awaitTermination(timer, deadline);
   }
 }
