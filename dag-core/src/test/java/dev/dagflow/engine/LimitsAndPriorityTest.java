@@ -1,6 +1,7 @@
 package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dagflow.policy.ExecutionPolicy;
@@ -150,6 +151,9 @@ class LimitsAndPriorityTest {
       assertThat(h.engine.explain(waiting, "a").closedGates()).extracting(g -> g.kind())
           .containsExactly(dev.dagflow.eval.Gate.Kind.CONCURRENCY);
 
+      assertThatThrownBy(() -> h.engine.stopNode(waiting, "a", "ops"))
+          .isInstanceOf(NodeOperationException.class)
+          .hasMessageContaining("in a run that has started");
       h.engine.stop(waiting, "ops");
       assertThat(h.await(waiting).state()).isEqualTo(RunState.STOPPED);
       h.awaitCalls("a", 1);
