@@ -41,8 +41,12 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe. The state changes of one run are serialised; different runs proceed in
  * parallel. Every operation naming a run throws {@link UnknownRunException} for an unknown id
- * and {@link UnknownNodeException} for an unknown node; operations other than reads throw
- * {@link IllegalStateException} before {@link #start()} and after {@link #close()}.
+ * and {@link UnknownNodeException} for an unknown node. {@code submit}, {@link #emit} and the
+ * run operations ({@link #stop}, {@link #stopNode}, {@link #pause}, {@link #resume}, {@link
+ * #retry}, {@link #updateNodeConfig}) throw {@link IllegalStateException} before {@link
+ * #start()} and after {@link #close()}; reads, {@link #await}, {@link #explain} and the saves of
+ * {@link #templates()}, {@link #policies()} and {@link #triggers()} work at any time, so a host
+ * can set up its templates, policies and triggers before it starts the engine.
  */
 public interface DagEngine extends AutoCloseable {
 
@@ -60,7 +64,8 @@ public interface DagEngine extends AutoCloseable {
    * store as they are, for the next engine to recover. Waits at most the builder's
    * {@link Builder#shutdownTimeout shutdownTimeout} for the engine's threads and for steps under
    * way, then returns anyway, logging one WARN line naming what it abandoned: runs whose step did
-   * not end, worker and timer threads still busy in host code. Idempotent.
+   * not end, worker and timer threads still busy in host code. Every {@link #await} still pending
+   * on a run of this engine fails at once with an {@link IllegalStateException}. Idempotent.
    */
   @Override
   void close();
@@ -139,9 +144,10 @@ public interface DagEngine extends AutoCloseable {
 
   /**
    * Stops the run: running attempts are cancelled, nodes not started are STOPPED, and the run
-   * ends STOPPED.
+   * ends STOPPED (a run still PENDING for its place goes straight to STOPPED).
    *
-   * @throws RunStateException if the run has ended
+   * @throws RunStateException if the run has ended (its outcome stands), or is not run by this
+   *     engine
    */
   void stop(String runId, String operator);
 
@@ -149,7 +155,9 @@ public interface DagEngine extends AutoCloseable {
    * Stops one node and, for a container, everything inside it; its running attempt is
    * cancelled. Its dependents follow the edge rules (a SUCCESS dependent is skipped).
    *
-   * @throws NodeOperationException if the node has ended
+   * @throws NodeOperationException if the node has ended, or the run is still PENDING for its
+   *     place (stop the run instead)
+   * @throws RunStateException if the run has ended, or is not run by this engine
    */
   void stopNode(String runId, String nodeId, String operator);
 
@@ -200,6 +208,8 @@ public interface DagEngine extends AutoCloseable {
    * Waits until the run has ended and returns it.
    *
    * @throws TimeoutException if it has not ended within {@code timeout}
+   * @throws RunStateException if the run has not ended and this engine does not run it
+   * @throws IllegalStateException if the engine is closed before the run ends
    */
   RunView await(String runId, Duration timeout) throws InterruptedException, TimeoutException;
 
@@ -332,8 +342,10 @@ public interface DagEngine extends AutoCloseable {
     }
 
     /**
-     * The settings used where no node, spec, named, project or global policy sets them; its
-     * name and project are ignored. Default: one attempt, no timeout, no limits, CONTINUE.
+     * The settings used where neither the node, the policy the DAG names, the project default
+     * nor the global default sets them; its name and project are ignored. Default: one attempt,
+     * no timeout, no limits, CONTINUE, the {@linkplain dev.dagflow.policy.SecretKeys#defaults()
+     * default} secret keys.
      */
     public Builder engineDefaultPolicy(ExecutionPolicy policy) {
       config.engineDefaultPolicy(policy);

@@ -38,7 +38,8 @@ import java.util.Set;
  *       <td>{@code params}</td></tr>
  *   <tr><td>trigger filter and parameter mapping ({@link dev.dagflow.trigger.EventTrigger})</td>
  *       <td>the whole event, {@link dev.dagflow.trigger.Event#document()}: {@code {"id",
- *       "type", "project", "payload", "time", "cause", "depth"}}</td>
+ *       "type", "project", "payload", "time", "cause", "depth"}} ({@code project}, {@code
+ *       time}, {@code cause} absent when empty)</td>
  *       <td>{@code id}, {@code type}, {@code project}, {@code payload}, {@code time}, {@code
  *       cause}, {@code depth}</td></tr>
  * </table>
@@ -83,11 +84,13 @@ import java.util.Set;
  * Without {@code (?m)}, {@code $} matches only at the very end (not before a final newline, as
  * in {@code java.util.regex}). {@code \d}, {@code \w}, {@code \s} and {@code \b} are ASCII;
  * {@code \p{L}}, {@code \p{Greek}} and other Unicode classes, {@code [[:alpha:]]}, {@code
- * \Q...\E} and named groups {@code (?P<name>...)} work. RE2 has no backreferences, look-ahead
- * or look-behind, possessive quantifiers, {@code \Z} or {@code (?x)}: a pattern using one is
- * refused with a message naming it. So is a pattern longer than 1,000 characters, or one whose
- * counted repetitions expand it to more than 1,000 atoms ({@code (a{100}){100}}), because what
- * a match costs per character grows with that size.
+ * \Q...\E} and named groups {@code (?P<name>...)} and {@code (?<name>...)} work. RE2 has no
+ * backreferences, look-ahead or look-behind, possessive quantifiers or {@code (?x)}: a pattern
+ * using one is refused with a message naming it. Other Java features RE2 lacks are refused with
+ * RE2's own reason: {@code \Z}, {@code \G}, {@code \R} with "invalid escape sequence", atomic
+ * groups {@code (?>...)} with "invalid or unsupported Perl syntax". So is a pattern longer than
+ * 1,000 characters, or one whose counted repetitions expand it to more than 1,000 atoms ({@code
+ * (a{100}){100}}), because what a match costs per character grows with that size.
  *
  * <p>Where paths may appear, {@code $and} and {@code $or} take a non-empty array of filters and
  * {@code $not} one filter, nested to any depth up to 100 levels of JSON.
@@ -100,7 +103,10 @@ import java.util.Set;
  * itself, a number written as the text of a double ({@code 0.1}, {@code 1.50}) is that double;
  * one that is not ({@code 0.10000000000000001}, {@code 1e400}) is the exact decimal written,
  * and {@link #toJson()} holds each in the node type its text reads back as, so a filter written
- * as text and parsed again is equal to itself.
+ * as text and parsed again is equal to itself. That holds for filters parsed here and for
+ * trigger filters; a spec's conditions and activations are free JSON, copied canonically first
+ * (see {@code docs/json-format.md}, "Numbers in free JSON"): such a decimal becomes the nearest
+ * double there, and {@code 1e400} is refused.
  *
  * <p>A bad filter is refused by {@link #parse} with a {@link FilterException} naming the path of
  * the problem (an unknown operator, an operand of the wrong type, an empty list, a regular

@@ -28,6 +28,9 @@ import java.util.TreeSet;
  * @param defaultConfig the policy's default config for the node's task type (empty object for
  *     none), before the node's own config is merged over it; values under the policies'
  *     {@linkplain SecretKeys secret keys} read {@value SecretKeys#REDACTED}
+ * @param secretKeys the config keys whose values the run redacts wherever it shows or records
+ *     them: those of the first policy of the chain that sets them, else {@link
+ *     SecretKeys#defaults()}
  * @param sources where each value came from, by name: {@code project}, {@code workerKey},
  *     {@code retry}, {@code nodeTimeout}, {@code maxParallelNodesPerRun},
  *     {@code maxConcurrentRunsPerScope}, {@code failureStrategy}, {@code defaultConfig},
@@ -36,12 +39,13 @@ import java.util.TreeSet;
 public record EffectivePolicy(String nodeId, Optional<String> project, String workerKey,
     List<String> policies, RetryPolicy retry, Optional<Duration> nodeTimeout,
     Optional<Integer> maxParallelNodesPerRun, Optional<Integer> maxConcurrentRunsPerScope,
-    FailureStrategy failureStrategy, ObjectNode defaultConfig, Map<String, String> sources) {
+    FailureStrategy failureStrategy, ObjectNode defaultConfig, SecretKeys secretKeys,
+    Map<String, String> sources) {
 
   /** The names of {@link #sources()}, in the order {@link #toString()} prints them. */
   private static final List<String> SETTINGS = List.of("project", "workerKey", "retry",
       "nodeTimeout", "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
-      "defaultConfig");
+      "defaultConfig", "secretKeys");
 
   public EffectivePolicy {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -54,6 +58,7 @@ public record EffectivePolicy(String nodeId, Optional<String> project, String wo
     Objects.requireNonNull(maxConcurrentRunsPerScope, "maxConcurrentRunsPerScope");
     Objects.requireNonNull(failureStrategy, "failureStrategy");
     defaultConfig = defaultConfig.deepCopy();
+    Objects.requireNonNull(secretKeys, "secretKeys");
     sources = Map.copyOf(sources);
   }
 
@@ -100,6 +105,8 @@ public record EffectivePolicy(String nodeId, Optional<String> project, String wo
       case "maxConcurrentRunsPerScope" ->
           maxConcurrentRunsPerScope.map(String::valueOf).orElse("none");
       case "failureStrategy" -> failureStrategy.name();
+      case "secretKeys" -> secretKeys.patterns().isEmpty() ? "none"
+          : String.join(", ", secretKeys.patterns());
       default -> defaultConfig.isEmpty() ? "none" : defaultConfig.toString();
     };
   }

@@ -23,7 +23,9 @@ import java.util.Set;
  * {@link Check.Kind#OVERLAP OVERLAP} check does, else {@code FAILED} if {@link
  * Check.Kind#TEMPLATE TEMPLATE} or {@link Check.Kind#PARAMETERS PARAMETERS} does, else {@code
  * STARTED}. The ids of events the trigger already processed are not consulted: an emit of such
- * an id would be {@code DUPLICATE}.
+ * an id would be {@code DUPLICATE}. Nor are the template's task types or the policy its spec
+ * names: {@code emit} reports {@code FAILED} for a task type without an executor or an unknown
+ * policy where this says {@code STARTED}.
  *
  * @param triggerId the trigger tested
  * @param eventId the sample event's id

@@ -3,6 +3,7 @@ package dev.dagflow.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
@@ -12,7 +13,11 @@ import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.testing.Outcome;
+import dev.dagflow.trigger.Event;
+import dev.dagflow.trigger.EventTrigger;
+import dev.dagflow.trigger.TriggerFiring;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Stop, pause and resume, by run and by node. */
@@ -107,6 +112,25 @@ class ControlOperationsTest {
       assertThat(h.executor.cancelled()).containsExactly(run + ":b:1");
       assertThatThrownBy(() -> h.engine.stopNode(run, "b", "carol"))
           .isInstanceOf(RunStateException.class).hasMessageContaining("has ended");
+    }
+  }
+
+  @Test
+  void definitionsAreSavedBeforeStartButNothingRunsUntilThen() {
+    DagSpec spec = DagSpec.builder("one").node(NodeSpec.task("a", "t")).build();
+    try (DagEngine engine = DagEngine.builder().handler("t", ctx -> null).build()) {
+      engine.templates().save("one", Optional.empty(), spec);
+      engine.policies().save(ExecutionPolicy.builder("p").build());
+      engine.triggers().save(EventTrigger.builder("on-x").eventType("x").template("one").build());
+      assertThatThrownBy(() -> engine.submit(spec)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("start()");
+      assertThatThrownBy(() -> engine.emit(Event.builder("x").build()))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> engine.stop("r", "ops")).isInstanceOf(IllegalStateException.class);
+
+      engine.start();
+      assertThat(engine.emit(Event.builder("x").build())).extracting(TriggerFiring::outcome)
+          .containsExactly(TriggerFiring.Outcome.STARTED);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagScope;
@@ -133,7 +135,14 @@ class LimitsAndPriorityTest {
   @Test
   void aRunStoppedWhileWaitingForItsPlaceNeverHoldsOneAndLaterRunsStart() throws Exception {
     ExecutionPolicy one = ExecutionPolicy.builder("one").maxConcurrentRunsPerScope(1).build();
-    try (Harness h = new Harness(b -> b.engineDefaultPolicy(one), "t")) {
+    List<RunStateChange> changes = new CopyOnWriteArrayList<>();
+    EngineListener recorder = new EngineListener() {
+      @Override
+      public void onRunStateChange(RunStateChange change) {
+        changes.add(change);
+      }
+    };
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(one).listener(recorder), "t")) {
       h.executor.script("a", dev.dagflow.testing.Outcome.succeed().after(Duration.ofSeconds(5)));
       DagSpec spec = DagSpec.builder("x").node(NodeSpec.task("a", "t")).build();
       String first = h.submit(spec);
@@ -142,6 +151,9 @@ class LimitsAndPriorityTest {
       assertThat(h.engine.explain(waiting, "a").closedGates()).extracting(g -> g.kind())
           .containsExactly(dev.dagflow.eval.Gate.Kind.CONCURRENCY);
 
+      assertThatThrownBy(() -> h.engine.stopNode(waiting, "a", "ops"))
+          .isInstanceOf(NodeOperationException.class)
+          .hasMessageContaining("in a run that has started");
       h.engine.stop(waiting, "ops");
       assertThat(h.await(waiting).state()).isEqualTo(RunState.STOPPED);
       h.awaitCalls("a", 1);
@@ -152,8 +164,15 @@ class LimitsAndPriorityTest {
       h.awaitCalls("a", 2);
       h.clock.advance(Duration.ofSeconds(5));
       assertThat(h.await(later).state()).isEqualTo(RunState.COMPLETED);
-      assertThat(h.engine.transitions(waiting)).allSatisfy(t ->
-          assertThat(t.to()).isEqualTo(dev.dagflow.state.NodeState.STOPPED));
+      assertThat(h.engine.transitions(waiting)).allSatisfy(t -> {
+        assertThat(t.from()).isEqualTo(dev.dagflow.state.NodeState.PENDING);
+        assertThat(t.to()).isEqualTo(dev.dagflow.state.NodeState.STOPPED);
+      });
+      // it never started: listeners see PENDING -> STOPPED, no RUNNING in between
+      assertThat(changes).filteredOn(c -> c.runId().equals(waiting))
+          .extracting(c -> c.from().orElse(null), RunStateChange::to)
+          .containsExactly(tuple(null, RunState.PENDING),
+              tuple(RunState.PENDING, RunState.STOPPED));
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyCenter;
+import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
@@ -88,6 +89,7 @@ class PolicyResolutionTest {
       assertThat(p.retry().maxAttempts()).isEqualTo(1);
       assertThat(p.nodeTimeout()).isEmpty();
       assertThat(p.policies()).containsExactly("engine default");
+      assertThat(p.secretKeys()).isEqualTo(SecretKeys.defaults());
       assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
           "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
           "defaultConfig", "secretKeys");

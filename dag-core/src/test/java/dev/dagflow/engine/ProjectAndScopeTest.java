@@ -154,6 +154,23 @@ class ProjectAndScopeTest {
   }
 
   @Test
+  void aUserScopedGlobalTemplateStartedByAProjectsTriggerTakesItsProjectButKeepsItsPool() {
+    try (Harness h = harness()) {
+      h.engine.templates().save("u", Optional.empty(), spec(DagScope.user("u-1")));
+      h.engine.triggers().save(EventTrigger.builder("on-asset").project("acme")
+          .eventType("asset_created").template("u").build());
+      h.executor.script("a", Outcome.fail("E", "1"), Outcome.fail("E", "2"), Outcome.succeed());
+      List<TriggerFiring> fired = h.engine.emit(Event.builder("asset_created").project("acme")
+          .build());
+      RunView run = h.await(fired.get(0).runId().orElseThrow());
+      assertThat(run.project()).contains("acme");
+      assertThat(run.scopeKey()).isEqualTo("worker-user-u-1");
+      // acme's default (3 attempts), not the global default's 2
+      assertThat(h.executor.calls("a")).hasSize(3);
+    }
+  }
+
+  @Test
   void effectivePrintsAsTheTableInTheDocs() throws Exception {
     try (Harness h = harness()) {
       DagEngine engine = h.engine;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.log.LogQuery;
+import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.spec.DagSpec;
@@ -15,6 +16,7 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.testing.Outcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -152,20 +154,25 @@ class SecretRedactionTest {
     ExecutionPolicy pins = ExecutionPolicy.builder("pins")
         .secretKeys(SecretKeys.of("pin")).build();
     DagSpec spec = DagSpec.builder("card").policyName("pins")
-        .node(NodeSpec.task("pay", "t").config(json("{'cardPin':'4321','password':'open'}")))
+        .node(NodeSpec.task("pay", "t").config(json("{'cardPin':'4321','password':'open'}"))
+            .delay(Duration.ofMinutes(1))) // still waiting when its config is updated
         .build();
     try (Harness h = new Harness("t")) {
       h.engine.policies().save(pins);
       String run = h.submit(spec);
       h.engine.updateNodeConfig(run, "pay", json("{'cardPin':'9876'}"), "ops");
+      h.clock.advance(Duration.ofMinutes(1));
       RunView view = h.await(run);
 
       assertThat(view.node("pay").orElseThrow().config())
           .isEqualTo(json("{'cardPin':'***','password':'open'}"));
       assertThat(h.engine.history(run)).extracting(HistoryEntry::oldValue)
           .containsExactly(json("{'cardPin':'***','password':'open'}"));
-      assertThat(h.engine.policies().effective(spec, "pay").source("secretKeys"))
-          .isEqualTo("policy 'pins' (named by DAG 'card')");
+      EffectivePolicy effective = h.engine.policies().effective(spec, "pay");
+      assertThat(effective.secretKeys()).isEqualTo(SecretKeys.of("pin"));
+      assertThat(effective.source("secretKeys")).isEqualTo("policy 'pins' (named by DAG 'card')");
+      assertThat(effective.toString())
+          .contains("| secretKeys | pin | policy 'pins' (named by DAG 'card') |\n");
       assertThat(h.executor.calls("pay").get(0).config().at("/cardPin").asText())
           .isEqualTo("9876");
     }
@@ -175,10 +182,13 @@ class SecretRedactionTest {
   void noSecretKeysRedactNothing() {
     ExecutionPolicy open = ExecutionPolicy.builder("open").secretKeys(SecretKeys.none()).build();
     try (Harness h = new Harness(b -> b.engineDefaultPolicy(open), "t")) {
-      String run = h.submit(DagSpec.builder("d")
-          .node(NodeSpec.task("a", "t").config(json("{'token':'visible'}"))).build());
+      DagSpec spec = DagSpec.builder("d")
+          .node(NodeSpec.task("a", "t").config(json("{'token':'visible'}"))).build();
+      String run = h.submit(spec);
       assertThat(h.await(run).node("a").orElseThrow().config())
           .isEqualTo(json("{'token':'visible'}"));
+      assertThat(h.engine.policies().effective(spec, "a").toString())
+          .contains("| secretKeys | none | engine default |\n");
     }
   }
 }

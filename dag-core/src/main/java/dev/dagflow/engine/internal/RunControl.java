@@ -33,11 +33,12 @@ final class RunControl {
       }
       run.history(Optional.empty(), "run.stop", ActiveRun.text(state),
           ActiveRun.text(RunState.STOPPED));
-      if (run.eval == null) { // still waiting for admission: it starts, to stop at once
+      if (run.eval == null) {
+        // still waiting for admission: PENDING -> STOPPED directly, as the run table allows;
+        // an evaluation that never starts stops every node from PENDING
         if (run.pool != null) {
           run.pool.withdraw(run);
         }
-        run.setRunState(RunState.RUNNING);
         run.eval = run.engine.evaluator().newRun(run.spec, run.params, run.now, run);
       }
       run.eval.stopRun("run stopped by " + op);

@@ -131,6 +131,6 @@ final class RunPolicy {
         maxConcurrentRuns == 0 ? Optional.empty() : Optional.of(maxConcurrentRuns),
         failureStrategy,
         secretKeys.redact(type.flatMap(this::defaultConfig)
-            .orElse(JsonNodeFactory.instance.objectNode())), from);
+            .orElse(JsonNodeFactory.instance.objectNode())), secretKeys, from);
   }
 }

@@ -88,7 +88,7 @@ public final class Json {
   /**
    * Reads a whole document, or {@code null} if the text holds none. Fractions and exponents
    * become decimal nodes, exactly as written: canonical copies turn them into doubles where
-   * that is the form, and a message can quote one beyond a double's range as written
+   * that is the form, and a message can quote one beyond a double's range as a decimal
    * ({@code 1E+400}) rather than as the {@code Infinity} it would have become.
    *
    * @throws MalformedJsonException with the line and column of the problem
