@@ -2,14 +2,14 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
-import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.NativeFormat;
-import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.spec.internal.SpecValidator;
 import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class DagSpec {
   private final SpecGraph graph;
 
   static {
-    SpecGraph.register(spec -> spec.graph);
+    SpecGraph.register(DagSpec.class, spec -> spec.graph);
   }
 
   private DagSpec(Builder b, List<NodeSpec> nodes, IdIndex index, SpecGraph graph) {
@@ -276,7 +276,7 @@ public final class DagSpec {
      */
     public Builder metadata(ObjectNode metadata) {
       this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"), "metadata",
-          NativeFormat.METADATA_DEPTH);
+          NativeDepths.METADATA_DEPTH);
       return this;
     }
 
