@@ -11,7 +11,6 @@ import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.SpecValidator;
-import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -171,11 +170,12 @@ public final class DagSpec {
   }
 
   /**
-   * A Mermaid flowchart coloured by node state.
+   * A Mermaid flowchart coloured by node state; {@code RunView.toMermaid()} draws a run this way.
    *
-   * @param states state per node id; nodes without an entry are drawn uncoloured
+   * @param states the name of the state ({@code NodeState.name()}) per node id; nodes without an
+   *     entry, or with a name that is not a node state, are drawn uncoloured
    */
-  public String toMermaid(Map<String, NodeState> states) {
+  public String toMermaid(Map<String, String> states) {
     return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"));
   }
 
@@ -185,11 +185,12 @@ public final class DagSpec {
   }
 
   /**
-   * A Graphviz DOT digraph coloured by node state.
+   * A Graphviz DOT digraph coloured by node state; {@code RunView.toDot()} draws a run this way.
    *
-   * @param states state per node id; nodes without an entry are drawn uncoloured
+   * @param states the name of the state ({@code NodeState.name()}) per node id; nodes without an
+   *     entry, or with a name that is not a node state, are drawn uncoloured
    */
-  public String toDot(Map<String, NodeState> states) {
+  public String toDot(Map<String, String> states) {
     return GraphExport.dot(this, Objects.requireNonNull(states, "states"));
   }
 

@@ -74,7 +74,8 @@ public final class Engine implements DagEngine {
   /** Read on every transition: a plain flag is cheaper than asking the list. */
   private volatile boolean anyListener;
 
-  public Engine(EngineConfig config) {
+  /** Only {@link EngineConfig#build()} makes one, from a copy with every default filled in. */
+  Engine(EngineConfig config) {
     this.config = config;
     this.runs = config.runStore;
     this.logs = config.logStore;
