@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of STYLE.md, checked on the sources: no cycle between the ideas of dag-core,
- * each idea's {@code internal} package used only by that idea (and the shared homes,
+ * public packages reaching their implementation only from their entry points, each idea's
+ * {@code internal} package used only by that idea (and the shared homes,
  * {@code dev.dagflow.internal} and {@code dev.dagflow.json.internal}, by anyone), no dag-core
  * {@code internal} package used by another module, and the public engine package reaching its
  * implementation only where it builds it.
@@ -41,6 +42,20 @@ class ArchitectureTest {
   /** Implementation packages not named {@code internal}, with the idea they implement. */
   private static final Map<String, String> IMPLEMENTS = Map.of(
       "dev.dagflow.store.memory", "dev.dagflow.store");
+
+  /**
+   * Where each public package reaches its own implementation: its entry points. The engine is
+   * built by {@code DagEngine.Builder}, the stores made by {@code Stores.inMemory()}, and so on;
+   * any other public type doing so is a new edge back into the implementation.
+   */
+  private static final Map<String, Set<String>> ENTRY_POINTS = Map.of(
+      "dev.dagflow.engine", Set.of("dev/dagflow/engine/DagEngine.java"),
+      "dev.dagflow.eval", Set.of("dev/dagflow/eval/DependencyEvaluator.java"),
+      "dev.dagflow.filter", Set.of("dev/dagflow/filter/Filter.java"),
+      "dev.dagflow.json", Set.of("dev/dagflow/json/JsonLimits.java"),
+      "dev.dagflow.spec", Set.of("dev/dagflow/spec/DagJson.java", "dev/dagflow/spec/DagSpec.java",
+          "dev/dagflow/spec/NodeSpec.java"),
+      "dev.dagflow.store", Set.of("dev/dagflow/store/Stores.java"));
 
   private static final Path MAIN = Path.of("src/main/java");
 
@@ -74,14 +89,30 @@ class ArchitectureTest {
   }
 
   @Test
-  void publicEngineReachesItsInternalsOnlyWhereItBuildsTheEngine() {
-    Set<String> files = new TreeSet<>();
-    core.uses("dev.dagflow.engine", "dev.dagflow.engine.internal").forEach(u -> files.add(
-        u.file() + " (" + u.name() + ")"));
+  void publicPackagesReachTheirImplementationOnlyFromTheirEntryPoints() {
+    List<String> unexpected = new ArrayList<>();
+    Map<String, Set<String>> unused = new TreeMap<>();
+    ENTRY_POINTS.forEach((pkg, files) -> unused.put(pkg, new TreeSet<>(files)));
+    core.edges().forEach((from, tos) -> tos.forEach((to, uses) -> {
+      if (idea(from).equals(from) && !to.equals(from) && idea(to).equals(from)) {
+        for (SourceGraph.Use u : uses) {
+          if (ENTRY_POINTS.getOrDefault(from, Set.of()).contains(u.file())) {
+            unused.get(from).remove(u.file());
+          } else {
+            unexpected.add(u.file() + " (" + from + ") uses its implementation " + u.name()
+                + " but is not one of the package's entry points");
+          }
+        }
+      }
+    }));
+    unused.values().removeIf(Set::isEmpty);
 
-    assertThat(files).as("public engine types using engine.internal")
-        .containsExactly("dev/dagflow/engine/DagEngine.java (dev.dagflow.engine.internal"
-            + ".EngineConfig)");
+    assertThat(unexpected).as("public types reaching into their implementation").isEmpty();
+    assertThat(unused).as("entry points that no longer reach the implementation").isEmpty();
+    assertThat(core.uses("dev.dagflow.engine", "dev.dagflow.engine.internal"))
+        .as("the engine's builder reaches its implementation through EngineConfig alone")
+        .extracting(SourceGraph.Use::name)
+        .containsOnly("dev.dagflow.engine.internal.EngineConfig");
   }
 
   @Test
@@ -143,7 +174,8 @@ class ArchitectureTest {
 
     assertThat(cycles).singleElement().asString()
         .startsWith("cycle among [dev.dagflow.a, dev.dagflow.b, dev.dagflow.c]:")
-        .contains("dev.dagflow.c -> dev.dagflow.a in [dev/dagflow/c/Some.java (dev.dagflow.a.Some)]")
+        .contains("dev.dagflow.c -> dev.dagflow.a in "
+            + "[dev/dagflow/c/Some.java (dev.dagflow.a.Some)]")
         .doesNotContain("dev.dagflow.d");
     assertThat(graph.cycles((from, to) -> from.equals("dev.dagflow.c"))).isEmpty();
   }

@@ -3,7 +3,10 @@ package dev.dagflow.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.dagflow.state.NodeState;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GraphExportTest {
@@ -71,5 +74,19 @@ class GraphExportTest {
         "  \"prepare\" -> \"audit\" [label=\"any\", style=dotted];\n",
         "  \"prepare\" -> \"branch\" [label=\"if\"];\n");
     assertThat(spec.toDot()).doesNotContain("fillcolor");
+  }
+
+  @Test
+  void everyNodeStateHasItsOwnColourAndOtherNamesNone() {
+    Set<String> fills = new HashSet<>();
+    for (NodeState state : NodeState.values()) {
+      String dot = spec.toDot(Map.of("prepare", state.name()));
+      assertThat(dot).as(state.name()).contains("tooltip=\"" + state.name() + "\"");
+      fills.add(dot.replaceAll("(?s).*fillcolor=\"([^\"]+)\".*", "$1"));
+    }
+
+    assertThat(fills).hasSize(NodeState.values().length);
+    assertThat(spec.toDot(Map.of("prepare", "completed"))).doesNotContain("fillcolor");
+    assertThat(spec.toMermaid(Map.of("prepare", "DONE"))).doesNotContain("classDef");
   }
 }

@@ -64,7 +64,8 @@ public final class GraphExport {
     Map<String, List<Integer>> byState = tree.byState(states);
     for (Map.Entry<String, List<Integer>> e : byState.entrySet()) {
       String cls = e.getKey().toLowerCase(Locale.ROOT);
-      out.append("  classDef ").append(cls).append(" fill:").append(FILL.get(e.getKey())).append('\n');
+      out.append("  classDef ").append(cls).append(" fill:").append(FILL.get(e.getKey()))
+          .append('\n');
       out.append("  class ");
       List<Integer> members = e.getValue();
       for (int k = 0; k < members.size(); k++) {
