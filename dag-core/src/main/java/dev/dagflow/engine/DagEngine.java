@@ -1,7 +1,6 @@
 package dev.dagflow.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dagflow.engine.internal.Engine;
 import dev.dagflow.engine.internal.EngineConfig;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
@@ -230,7 +229,7 @@ public interface DagEngine extends AutoCloseable {
    * executor twice for one task type is refused.
    */
   final class Builder {
-    private final EngineConfig config = new EngineConfig();
+    private final EngineConfig config = EngineConfig.defaults();
 
     private Builder() {
     }
@@ -377,7 +376,7 @@ public interface DagEngine extends AutoCloseable {
 
     /** Builds the engine; call {@link DagEngine#start()} to run it. */
     public DagEngine build() {
-      return new Engine(config.copy());
+      return config.build();
     }
   }
 }

@@ -36,10 +36,25 @@ public record RunView(String runId, DagSpec spec, ObjectNode params, RunState st
     return i < 0 ? Optional.empty() : Optional.of(nodes.get(i));
   }
 
-  /** Every node's state by id, in the spec's order; for {@link DagSpec#toMermaid(Map)}. */
+  /** Every node's state by id, in the spec's order. */
   public Map<String, NodeState> nodeStates() {
     return nodes.stream().collect(Collectors.toMap(NodeView::id, NodeView::state,
         (a, b) -> a, java.util.LinkedHashMap::new));
+  }
+
+  /** The run's DAG as a Mermaid flowchart, each node coloured by its state. */
+  public String toMermaid() {
+    return spec.toMermaid(stateNames());
+  }
+
+  /** The run's DAG as a Graphviz DOT digraph, each node coloured by its state. */
+  public String toDot() {
+    return spec.toDot(stateNames());
+  }
+
+  private Map<String, String> stateNames() {
+    return nodes.stream().collect(Collectors.toMap(NodeView::id, n -> n.state().name(),
+        (a, b) -> a));
   }
 
   /** How long the run took; empty until it ended. */

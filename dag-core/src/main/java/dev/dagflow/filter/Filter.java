@@ -233,7 +233,7 @@ public final class Filter {
    * one of these.
    *
    * <p>Values are in canonical form ({@link
-   * dev.dagflow.filter.internal.JsonValues#canonicalKey}): numbers with an integral value that
+   * dev.dagflow.json.internal.JsonValues#canonicalKey}): numbers with an integral value that
    * fits in a {@code long} are {@code LongNode}s (both {@code 1} and {@code 1.0} give {@code
    * LongNode(1)}), other numbers {@code DoubleNode}s; an index looks up a document's value in
    * the same form. Unmodifiable, in the filter's key order.

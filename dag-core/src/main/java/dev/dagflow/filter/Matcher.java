@@ -1,7 +1,7 @@
 package dev.dagflow.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dagflow.filter.internal.JsonPath;
+import dev.dagflow.json.internal.JsonPath;
 import java.util.List;
 
 /**

@@ -1,11 +1,11 @@
 package dev.dagflow.filter;
 
-import static dev.dagflow.filter.internal.JsonValues.show;
+import static dev.dagflow.json.internal.JsonValues.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableSet;
 import com.google.re2j.Pattern;
-import dev.dagflow.filter.internal.JsonValues;
+import dev.dagflow.json.internal.JsonValues;
 import java.util.Set;
 
 /**

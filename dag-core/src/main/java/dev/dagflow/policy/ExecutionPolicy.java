@@ -1,10 +1,10 @@
 package dev.dagflow.policy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.json.internal.Json;
-import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.NativeFormat;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -243,7 +243,7 @@ public final class ExecutionPolicy {
         throw new IllegalArgumentException("defaultConfig taskType must not be blank");
       }
       defaultConfig.put(taskType, Json.canonicalCopy(Objects.requireNonNull(config, "config"),
-        "defaultConfig." + taskType, NativeFormat.CONFIG_DEPTH));
+        "defaultConfig." + taskType, NativeDepths.CONFIG_DEPTH));
       return this;
     }
 

@@ -1,6 +1,6 @@
 package dev.dagflow.spec;
 
-import dev.dagflow.spec.internal.Ids;
+import dev.dagflow.internal.Ids;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,16 +2,15 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
-import dev.dagflow.spec.internal.Ids;
-import dev.dagflow.spec.internal.NativeFormat;
-import dev.dagflow.spec.internal.SpecGraph;
 import dev.dagflow.spec.internal.SpecValidator;
-import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -51,7 +50,7 @@ public final class DagSpec {
   private final SpecGraph graph;
 
   static {
-    SpecGraph.register(spec -> spec.graph);
+    SpecGraph.register(DagSpec.class, spec -> spec.graph);
   }
 
   private DagSpec(Builder b, List<NodeSpec> nodes, IdIndex index, SpecGraph graph) {
@@ -171,11 +170,12 @@ public final class DagSpec {
   }
 
   /**
-   * A Mermaid flowchart coloured by node state.
+   * A Mermaid flowchart coloured by node state; {@code RunView.toMermaid()} draws a run this way.
    *
-   * @param states state per node id; nodes without an entry are drawn uncoloured
+   * @param states the name of the state ({@code NodeState.name()}) per node id; nodes without an
+   *     entry, or with a name that is not a node state, are drawn uncoloured
    */
-  public String toMermaid(Map<String, NodeState> states) {
+  public String toMermaid(Map<String, String> states) {
     return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"));
   }
 
@@ -185,11 +185,12 @@ public final class DagSpec {
   }
 
   /**
-   * A Graphviz DOT digraph coloured by node state.
+   * A Graphviz DOT digraph coloured by node state; {@code RunView.toDot()} draws a run this way.
    *
-   * @param states state per node id; nodes without an entry are drawn uncoloured
+   * @param states the name of the state ({@code NodeState.name()}) per node id; nodes without an
+   *     entry, or with a name that is not a node state, are drawn uncoloured
    */
-  public String toDot(Map<String, NodeState> states) {
+  public String toDot(Map<String, String> states) {
     return GraphExport.dot(this, Objects.requireNonNull(states, "states"));
   }
 
@@ -276,7 +277,7 @@ public final class DagSpec {
      */
     public Builder metadata(ObjectNode metadata) {
       this.metadata = Json.canonicalCopy(Objects.requireNonNull(metadata, "metadata"), "metadata",
-          NativeFormat.METADATA_DEPTH);
+          NativeDepths.METADATA_DEPTH);
       return this;
     }
 

@@ -1,10 +1,10 @@
 package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
-import dev.dagflow.spec.internal.NativeFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -57,7 +57,7 @@ public final class Edge {
   public static Edge of(String upstream, EdgeType type, ObjectNode condition) {
     Objects.requireNonNull(condition, "condition");
     return new Edge(upstream, type, Json.canonicalCopy(condition, "condition",
-        NativeFormat.CONDITION_DEPTH));
+        NativeDepths.CONDITION_DEPTH));
   }
 
   /** The id of the node this edge waits on. */

@@ -2,10 +2,10 @@ package dev.dagflow.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
-import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.spec.internal.SpecValidator;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,7 +254,7 @@ public final class NodeSpec {
      */
     public Builder config(ObjectNode config) {
       this.config = Json.canonicalCopy(Objects.requireNonNull(config, "config"), "config",
-          NativeFormat.CONFIG_DEPTH);
+          NativeDepths.CONFIG_DEPTH);
       return this;
     }
 
@@ -327,7 +327,7 @@ public final class NodeSpec {
      */
     public Builder activation(ObjectNode activation) {
       this.activation = Json.canonicalCopy(Objects.requireNonNull(activation, "activation"),
-          "activation", NativeFormat.ACTIVATION_DEPTH);
+          "activation", NativeDepths.ACTIVATION_DEPTH);
       return this;
     }
 

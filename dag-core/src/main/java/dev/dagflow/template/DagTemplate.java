@@ -1,7 +1,7 @@
 package dev.dagflow.template;
 
+import dev.dagflow.internal.Ids;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.internal.Ids;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.dagflow.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dagflow.filter.internal.JsonPath;
-import dev.dagflow.filter.internal.JsonValues;
+import dev.dagflow.json.internal.JsonPath;
+import dev.dagflow.json.internal.JsonValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

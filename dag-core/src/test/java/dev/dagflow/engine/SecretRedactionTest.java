@@ -131,8 +131,8 @@ class SecretRedactionTest {
 
       String shown = String.join("\n", String.valueOf(h.engine.history(run)),
           String.valueOf(h.stores.runs().history(run)), String.valueOf(view),
-          view.spec().toJson(), view.spec().toMermaid(view.nodeStates()),
-          view.spec().toDot(view.nodeStates()), String.valueOf(h.engine.transitions(run)),
+          view.spec().toJson(), view.toMermaid(),
+          view.toDot(), String.valueOf(h.engine.transitions(run)),
           String.valueOf(h.engine.logs(LogQuery.of(run))), explained,
           String.valueOf(h.engine.policies().effective(spec, "deploy")),
           refused.getMessage(), stderr.text(),

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.state.NodeState;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GraphExportTest {
@@ -49,8 +51,8 @@ class GraphExportTest {
 
   @Test
   void mermaidColoursNodesByState() {
-    String chart = spec.toMermaid(Map.of("prepare", NodeState.COMPLETED, "root", NodeState.RUNNING,
-        "agent_001", NodeState.COMPLETED, "alert", NodeState.SKIPPED));
+    String chart = spec.toMermaid(Map.of("prepare", "COMPLETED", "root", "RUNNING",
+        "agent_001", "COMPLETED", "alert", "SKIPPED"));
 
     assertThat(chart).contains(
         "  classDef running fill:#ffe082\n  class n1 running\n",
@@ -60,7 +62,7 @@ class GraphExportTest {
 
   @Test
   void dotDrawsContainersAsClustersAndQuotesLabels() {
-    String dot = spec.toDot(Map.of("agent_002", NodeState.FAILED));
+    String dot = spec.toDot(Map.of("agent_002", "FAILED"));
 
     assertThat(dot).startsWith("digraph \"sim\" {\n").endsWith("}\n").contains(
         "  subgraph \"cluster_root\" {\n    label=\"root\";\n    \"root\" [label=\"root\", shape=folder];\n",
@@ -72,5 +74,19 @@ class GraphExportTest {
         "  \"prepare\" -> \"audit\" [label=\"any\", style=dotted];\n",
         "  \"prepare\" -> \"branch\" [label=\"if\"];\n");
     assertThat(spec.toDot()).doesNotContain("fillcolor");
+  }
+
+  @Test
+  void everyNodeStateHasItsOwnColourAndOtherNamesNone() {
+    Set<String> fills = new HashSet<>();
+    for (NodeState state : NodeState.values()) {
+      String dot = spec.toDot(Map.of("prepare", state.name()));
+      assertThat(dot).as(state.name()).contains("tooltip=\"" + state.name() + "\"");
+      fills.add(dot.replaceAll("(?s).*fillcolor=\"([^\"]+)\".*", "$1"));
+    }
+
+    assertThat(fills).hasSize(NodeState.values().length);
+    assertThat(spec.toDot(Map.of("prepare", "completed"))).doesNotContain("fillcolor");
+    assertThat(spec.toMermaid(Map.of("prepare", "DONE"))).doesNotContain("classDef");
   }
 }

@@ -35,9 +35,11 @@ class ReadmeExampleTest {
         .build()) {
       engine.start();
       RunView run = engine.await(engine.submit(spec), Duration.ofMinutes(1));
-      System.out.println(spec.toMermaid(run.nodeStates()));   // coloured by node state
+      System.out.println(run.toMermaid());   // coloured by node state
       // readme:end
       assertThat(run.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(run.toMermaid()).contains("  classDef completed fill:#c8e6c9\n");
+      assertThat(run.toDot()).contains("fillcolor=\"#c8e6c9\", tooltip=\"COMPLETED\"");
       assertThat(run.nodes()).allSatisfy(n -> assertThat(n.attempts()).hasSize(1));
       assertThat(DagSpec.fromJson(spec.toJson())).isEqualTo(spec);
     }

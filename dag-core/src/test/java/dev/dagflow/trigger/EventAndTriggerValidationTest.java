@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.filter.FilterException;
-import dev.dagflow.filter.internal.FilterDocument;
+import dev.dagflow.internal.FilterDocument;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

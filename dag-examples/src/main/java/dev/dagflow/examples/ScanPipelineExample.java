@@ -49,7 +49,7 @@ public final class ScanPipelineExample {
       engine.start();
       ObjectNode params = JsonNodeFactory.instance.objectNode().put("domain", "example.com");
       RunView run = engine.await(engine.submit(spec, params), Duration.ofMinutes(1));
-      System.out.println(spec.toMermaid(run.nodeStates()));
+      System.out.println(run.toMermaid());
       System.out.println("run " + run.runId() + ": " + run.state());
       for (NodeView node : run.nodes()) {
         System.out.println("  " + node.id() + " " + node.state() + " in "

@@ -13,6 +13,7 @@ import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.engine.UnknownTaskTypeException;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.TemplateCatalog;
@@ -21,7 +22,6 @@ import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.spec.internal.NativeFormat;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
@@ -74,7 +74,8 @@ public final class Engine implements DagEngine {
   /** Read on every transition: a plain flag is cheaper than asking the list. */
   private volatile boolean anyListener;
 
-  public Engine(EngineConfig config) {
+  /** Only {@link EngineConfig#build()} makes one, from a copy with every default filled in. */
+  Engine(EngineConfig config) {
     this.config = config;
     this.runs = config.runStore;
     this.logs = config.logStore;
@@ -336,7 +337,7 @@ public final class Engine implements DagEngine {
     requireRunning();
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
-    ObjectNode copy = Json.canonicalCopy(patch, "patch", NativeFormat.CONFIG_DEPTH);
+    ObjectNode copy = Json.canonicalCopy(patch, "patch", NativeDepths.CONFIG_DEPTH);
     onNode(runId, nodeId, (control, v) -> control.updateConfig(v, copy, operator));
   }
 

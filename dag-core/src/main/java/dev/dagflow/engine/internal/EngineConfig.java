@@ -1,12 +1,13 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.EngineListener;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.TaskHandler;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.eval.DependencyEvaluator;
+import dev.dagflow.internal.Ids;
 import dev.dagflow.policy.ExecutionPolicy;
-import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
@@ -25,7 +26,11 @@ import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
-/** What {@code DagEngine.Builder} collects; checked as it is set, copied by {@code build()}. */
+/**
+ * What {@code DagEngine.Builder} collects; checked as it is set, copied by {@link #build()}.
+ * Reached only through {@link #defaults()}, so that no engine exists without its defaults filled
+ * in: the public builder's one way into the engine's implementation. Not thread-safe.
+ */
 public final class EngineConfig {
   final Map<String, NodeExecutor> executors = new HashMap<>();
   RunStore runStore;
@@ -46,6 +51,19 @@ public final class EngineConfig {
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
   Supplier<String> runIds = () -> UUID.randomUUID().toString();
   Random random;
+
+  private EngineConfig() {
+  }
+
+  /** Settings with every default, to be changed by the setters and then {@link #build() built}. */
+  public static EngineConfig defaults() {
+    return new EngineConfig();
+  }
+
+  /** A new engine with a copy of these settings; later changes to them do not reach it. */
+  public DagEngine build() {
+    return new Engine(copy());
+  }
 
   public void executor(String taskType, NodeExecutor executor) {
     Objects.requireNonNull(taskType, "taskType");
@@ -159,7 +177,7 @@ public final class EngineConfig {
   }
 
   /** A copy sharing nothing mutable with this one, with defaults filled in. */
-  public EngineConfig copy() {
+  EngineConfig copy() {
     EngineConfig c = new EngineConfig();
     c.executors.putAll(executors);
     Stores memory = runStore == null || logStore == null || policyStore == null

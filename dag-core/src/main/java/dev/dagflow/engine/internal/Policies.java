@@ -1,10 +1,10 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.internal.Ids;
 import dev.dagflow.policy.EffectivePolicy;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.template.DagTemplate;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.dagflow.eval.internal;
 
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
-import dev.dagflow.spec.internal.SpecGraph;
 import java.util.Arrays;
 
 /**

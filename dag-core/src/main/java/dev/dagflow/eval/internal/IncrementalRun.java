@@ -17,7 +17,7 @@ import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.filter.Filter;
-import dev.dagflow.filter.internal.FilterDocument;
+import dev.dagflow.internal.FilterDocument;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;

@@ -2,12 +2,12 @@ package dev.dagflow.eval.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.filter.Filter;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.Join;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.spec.internal.SpecGraph;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 /**
- * Implementation of the filter language's value semantics: dotted paths into JSON documents,
- * equality and ordering of JSON values, and the canonical form of scalars used as index keys.
- * Not API: the classes are public only so that other packages of dag-core (the trigger index)
- * share exactly the semantics {@link dev.dagflow.filter.Filter} uses; no other module may import
- * them, and they change without notice.
+ * Implementation of the filter language used by {@code dev.dagflow.filter} alone: the source
+ * form a compiled filter is written back as. The value semantics it shares with the trigger index
+ * live in {@code dev.dagflow.json.internal}, the document a filter sees in
+ * {@code dev.dagflow.internal}. Not API: no other package or module may import it, and it
+ * changes without notice.
  */
 package dev.dagflow.filter.internal;

@@ -4,38 +4,37 @@ import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.state.NodeState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Draws a spec as a Mermaid flowchart or a Graphviz digraph, optionally coloured by state. */
 public final class GraphExport {
-  private static final Map<NodeState, String> FILL = new EnumMap<>(NodeState.class);
+  /** Fill per node state name, in the order of {@code NodeState}, which is the legend order. */
+  private static final Map<String, String> FILL = new LinkedHashMap<>();
 
   static {
-    FILL.put(NodeState.PENDING, "#eeeeee");
-    FILL.put(NodeState.WAITING, "#e0e0e0");
-    FILL.put(NodeState.READY, "#bbdefb");
-    FILL.put(NodeState.INITIALIZING, "#fff59d");
-    FILL.put(NodeState.RUNNING, "#ffe082");
-    FILL.put(NodeState.COMPLETED, "#c8e6c9");
-    FILL.put(NodeState.FAILED, "#ef9a9a");
-    FILL.put(NodeState.TIMED_OUT, "#ffcc80");
-    FILL.put(NodeState.STOPPED, "#bdbdbd");
-    FILL.put(NodeState.SKIPPED, "#f5f5f5");
+    FILL.put("PENDING", "#eeeeee");
+    FILL.put("WAITING", "#e0e0e0");
+    FILL.put("READY", "#bbdefb");
+    FILL.put("INITIALIZING", "#fff59d");
+    FILL.put("RUNNING", "#ffe082");
+    FILL.put("COMPLETED", "#c8e6c9");
+    FILL.put("FAILED", "#ef9a9a");
+    FILL.put("TIMED_OUT", "#ffcc80");
+    FILL.put("STOPPED", "#bdbdbd");
+    FILL.put("SKIPPED", "#f5f5f5");
   }
 
   private GraphExport() {}
 
   /** A Mermaid flowchart; nodes are named {@code n0, n1, …} so any id is safe, and labelled by id. */
-  public static String mermaid(DagSpec spec, Map<String, NodeState> states) {
+  public static String mermaid(DagSpec spec, Map<String, String> states) {
     Tree tree = new Tree(spec);
     StringBuilder out = new StringBuilder("flowchart TD\n");
     tree.walk(new Visitor() {
@@ -62,10 +61,11 @@ public final class GraphExport {
         out.append("  n").append(up).append(mermaidArrow(edge)).append('n').append(i).append('\n');
       }
     }
-    Map<NodeState, List<Integer>> byState = tree.byState(states);
-    for (Map.Entry<NodeState, List<Integer>> e : byState.entrySet()) {
-      String cls = e.getKey().name().toLowerCase(Locale.ROOT);
-      out.append("  classDef ").append(cls).append(" fill:").append(FILL.get(e.getKey())).append('\n');
+    Map<String, List<Integer>> byState = tree.byState(states);
+    for (Map.Entry<String, List<Integer>> e : byState.entrySet()) {
+      String cls = e.getKey().toLowerCase(Locale.ROOT);
+      out.append("  classDef ").append(cls).append(" fill:").append(FILL.get(e.getKey()))
+          .append('\n');
       out.append("  class ");
       List<Integer> members = e.getValue();
       for (int k = 0; k < members.size(); k++) {
@@ -77,7 +77,7 @@ public final class GraphExport {
   }
 
   /** A Graphviz digraph; containers are clusters holding a node for the container itself. */
-  public static String dot(DagSpec spec, Map<String, NodeState> states) {
+  public static String dot(DagSpec spec, Map<String, String> states) {
     Tree tree = new Tree(spec);
     StringBuilder out = new StringBuilder("digraph ").append(quote(spec.id())).append(" {\n");
     out.append("  rankdir=TB;\n  node [shape=box, style=rounded];\n");
@@ -89,10 +89,10 @@ public final class GraphExport {
         if (node.isContainer()) {
           out.append(", shape=folder");
         }
-        NodeState state = states.get(node.id());
-        if (state != null) {
+        String state = states.get(node.id());
+        if (state != null && FILL.containsKey(state)) {
           out.append(", style=\"rounded,filled\", fillcolor=").append(quote(FILL.get(state)))
-              .append(", tooltip=").append(quote(state.name()));
+              .append(", tooltip=").append(quote(state));
         }
         out.append("];\n");
       }
@@ -206,14 +206,20 @@ public final class GraphExport {
       return positions.get(id);
     }
 
-    Map<NodeState, List<Integer>> byState(Map<String, NodeState> states) {
-      Map<NodeState, List<Integer>> result = new TreeMap<>();
+    Map<String, List<Integer>> byState(Map<String, String> states) {
+      Map<String, List<Integer>> found = new HashMap<>();
       for (int i = 0; i < nodes.size(); i++) {
-        NodeState state = states.get(nodes.get(i).id());
-        if (state != null) {
-          result.computeIfAbsent(state, k -> new ArrayList<>()).add(i);
+        String state = states.get(nodes.get(i).id());
+        if (state != null && FILL.containsKey(state)) {
+          found.computeIfAbsent(state, k -> new ArrayList<>()).add(i);
         }
       }
+      Map<String, List<Integer>> result = new LinkedHashMap<>();
+      FILL.keySet().forEach(state -> {
+        if (found.containsKey(state)) {
+          result.put(state, found.get(state));
+        }
+      });
       return result;
     }
 

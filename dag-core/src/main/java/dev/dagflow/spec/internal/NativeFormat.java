@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.Backoff;
 import dev.dagflow.spec.DagScope;
@@ -35,16 +37,6 @@ public final class NativeFormat {
   private static final Set<String> RETRY =
       Set.of("maxAttempts", "backoff", "initialDelay", "multiplier", "maxDelay", "jitter");
 
-  /**
-   * How many levels down free JSON sits in a native document, where it is checked against
-   * {@link dev.dagflow.json.JsonLimits}: {@code {"metadata": …}}, {@code {"nodes": [{"config":
-   * …}]}} (and {@code activation}), {@code {"nodes": [{"dependsOn": [{"condition": …}]}]}}.
-   */
-  public static final int METADATA_DEPTH = 1;
-  public static final int CONFIG_DEPTH = 3;
-  public static final int ACTIVATION_DEPTH = 3;
-  public static final int CONDITION_DEPTH = 5;
-
   private NativeFormat() {}
 
   /** Reads a spec, reporting every bad field before any model check. */
@@ -58,7 +50,7 @@ public final class NativeFormat {
     set(readScope(f), dag::scope);
     set(f.integer("priority"), dag::priority);
     set(f.text("policy", false), dag::policyName);
-    set(f.freeJson("metadata", METADATA_DEPTH), dag::metadata);
+    set(f.freeJson("metadata", NativeDepths.METADATA_DEPTH), dag::metadata);
     ArrayNode nodes = f.array("nodes", true);
     SpecReading.checkCount(id, nodes, maxNodes, problems);
     if (nodes != null) {
@@ -133,7 +125,7 @@ public final class NativeFormat {
         kind == null ? NodeKind.TASK : kind);
     set(f.text("taskType", false), node::taskType);
     set(f.text("parent", false), node::parent);
-    set(f.freeJson("config", CONFIG_DEPTH), node::config);
+    set(f.freeJson("config", NativeDepths.CONFIG_DEPTH), node::config);
     ArrayNode deps = f.array("dependsOn", false);
     if (deps != null) {
       for (int e = 0; e < deps.size(); e++) {
@@ -146,7 +138,7 @@ public final class NativeFormat {
     set(f.duration("timeout"), node::timeout);
     set(f.instant("notBefore"), node::notBefore);
     set(f.duration("delay"), node::delay);
-    set(f.freeJson("activation", ACTIVATION_DEPTH), node::activation);
+    set(f.freeJson("activation", NativeDepths.ACTIVATION_DEPTH), node::activation);
     set(f.integer("priority"), node::priority);
     return nodeId == null ? null : node;
   }
@@ -165,7 +157,7 @@ public final class NativeFormat {
     f.rejectUnknown(EDGE);
     String upstream = f.text("node", true);
     EdgeType type = f.enumValue("type", EdgeType.class);
-    ObjectNode condition = f.freeJson("condition", CONDITION_DEPTH);
+    ObjectNode condition = f.freeJson("condition", NativeDepths.CONDITION_DEPTH);
     if (upstream == null || (f.has("type") && type == null)
         || (f.has("condition") && condition == null)) {
       return null;

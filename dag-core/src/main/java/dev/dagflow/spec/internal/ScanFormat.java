@@ -3,6 +3,7 @@ package dev.dagflow.spec.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeKind;
@@ -60,7 +61,7 @@ public final class ScanFormat {
     if (taskType != null) {
       node.taskType(taskType);
     }
-    ObjectNode config = f.freeJson("config", NativeFormat.CONFIG_DEPTH);
+    ObjectNode config = f.freeJson("config", NativeDepths.CONFIG_DEPTH);
     if (config != null) {
       node.config(config);
     }

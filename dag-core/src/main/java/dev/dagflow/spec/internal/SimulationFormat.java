@@ -3,6 +3,7 @@ package dev.dagflow.spec.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
@@ -125,7 +126,7 @@ public final class SimulationFormat {
       node.config(config);
     }
     readPin(f, node);
-    ObjectNode activation = f.freeJson("activation", NativeFormat.ACTIVATION_DEPTH);
+    ObjectNode activation = f.freeJson("activation", NativeDepths.ACTIVATION_DEPTH);
     if (activation != null) {
       node.activation(activation);
     }
@@ -185,13 +186,13 @@ public final class SimulationFormat {
         return Json.MAPPER.createObjectNode();
       }
       if (parsed instanceof ObjectNode o) {
-        ObjectNode copy = f.canonical("agentConfig", o, NativeFormat.CONFIG_DEPTH);
+        ObjectNode copy = f.canonical("agentConfig", o, NativeDepths.CONFIG_DEPTH);
         return copy == null ? Json.MAPPER.createObjectNode() : copy;
       }
       f.problem(Kind.INVALID_VALUE, "agentConfig", "a string agentConfig must hold a JSON object");
       return Json.MAPPER.createObjectNode();
     }
-    ObjectNode o = f.freeJson("agentConfig", NativeFormat.CONFIG_DEPTH);
+    ObjectNode o = f.freeJson("agentConfig", NativeDepths.CONFIG_DEPTH);
     return o == null ? Json.MAPPER.createObjectNode() : o;
   }
 
@@ -238,7 +239,7 @@ public final class SimulationFormat {
       d.rejectUnknown(DEPENDENCY);
       String source = d.text("sourceNodeId", true);
       EdgeType type = d.enumValue("type", EdgeType.class);
-      ObjectNode condition = d.freeJson("condition", NativeFormat.CONDITION_DEPTH);
+      ObjectNode condition = d.freeJson("condition", NativeDepths.CONDITION_DEPTH);
       if (source == null || (d.has("type") && type == null)
           || (d.has("condition") && condition == null)) {
         continue;

@@ -1,7 +1,7 @@
 package dev.dagflow.store.memory;
 
+import dev.dagflow.internal.Ids;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.internal.Ids;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.InvalidTemplateException;

@@ -1,4 +1,4 @@
-package dev.dagflow.spec.internal;
+package dev.dagflow.internal;
 
 /** The id rule shared by DAGs, nodes, projects and users: {@code [A-Za-z0-9_.:-]{1,128}}. */
 public final class Ids {

@@ -1,4 +1,4 @@
-package dev.dagflow.filter.internal;
+package dev.dagflow.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
