@@ -54,6 +54,7 @@ class ExecutorFaultsTest {
   @Test
   void anExecutorThatThrowsFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.throwing(new IllegalStateException("disk full")));
       assertThat(a.errorCode()).contains("EXECUTOR_THREW");
       assertThat(a.errorMessage().orElseThrow()).contains("task type 't'")
@@ -64,6 +65,7 @@ class ExecutorFaultsTest {
   @Test
   void anExecutorThatReturnsNullFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.nullStage());
       assertThat(a.errorCode()).contains("EXECUTOR_RETURNED_NULL");
       assertThat(a.errorMessage().orElseThrow()).contains("returned null instead of a stage");
@@ -73,6 +75,7 @@ class ExecutorFaultsTest {
   @Test
   void aStageCompletingWithNullFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.nullResult());
       assertThat(a.errorCode()).contains("NULL_RESULT");
     }
@@ -166,6 +169,7 @@ class ExecutorFaultsTest {
   @Test
   void aListenerThatThrowsDoesNotDisturbTheRun() throws Exception {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.engine.addListener(new EngineListener() {
         @Override
         public void onTransition(dev.dagflow.state.StateTransition t) {

@@ -27,6 +27,7 @@ class ManualRetryTest {
   @Test
   void retryOfAFailedNodeReopensTheRunAndCompletesIt() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("test", Outcome.fail("E_FLAKY", "flaky test"), Outcome.succeed());
       String run = h.submit(pipeline());
       RunView failed = h.await(run);
@@ -56,6 +57,7 @@ class ManualRetryTest {
   @Test
   void retryAfterAStopRunsTheStoppedNodesAgain() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("test", Outcome.hang(), Outcome.succeed());
       String run = h.submit(pipeline());
       h.awaitCalls("test", 1);
@@ -73,6 +75,7 @@ class ManualRetryTest {
   @Test
   void onlyFailedTimedOutOrStoppedNodesCanBeRetried() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       String run = h.submit(pipeline());
       h.await(run);
       assertThatThrownBy(() -> h.engine.retry(run, "build", "ops"))
@@ -86,6 +89,7 @@ class ManualRetryTest {
   @Test
   void aRunStoppedWhilePausedRunsAgainWhenRetried() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("test", Outcome.hang(), Outcome.succeed());
       String run = h.submit(pipeline());
       h.awaitCalls("test", 1);

@@ -41,9 +41,14 @@ class RecoveryTest {
         .build();
   }
 
+  /** An executor on the test's clock whose nodes not scripted succeed. */
+  private ScriptedExecutor scripted() {
+    return new ScriptedExecutor(clock).defaultOutcome(Outcome.succeed());
+  }
+
   /** Runs {@link #spec()} until 'b' hangs, then closes the engine as if the process died. */
   private String crashWhileBRuns() {
-    ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
+    ScriptedExecutor first = scripted().script("b", Outcome.hang());
     DagEngine crashed = engine(first);
     String run = crashed.submit(spec());
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
@@ -57,7 +62,7 @@ class RecoveryTest {
     String run = crashWhileBRuns();
 
     assertThat(stores.runs().unfinished()).containsExactly(run);
-    ScriptedExecutor second = new ScriptedExecutor(clock);
+    ScriptedExecutor second = scripted();
     try (DagEngine recovered = engine(second)) {
       assertThat(second.calls("d")).isEmpty(); // 'd' waits for its delay
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
@@ -84,7 +89,7 @@ class RecoveryTest {
     String run = crashWhileBRuns();
 
     CompletableFuture<NodeResult> remote = new CompletableFuture<>();
-    ScriptedExecutor fresh = new ScriptedExecutor(clock);
+    ScriptedExecutor fresh = scripted();
     NodeExecutor reattaching = new NodeExecutor() {
       @Override
       public CompletionStage<NodeResult> execute(NodeContext context) {
@@ -114,7 +119,7 @@ class RecoveryTest {
 
   @Test
   void aRetryBackoffStillRunsOnTheClockAfterRecovery() throws Exception {
-    ScriptedExecutor first = new ScriptedExecutor(clock)
+    ScriptedExecutor first = scripted()
         .script("b", Outcome.fail("E", "flaky"));
     DagEngine crashed = engine(first);
     String run = crashed.submit(DagSpec.builder("backoff").node(NodeSpec.task("a", "t"))
@@ -124,7 +129,7 @@ class RecoveryTest {
         .until(() -> crashed.get(run).node("b").orElseThrow().state() == NodeState.WAITING);
     crashed.close();
 
-    ScriptedExecutor second = new ScriptedExecutor(clock);
+    ScriptedExecutor second = scripted();
     try (DagEngine recovered = engine(second)) {
       assertThat(second.calls()).isEmpty();
       clock.advance(Duration.ofMinutes(1));

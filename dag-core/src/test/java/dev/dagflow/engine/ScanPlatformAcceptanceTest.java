@@ -14,6 +14,7 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerFiring;
@@ -41,6 +42,7 @@ class ScanPlatformAcceptanceTest {
     };
     try (Harness h = new Harness(b -> b.listener(observer), "subdomain_scan", "dns_resolve",
         "port_scan", "http_probe", "nuclei_scan", "report")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       // policies, one default per project
       h.engine.policies().save(ExecutionPolicy.builder("scan-default").project("acme")
           .projectDefault(true).retry(RetryPolicy.builder().maxAttempts(2).build())
