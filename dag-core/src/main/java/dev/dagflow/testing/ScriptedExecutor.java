@@ -6,6 +6,7 @@ import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.TimeSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +45,8 @@ public final class ScriptedExecutor implements NodeExecutor {
   /** Scripts for one run, by run id and then node id. */
   private final Map<String, Map<String, List<Outcome>>> runScripts = new ConcurrentHashMap<>();
   private volatile Outcome defaultOutcome;
+  /** Notified on every call, for {@link #awaitCalls}. */
+  private final Object called = new Object();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final List<Call> updates = new CopyOnWriteArrayList<>();
@@ -111,11 +116,11 @@ public final class ScriptedExecutor implements NodeExecutor {
     Outcome outcome = outcome(context.runId(), context.nodeId(), context.attempt());
     switch (outcome.kind) {
       case THROW -> {
-        calls.add(call);
+        record(call);
         throw outcome.error;
       }
       case NULL_STAGE -> {
-        calls.add(call);
+        record(call);
         return null;
       }
       default -> { }
@@ -131,17 +136,17 @@ public final class ScriptedExecutor implements NodeExecutor {
       }
     });
     if (outcome.kind == Outcome.Kind.HANG) {
-      calls.add(call);
+      record(call);
       return stage;
     }
     NodeResult result = outcome.kind == Outcome.Kind.NULL_RESULT ? null
         : outcome.result != null ? outcome.result : defaultResult(context);
     if (outcome.delay.isZero()) {
-      calls.add(call);
+      record(call);
       stage.complete(result);
     } else {
       time.schedule(at.plus(outcome.delay), () -> stage.complete(result));
-      calls.add(call);
+      record(call);
     }
     return stage;
   }
@@ -173,6 +178,33 @@ public final class ScriptedExecutor implements NodeExecutor {
   /** Every call of {@link #execute}, in order. */
   public List<Call> calls() {
     return List.copyOf(calls);
+  }
+
+  /**
+   * Waits until {@link #execute} has been called at least {@code count} times for
+   * {@code nodeId} (in any run), woken by each call rather than polling.
+   *
+   * @return the node's calls then, in order
+   * @throws TimeoutException if there were fewer within {@code timeout}
+   */
+  public List<Call> awaitCalls(String nodeId, int count, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    Objects.requireNonNull(nodeId, "nodeId");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (called) {
+      while (true) {
+        List<Call> seen = calls(nodeId);
+        if (seen.size() >= count) {
+          return seen;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException(seen.size() + " of " + count + " calls of '" + nodeId
+              + "' within " + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(called, left);
+      }
+    }
   }
 
   /** The calls for one node, in order. */
@@ -208,6 +240,13 @@ public final class ScriptedExecutor implements NodeExecutor {
   public boolean complete(String idempotencyKey, NodeResult result) {
     CompletableFuture<NodeResult> stage = running.get(idempotencyKey);
     return stage != null && stage.complete(result);
+  }
+
+  private void record(Call call) {
+    calls.add(call);
+    synchronized (called) {
+      called.notifyAll();
+    }
   }
 
   private Outcome outcome(String runId, String nodeId, int attempt) {

@@ -21,7 +21,6 @@ import dev.dagflow.trigger.TriggerFiring;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +72,7 @@ class ScanPlatformAcceptanceTest {
           .build());
       String scanRun = fired.get(0).runId().orElseThrow();
       RunView scanView = h.await(scanRun);
-      Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("the report run completed", () ->
           h.engine.list(RunQuery.all().template("report").states(RunState.COMPLETED)).total()
               == 1);
 
