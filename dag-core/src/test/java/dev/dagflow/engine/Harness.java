@@ -6,6 +6,7 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;
+import dev.dagflow.testing.ManualWorkers;
 import dev.dagflow.testing.ScriptedExecutor;
 import dev.dagflow.trigger.Event;
 import java.time.Duration;
@@ -26,6 +27,8 @@ final class Harness implements AutoCloseable {
   final ManualClock clock = new ManualClock(T0);
   final Stores stores = Stores.inMemory();
   final ScriptedExecutor executor = new ScriptedExecutor(clock);
+  /** The workers of an engine {@link #onCallingThread}; unused otherwise. */
+  final ManualWorkers workers = new ManualWorkers(clock);
   final DagEngine engine;
   /** Notified on every transition, run state change and event the engine reports. */
   private final Object changed = new Object();
@@ -35,8 +38,21 @@ final class Harness implements AutoCloseable {
   }
 
   Harness(Consumer<DagEngine.Builder> configure, String... taskTypes) {
+    this(false, configure, taskTypes);
+  }
+
+  /** An engine whose nodes run only in {@link #runToEnd}, on the test's thread. */
+  static Harness onCallingThread(String... taskTypes) {
+    return new Harness(true, b -> { }, taskTypes);
+  }
+
+  private Harness(boolean callingThread, Consumer<DagEngine.Builder> configure,
+      String... taskTypes) {
     DagEngine.Builder b = DagEngine.builder().stores(stores).timeSource(clock)
         .poolIdleTimeout(Duration.ZERO);
+    if (callingThread) {
+      b.workerExecutor(workers);
+    }
     for (String type : taskTypes) {
       b.executor(type, executor);
     }
@@ -68,6 +84,11 @@ final class Harness implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("run " + runId + " did not end: " + engine.get(runId), e);
     }
+  }
+
+  /** Runs an engine {@link #onCallingThread} until the run ends, moving the clock as needed. */
+  RunView runToEnd(String runId) {
+    return workers.runUntilEnded(engine, runId);
   }
 
   void awaitNode(String runId, String nodeId, NodeState state) {
