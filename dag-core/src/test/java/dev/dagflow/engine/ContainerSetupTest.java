@@ -29,6 +29,7 @@ class ContainerSetupTest {
       h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("range", Outcome.succeed().after(Duration.ofSeconds(20)));
       String run = h.submit(range());
+      h.awaitCalls("range", 1); // recorded once its completion's timer is set
       h.awaitNode(run, "range", NodeState.INITIALIZING);
       assertThat(h.executor.calls("red")).isEmpty();
       assertThat(h.engine.get(run).node("range").orElseThrow().children())
