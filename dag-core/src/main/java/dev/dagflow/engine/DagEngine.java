@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -317,9 +318,33 @@ public interface DagEngine extends AutoCloseable {
       return this;
     }
 
-    /** Creates the worker threads; default named {@code dagflow-<workerKey>-<n>}, daemon. */
+    /**
+     * Creates the worker threads; default named {@code dagflow-<workerKey>-<n>}, daemon.
+     *
+     * @throws IllegalStateException if a {@link #workerExecutor} was set
+     */
     public Builder threadFactory(ThreadFactory factory) {
       config.threadFactory(factory);
+      return this;
+    }
+
+    /**
+     * Runs the worker loops on the host's {@code executor} instead of threads the engine makes.
+     * Each worker key keeps its own queue, priority order and bound ({@link #workersPerScope},
+     * {@link #workers}): a key hands the executor at most that many loops at once, each taking
+     * ready nodes until its queue is empty. Node executors and task handlers then run on the
+     * host's threads. The engine never shuts the executor down, and {@link DagEngine#close()}
+     * does not interrupt its threads: it waits up to the shutdown timeout for the loops under
+     * way to return. The engine calls {@code execute} under a run's lock: the executor must hand
+     * the task to another thread or queue it, never run it inside {@code execute} (that is
+     * refused with an {@link IllegalStateException}); a task it rejects is logged and its nodes
+     * wait for the next loop it accepts. In tests, {@code dev.dagflow.testing.ManualWorkers}
+     * runs the loops on the test's thread.
+     *
+     * @throws IllegalStateException if already set, or a {@link #threadFactory} was set
+     */
+    public Builder workerExecutor(Executor executor) {
+      config.workerExecutor(executor);
       return this;
     }
 

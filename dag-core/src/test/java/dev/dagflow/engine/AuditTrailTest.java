@@ -11,6 +11,7 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.testing.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +36,7 @@ class AuditTrailTest {
       }
     };
     try (Harness h = new Harness(b -> b.listener(listener), "t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       DagSpec spec = DagSpec.builder("fan").node(NodeSpec.task("a", "t"))
           .node(NodeSpec.task("b", "t").dependsOn("a"))
           .node(NodeSpec.task("c", "t").dependsOn("a"))
@@ -56,6 +58,7 @@ class AuditTrailTest {
   @Test
   void runsAreListedNewestFirstFilteredAndPaged() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       DagSpec acme = DagSpec.builder("x").scope(DagScope.project("acme", true))
           .node(NodeSpec.task("a", "t")).build();
       DagSpec other = DagSpec.builder("y").scope(DagScope.project("other", true))

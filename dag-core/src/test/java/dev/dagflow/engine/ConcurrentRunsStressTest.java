@@ -2,6 +2,7 @@ package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
@@ -13,19 +14,24 @@ import dev.dagflow.state.RunState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Many runs at once on real threads, with flaky handlers, retries, limits, and stops, pauses,
  * resumes and retries arriving from outside at random: every run must end, and every ended run
- * must be consistent with its nodes. Seeded; the seed is in every failure message.
+ * must be consistent with its nodes. Seeded: the specs, the operations and what each attempt of
+ * each node does all come from the seed, which is in every failure message and replays with
+ * {@code -Ddagflow.stress.seed=<seed>} (the threads' interleaving is the machine's).
  */
 class ConcurrentRunsStressTest {
-  private static final long SEED = 20261123L;
+  private static final long SEED = Long.getLong("dagflow.stress.seed", 20261123L);
+  /** Attempts of a node drawn from the seed; later ones (after manual retries) succeed. */
+  private static final int DRAWN_ATTEMPTS = 8;
 
   private static DagSpec randomSpec(Random random, int index) {
     DagSpec.Builder b = DagSpec.builder("stress-" + index)
@@ -53,13 +59,32 @@ class ConcurrentRunsStressTest {
     return b.build();
   }
 
+  /** What each attempt of each node of a spec does: a roll from 0 to 9, by node and attempt. */
+  private static int[][] rolls(Random random, DagSpec spec) {
+    int[][] rolls = new int[spec.size()][DRAWN_ATTEMPTS];
+    for (int[] node : rolls) {
+      for (int a = 0; a < DRAWN_ATTEMPTS; a++) {
+        node[a] = random.nextInt(10);
+      }
+    }
+    return rolls;
+  }
+
+  private static long retriesOf(DagEngine engine, String run, String node) {
+    return engine.history(run).stream().filter(h -> h.action().equals("node.retry")
+        && h.nodeId().equals(Optional.of(node))).count();
+  }
+
   @Test
   void everyRunEndsAndEndsConsistentlyUnderConcurrentOperations() throws Exception {
     Random random = new Random(SEED);
+    List<int[][]> rollsBySpec = new CopyOnWriteArrayList<>();
     // some nodes hold their worker until the operations are done, so they meet running runs
     CountDownLatch released = new CountDownLatch(1);
     TaskHandler flaky = ctx -> {
-      int roll = ThreadLocalRandom.current().nextInt(10);
+      int[] node = rollsBySpec.get(ctx.params().path("index").asInt())[
+          Integer.parseInt(ctx.nodeId().substring(1))]; // node n<v> is node v
+      int roll = ctx.attempt() <= DRAWN_ATTEMPTS ? node[ctx.attempt() - 1] : 9;
       if (roll == 0) {
         throw new NodeFailureException("E_FLAKY", "flaky");
       }
@@ -75,27 +100,48 @@ class ConcurrentRunsStressTest {
       engine.start();
       List<String> runs = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        runs.add(engine.submit(randomSpec(random, i)));
+        DagSpec spec = randomSpec(random, i);
+        rollsBySpec.add(rolls(random, spec)); // before the submit: its nodes start at once
+        runs.add(engine.submit(spec, JsonNodeFactory.instance.objectNode().put("index", i)));
       }
-      int applied = 0;
+      int stops = 0;
+      int pauses = 0;
+      int retries = 0;
       for (int i = 0; i < 60; i++) {
         String run = runs.get(random.nextInt(runs.size()));
+        String where = "seed " + SEED + ", operation " + i + " on run " + run;
         try {
           switch (random.nextInt(4)) {
-            case 0 -> engine.stop(run, "chaos");
+            case 0 -> {
+              engine.stop(run, "chaos");
+              assertThat(engine.get(run).state()).as(where).isEqualTo(RunState.STOPPED);
+              stops++;
+            }
             case 1 -> {
               engine.pause(run, "chaos");
+              assertThat(engine.get(run).state()).as(where).isEqualTo(RunState.PAUSED);
+              pauses++;
               engine.resume(run, "chaos");
             }
-            case 2 -> engine.retry(run, "n" + random.nextInt(5), "chaos");
-            default -> engine.get(run);
+            case 2 -> {
+              String node = "n" + random.nextInt(5);
+              long before = retriesOf(engine, run, node);
+              engine.retry(run, node, "chaos");
+              assertThat(retriesOf(engine, run, node)).as(where).isEqualTo(before + 1);
+              retries++;
+            }
+            default -> engine.get(run); // a read among the writes; changes nothing
           }
-          applied++;
         } catch (RunStateException | NodeOperationException | UnknownNodeException expected) {
           // the run or node was not in a state for it: refused, nothing changed
         }
       }
-      assertThat(applied).as("operations that met a running run").isGreaterThan(10);
+      String counts = "seed " + SEED + ": " + stops + " stops, " + pauses + " pauses, "
+          + retries + " retries applied";
+      assertThat(stops + pauses + retries).as("operations that changed a run; " + counts)
+          .isGreaterThan(10);
+      assertThat(stops).as(counts).isPositive();
+      assertThat(pauses).as(counts).isPositive();
       released.countDown();
       for (String run : runs) {
         RunView view = engine.await(run, Duration.ofSeconds(30));

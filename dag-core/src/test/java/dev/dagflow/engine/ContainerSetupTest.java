@@ -26,8 +26,10 @@ class ContainerSetupTest {
   @Test
   void childrenStartOnlyOnceTheSetUpHasSucceeded() {
     try (Harness h = new Harness("env", "agent")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("range", Outcome.succeed().after(Duration.ofSeconds(20)));
       String run = h.submit(range());
+      h.awaitCalls("range", 1); // recorded once its completion's timer is set
       h.awaitNode(run, "range", NodeState.INITIALIZING);
       assertThat(h.executor.calls("red")).isEmpty();
       assertThat(h.engine.get(run).node("range").orElseThrow().children())

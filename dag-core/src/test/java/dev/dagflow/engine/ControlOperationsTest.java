@@ -36,6 +36,7 @@ class ControlOperationsTest {
   @Test
   void stopMidRunCancelsRunningAttemptsAndStopsWhatHasNotStarted() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("b", Outcome.hang());
       h.executor.script("d", Outcome.hang());
       String run = h.submit(chain());
@@ -72,6 +73,7 @@ class ControlOperationsTest {
   @Test
   void pauseHoldsNewDispatchesWhileRunningNodesFinishAndResumeGoesOn() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("a", Outcome.succeed().after(Duration.ofSeconds(10)));
       String run = h.submit(chain());
       h.awaitCalls("a", 1);
@@ -100,6 +102,7 @@ class ControlOperationsTest {
   @Test
   void stoppingANodeSkipsItsSuccessDependentsAndTheRunEndsStopped() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("b", Outcome.hang());
       String run = h.submit(chain());
       h.awaitCalls("b", 1);

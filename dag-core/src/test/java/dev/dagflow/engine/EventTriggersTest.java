@@ -174,6 +174,7 @@ class EventTriggersTest {
       }
     };
     try (Harness h = new Harness(b -> b.maxChainDepth(4).listener(listener), "t")) {
+      h.executor.defaultOutcome(dev.dagflow.testing.Outcome.succeed()); // the others succeed
       h.engine.templates().save("a", Optional.empty(), oneNode("a", "x"));
       h.engine.templates().save("b", Optional.empty(), oneNode("b", "y"));
       // a's completion starts b, b's starts a: forever, but for the limit
@@ -183,7 +184,7 @@ class EventTriggersTest {
           .filter("{\"payload.template\": \"b\"}").template("a").build());
       String first = h.engine.submit("a", json("{}"));
 
-      org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("a chain.limit_reached event", () ->
           events.stream().anyMatch(e -> e.type().equals("chain.limit_reached")));
       List<RunRecord> runs = h.engine.list(RunQuery.all()).items();
       assertThat(runs).hasSize(5); // depth 0 (submitted) to 4
@@ -209,11 +210,12 @@ class EventTriggersTest {
       }
     };
     try (Harness h = new Harness(b -> b.listener(listener), "t")) {
+      h.executor.defaultOutcome(dev.dagflow.testing.Outcome.succeed()); // the others succeed
       h.executor.script("bad", dev.dagflow.testing.Outcome.failPermanently("E_X", "broken"));
       String run = h.submit(DagSpec.builder("d").scope(DagScope.project("acme", true))
           .node(NodeSpec.task("good", "t")).node(NodeSpec.task("bad", "t")).build());
       h.await(run);
-      org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("a run.failed event", () ->
           events.stream().anyMatch(e -> e.type().equals("run.failed")));
 
       Event good = events.stream().filter(e -> e.type().equals("node.completed")).findFirst()
@@ -297,7 +299,7 @@ class EventTriggersTest {
         assertThat(t.isAlive()).as("emitting thread deadlocked").isFalse();
       }
       // 100 outside events, each starting a chain of 4 runs (depths 0 to 3)
-      org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("400 runs completed", () ->
           h.engine.list(RunQuery.all().states(RunState.COMPLETED)).total() == 400);
     }
   }

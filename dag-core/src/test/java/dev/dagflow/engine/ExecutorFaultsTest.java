@@ -14,6 +14,7 @@ import dev.dagflow.log.LogQuery;
 import dev.dagflow.testing.Outcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A broken executor fails or times out its node with a clear error; the run never hangs. */
@@ -54,6 +55,7 @@ class ExecutorFaultsTest {
   @Test
   void anExecutorThatThrowsFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.throwing(new IllegalStateException("disk full")));
       assertThat(a.errorCode()).contains("EXECUTOR_THREW");
       assertThat(a.errorMessage().orElseThrow()).contains("task type 't'")
@@ -64,6 +66,7 @@ class ExecutorFaultsTest {
   @Test
   void anExecutorThatReturnsNullFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.nullStage());
       assertThat(a.errorCode()).contains("EXECUTOR_RETURNED_NULL");
       assertThat(a.errorMessage().orElseThrow()).contains("returned null instead of a stage");
@@ -73,6 +76,7 @@ class ExecutorFaultsTest {
   @Test
   void aStageCompletingWithNullFailsTheNode() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       NodeView a = failedA(h, Outcome.nullResult());
       assertThat(a.errorCode()).contains("NULL_RESULT");
     }
@@ -114,27 +118,27 @@ class ExecutorFaultsTest {
 
   @Test
   void aStageCompletedAgainAfterTheNodeEndedChangesNothing() throws Exception {
-    java.util.Map<String, CompletableFuture<NodeResult>> stages =
+    // each node's stage, handed over once the executor made it: waiting on it is not polling
+    java.util.Map<String, CompletableFuture<CompletableFuture<NodeResult>>> handed =
         new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Function<String, CompletableFuture<CompletableFuture<NodeResult>>> slot =
+        id -> handed.computeIfAbsent(id, k -> new CompletableFuture<>());
     NodeExecutor keeping = context -> {
       CompletableFuture<NodeResult> f = new CompletableFuture<>();
-      stages.put(context.nodeId(), f);
+      slot.apply(context.nodeId()).complete(f);
       return f;
     };
     try (DagEngine engine = DagEngine.builder().executor("t", keeping).build()) {
       engine.start();
       String run = engine.submit(pair());
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-          .until(() -> stages.containsKey("a") && stages.containsKey("c"));
-      stages.get("a").complete(NodeResult.success());
-      stages.get("c").complete(NodeResult.success());
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-          .until(() -> stages.containsKey("b"));
-      stages.get("b").complete(NodeResult.success());
+      CompletableFuture<NodeResult> stageA = slot.apply("a").get(10, TimeUnit.SECONDS);
+      slot.apply("c").get(10, TimeUnit.SECONDS).complete(NodeResult.success());
+      stageA.complete(NodeResult.success());
+      slot.apply("b").get(10, TimeUnit.SECONDS).complete(NodeResult.success());
       RunView done = engine.await(run, Duration.ofSeconds(10));
       // the executor completes a again, with a failure: nothing may change
-      stages.get("a").obtrudeValue(NodeResult.failure("E", "second completion"));
-      stages.get("a").complete(NodeResult.failure("E", "third completion"));
+      stageA.obtrudeValue(NodeResult.failure("E", "second completion"));
+      stageA.complete(NodeResult.failure("E", "third completion"));
       RunView after = engine.get(run);
       assertThat(after.state()).isEqualTo(RunState.COMPLETED);
       assertThat(after.nodes()).isEqualTo(done.nodes());
@@ -145,14 +149,16 @@ class ExecutorFaultsTest {
 
   @Test
   void aCompletionAfterTheTimeoutIsIgnoredAndLogged() {
-    try (Harness h = new Harness("t")) {
+    // on the test's thread: the cancelled stage's own late end is logged before the query
+    try (Harness h = Harness.onCallingThread("t")) {
       h.executor.script("a", Outcome.hang());
       String run = h.submit(DagSpec.builder("late")
           .node(NodeSpec.task("a", "t").timeout(Duration.ofSeconds(5))).build());
-      h.awaitCalls("a", 1);
+      h.workers.runPending();
+      assertThat(h.executor.calls("a")).hasSize(1);
       String key = run + ":a:1";
       h.clock.advance(Duration.ofSeconds(5));
-      h.await(run);
+      h.runToEnd(run);
       // the executor completes the attempt the engine already timed out
       h.executor.complete(key, NodeResult.success());
       RunView view = h.engine.get(run);
@@ -166,6 +172,7 @@ class ExecutorFaultsTest {
   @Test
   void aListenerThatThrowsDoesNotDisturbTheRun() throws Exception {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.engine.addListener(new EngineListener() {
         @Override
         public void onTransition(dev.dagflow.state.StateTransition t) {

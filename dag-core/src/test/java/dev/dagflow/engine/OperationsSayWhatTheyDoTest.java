@@ -36,6 +36,7 @@ class OperationsSayWhatTheyDoTest {
   @Test
   void aConfigUpdateOfACompletedNodeIsRefusedAndChangesNothing() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("b", Outcome.fail("E", "broken"));
       DagSpec spec = DagSpec.builder("d").node(NodeSpec.task("a", "t").config(json("{\"x\":1}")))
           .node(NodeSpec.task("b", "t")).build();
@@ -72,6 +73,7 @@ class OperationsSayWhatTheyDoTest {
   @Test
   void noConfigUpdateInACompletedRun() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       String run = h.submit(DagSpec.builder("d").node(NodeSpec.task("a", "t"))
           .node(NodeSpec.task("b", "t").dependsOn("a").activation(json("{\"params.go\": true}")))
           .build());
@@ -124,6 +126,7 @@ class OperationsSayWhatTheyDoTest {
   @Test
   void aRetryInsideAStoppedContainerRecordsEveryNodeItReopens() {
     try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("x", Outcome.hang(), Outcome.succeed());
       h.executor.script("y", Outcome.hang(), Outcome.succeed());
       String run = h.submit(DagSpec.builder("d")

@@ -81,7 +81,7 @@ class OverlapPolicyTest {
       h.awaitCalls("deploy", 2);
       h.clock.advance(Duration.ofMinutes(1));
 
-      org.awaitility.Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("two runs completed", () ->
           h.engine.list(RunQuery.all().states(RunState.COMPLETED)).total() == 2);
       assertThat(h.engine.list(RunQuery.all()).items()).extracting(r -> r.params().get("sha")
           .asText()).containsExactlyInAnyOrder("a", "c");

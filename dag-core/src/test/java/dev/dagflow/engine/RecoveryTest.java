@@ -7,6 +7,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.Stores;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A new engine on the same stores takes over the runs the previous one left unfinished. */
@@ -25,10 +27,27 @@ class RecoveryTest {
   private final Stores stores = Stores.inMemory();
 
   private DagEngine engine(NodeExecutor executor) {
+    return engine(executor, new EngineListener() { });
+  }
+
+  private DagEngine engine(NodeExecutor executor, EngineListener listener) {
     DagEngine engine = DagEngine.builder().stores(stores).timeSource(clock)
-        .executor("t", executor).build();
+        .executor("t", executor).listener(listener).build();
     engine.start();
     return engine;
+  }
+
+  /** A listener completing {@code reached} once {@code nodeId} goes from one state to another. */
+  private static EngineListener reaching(String nodeId, NodeState from, NodeState to,
+      CompletableFuture<Void> reached) {
+    return new EngineListener() {
+      @Override
+      public void onTransition(StateTransition t) {
+        if (t.nodeId().equals(nodeId) && t.from() == from && t.to() == to) {
+          reached.complete(null);
+        }
+      }
+    };
   }
 
   private static DagSpec spec() {
@@ -41,13 +60,17 @@ class RecoveryTest {
         .build();
   }
 
+  /** An executor on the test's clock whose nodes not scripted succeed. */
+  private ScriptedExecutor scripted() {
+    return new ScriptedExecutor(clock).defaultOutcome(Outcome.succeed());
+  }
+
   /** Runs {@link #spec()} until 'b' hangs, then closes the engine as if the process died. */
-  private String crashWhileBRuns() {
-    ScriptedExecutor first = new ScriptedExecutor(clock).script("b", Outcome.hang());
+  private String crashWhileBRuns() throws Exception {
+    ScriptedExecutor first = scripted().script("b", Outcome.hang());
     DagEngine crashed = engine(first);
     String run = crashed.submit(spec());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> first.calls("b").size() == 1);
+    first.awaitCalls("b", 1, Duration.ofSeconds(10));
     crashed.close(); // nothing more is written
     return run;
   }
@@ -57,12 +80,12 @@ class RecoveryTest {
     String run = crashWhileBRuns();
 
     assertThat(stores.runs().unfinished()).containsExactly(run);
-    ScriptedExecutor second = new ScriptedExecutor(clock);
-    try (DagEngine recovered = engine(second)) {
+    ScriptedExecutor second = scripted();
+    CompletableFuture<Void> cCompleted = new CompletableFuture<>();
+    try (DagEngine recovered = engine(second, reaching("c", NodeState.RUNNING,
+        NodeState.COMPLETED, cCompleted))) {
       assertThat(second.calls("d")).isEmpty(); // 'd' waits for its delay
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-          .until(() -> recovered.get(run).node("c").orElseThrow().state()
-              == NodeState.COMPLETED);
+      cCompleted.get(10, TimeUnit.SECONDS);
       clock.advance(Duration.ofMinutes(5));
       RunView view = recovered.await(run, Duration.ofSeconds(10));
 
@@ -84,7 +107,7 @@ class RecoveryTest {
     String run = crashWhileBRuns();
 
     CompletableFuture<NodeResult> remote = new CompletableFuture<>();
-    ScriptedExecutor fresh = new ScriptedExecutor(clock);
+    ScriptedExecutor fresh = scripted();
     NodeExecutor reattaching = new NodeExecutor() {
       @Override
       public CompletionStage<NodeResult> execute(NodeContext context) {
@@ -114,17 +137,18 @@ class RecoveryTest {
 
   @Test
   void aRetryBackoffStillRunsOnTheClockAfterRecovery() throws Exception {
-    ScriptedExecutor first = new ScriptedExecutor(clock)
+    ScriptedExecutor first = scripted()
         .script("b", Outcome.fail("E", "flaky"));
-    DagEngine crashed = engine(first);
+    CompletableFuture<Void> bWaiting = new CompletableFuture<>(); // for its retry's backoff
+    DagEngine crashed = engine(first, reaching("b", NodeState.RUNNING, NodeState.WAITING,
+        bWaiting));
     String run = crashed.submit(DagSpec.builder("backoff").node(NodeSpec.task("a", "t"))
         .node(NodeSpec.task("b", "t").dependsOn("a").retry(RetryPolicy.builder().maxAttempts(2)
             .initialDelay(Duration.ofMinutes(1)).build())).build());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> crashed.get(run).node("b").orElseThrow().state() == NodeState.WAITING);
+    bWaiting.get(10, TimeUnit.SECONDS);
     crashed.close();
 
-    ScriptedExecutor second = new ScriptedExecutor(clock);
+    ScriptedExecutor second = scripted();
     try (DagEngine recovered = engine(second)) {
       assertThat(second.calls()).isEmpty();
       clock.advance(Duration.ofMinutes(1));

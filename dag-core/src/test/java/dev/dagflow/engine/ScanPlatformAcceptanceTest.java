@@ -14,13 +14,13 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerFiring;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +41,7 @@ class ScanPlatformAcceptanceTest {
     };
     try (Harness h = new Harness(b -> b.listener(observer), "subdomain_scan", "dns_resolve",
         "port_scan", "http_probe", "nuclei_scan", "report")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       // policies, one default per project
       h.engine.policies().save(ExecutionPolicy.builder("scan-default").project("acme")
           .projectDefault(true).retry(RetryPolicy.builder().maxAttempts(2).build())
@@ -71,7 +72,7 @@ class ScanPlatformAcceptanceTest {
           .build());
       String scanRun = fired.get(0).runId().orElseThrow();
       RunView scanView = h.await(scanRun);
-      Awaitility.await().atMost(Harness.WAIT).until(() ->
+      h.until("the report run completed", () ->
           h.engine.list(RunQuery.all().template("report").states(RunState.COMPLETED)).total()
               == 1);
 

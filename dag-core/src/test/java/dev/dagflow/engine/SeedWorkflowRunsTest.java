@@ -12,6 +12,7 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.Stores;
+import dev.dagflow.testing.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ class SeedWorkflowRunsTest {
   void scanPipelineRunsEachStageAfterTheOneBeforeAndPassesResultsOn() {
     try (Harness h = new Harness("subdomain_scan", "dns_resolve", "port_scan", "http_probe",
         "nuclei_scan")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       DagSpec spec = seed("scan-pipeline.json", SpecFormat.SCAN);
       ObjectNode params = JsonNodeFactory.instance.objectNode().put("domain", "example.com");
       String run = h.engine.submit(spec, params);
@@ -63,6 +65,7 @@ class SeedWorkflowRunsTest {
   @Test
   void redBlueContainerStartsBeforeItsAgentsAndCompletesAfterThem() {
     try (Harness h = new Harness("red_team_agent", "blue_team_agent")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       DagSpec spec = seed("red-blue.json", SpecFormat.SIMULATION);
       String run = h.engine.submit(spec,
           JsonNodeFactory.instance.objectNode().put("blue_enabled", true));

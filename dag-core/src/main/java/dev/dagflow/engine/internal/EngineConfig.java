@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
@@ -44,6 +45,7 @@ public final class EngineConfig {
   int workersPerScope = Math.max(2, Runtime.getRuntime().availableProcessors());
   final Map<String, Integer> workers = new HashMap<>();
   ThreadFactory threadFactory;
+  Executor workerExecutor;
   Duration poolIdleTimeout = Duration.ofSeconds(30);
   Duration shutdownTimeout = Duration.ofSeconds(5);
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
@@ -136,7 +138,24 @@ public final class EngineConfig {
   }
 
   public void threadFactory(ThreadFactory factory) {
-    this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+    Objects.requireNonNull(factory, "threadFactory");
+    if (workerExecutor != null) {
+      throw new IllegalStateException(
+          "threadFactory cannot be set with workerExecutor: the host's executor has its threads");
+    }
+    this.threadFactory = factory;
+  }
+
+  public void workerExecutor(Executor executor) {
+    Objects.requireNonNull(executor, "workerExecutor");
+    if (threadFactory != null) {
+      throw new IllegalStateException(
+          "workerExecutor cannot be set with threadFactory: the host's executor has its threads");
+    }
+    if (workerExecutor != null) {
+      throw new IllegalStateException("workerExecutor was already set to " + workerExecutor);
+    }
+    this.workerExecutor = executor;
   }
 
   public void poolIdleTimeout(Duration timeout) {
@@ -193,6 +212,7 @@ public final class EngineConfig {
     c.workersPerScope = workersPerScope;
     c.workers.putAll(workers);
     c.threadFactory = threadFactory;
+    c.workerExecutor = workerExecutor;
     c.poolIdleTimeout = poolIdleTimeout;
     c.shutdownTimeout = shutdownTimeout;
     c.engineDefaultPolicy = engineDefaultPolicy;

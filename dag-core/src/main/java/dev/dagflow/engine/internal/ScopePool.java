@@ -4,23 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker pool of one worker key: a bounded set of threads taking ready nodes from a queue
- * ordered by run priority, node priority, then ready order; and the admission of runs under the
- * policies' limit of concurrent runs. Thread-safe: one lock guards the queue and counters, and
- * is never held while a run's lock is taken or user code runs.
+ * The worker pool of one worker key: a bounded number of worker loops taking ready nodes from a
+ * queue ordered by run priority, node priority, then ready order; and the admission of runs under
+ * the policies' limit of concurrent runs. The loops run on threads the pool made, or on the host's
+ * executor, which the pool never shuts down: then the bound, the queue and the order are still
+ * the pool's, only the threads are the host's. Thread-safe: one lock guards the queue and
+ * counters, and is never held while a run's lock is taken or user code runs.
  */
 final class ScopePool {
   private static final Logger LOG = LoggerFactory.getLogger(ScopePool.class);
   final String key;
   private final int size;
-  private final ExecutorService threads;
-  /** The threads the pool made that have not ended. */
+  private final Executor threads;
+  /** The executor the pool made and shuts down; null when the loops run on the host's. */
+  private final ExecutorService own;
+  /**
+   * The threads the pool made that have not ended; with the host's executor, the threads
+   * running one of the pool's loops now.
+   */
   private final Set<Thread> made;
+  /** The thread inside the host executor's {@code execute} now, to catch one that runs inline. */
+  private volatile Thread spawning;
   private final Object lock = new Object();
   private final PriorityQueue<ReadyNode> queue = new PriorityQueue<>();
   private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
@@ -30,11 +41,22 @@ final class ScopePool {
   int attached;
   boolean closed;
 
+  /** A pool on threads it made: {@code made} holds them while they live. */
   ScopePool(String key, int size, ExecutorService threads, Set<Thread> made) {
     this.key = key;
     this.size = size;
     this.threads = threads;
+    this.own = threads;
     this.made = made;
+  }
+
+  /** A pool whose loops run on the host's executor. */
+  ScopePool(String key, int size, Executor host) {
+    this.key = key;
+    this.size = size;
+    this.threads = host;
+    this.own = null;
+    this.made = ConcurrentHashMap.newKeySet();
   }
 
   /** Queues a ready node; a free worker picks the first in order. */
@@ -48,7 +70,29 @@ final class ScopePool {
       }
     }
     if (spawn) {
+      spawn();
+    }
+  }
+
+  private void spawn() {
+    if (own != null) {
       threads.execute(this::work);
+      return;
+    }
+    try {
+      spawning = Thread.currentThread();
+      threads.execute(this::work);
+    } catch (RuntimeException e) {
+      synchronized (lock) {
+        busyWorkers--; // the loop never ran; the node stays queued for the next one
+      }
+      if (e instanceof InlineExecutionException) {
+        throw e;
+      }
+      LOG.error("the worker executor refused a worker loop of {}; its queued nodes wait for the"
+          + " next loop it accepts", key, e);
+    } finally {
+      spawning = null;
     }
   }
 
@@ -61,6 +105,14 @@ final class ScopePool {
   }
 
   private void work() {
+    Thread me = Thread.currentThread();
+    if (own == null) {
+      if (spawning == me) {
+        // called under a run's lock: running nodes here would nest steps of runs inside it
+        throw new InlineExecutionException(key);
+      }
+      made.add(me);
+    }
     boolean counted = true;
     try {
       while (true) {
@@ -82,10 +134,20 @@ final class ScopePool {
         }
       }
     } finally {
+      if (counted || own == null) {
+        endLoop(me, counted);
+      }
+    }
+  }
+
+  private void endLoop(Thread me, boolean counted) {
+    synchronized (lock) {
       if (counted) {
-        synchronized (lock) {
-          busyWorkers--;
-        }
+        busyWorkers--;
+      }
+      if (own == null) {
+        made.remove(me);
+        lock.notifyAll(); // for awaitTermination
       }
     }
   }
@@ -145,7 +207,12 @@ final class ScopePool {
     if (made.contains(Thread.currentThread())) {
       return true; // closed by host code on one of our workers: it cannot wait for itself
     }
-    return Waits.awaitTermination(threads, deadline);
+    if (own != null) {
+      return Waits.awaitTermination(own, deadline);
+    }
+    synchronized (lock) { // the host's threads live on: wait for our loops on them to return
+      return Waits.until(lock, made::isEmpty, deadline);
+    }
   }
 
   /** The names of the pool's threads still alive, sorted. */
@@ -158,6 +225,19 @@ final class ScopePool {
       closed = true;
       queue.clear();
     }
-    threads.shutdownNow();
+    if (own != null) {
+      own.shutdownNow(); // only what the pool made: the host's executor and threads are the host's
+    }
+  }
+
+  /** The host's executor ran a worker loop inside {@code execute}, on the calling thread. */
+  static final class InlineExecutionException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    InlineExecutionException(String key) {
+      super("the worker executor ran a worker loop of " + key + " inside execute(), on the "
+          + "calling thread; the engine calls it under a run's lock, so it must hand the loop to"
+          + " another thread or queue it (in tests, dev.dagflow.testing.ManualWorkers)");
+    }
   }
 }

@@ -94,6 +94,9 @@ final class ScopePools {
 
   private ScopePool create(String key) {
     int size = config.workers.getOrDefault(key, config.workersPerScope);
+    if (config.workerExecutor != null) {
+      return new ScopePool(key, size, config.workerExecutor);
+    }
     ThreadFactory factory = config.threadFactory != null ? config.threadFactory : named(key);
     Set<Thread> made = ConcurrentHashMap.newKeySet();
     ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,

@@ -2,6 +2,7 @@ package dev.dagflow.engine.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Bounded waits for {@code close()}: each waits until a shared deadline, never beyond it. */
 final class Waits {
@@ -16,6 +17,26 @@ final class Waits {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
       return threads.isTerminated();
+    }
+  }
+
+  /**
+   * Waits on {@code monitor}, which the caller holds and which is notified when {@code done}
+   * may have changed, until {@code done} holds or {@code deadline} (a nano time) passes.
+   */
+  static boolean until(Object monitor, BooleanSupplier done, long deadline) {
+    try {
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(monitor, left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
+      return done.getAsBoolean();
     }
   }
 }
