@@ -100,6 +100,23 @@ class NumbersWithoutADoubleTest {
   }
 
   @Test
+  void negativeZeroIsKeptAsZeroSoThatItReadsBack() {
+    ObjectNode config = JSON.objectNode().put("z", -0.0);
+    config.putArray("list").add(-0.0f);
+    DagSpec spec = DagSpec.builder("d").metadata(config)
+        .node(NodeSpec.task("a", "t").config(config)).build();
+    assertThat(DagJson.read(DagJson.write(spec))).isEqualTo(spec);
+    assertThat(DagJson.reader().read(DagJson.toTree(spec))).isEqualTo(spec);
+    assertThat(Double.doubleToRawLongBits(spec.metadata().get("z").doubleValue())).isZero();
+    Event e = Event.builder("e").payload(config).build();
+    assertThat(e.payload().get("z").doubleValue()).isEqualTo(0.0);
+
+    Filter f = Filter.parse(JSON.objectNode().put("z", -0.0));
+    assertThat(Filter.parse(f.toString())).isEqualTo(f);
+    assertThat(f.matches(JSON.objectNode().put("z", 0))).isTrue();
+  }
+
+  @Test
   void aFilterStillKeepsNumbersNoDoubleHolds() {
     Filter f = Filter.parse("{\"n\": {\"$gt\": 1e-400, \"$lt\": 1e400}}");
     assertThat(f.matches(JSON.objectNode().put("n", Double.MIN_VALUE))).isTrue();
@@ -119,8 +136,8 @@ class NumbersWithoutADoubleTest {
     Map<String, JsonNode> values = new LinkedHashMap<>();
     for (String literal : List.of("1e400", "-1e400", "1e-400", "-1e-400", "1e999999999",
         "1e-999999999", "1e-310", "4.9e-324", "2e-324", "0e-999999999", "0.1",
-        "1.7976931348623157e308", "1.8e308", "0." + "3".repeat(998), "0." + "3".repeat(999), "1" + "0".repeat(999) + "e-999999000",
-        "1" + "0".repeat(990) + "e-999999000")) {
+        "1.7976931348623157e308", "1.8e308", "0." + "3".repeat(998), "0." + "3".repeat(999),
+        "1" + "0".repeat(999) + "e-999999000", "1" + "0".repeat(990) + "e-999999000")) {
       values.put(literal, decimal(literal));
     }
     values.put("1000 digits", JSON.numberNode(new BigInteger("9".repeat(1000))));

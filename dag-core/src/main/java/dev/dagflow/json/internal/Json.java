@@ -312,7 +312,8 @@ public final class Json {
       if (!Double.isFinite(d)) {
         throw new Violation("is not a finite number: " + d);
       }
-      return copy ? NODES.numberNode(d) : n;
+      // + 0.0 turns -0.0 into 0.0: text reads "-0.0" back as the decimal 0.0, which has no sign
+      return copy ? NODES.numberNode(d + 0.0) : n;
     }
 
     /**
