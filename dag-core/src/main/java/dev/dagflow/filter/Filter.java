@@ -149,8 +149,9 @@ public final class Filter {
     }
     FilterCompiler.checkDepth(object, 0); // before copying: a deep tree would overflow the copy
     try {
-      // before compiling: a huge number would cost quadratic time there
-      JsonLimits.check(object, "", 0);
+      // before compiling: a huge number would cost quadratic time there. Numbers are kept as
+      // written (1e400, 1e-400), which free JSON, and so JsonLimits.check, refuses
+      Json.checkExact(object, "", 0);
     } catch (InvalidJsonException e) {
       throw new FilterException(e.path(), e.problem(), e);
     }

@@ -18,7 +18,10 @@ import java.util.Objects;
  * payloads, run parameters, node results) is checked at the depth where it sits in its
  * document, so that the document as a whole stays within {@link #MAX_DEPTH}: a node's config
  * in DAG JSON sits 3 levels down ({@code {"nodes": [{"config": …}]}}) and may itself nest
- * 997 levels. The depths are listed in {@code docs/json-format.md}.
+ * 997 levels. The depths are listed in {@code docs/json-format.md}. Its numbers are kept as
+ * integers or doubles, so a decimal no double holds is refused: beyond a double's range
+ * ({@code 1e400}), or non-zero but below the smallest double ({@code 1e-400}, which would
+ * become 0). A filter keeps its numbers exactly and may hold both.
  *
  * <p>Stateless and thread-safe.
  */
@@ -31,9 +34,10 @@ public final class JsonLimits {
   public static final int MAX_DEPTH = 1000;
 
   /**
-   * The most characters in a number: digits of an integer, or the whole literal of a number
-   * with a fraction or exponent. Jackson's default, and what keeps arithmetic on numbers
-   * linear: longer ones cost quadratic time to convert and compare.
+   * The most digits in a number: those of an integer, or of a decimal's integer part, fraction
+   * and exponent together, as Jackson counts them in text ({@code 1.5E-400} has 5). Jackson's
+   * default, and what keeps arithmetic on numbers linear: longer ones cost quadratic time to
+   * convert and compare.
    */
   public static final int MAX_NUMBER_LENGTH = 1000;
 
@@ -72,9 +76,13 @@ public final class JsonLimits {
 
   /**
    * Checks a JSON value that will sit {@code depth} levels down in its document (0 for a whole
-   * document, 1 for a field of the top-level object, …): every limit above, and that it is
-   * JSON, which NaN, infinities, nodes wrapping Java objects and {@code MissingNode}s are not.
-   * Linear in the size of the value; stops at the first problem.
+   * document, 1 for a field of the top-level object, …) as free JSON: every limit above, that
+   * it is JSON, which NaN, infinities, nodes wrapping Java objects and {@code MissingNode}s are
+   * not, and that each decimal has a double ({@code 1e400} and {@code 1e-400} have none). It
+   * refuses exactly what dagflow's entry points for free JSON refuse (config, metadata,
+   * conditions, event payloads, params, results). A filter, which may hold such decimals, is
+   * checked by {@code Filter.parse}. Linear in the size of the value, whatever the exponents
+   * of its numbers; stops at the first problem.
    *
    * @param path the place of the value, such as {@code params}; the exception extends it
    * @throws InvalidJsonException naming the path of the first offending value

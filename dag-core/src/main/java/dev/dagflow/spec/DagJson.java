@@ -115,7 +115,8 @@ public final class DagJson {
     public DagSpec read(JsonNode tree) {
       Objects.requireNonNull(tree, "tree");
       try {
-        JsonLimits.check(tree, "", 0);
+        // numbers as written, as text reads them: each field refuses its own, naming it
+        Json.checkExact(tree, "", 0);
       } catch (InvalidJsonException e) {
         throw new InvalidDagException(null, List.of(new SpecProblem(
             SpecProblem.Kind.INVALID_VALUE, null, e.path(), e.problem())), e);

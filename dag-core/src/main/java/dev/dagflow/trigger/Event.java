@@ -246,7 +246,6 @@ public final class Event {
         checkSize(payload);
         this.payload = Json.canonicalCopy(payload, "payload", PAYLOAD_DEPTH);
       } catch (InvalidJsonException e) {
-        // the copy still refuses a decimal beyond the range of a double, its canonical form
         throw new InvalidEventException(e.path(), e.problem(), e);
       }
       return this;

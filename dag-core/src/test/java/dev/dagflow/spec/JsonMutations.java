@@ -155,11 +155,12 @@ final class JsonMutations {
             JSON.numberNode(new BigInteger(s)), s);
       }
       case 3 -> {
-        String s = pick("1e400", "-1e400", "1e-400", "1E+999999999", "0." + "3".repeat(990));
+        String s = pick("1e400", "-1e400", "1e-400", "-1e-400", "1E+999999999",
+            "1e999999999", "1e-999999999", "0e-999999999", "1e-310", "0." + "3".repeat(990));
         return new Fragment("decimal " + cut(s), JSON.numberNode(new BigDecimal(s)), s);
       }
       case 4 -> {
-        double d = pick(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+        double d = pick(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0);
         return new Fragment("double " + d, JSON.numberNode(d), Double.toString(d));
       }
       case 5 -> {

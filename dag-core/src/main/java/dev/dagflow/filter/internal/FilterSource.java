@@ -53,7 +53,8 @@ public final class FilterSource {
   private static JsonNode number(JsonNode n) {
     return switch (n.numberType()) {
       case INT, LONG, BIG_INTEGER -> integer(n.bigIntegerValue());
-      case DOUBLE -> n;
+      // -0.0 becomes 0.0, as its text reads back ("-0.0" is the decimal 0.0, which has no sign)
+      case DOUBLE -> n.doubleValue() == 0 ? NODES.numberNode(0.0) : n;
       case FLOAT -> decimal(new BigDecimal(Float.toString(n.floatValue())));
       case BIG_DECIMAL -> decimal(n.decimalValue());
     };

@@ -31,7 +31,9 @@ import java.util.Map;
  * fits, else a {@code long} node if it fits, else a big integer node, and every other number is
  * a {@code double} node. That is exactly what parsing the copy's JSON text gives back, so a value
  * survives a round trip through text unchanged and {@code equals} compares by value. Making one
- * also checks the value against {@link JsonLimits}, so what it accepts can be written and read.
+ * also checks the value against {@link JsonLimits}, so what it accepts can be written and read,
+ * and refuses a non-zero number that has no such double: beyond a double's range, or so close to
+ * zero that it would become 0 (a subnormal double is kept, rounded as every fraction is).
  */
 public final class Json {
   /**
@@ -142,23 +144,43 @@ public final class Json {
    * A canonical deep copy of any JSON value that sits {@code depth} levels down in its document.
    *
    * @throws InvalidJsonException naming the offending place under {@code path}: a value that is
-   *     not JSON (a POJO or missing node), a number that is not finite or is too long, a key or
-   *     string too long, or nesting that would take the document past {@link
-   *     JsonLimits#MAX_DEPTH}
+   *     not JSON (a POJO or missing node), a number that is not finite, is too long or has no
+   *     canonical double (beyond its range, or non-zero and rounding to 0), a key or string too
+   *     long, or nesting that would take the document past {@link JsonLimits#MAX_DEPTH}
    */
   public static JsonNode canonical(JsonNode node, String path, int depth) {
-    return walk(node, path, depth, true);
+    return walk(node, path, depth, Mode.COPY);
   }
 
   /** Checks a value as {@link #canonical} does, without copying it. */
   public static void check(JsonNode node, String path, int depth) {
-    walk(node, path, depth, false);
+    walk(node, path, depth, Mode.CHECK);
   }
 
-  private static JsonNode walk(JsonNode node, String path, int depth, boolean copy) {
+  /**
+   * Checks what JSON text can hold, numbers kept as written: as {@link #check}, except that a
+   * decimal beyond a double's range or below its smallest value passes. For a filter, which
+   * compares such numbers exactly, and a whole document whose fields are checked (and their
+   * numbers refused, naming the field) as they are read.
+   */
+  public static void checkExact(JsonNode node, String path, int depth) {
+    walk(node, path, depth, Mode.EXACT);
+  }
+
+  /** What a walk does with the tree. */
+  private enum Mode {
+    /** Checks and copies into canonical form. */
+    COPY,
+    /** Checks that {@link #COPY} would succeed. */
+    CHECK,
+    /** Checks the limits of JSON text, decimals as written. */
+    EXACT
+  }
+
+  private static JsonNode walk(JsonNode node, String path, int depth, Mode mode) {
     int room = JsonLimits.MAX_DEPTH - depth;
     try {
-      return new Walk(copy, room).value(node, 1);
+      return new Walk(mode, room).value(node, 1);
     } catch (Violation v) {
       throw new InvalidJsonException(v.path(path), v.problem(depth, room));
     }
@@ -166,11 +188,13 @@ public final class Json {
 
   /** One walk over a tree; recursion stops at the depth limit, so the stack stays bounded. */
   private static final class Walk {
+    private final Mode mode;
     private final boolean copy;
     private final int room;
 
-    Walk(boolean copy, int room) {
-      this.copy = copy;
+    Walk(Mode mode, int room) {
+      this.mode = mode;
+      this.copy = mode == Mode.COPY;
       this.room = room;
     }
 
@@ -267,21 +291,53 @@ public final class Json {
       if (n.isBigDecimal()) {
         BigDecimal d = n.decimalValue();
         checkDigits(d.unscaledValue());
-        if (!copy) {
-          return n; // JSON text holds it as written; only its canonical double may overflow
+        checkWritten(d);
+        if (mode == Mode.EXACT) {
+          return n; // JSON text holds it as written; only its canonical double may not exist
         }
+        // linear in the digits: toString() and parsing, whatever the exponent
         double value = d.doubleValue();
         if (!Double.isFinite(value)) {
           throw new Violation("is not a finite number: " + d + " is beyond the range of a"
               + " double");
         }
-        return NODES.numberNode(value);
+        if (value == 0 && d.signum() != 0) {
+          // as 0 it would change meaning ($gt 0, $ne 0), while 1e400 is refused
+          throw new Violation("is too close to zero for a double: " + d + " is below the"
+              + " smallest double (" + Double.MIN_VALUE + ")");
+        }
+        return copy ? NODES.numberNode(value) : n;
       }
       double d = n.doubleValue();
       if (!Double.isFinite(d)) {
         throw new Violation("is not a finite number: " + d);
       }
-      return copy ? NODES.numberNode(d) : n;
+      // + 0.0 turns -0.0 into 0.0: text reads "-0.0" back as the decimal 0.0, which has no sign
+      return copy ? NODES.numberNode(d + 0.0) : n;
+    }
+
+    /**
+     * Refuses a decimal whose text, as written ({@link BigDecimal#toString}), has more digits
+     * than a reader allows: Jackson counts those of the integer part, the fraction and the
+     * exponent, so 1,000 digits and an exponent are too many to read back. Constant time once
+     * the digits are bounded, whatever the exponent.
+     */
+    private static void checkWritten(BigDecimal d) {
+      long precision = d.precision();
+      long scale = d.scale();
+      long adjusted = precision - 1 - scale;
+      long digits;
+      if (scale == 0) {
+        digits = precision;
+      } else if (scale > 0 && adjusted >= -6) { // plain: 123.45 or 0.00012345
+        digits = Math.max(precision, scale + 1);
+      } else { // scientific: 1.2345E+400
+        digits = precision + String.valueOf(Math.abs(adjusted)).length();
+      }
+      if (digits > JsonLimits.MAX_NUMBER_LENGTH) {
+        throw new Violation("is a number written with " + digits + " digits, exponent"
+            + " included; at most " + JsonLimits.MAX_NUMBER_LENGTH + " are allowed");
+      }
     }
 
     /** Refuses integers of over {@link JsonLimits#MAX_NUMBER_LENGTH} digits, in linear time. */

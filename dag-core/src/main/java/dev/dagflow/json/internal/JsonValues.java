@@ -248,9 +248,14 @@ public final class JsonValues {
     if (value.signum() == 0) {
       return LongNode.valueOf(0);
     }
-    // No stripTrailingZeros(): it is quadratic in the zeros stripped. Comparisons and one
-    // rounding division cost about linear time in the digits.
-    if (value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0) {
+    // Every step costs time linear in the digits written, never in the exponent: no
+    // stripTrailingZeros() (quadratic in the zeros stripped), and no setScale() of a scale the
+    // exponent alone sets (1e-999999999 would need 10^999999999, or throw).
+    // precision - scale is the number of digits before the point: none means |value| < 1, a
+    // fraction whatever its scale. Otherwise the scale is below the precision, which the
+    // number's length bounds, and comparisons with longs compare adjusted exponents first.
+    if (value.precision() - (long) value.scale() > 0
+        && value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0) {
       BigDecimal integral = value.setScale(0, RoundingMode.DOWN);
       if (integral.compareTo(value) == 0) {
         return LongNode.valueOf(integral.longValueExact());
