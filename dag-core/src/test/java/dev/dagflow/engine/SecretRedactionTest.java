@@ -94,8 +94,9 @@ class SecretRedactionTest {
       assertThat(refused).isInstanceOf(NodeOperationException.class)
           .hasMessageContaining("does not support live config updates");
       String quoted = careless.contextAfterUpdate.get(0).toString();
-      careless.running.get("deploy").complete(NodeResult.failure("AUTH", "login refused: "
-          + quoted));
+      // the node is stored RUNNING before its executor is called: the stage may not exist yet
+      careless.running.computeIfAbsent("deploy", k -> new CompletableFuture<>())
+          .complete(NodeResult.failure("AUTH", "login refused: " + quoted));
       h.awaitNode(run, "deploy", NodeState.FAILED);
       String explained = h.engine.explain(run, "report").toString();
       h.engine.stop(run, "ops");
