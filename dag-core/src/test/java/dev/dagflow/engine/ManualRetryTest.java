@@ -13,10 +13,12 @@ import dev.dagflow.testing.Outcome;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retrying a failed or stopped node re-opens the run and completes it. The tests that stop a
- * run while an attempt hangs run on the test's thread: on real workers, a stop that lands while
- * the worker is still inside {@code execute} sometimes made the await after the retry return the
- * earlier STOPPED ending (seen under load once waits stopped polling).
+ * Retrying a failed or stopped node re-opens the run and completes it. The stop-while-hanging
+ * cases run twice: on the test's thread, where every node but the hanging one has ended before
+ * the stop, and on real workers, where the test first waits for {@code docs} to complete. A retry
+ * re-opens only the node and what was stopped or skipped downstream of it, so a {@code docs} the
+ * stop caught (queued or inside {@code execute}) would stay STOPPED and the re-opened run would
+ * end STOPPED again, rightly ({@link AwaitAfterRetryTest} holds both cases at latches).
  */
 class ManualRetryTest {
 
@@ -61,7 +63,7 @@ class ManualRetryTest {
 
   @Test
   void retryAfterAStopRunsTheStoppedNodesAgain() {
-    try (Harness h = Harness.onCallingThread("t")) { // deterministic: see above
+    try (Harness h = Harness.onCallingThread("t")) {
       h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("test", Outcome.hang(), Outcome.succeed());
       String run = h.submit(pipeline());
@@ -73,6 +75,28 @@ class ManualRetryTest {
       h.engine.retry(run, "test", "ops");
       RunView view = h.runToEnd(run);
       assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(h.engine.history(run)).extracting(HistoryEntry::action)
+          .containsExactly("run.stop", "node.retry");
+    }
+  }
+
+  @Test
+  void retryAfterAStopRunsTheStoppedNodesAgainOnWorkers() {
+    try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
+      h.executor.script("test", Outcome.hang(), Outcome.succeed());
+      String run = h.submit(pipeline());
+      h.awaitCalls("test", 1);
+      h.awaitNode(run, "docs", NodeState.COMPLETED); // not re-opened by the retry: see above
+      h.engine.stop(run, "ops");
+      assertThat(h.await(run).state()).isEqualTo(RunState.STOPPED);
+
+      h.engine.retry(run, "test", "ops");
+      RunView view = h.await(run);
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("test").orElseThrow().attempts()).extracting(AttemptRecord::attempt)
+          .containsExactly(1, 2);
+      assertThat(h.executor.cancelled()).containsExactly(run + ":test:1");
       assertThat(h.engine.history(run)).extracting(HistoryEntry::action)
           .containsExactly("run.stop", "node.retry");
     }
@@ -94,7 +118,7 @@ class ManualRetryTest {
 
   @Test
   void aRunStoppedWhilePausedRunsAgainWhenRetried() {
-    try (Harness h = Harness.onCallingThread("t")) { // deterministic: see above
+    try (Harness h = Harness.onCallingThread("t")) {
       h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
       h.executor.script("test", Outcome.hang(), Outcome.succeed());
       String run = h.submit(pipeline());
@@ -105,6 +129,22 @@ class ManualRetryTest {
       assertThat(h.runToEnd(run).state()).isEqualTo(RunState.STOPPED);
       h.engine.retry(run, "test", "ops");
       assertThat(h.runToEnd(run).state()).isEqualTo(RunState.COMPLETED);
+    }
+  }
+
+  @Test
+  void aRunStoppedWhilePausedRunsAgainWhenRetriedOnWorkers() {
+    try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed()); // the nodes not scripted succeed
+      h.executor.script("test", Outcome.hang(), Outcome.succeed());
+      String run = h.submit(pipeline());
+      h.awaitCalls("test", 1);
+      h.awaitNode(run, "docs", NodeState.COMPLETED); // not re-opened by the retry: see above
+      h.engine.pause(run, "ops");
+      h.engine.stop(run, "ops");
+      assertThat(h.await(run).state()).isEqualTo(RunState.STOPPED);
+      h.engine.retry(run, "test", "ops");
+      assertThat(h.await(run).state()).isEqualTo(RunState.COMPLETED);
     }
   }
 }

@@ -29,6 +29,7 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.trigger.Event;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -215,8 +216,31 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean wasAdmitted = admitted;
     admitted = false;
     pool = null;
-    engine.registry().runEnded(this, p, wasAdmitted, after);
+    engine.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
     after.add(() -> finished.complete(outcome));
+  }
+
+  /**
+   * The {@code run.completed} or {@code run.failed} event of this ending, built now, under the
+   * lock: announced later, outside it, it still tells this ending even if a retry has re-opened
+   * the run (and it has ended again) by then. Null for a stop, or when nobody would hear it.
+   */
+  private Event endEvent(RunState outcome) {
+    String type = switch (outcome) {
+      case COMPLETED -> "run.completed";
+      case FAILED -> "run.failed";
+      default -> null;
+    };
+    if (type == null || !engine.wantsEvent(type)) {
+      return null;
+    }
+    List<NodeRecord> completed = new ArrayList<>();
+    for (int v = 0; v < spec.size(); v++) {
+      if (eval.state(v) == NodeState.COMPLETED) { // only those results go into the payload
+        completed.add(nodeRecord(v));
+      }
+    }
+    return EngineEvents.runEnded(type, record, completed, now);
   }
 
   void setRunState(RunState to) {

@@ -238,20 +238,18 @@ public final class Engine implements DagEngine {
     }
   }
 
-  /** A run ended: its trigger may start a queued event, and run.completed/failed goes out. */
-  void runFinished(String runId) {
+  /**
+   * A run's end is stored: its trigger may start a queued event, and {@code ended}, the event
+   * that ending built (null if none), goes out. The event is the ending's own: a retry that
+   * re-opened the run since (and maybe ended it again) neither changes nor repeats it.
+   */
+  void runFinished(String runId, Event ended) {
     RunRecord r = runs.run(runId).orElse(null);
-    if (r == null || !r.state().isTerminal()) {
-      return; // re-opened by a retry meanwhile: it has not ended after all
+    if (r != null && r.state().isTerminal()) {
+      triggers.runEnded(runId); // re-opened by a retry meanwhile: it is still its trigger's
     }
-    triggers.runEnded(runId);
-    String type = switch (r.state()) {
-      case COMPLETED -> "run.completed";
-      case FAILED -> "run.failed";
-      default -> null;
-    };
-    if (type != null && wantsEvent(type)) {
-      emitQuietly(EngineEvents.runEnded(type, r, runs.nodes(runId), time.now()));
+    if (ended != null) {
+      emitQuietly(ended);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.template.DagTemplate;
+import dev.dagflow.trigger.Event;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,9 +166,11 @@ final class RunRegistry {
 
   /**
    * A run ended (under its lock): once its end is stored, it leaves the active runs, frees its
-   * place and its pool, and runs that waited start.
+   * place and its pool, runs that waited start, and {@code event} (this ending's, or null) goes
+   * out.
    */
-  void runEnded(ActiveRun run, ScopePool pool, boolean admitted, List<Runnable> after) {
+  void runEnded(ActiveRun run, ScopePool pool, boolean admitted, Event event,
+      List<Runnable> after) {
     // not before the store has the end: await() reads the store once the run is not active
     after.add(() -> release(run));
     if (pool != null) {
@@ -179,7 +182,7 @@ final class RunRegistry {
       }
       after.add(() -> pools.detach(pool));
     }
-    after.add(() -> engine.runFinished(run.runId));
+    after.add(() -> engine.runFinished(run.runId, event));
   }
 
   /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
