@@ -329,12 +329,17 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       held.add(item);
       return null;
     }
+    if (engine.isClosing()) {
+      slots--; // in close()'s grace period: it stays as stored, for the next engine
+      return null;
+    }
     int number = nodes.nextAttempt(v);
     if (!item.recovered()) {
       eval.dispatched(v);
     }
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
+    engine.attemptStarted(a);
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -494,6 +499,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     a.cancelTimer();
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
+      after.add(() -> engine.attemptSettled(a)); // once its end is stored
     }
     markDirty(a.node);
     releaseSlot();

@@ -82,6 +82,7 @@ final class RunRecovery {
     Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
       run.inFlight[v] = old;
+      run.engine.attemptStarted(old);
       run.slots++;
       run.startTimer(old);
       run.after.add(() -> Guard.attach(stage.get(), old)
