@@ -61,11 +61,16 @@ public interface DagEngine extends AutoCloseable {
   /**
    * Stops running: no new attempt starts, completions of running ones are ignored, and the pools
    * and timer the engine created are shut down (their threads interrupted). Runs stay in the
-   * store as they are, for the next engine to recover. Waits at most the builder's
+   * store as they are, for the next engine to recover. With a {@link
+   * Builder#shutdownGracePeriod shutdownGracePeriod}, the attempts running when {@code close()}
+   * is called first get that long to end: their ends are stored as usual, but no node starts
+   * (those that become ready stay READY for the next engine), and submits, events and
+   * operations are refused as after close. Then it waits at most the builder's
    * {@link Builder#shutdownTimeout shutdownTimeout} for the engine's threads and for steps under
    * way, then returns anyway, logging one WARN line naming what it abandoned: runs whose step did
-   * not end, worker and timer threads still busy in host code. Every {@link #await} still pending
-   * on a run of this engine fails at once with an {@link IllegalStateException}. Idempotent.
+   * not end, attempts that outlasted the grace period, worker and timer threads still busy in
+   * host code. Every {@link #await} still pending on a run of this engine then fails at once with
+   * an {@link IllegalStateException}. Idempotent.
    */
   @Override
   void close();
@@ -356,6 +361,21 @@ public interface DagEngine extends AutoCloseable {
      */
     public Builder shutdownTimeout(Duration timeout) {
       config.shutdownTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * How long {@link DagEngine#close()} lets the attempts running then go on, before it
+     * interrupts the engine's threads and gives up on what is left; default zero: at once.
+     * Meanwhile no node starts, and the ends of those attempts are stored but start none of
+     * their dependents. {@code close()} goes on as soon as none is left running. The {@link
+     * #shutdownTimeout shutdownTimeout} follows it.
+     *
+     * @throws IllegalArgumentException naming {@code shutdownGracePeriod} if negative or over an
+     *     hour
+     */
+    public Builder shutdownGracePeriod(Duration grace) {
+      config.shutdownGracePeriod(grace);
       return this;
     }
 

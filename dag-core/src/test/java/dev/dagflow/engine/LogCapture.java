@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+  private final List<Map.Entry<String, Runnable>> hooks = new CopyOnWriteArrayList<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
 
   /** Starts recording every event of every logger. */
@@ -27,6 +29,20 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing(); // copies the logging thread's MDC now
     events.add(event);
+    for (Map.Entry<String, Runnable> hook : hooks) {
+      if (event.getFormattedMessage().contains(hook.getKey())) {
+        hook.getValue().run();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code action} on the logging thread each time a message containing {@code text} is
+   * logged: to wait for a moment only a log line marks. It must not block.
+   */
+  public LogCapture onMessage(String text, Runnable action) {
+    hooks.add(Map.entry(text, action));
+    return this;
   }
 
   /** The events whose formatted message contains {@code text}, in the order they came. */

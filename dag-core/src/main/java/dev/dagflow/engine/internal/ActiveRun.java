@@ -88,6 +88,11 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final Attempt[] inFlight;
   final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
   int slots;
+  /**
+   * How many node transitions the run has had, stored ones included: what tells one ending of
+   * the run from another in its event's id, since every re-opening adds some.
+   */
+  long transitions;
   /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
   ObjectNode reopened;
   private long wakeAt = Long.MAX_VALUE;
@@ -197,9 +202,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * Takes over a run from stored records: its evaluation is restored, ready nodes are queued,
    * and running attempts are re-attached or started again.
    */
-  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, ScopePool pool,
-      boolean admit) {
-    new RunRecovery(this).restore(records, attempts, pool, admit);
+  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, long transitions,
+      ScopePool pool, boolean admit) {
+    new RunRecovery(this).restore(records, attempts, transitions, pool, admit);
   }
 
   private void end(RunState outcome) {
@@ -240,7 +245,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         completed.add(nodeRecord(v));
       }
     }
-    return EngineEvents.runEnded(type, record, completed, now);
+    return EngineEvents.runEnded(type, record, completed, transitions, now);
   }
 
   void setRunState(RunState to) {
@@ -324,12 +329,17 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       held.add(item);
       return null;
     }
+    if (engine.isClosing()) {
+      slots--; // in close()'s grace period: it stays as stored, for the next engine
+      return null;
+    }
     int number = nodes.nextAttempt(v);
     if (!item.recovered()) {
       eval.dispatched(v);
     }
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
+    engine.attemptStarted(a);
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -489,6 +499,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     a.cancelTimer();
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
+      after.add(() -> engine.attemptSettled(a)); // once its end is stored
     }
     markDirty(a.node);
     releaseSlot();
@@ -507,6 +518,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     StateTransition t = new StateTransition(runId, node.id(), nodes.attempt(v), from, to, reason,
         trigger, trigger == TriggerType.USER ? operator : null, now);
     batch.transition(t);
+    transitions++;
     if (engine.hasListeners()) {
       stepNotices.add(t);
     }

@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,15 @@ public final class Engine implements DagEngine {
   private final Object lifecycle = new Object();
   private boolean starting;
   private volatile boolean started;
+  /** Set when close() begins: nothing new is accepted or started. */
   private volatile boolean closed;
+  /** Set once close() gives the runs up (after its grace period): no step runs any more. */
+  private volatile boolean halted;
+  /**
+   * The attempts whose executor is running, each until the step that ends it is stored: what
+   * close() waits for in its grace period.
+   */
+  private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
   /** Read on every transition: a plain flag is cheaper than asking the list. */
   private volatile boolean anyListener;
 
@@ -128,21 +137,57 @@ public final class Engine implements DagEngine {
         return;
       }
       closed = true;
+      halted = config.shutdownGracePeriod.isZero();
+    }
+    List<String> abandoned = new ArrayList<>();
+    if (!halted) {
+      // real time, as the timeout: a manual clock never moves here
+      long graceEnd = System.nanoTime() + config.shutdownGracePeriod.toNanos();
+      LOG.info("close(): no node starts any more; waiting up to {} for {} running attempts",
+          config.shutdownGracePeriod, running.size());
+      synchronized (running) {
+        if (!Waits.until(running, running::isEmpty, graceEnd)) {
+          List<String> keys = running.stream().map(Attempt::toString).sorted().toList();
+          abandoned.add("attempts " + keys + ", still running when the grace period ended");
+        }
+      }
+      halted = true;
     }
     // a bound in real time, whatever the time source says: a manual clock never moves here
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
-    List<String> abandoned = new ArrayList<>(registry.close(deadline));
+    abandoned.addAll(registry.close(deadline));
     if (ownTimer != null && !ownTimer.close(deadline)) {
       abandoned.add("the timer thread dagflow-timer, still busy in a task");
     }
     if (!abandoned.isEmpty()) {
-      LOG.warn("close() gave up after {} and abandoned: {}", config.shutdownTimeout,
+      LOG.warn("close() gave up after {} and abandoned: {}", config.shutdownGracePeriod.isZero()
+          ? config.shutdownTimeout : config.shutdownGracePeriod + " + " + config.shutdownTimeout,
           String.join("; ", abandoned));
     }
   }
 
+  /** Whether the engine runs no more steps: closed, and its grace period over. */
   boolean isClosed() {
+    return halted;
+  }
+
+  /** Whether close() has begun: nothing new starts, not even a ready node. */
+  boolean isClosing() {
     return closed;
+  }
+
+  /** An attempt's executor was called (or re-attached to). */
+  void attemptStarted(Attempt a) {
+    running.add(a);
+  }
+
+  /** The step that ended an attempt is stored: close() may stop waiting for it. */
+  void attemptSettled(Attempt a) {
+    if (running.remove(a) && closed) {
+      synchronized (running) {
+        running.notifyAll();
+      }
+    }
   }
 
   private void requireRunning() {

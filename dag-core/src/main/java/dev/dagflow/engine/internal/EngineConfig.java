@@ -48,6 +48,7 @@ public final class EngineConfig {
   Executor workerExecutor;
   Duration poolIdleTimeout = Duration.ofSeconds(30);
   Duration shutdownTimeout = Duration.ofSeconds(5);
+  Duration shutdownGracePeriod = Duration.ZERO;
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
@@ -175,6 +176,15 @@ public final class EngineConfig {
     this.shutdownTimeout = timeout;
   }
 
+  public void shutdownGracePeriod(Duration grace) {
+    Objects.requireNonNull(grace, "shutdownGracePeriod");
+    if (grace.isNegative() || grace.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "shutdownGracePeriod must be between zero and an hour, got " + grace);
+    }
+    this.shutdownGracePeriod = grace;
+  }
+
   public void engineDefaultPolicy(ExecutionPolicy policy) {
     this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
@@ -215,6 +225,7 @@ public final class EngineConfig {
     c.workerExecutor = workerExecutor;
     c.poolIdleTimeout = poolIdleTimeout;
     c.shutdownTimeout = shutdownTimeout;
+    c.shutdownGracePeriod = shutdownGracePeriod;
     c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;

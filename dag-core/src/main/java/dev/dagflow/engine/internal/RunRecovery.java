@@ -27,10 +27,14 @@ final class RunRecovery {
     this.run = run;
   }
 
-  /** Restores the run from its stored node records and attempts; see the class comment. */
-  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, ScopePool pool,
-      boolean admit) {
+  /**
+   * Restores the run from its stored node records and attempts, and the number of its stored
+   * transitions; see the class comment.
+   */
+  void restore(List<NodeRecord> records, List<AttemptRecord> attempts, long transitions,
+      ScopePool pool, boolean admit) {
     run.internalStep(() -> {
+      run.transitions = transitions;
       run.pool = pool;
       run.admitted = admit;
       int n = run.spec.size();
@@ -78,6 +82,7 @@ final class RunRecovery {
     Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
       run.inFlight[v] = old;
+      run.engine.attemptStarted(old);
       run.slots++;
       run.startTimer(old);
       run.after.add(() -> Guard.attach(stage.get(), old)

@@ -96,7 +96,8 @@ final class RunRegistry {
       pool.readmit();
     }
     try {
-      run.restore(runs.nodes(runId), runs.attempts(runId), pool, running);
+      run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(), pool,
+          running);
     } catch (RuntimeException e) {
       active.remove(runId, run);
       if (running) {
@@ -152,7 +153,8 @@ final class RunRegistry {
             "it is not run by this engine (not started yet?)");
       }
       run = new ActiveRun(engine, record, policy(record), seq.incrementAndGet());
-      run.restore(runs.nodes(runId), runs.attempts(runId), null, false);
+      run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(), null,
+          false);
       // shared while an operation works on it, so two operations see one run
       active.put(runId, run);
       return run;

@@ -162,8 +162,9 @@ final class Triggers implements TriggerRegistry {
     payload.put("limit", limit);
     ArrayNode ids = payload.putArray("triggers");
     matches.forEach(t -> ids.add(t.id()));
-    Event.Builder b = Event.builder("chain.limit_reached").payload(payload).cause(event.id())
-        .depth(event.depth());
+    Event.Builder b = Event.builder("chain.limit_reached")
+        .id(EngineEvents.id("chain.limit_reached", event.id())).payload(payload)
+        .cause(event.id()).depth(event.depth());
     event.project().ifPresent(b::project);
     event.time().ifPresent(b::time);
     return b.build();
