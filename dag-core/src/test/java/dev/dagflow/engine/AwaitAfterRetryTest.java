@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dagflow.engine.GatedExecutor.Gate;
 import dev.dagflow.engine.GatedExecutor.Then;
-import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptOutcome;
@@ -24,15 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class AwaitAfterRetryTest {
 
-  private static DagSpec pipeline() {
-    return DagSpec.builder("retry")
-        .node(NodeSpec.task("build", "t"))
-        .node(NodeSpec.task("test", "t").dependsOn("build"))
-        .node(NodeSpec.task("deploy", "t").dependsOn("test"))
-        .node(NodeSpec.task("docs", "t"))
-        .build();
-  }
-
   private static List<AttemptOutcome> outcomes(RunView view, String nodeId) {
     return view.node(nodeId).orElseThrow().attempts().stream().map(AttemptRecord::outcome)
         .toList();
@@ -44,7 +33,7 @@ class AwaitAfterRetryTest {
     GatedExecutor executor = new GatedExecutor(); // every attempt succeeds once past its gate
     Gate inside = executor.hold("test", 1);
     try (Harness h = new Harness(b -> b.executor("t", executor))) {
-      String run = h.submit(pipeline());
+      String run = h.submit(ManualRetryTest.pipeline());
       inside.awaitArrival(); // attempt 1 is stored RUNNING, its worker inside execute
       h.awaitNode(run, "docs", NodeState.COMPLETED); // independent: ended before the stop
       h.engine.stop(run, "ops");
@@ -80,7 +69,7 @@ class AwaitAfterRetryTest {
       }
     };
     try (Harness h = new Harness(b -> b.executor("t", executor).listener(endings))) {
-      String run = h.submit(pipeline());
+      String run = h.submit(ManualRetryTest.pipeline());
       docsInside.awaitArrival(); // docs is stored RUNNING, its worker inside execute
       h.awaitNode(run, "test", NodeState.RUNNING); // and test hangs
       h.engine.stop(run, "ops");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ManualRetryTest {
 
-  private static DagSpec pipeline() {
+  static DagSpec pipeline() {
     return DagSpec.builder("retry")
         .node(NodeSpec.task("build", "t"))
         .node(NodeSpec.task("test", "t").dependsOn("build"))

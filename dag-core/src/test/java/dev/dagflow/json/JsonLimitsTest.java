@@ -50,7 +50,7 @@ class JsonLimitsTest {
     return back;
   }
 
-  private static SpecProblem onlyProblem(Runnable read) {
+  static SpecProblem onlyProblem(Runnable read) {
     InvalidDagException e = catchThrowableOfType(InvalidDagException.class, read::run);
     assertThat(e).as("refused").isNotNull();
     assertThat(e.problems()).hasSize(1);

@@ -46,27 +46,21 @@ class NumbersWithoutADoubleTest {
     return JSON.objectNode().set("x", value);
   }
 
-  private static SpecProblem onlyProblem(Runnable read) {
-    InvalidDagException e = catchThrowableOfType(InvalidDagException.class, read::run);
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.problems()).hasSize(1);
-    return e.problems().get(0);
-  }
-
   @Test
   void aDecimalThatWouldBecomeZeroIsRefusedNamingItsPlace() {
     String text = "{\"id\": \"d\", \"nodes\": [{\"id\": \"a\", \"taskType\": \"t\","
         + " \"config\": {\"x\": 1e-400}}]}";
-    SpecProblem p = onlyProblem(() -> DagJson.read(text));
+    SpecProblem p = JsonLimitsTest.onlyProblem(() -> DagJson.read(text));
     assertThat(p.path()).isEqualTo("nodes[0].config.x");
     assertThat(p.message()).isEqualTo(TOO_SMALL);
-    SpecProblem t = onlyProblem(() -> DagJson.reader().read(dag(x(decimal("1e-400")))));
+    SpecProblem t = JsonLimitsTest.onlyProblem(
+        () -> DagJson.reader().read(dag(x(decimal("1e-400")))));
     assertThat(t.path()).isEqualTo("nodes[0].config.x");
     assertThat(t.message()).isEqualTo(TOO_SMALL);
 
     String activation = "{\"id\": \"d\", \"nodes\": [{\"id\": \"a\", \"taskType\": \"t\","
         + " \"activation\": {\"params.n\": {\"$gt\": 1e-400}}}]}";
-    assertThat(onlyProblem(() -> DagJson.read(activation)).path())
+    assertThat(JsonLimitsTest.onlyProblem(() -> DagJson.read(activation)).path())
         .isEqualTo("nodes[0].activation.params.n.$gt");
 
     assertThatThrownBy(() -> DagSpec.builder("d").metadata(x(decimal("-1e-400"))))
