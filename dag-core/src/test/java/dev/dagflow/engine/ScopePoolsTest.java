@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.RunState;
+import dev.dagflow.testing.ManualClock;
+import dev.dagflow.testing.ManualWorkers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Each worker key gets its own pool; pools are released when idle. */
@@ -68,23 +71,24 @@ class ScopePoolsTest {
   }
 
   @Test
-  void poolsAreReleasedWhenIdle() throws Exception {
-    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-    TaskHandler wait = ctx -> {
-      hold.await(10, java.util.concurrent.TimeUnit.SECONDS);
-      return null;
-    };
-    try (DagEngine engine = DagEngine.builder().handler("t", wait)
-        .poolIdleTimeout(Duration.ZERO).build()) {
+  void poolsAreReleasedWhenIdle() {
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
+    ManualWorkers workers = new ManualWorkers(clock); // everything on the test's thread
+    try (DagEngine engine = DagEngine.builder().handler("t", ctx -> null).timeSource(clock)
+        .workerExecutor(workers).poolIdleTimeout(Duration.ofMinutes(1)).build()) {
       engine.start();
       String a = engine.submit(spec("x", DagScope.project("p1", true)));
       String b = engine.submit(spec("y", DagScope.project("p2", false)));
       assertThat(engine.workerPools()).containsExactlyInAnyOrder("worker-project-p1",
           "worker-project-p2-run-" + b);
-      hold.countDown();
-      engine.await(a, Duration.ofSeconds(10));
-      engine.await(b, Duration.ofSeconds(10));
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.workerPools().isEmpty());
+      workers.runPending(); // both runs end: nothing is left queued, only the idle timers
+      assertThat(engine.get(a).state()).isEqualTo(RunState.COMPLETED);
+      assertThat(engine.get(b).state()).isEqualTo(RunState.COMPLETED);
+
+      clock.advance(Duration.ofSeconds(59));
+      assertThat(engine.workerPools()).hasSize(2);
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(engine.workerPools()).isEmpty();
     }
   }
 }
