@@ -2,6 +2,7 @@ package dev.dagflow.filter;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.dagflow.json.internal.Json;
 
 /**
  * Compiles {@code $regex} operands with RE2/J, whose matching time is linear in the subject: no
@@ -85,8 +86,7 @@ final class RegexDialect {
   }
 
   private static String quote(String regex) {
-    String shown = regex.length() <= 80 ? regex : regex.substring(0, 77) + "...";
-    return "\"" + shown + "\"";
+    return "\"" + Json.cut(regex, 80) + "\"";
   }
 
   /**

@@ -274,6 +274,6 @@ public final class JsonValues {
       // a node wrapping a Java object may fail to serialise; an explanation must not fail
       s = "<" + v.getNodeType().name().toLowerCase(Locale.ROOT) + ">";
     }
-    return s.length() <= SHOWN_LENGTH ? s : s.substring(0, SHOWN_LENGTH - 3) + "...";
+    return Json.cut(s, SHOWN_LENGTH);
   }
 }
