@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
+import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,7 +37,7 @@ public final class SubmitRequest {
     spec = b.spec;
     template = b.template;
     templateVersion = b.templateVersion;
-    params = b.params.deepCopy();
+    params = b.params; // a canonical copy the builder only ever replaces, never changes
     operator = b.operator;
   }
 
@@ -171,8 +173,7 @@ public final class SubmitRequest {
         throw new InvalidSubmitRequestException("params", "must be a JSON object, got "
             + params.getNodeType().name().toLowerCase(Locale.ROOT));
       }
-      JsonLimits.check(params, "params", 1); // before copying: {"params": …} in a run's record
-      this.params = ((ObjectNode) params).deepCopy();
+      this.params = Json.canonicalCopy((ObjectNode) params, "params", NativeDepths.PARAMS_DEPTH);
       return this;
     }
 

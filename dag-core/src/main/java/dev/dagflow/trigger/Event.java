@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.internal.Ids;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
 import java.io.IOException;
@@ -37,9 +38,6 @@ public final class Event {
 
   /** The largest payload accepted: its compact JSON text, in UTF-8 bytes (1 MiB). */
   public static final int MAX_PAYLOAD_BYTES = 1 << 20;
-
-  /** The payload's level in the {@link #document() event document}, {@code {"payload": …}}. */
-  private static final int PAYLOAD_DEPTH = 1;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -242,9 +240,9 @@ public final class Event {
       // checked before it is measured or copied, so that each step costs linear time at most
       // and a huge payload is never copied
       try {
-        Json.check(payload, "payload", PAYLOAD_DEPTH);
+        Json.check(payload, "payload", NativeDepths.PAYLOAD_DEPTH);
         checkSize(payload);
-        this.payload = Json.canonicalCopy(payload, "payload", PAYLOAD_DEPTH);
+        this.payload = Json.canonicalCopy(payload, "payload", NativeDepths.PAYLOAD_DEPTH);
       } catch (InvalidJsonException e) {
         throw new InvalidEventException(e.path(), e.problem(), e);
       }

@@ -6,6 +6,7 @@ import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeFailureException;
 import dev.dagflow.engine.NodeResult;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.log.LogLevel;
@@ -110,7 +111,7 @@ final class Guard {
       return result;
     }
     try {
-      return NodeResult.success(Json.canonical(value, "result", RunValues.RESULT_DEPTH));
+      return NodeResult.success(Json.canonical(value, "result", NativeDepths.RESULT_DEPTH));
     } catch (InvalidJsonException e) {
       return NodeResult.permanentFailure(INVALID_RESULT, "executor of task type '"
           + context.taskType() + "' returned a result that cannot be stored: " + e.getMessage());

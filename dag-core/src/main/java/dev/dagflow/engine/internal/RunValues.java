@@ -1,6 +1,7 @@
 package dev.dagflow.engine.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.internal.Json;
 
@@ -10,10 +11,6 @@ import dev.dagflow.json.internal.Json;
  * cannot read back.
  */
 final class RunValues {
-  /** Parameters sit one level down: {@code {"params": …}}, a run record or a submit request. */
-  static final int PARAMS_DEPTH = 1;
-  /** A result sits one level down: {@code {"result": …}}, the document edge conditions see. */
-  static final int RESULT_DEPTH = 1;
 
   private RunValues() {}
 
@@ -25,6 +22,6 @@ final class RunValues {
    *     missing nodes)
    */
   static ObjectNode params(ObjectNode params) {
-    return Json.canonicalCopy(params, "params", PARAMS_DEPTH);
+    return Json.canonicalCopy(params, "params", NativeDepths.PARAMS_DEPTH);
   }
 }
