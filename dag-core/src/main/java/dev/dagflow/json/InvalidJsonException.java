@@ -34,6 +34,8 @@ public class InvalidJsonException extends DagflowException {
     if (path.isEmpty()) {
       return problem;
     }
+    // cut here, not by the internal helper: the public package reaches its implementation only
+    // through JsonLimits
     String shown = path.length() <= SHOWN_PATH ? path
         : path.substring(0, SHOWN_PATH - 3) + "...";
     return shown + ": " + problem;

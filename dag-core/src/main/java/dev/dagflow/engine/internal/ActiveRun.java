@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -499,7 +498,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     a.cancelTimer();
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
-      after.add(() -> engine.attemptSettled(a)); // once its end is stored
+      if (engine.tracksAttempts()) {
+        after.add(() -> engine.attemptSettled(a)); // once its end is stored
+      }
     }
     markDirty(a.node);
     releaseSlot();
@@ -644,14 +645,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    */
   boolean detach(long deadline) {
     detached = true;
-    boolean locked;
-    try {
-      locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      locked = false;
-    }
-    if (!locked) {
+    if (!Waits.tryLock(lock, deadline)) {
       // a step stuck in host code holds the lock: its awaits fail now all the same
       done.completeExceptionally(new IllegalStateException(
           "the engine was closed before run " + runId + " ended"));

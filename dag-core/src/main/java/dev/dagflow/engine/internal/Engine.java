@@ -80,6 +80,7 @@ public final class Engine implements DagEngine {
    * close() waits for in its grace period.
    */
   private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
+  private final boolean tracksAttempts;
   /** Read on every transition: a plain flag is cheaper than asking the list. */
   private volatile boolean anyListener;
 
@@ -90,6 +91,7 @@ public final class Engine implements DagEngine {
     this.logs = config.logStore;
     this.ownTimer = config.timeSource == null ? new SystemTimeSource() : null;
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
+    this.tracksAttempts = !config.shutdownGracePeriod.isZero();
     this.registry = new RunRegistry(this, config);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.anyListener = !listeners.isEmpty();
@@ -176,9 +178,19 @@ public final class Engine implements DagEngine {
     return closed;
   }
 
+  /**
+   * Whether close() waits for running attempts, and so the engine tracks them: only with a
+   * grace period, so that the default costs the hot path nothing.
+   */
+  boolean tracksAttempts() {
+    return tracksAttempts;
+  }
+
   /** An attempt's executor was called (or re-attached to). */
   void attemptStarted(Attempt a) {
-    running.add(a);
+    if (tracksAttempts) {
+      running.add(a);
+    }
   }
 
   /** The step that ended an attempt is stored: close() may stop waiting for it. */
@@ -301,9 +313,13 @@ public final class Engine implements DagEngine {
   /** Writes a line to a run's log if {@code runId} names a run. */
   void logIfRun(String runId, LogLevel level, String message) {
     ActiveRun active = registry.get(runId);
-    String scrubbed = active == null ? message : active.secrets.scrub(message);
-    runs.run(runId).ifPresent(r -> append(new LogEntry(runId, Optional.empty(), 0, level,
-        scrubbed, time.now()), r.project(), Optional.empty()));
+    Optional<String> project = active != null ? active.project
+        : runs.run(runId).map(RunRecord::project).orElse(null);
+    if (project != null) { // null: no such run
+      String scrubbed = active == null ? message : active.secrets.scrub(message);
+      append(new LogEntry(runId, Optional.empty(), 0, level, scrubbed, time.now()), project,
+          Optional.empty());
+    }
   }
 
   void checkTaskTypes(DagSpec spec) {
@@ -331,10 +347,7 @@ public final class Engine implements DagEngine {
     Page<RunRecord> page = runs.list(Objects.requireNonNull(query, "query"));
     List<RunRecord> shown = new ArrayList<>(page.items().size());
     for (RunRecord r : page.items()) { // a listing shows specs as views do: secrets redacted
-      DagSpec spec = Redaction.spec(r.spec(), registry.secretKeys(r));
-      shown.add(spec == r.spec() ? r : new RunRecord(r.runId(), spec, r.params(), r.state(),
-          r.scopeKey(), r.project(), r.template(), r.templateVersion(), r.priority(),
-          r.createdAt(), r.startedAt(), r.endedAt(), r.cause(), r.chainDepth()));
+      shown.add(Redaction.record(r, registry.secretKeys(r)));
     }
     return new Page<>(shown, page.page(), page.size(), page.total());
   }

@@ -51,7 +51,8 @@ final class EngineEvents {
       Instant now) {
     ObjectNode payload = base(run);
     payload.put("state", run.state().name());
-    payload.set("params", run.params().deepCopy());
+    // values are set as they are: the event's builder copies its payload (Event.Builder.payload)
+    payload.set("params", run.params());
     DagSpec spec = run.spec();
     BitSet hasDependents = new BitSet(spec.size());
     for (NodeSpec node : spec.nodes()) {
@@ -63,9 +64,7 @@ final class EngineEvents {
     for (NodeRecord r : nodes) {
       if (results.size() < MAX_RESULTS && r.state() == NodeState.COMPLETED
           && !hasDependents.get(spec.indexOf(r.nodeId()))) {
-        JsonNode result = r.result().isPresent() ? r.result().get().deepCopy()
-            : JsonNodeFactory.instance.nullNode();
-        results.set(r.nodeId(), result);
+        results.set(r.nodeId(), r.result().orElse(JsonNodeFactory.instance.nullNode()));
       }
     }
     return event(type, id(type, run.runId(), Long.toString(ending)), run, payload, now,
@@ -81,8 +80,7 @@ final class EngineEvents {
     payload.put("state", state.name());
     payload.put("attempt", attempt);
     if (state == NodeState.COMPLETED) {
-      payload.set("result", result == null ? JsonNodeFactory.instance.nullNode()
-          : result.deepCopy());
+      payload.set("result", result == null ? JsonNodeFactory.instance.nullNode() : result);
     } else {
       payload.put("errorCode", errorCode == null ? state.name() : errorCode);
       payload.put("errorMessage", errorMessage == null ? "" : errorMessage);

@@ -67,7 +67,7 @@ final class RunPlacement {
    * A run of {@code spec}, maybe from {@code template}, started where {@code startedIn} (a
    * trigger's or an event's project, described by {@code startedInSource}) may give it a project.
    */
-  static RunPlacement of(DagSpec spec, Optional<DagTemplate> template,
+  private static RunPlacement of(DagSpec spec, Optional<DagTemplate> template,
       Optional<String> startedIn, String startedInSource) {
     Optional<String> fromTemplate = template.flatMap(DagTemplate::project);
     if (fromTemplate.isPresent()) {

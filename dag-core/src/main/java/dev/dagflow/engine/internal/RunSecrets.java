@@ -28,8 +28,11 @@ final class RunSecrets {
   private final DagSpec spec;
   private final RunPolicy policy;
   // Found on first use: most runs never log or fail, and finding copies every config.
-  /** Longest first, so a value holding a shorter one is replaced whole; null until first use. */
-  private String[] values;
+  /**
+   * Longest first, so a value holding a shorter one is replaced whole; null until first use.
+   * Replaced whole, never changed, so that {@link #scrub} reads it without the lock.
+   */
+  private volatile String[] values;
   /** Configs added before the first use. */
   private final List<JsonNode> added = new ArrayList<>(0);
 
@@ -54,15 +57,21 @@ final class RunSecrets {
   }
 
   /** {@code text} with every secret value replaced by {@link SecretKeys#REDACTED}. */
-  synchronized String scrub(String text) {
+  String scrub(String text) {
     if (text == null || keys.patterns().isEmpty()) {
       return text;
     }
-    if (values == null) {
-      find();
+    String[] secrets = values;
+    if (secrets == null) {
+      synchronized (this) {
+        if (values == null) {
+          find();
+        }
+        secrets = values;
+      }
     }
     String out = text;
-    for (String secret : values) {
+    for (String secret : secrets) {
       if (out.contains(secret)) {
         out = out.replace(secret, SecretKeys.REDACTED);
       }

@@ -2,6 +2,7 @@ package dev.dagflow.engine.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 
 /** Bounded waits for {@code close()}: each waits until a shared deadline, never beyond it. */
@@ -17,6 +18,16 @@ final class Waits {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
       return threads.isTerminated();
+    }
+  }
+
+  /** Whether {@code lock} was taken by {@code deadline} (a nano time); the caller unlocks it. */
+  static boolean tryLock(Lock lock, long deadline) {
+    try {
+      return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
+      return false;
     }
   }
 
