@@ -379,6 +379,45 @@ public interface DagEngine extends AutoCloseable {
       return this;
     }
 
+    /**
+     * This engine's id among the instances that share its stores: it owns runs under this id.
+     * Default: the host name, the process id and a random suffix. Two live engines must never
+     * share one.
+     *
+     * @throws IllegalArgumentException naming {@code instanceId} if it breaks the id rule
+     */
+    public Builder instanceId(String id) {
+      config.instanceId(id);
+      return this;
+    }
+
+    /**
+     * How long this engine's hold on a run lasts without renewal; default 30 s. The engine
+     * renews its leases every third of it; a run whose owner stopped renewing is claimed by
+     * another instance (or by this one) once its lease has expired on the store's clock.
+     *
+     * @throws IllegalArgumentException naming {@code leaseTime} unless between 100 ms and an
+     *     hour
+     */
+    public Builder leaseTime(Duration time) {
+      config.leaseTime(time);
+      return this;
+    }
+
+    /**
+     * How a write the run store refuses with a {@link dev.dagflow.store.StoreException} is
+     * retried: up to {@code retries} times (default 5), first after {@code backoff} (default
+     * 20 ms), doubling up to {@code maxBackoff} (default 1 s). A run whose write cannot be
+     * stored is dropped here and recovered from the store, by this instance or another.
+     *
+     * @throws IllegalArgumentException naming {@code storeRetry} if retries is not 0 to 100, or
+     *     the backoffs are negative, out of order or over a minute
+     */
+    public Builder storeRetry(int retries, Duration backoff, Duration maxBackoff) {
+      config.storeRetry(retries, backoff, maxBackoff);
+      return this;
+    }
+
     /** How long an idle pool lives before it is released; default 30 s, zero releases at once. */
     public Builder poolIdleTimeout(Duration timeout) {
       config.poolIdleTimeout(timeout);

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * A named set of execution settings: retry, node timeout, concurrency limits, failure strategy,
- * default config per task type and the config keys whose values are secret. Every setting is
+ * abandon limit, default config per task type and the config keys whose values are secret. Every setting is
  * optional; an unset one is taken from the next level of resolution (node &gt; the policy the
  * DAG names &gt; project default &gt; global default &gt; engine default, as {@link
  * PolicyCenter} resolves them).
@@ -34,6 +34,7 @@ public final class ExecutionPolicy {
   private final int maxParallelNodesPerRun;
   private final int maxConcurrentRunsPerScope;
   private final FailureStrategy failureStrategy;
+  private final int abandonLimit;
   private final Map<String, ObjectNode> defaultConfig;
   private final SecretKeys secretKeys;
 
@@ -46,6 +47,7 @@ public final class ExecutionPolicy {
     maxParallelNodesPerRun = b.maxParallelNodesPerRun;
     maxConcurrentRunsPerScope = b.maxConcurrentRunsPerScope;
     failureStrategy = b.failureStrategy;
+    abandonLimit = b.abandonLimit;
     TreeMap<String, ObjectNode> configs = new TreeMap<>();
     b.defaultConfig.forEach((type, config) -> configs.put(type, config.deepCopy()));
     defaultConfig = Collections.unmodifiableMap(configs);
@@ -71,6 +73,7 @@ public final class ExecutionPolicy {
     b.maxParallelNodesPerRun = maxParallelNodesPerRun;
     b.maxConcurrentRunsPerScope = maxConcurrentRunsPerScope;
     b.failureStrategy = failureStrategy;
+    b.abandonLimit = abandonLimit;
     defaultConfig.forEach((type, config) -> b.defaultConfig.put(type, config.deepCopy()));
     b.secretKeys = secretKeys;
     return b;
@@ -116,6 +119,15 @@ public final class ExecutionPolicy {
     return Optional.ofNullable(failureStrategy);
   }
 
+  /**
+   * How many times a node's attempt lost with its engine (a crash, a lost lease) is run again
+   * without spending the retry budget; the next loss fails the node. Empty when not set here
+   * (without any policy setting it, 3).
+   */
+  public Optional<Integer> abandonLimit() {
+    return abandonLimit < 0 ? Optional.empty() : Optional.of(abandonLimit);
+  }
+
   /** The config merged under each node's own config, per task type; unmodifiable, copies. */
   public Map<String, ObjectNode> defaultConfig() {
     Map<String, ObjectNode> copy = new TreeMap<>();
@@ -144,15 +156,16 @@ public final class ExecutionPolicy {
         && Objects.equals(retry, p.retry) && Objects.equals(nodeTimeout, p.nodeTimeout)
         && maxParallelNodesPerRun == p.maxParallelNodesPerRun
         && maxConcurrentRunsPerScope == p.maxConcurrentRunsPerScope
-        && failureStrategy == p.failureStrategy && defaultConfig.equals(p.defaultConfig)
+        && failureStrategy == p.failureStrategy && abandonLimit == p.abandonLimit
+        && defaultConfig.equals(p.defaultConfig)
         && Objects.equals(secretKeys, p.secretKeys);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, project, projectDefault, retry, nodeTimeout,
-        maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, defaultConfig,
-        secretKeys);
+        maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, abandonLimit,
+        defaultConfig, secretKeys);
   }
 
   @Override
@@ -164,6 +177,7 @@ public final class ExecutionPolicy {
         + (maxConcurrentRunsPerScope == 0 ? ""
             : " maxConcurrentRunsPerScope=" + maxConcurrentRunsPerScope)
         + (failureStrategy == null ? "" : " failureStrategy=" + failureStrategy)
+        + (abandonLimit < 0 ? "" : " abandonLimit=" + abandonLimit)
         + (defaultConfig.isEmpty() ? "" : " defaultConfig=" + defaultConfig.keySet())
         + (secretKeys == null ? "" : " secretKeys=" + secretKeys.patterns()) + "}";
   }
@@ -178,6 +192,7 @@ public final class ExecutionPolicy {
     private int maxParallelNodesPerRun;
     private int maxConcurrentRunsPerScope;
     private FailureStrategy failureStrategy;
+    private int abandonLimit = -1;
     private final Map<String, ObjectNode> defaultConfig = new TreeMap<>();
     private SecretKeys secretKeys;
 
@@ -228,6 +243,20 @@ public final class ExecutionPolicy {
 
     public Builder failureStrategy(FailureStrategy strategy) {
       this.failureStrategy = Objects.requireNonNull(strategy, "failureStrategy");
+      return this;
+    }
+
+    /**
+     * How many times a node's attempt lost with its engine is run again without spending its
+     * retry budget; 0 fails the node at the first loss.
+     *
+     * @throws IllegalArgumentException naming {@code abandonLimit} unless 0 to 100
+     */
+    public Builder abandonLimit(int limit) {
+      if (limit < 0 || limit > 100) {
+        throw new IllegalArgumentException("abandonLimit must be 0 to 100, got " + limit);
+      }
+      this.abandonLimit = limit;
       return this;
     }
 

@@ -9,10 +9,12 @@ import java.util.Optional;
 /**
  * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
  * record, node records and attempts (each replacing the stored one with the same key), and new
- * transitions and history entries (appended). Immutable once built.
+ * transitions and history entries (appended), under the writer's {@link Fence}. Immutable once
+ * built.
  */
 public final class RunChanges {
   private final String runId;
+  private final Fence fence;
   private final RunRecord run;
   private final List<NodeRecord> nodes;
   private final List<AttemptRecord> attempts;
@@ -21,6 +23,7 @@ public final class RunChanges {
 
   private RunChanges(Builder b) {
     runId = b.runId;
+    fence = b.fence;
     run = b.run;
     nodes = List.copyOf(b.nodes);
     attempts = List.copyOf(b.attempts);
@@ -28,13 +31,18 @@ public final class RunChanges {
     history = List.copyOf(b.history);
   }
 
-  /** A builder of the changes of run {@code runId}. */
-  public static Builder builder(String runId) {
-    return new Builder(runId);
+  /** A builder of the changes of run {@code runId}, written under {@code fence}. */
+  public static Builder builder(String runId, Fence fence) {
+    return new Builder(runId, fence);
   }
 
   public String runId() {
     return runId;
+  }
+
+  /** The writer's fence: the store refuses the changes if its epoch is not the run's. */
+  public Fence fence() {
+    return fence;
   }
 
   /** The run's new record, if it changed. */
@@ -71,14 +79,16 @@ public final class RunChanges {
   /** Collects changes. Not thread-safe. */
   public static final class Builder {
     private final String runId;
+    private final Fence fence;
     private RunRecord run;
     private final List<NodeRecord> nodes = new ArrayList<>();
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<StateTransition> transitions = new ArrayList<>();
     private final List<HistoryEntry> history = new ArrayList<>();
 
-    private Builder(String runId) {
+    private Builder(String runId, Fence fence) {
       this.runId = Objects.requireNonNull(runId, "runId");
+      this.fence = Objects.requireNonNull(fence, "fence");
     }
 
     public Builder run(RunRecord run) {

@@ -1,13 +1,26 @@
 package dev.dagflow.store;
 
 import dev.dagflow.state.StateTransition;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * SPI: where runs live. The engine writes a run's record once with {@link #create} and then
  * every step's changes with {@link #apply}; it reads runs back for views, listings, manual
  * retries of ended runs and recovery.
+ *
+ * <p><b>Ownership.</b> Several engine instances may share one store. An instance owns a run
+ * through a {@link Lease}: it gets one when it creates the run or {@link #claim claims} it,
+ * {@link #renew renews} it well before it expires, and {@link #release releases} it when it
+ * stops. Expiry is judged on the store's own clock (a database's {@code now()}), never on the
+ * caller's, so that clock skew between hosts never takes a run from a live owner. Every claim
+ * raises the run's epoch, and every {@link #apply} carries the writer's {@link Fence}: a write
+ * whose epoch is not the run's current one throws {@link LeaseLostException}. Writes are fenced
+ * on the epoch alone: a write on an expired lease that nobody has claimed yet succeeds. A write
+ * that ends the run (a terminal state) releases its lease in the same operation.
  *
  * <p>Implementations are thread-safe. The engine never applies two changes of one run at once,
  * but applies changes of different runs concurrently, and reads at any time; a read sees each
@@ -19,20 +32,67 @@ import java.util.Optional;
 public interface RunStore {
 
   /**
-   * Stores a new run.
+   * Stores a new run, held by {@code owner} at epoch 1 for {@code leaseTime} from the store's
+   * now.
    *
+   * @return the creator's lease
    * @throws StoreException if a run with the same id exists
    */
-  void create(RunRecord run);
+  Lease create(RunRecord run, String owner, Duration leaseTime);
 
   /**
-   * Writes one step's changes at once: all of them, or none when it throws.
+   * Writes one step's changes at once: all of them, or none when it throws. A run record in a
+   * terminal state releases the run's lease with the same write.
    *
+   * @throws LeaseLostException if the run's epoch is not the one of {@code changes.fence()}
    * @throws StoreException if the run does not exist; if a node record, attempt, transition or
    *     history entry names a node that is not in the run's spec (the message names it); or if
    *     the new run record has another spec or creation time than the stored one
    */
   void apply(RunChanges changes);
+
+  /**
+   * Claims up to {@code limit} unfinished runs (PENDING, RUNNING or PAUSED) for {@code owner}:
+   * runs nobody holds and runs whose lease has expired, oldest first (by creation time, then
+   * id), never one with a live lease and never one {@code owner} holds already, even expired.
+   * Each claimed run's epoch goes up by one and its lease lasts {@code leaseTime} from the
+   * store's now. Atomic per run: of concurrent claims, exactly one gets a given run.
+   *
+   * @return the new leases, oldest run first
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  List<Lease> claim(String owner, int limit, Duration leaseTime);
+
+  /**
+   * Claims run {@code runId}, in any state, for {@code owner} if nobody holds a live lease on
+   * it (an ended run has none): its epoch goes up by one. What a manual retry of an ended run,
+   * or an operation on a run nobody owns, does before it writes.
+   *
+   * @return the new lease; empty if the run does not exist or somebody holds a live lease on
+   *     it, {@code owner} included
+   */
+  Optional<Lease> claim(String runId, String owner, Duration leaseTime);
+
+  /**
+   * Renews {@code leases} for {@code leaseTime} from the store's now, in one operation. A lease
+   * is renewed if the run's epoch and owner are still the lease's, expired or not.
+   *
+   * @return the ids of the runs whose lease could not be renewed: claimed by another instance
+   *     since, released, ended or gone
+   */
+  Set<String> renew(Collection<Lease> leases, Duration leaseTime);
+
+  /**
+   * Gives {@code leases} up, so that any instance may claim their runs at once; a lease whose
+   * epoch is no longer the run's is skipped.
+   */
+  void release(Collection<Lease> leases);
+
+  /**
+   * The lease on run {@code runId} as stored, expired or not; empty if nobody holds the run
+   * (never claimed since it was released or ended) or if there is no such run.
+   */
+  Optional<Lease> lease(String runId);
 
   /** The run; empty if there is none with this id. */
   Optional<RunRecord> run(String runId);
@@ -60,10 +120,4 @@ public interface RunStore {
    * by run id descending; {@link Page#total()} counts every match.
    */
   Page<RunRecord> list(RunQuery query);
-
-  /**
-   * The ids of every run that has not ended (PENDING, RUNNING or PAUSED), for recovery, oldest
-   * first (the reverse of {@link #list} order). Reads run records only, never node data.
-   */
-  List<String> unfinished();
 }

@@ -1,6 +1,7 @@
 package dev.dagflow.store;
 
 import dev.dagflow.store.memory.MemoryStores;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -32,7 +33,15 @@ public final class Stores {
    * the heap until the JVM ends; the run store keeps a run's per-node data packed in arrays.
    */
   public static Stores inMemory() {
-    return new Stores(MemoryStores.runStore(), MemoryStores.logStore(),
+    return inMemory(InstantSource.system());
+  }
+
+  /**
+   * Like {@link #inMemory()}, with leases that expire on {@code clock}: the store's clock,
+   * which several engines sharing the stores agree on. Tests of takeover move it by hand.
+   */
+  public static Stores inMemory(InstantSource clock) {
+    return new Stores(MemoryStores.runStore(clock), MemoryStores.logStore(),
         MemoryStores.policyStore(), MemoryStores.templateStore(), MemoryStores.triggerStore());
   }
 

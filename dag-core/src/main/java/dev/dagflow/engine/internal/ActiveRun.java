@@ -23,6 +23,8 @@ import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
+import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunRecord;
@@ -100,11 +102,15 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
+  /** The run's place at the start of the step: the one to free if the step ends it unstored. */
+  private ScopePool stepPool;
+  private boolean stepAdmitted;
+  private boolean stepEnded;
   private int[] ready = new int[16];
   private int readyCount;
 
-  ActiveRun(Engine engine, RunRecord record, RunPolicy policy, long seq) {
-    super(engine, record.runId(), record.spec().size());
+  ActiveRun(Engine engine, RunRecord record, Lease lease, RunPolicy policy, long seq) {
+    super(engine, record.runId(), lease, record.spec().size());
     this.spec = record.spec();
     this.params = record.params();
     this.priority = record.priority();
@@ -126,6 +132,13 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return done;
   }
 
+  @Override
+  void beginStep() {
+    stepPool = pool;
+    stepAdmitted = admitted;
+    stepEnded = ended;
+  }
+
   /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
   @Override
   void settle() {
@@ -142,7 +155,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
-          offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq(), false));
+          offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq()));
         }
       }
       readyCount = 0;
@@ -316,10 +329,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private Attempt begin(ReadyNode item) {
     int v = item.node();
     NodeState s = ended || eval == null ? null : eval.state(v);
-    boolean runnable = item.recovered()
-        ? (s == NodeState.RUNNING || s == NodeState.INITIALIZING) && inFlight[v] == null
-        : s == NodeState.READY;
-    if (!runnable) {
+    if (s != NodeState.READY) {
       releaseSlot(); // stopped or skipped while it was queued
       return null;
     }
@@ -333,9 +343,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return null;
     }
     int number = nodes.nextAttempt(v);
-    if (!item.recovered()) {
-      eval.dispatched(v);
-    }
+    eval.dispatched(v);
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
     engine.attemptStarted(a);
@@ -666,6 +674,70 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  void dropped(RuntimeException cause) {
+    if (cause instanceof LeaseLostException lost) {
+      LOG.warn("run {}: its lease was taken over (epoch {}, now {}, {}); dropped here: the new "
+          + "owner finishes it", runId, lease.epoch(), lost.currentEpoch(),
+          lost.currentOwner().map(o -> "owned by " + o).orElse("owned by nobody"));
+      drop("its lease was lost");
+    } else {
+      LOG.error("run {}: a step's changes could not be stored; dropped here, to be recovered "
+          + "from the store by this instance or another", runId, cause);
+      engine.leases().writeFailed(lease);
+      drop("a write could not be stored");
+    }
+  }
+
+  /**
+   * Gives the run up here without writing anything more: its timers are cancelled, its
+   * attempts in flight cancelled locally (the store still has them RUNNING, for the next
+   * owner), its place freed, and its awaits told {@code why}. Leaves alone a run whose end is
+   * stored, unless it is the write of a later step (a retry re-opening it) that failed.
+   */
+  void drop(String why) {
+    boolean afterFailedWrite = detached; // set by the step whose write failed
+    List<Attempt> running = new ArrayList<>();
+    ScopePool p;
+    boolean wasAdmitted;
+    lock.lock(); // after a step under way, which writes nothing now
+    try {
+      if (!afterFailedWrite && ended) {
+        return; // its end is stored: it leaves as an ended run does
+      }
+      detached = true;
+      // the place this engine holds for it: pools are its own bookkeeping, not the store's
+      boolean endedInStep = afterFailedWrite && ended && !stepEnded;
+      p = endedInStep ? stepPool : pool;
+      wasAdmitted = endedInStep ? stepAdmitted : admitted;
+      ended = true;
+      for (int v = 0; v < inFlight.length; v++) {
+        Attempt a = inFlight[v];
+        if (a != null) {
+          a.ended = true;
+          a.cancelTimer();
+          inFlight[v] = null;
+          running.add(a);
+        }
+      }
+      if (wakeTimer != null) {
+        wakeTimer.cancel();
+        wakeTimer = null;
+      }
+      held.clear();
+      pool = null;
+      admitted = false;
+    } finally {
+      lock.unlock();
+    }
+    done.completeExceptionally(new RunDroppedException(runId, why));
+    for (Attempt a : running) {
+      engine.attemptSettled(a);
+      Guard.cancel(a.executor, a);
+    }
+    engine.registry().dropped(this, p, wasAdmitted);
   }
 
   // ---- helpers ----------------------------------------------------------------------------

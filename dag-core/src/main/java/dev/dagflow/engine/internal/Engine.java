@@ -36,6 +36,7 @@ import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +65,8 @@ public final class Engine implements DagEngine {
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
   private final RunRegistry registry;
+  private final Leases leases;
+  private final RunWrites writes;
   private final Policies policies;
   private final Templates templates;
   private final Triggers triggers;
@@ -89,10 +93,13 @@ public final class Engine implements DagEngine {
     this.config = config;
     this.runs = config.runStore;
     this.logs = config.logStore;
-    this.ownTimer = config.timeSource == null ? new SystemTimeSource() : null;
+    this.ownTimer = config.timeSource == null ? new SystemTimeSource("dagflow-timer") : null;
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
     this.tracksAttempts = !config.shutdownGracePeriod.isZero();
+    this.writes = new RunWrites(runs, config.storeRetries, config.storeRetryBackoff,
+        config.storeRetryMaxBackoff);
     this.registry = new RunRegistry(this, config);
+    this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.anyListener = !listeners.isEmpty();
     this.policies = new Policies(config.policyStore, config.engineDefaultPolicy);
@@ -114,22 +121,9 @@ public final class Engine implements DagEngine {
       starting = true;
     }
     triggers.load();
-    // running runs first: they hold their places, which the pending ones then wait for
-    List<String> running = new ArrayList<>();
-    List<String> pending = new ArrayList<>();
-    for (String runId : runs.unfinished()) {
-      boolean waiting = runs.run(runId).map(r -> r.state() == RunState.PENDING).orElse(true);
-      (waiting ? pending : running).add(runId);
-    }
-    running.addAll(pending);
-    for (String runId : running) {
-      try {
-        registry.recover(runId);
-      } catch (RuntimeException e) {
-        LOG.error("could not recover run {}; it stays as it is in the store", runId, e);
-      }
-    }
-    started = true; // only now: a run submitted during recovery could be recovered twice
+    // claims what is free now: the runs of engines that stopped, then more on a timer
+    leases.start();
+    started = true;
   }
 
   @Override
@@ -141,6 +135,7 @@ public final class Engine implements DagEngine {
       closed = true;
       halted = config.shutdownGracePeriod.isZero();
     }
+    leases.stopClaiming();
     List<String> abandoned = new ArrayList<>();
     if (!halted) {
       // real time, as the timeout: a manual clock never moves here
@@ -157,7 +152,10 @@ public final class Engine implements DagEngine {
     }
     // a bound in real time, whatever the time source says: a manual clock never moves here
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
-    abandoned.addAll(registry.close(deadline));
+    abandoned.addAll(registry.close(deadline)); // and releases its leases
+    if (!leases.close(deadline)) {
+      abandoned.add("the lease thread dagflow-leases, still busy");
+    }
     if (ownTimer != null && !ownTimer.close(deadline)) {
       abandoned.add("the timer thread dagflow-timer, still busy in a task");
     }
@@ -420,23 +418,68 @@ public final class Engine implements DagEngine {
       throws InterruptedException, TimeoutException {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(timeout, "timeout");
+    long deadline = System.nanoTime() + timeout.toNanos();
     ActiveRun run = registry.get(runId);
     if (run != null) {
       try {
         run.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return get(runId);
       } catch (ExecutionException e) {
-        throw new IllegalStateException("run " + runId + " ended abnormally", e.getCause());
+        if (!(e.getCause() instanceof RunDroppedException)) {
+          throw new IllegalStateException("run " + runId + " ended abnormally", e.getCause());
+        }
+        // given up here: whoever owns it now finishes it, and the store tells when
       } catch (TimeoutException e) {
         throw new TimeoutException("run '" + runId + "' has not ended within " + timeout);
       }
-      return get(runId);
     }
     RunRecord record = record(runId);
     if (!record.state().isTerminal()) {
-      throw new RunStateException(runId, record.state(),
-          "it is not run by this engine (not started yet?)");
+      awaitStoredEnd(runId, deadline, timeout);
     }
     return get(runId);
+  }
+
+  /**
+   * Waits until the store has run {@code runId} ended, reading it on the lease timer every
+   * {@link #watchInterval()}: the run is owned by another instance, or by nobody yet.
+   */
+  private void awaitStoredEnd(String runId, long deadline, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    Runnable check = new Runnable() {
+      @Override
+      public void run() {
+        if (ended.isDone()) {
+          return;
+        }
+        try {
+          if (runs.run(runId).map(r -> r.state().isTerminal()).orElse(true)) {
+            ended.complete(null);
+            return;
+          }
+        } catch (RuntimeException e) {
+          LOG.debug("reading run {} for await failed; reading again", runId, e);
+        }
+        leases.timer().schedule(Instant.now().plus(watchInterval()), this);
+      }
+    };
+    leases.timer().schedule(Instant.now().plus(watchInterval()), check);
+    try {
+      ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("awaiting run " + runId + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new TimeoutException("run '" + runId + "' has not ended within " + timeout);
+    } finally {
+      ended.cancel(false); // the checks stop
+    }
+  }
+
+  /** How often a run owned elsewhere is read back from the store: a second at most. */
+  Duration watchInterval() {
+    Duration third = config.leaseTime.dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
   }
 
   @Override
@@ -471,6 +514,14 @@ public final class Engine implements DagEngine {
 
   RunStore runs() {
     return runs;
+  }
+
+  RunWrites writes() {
+    return writes;
+  }
+
+  Leases leases() {
+    return leases;
   }
 
   TimeSource time() {

@@ -49,6 +49,11 @@ public final class EngineConfig {
   Duration poolIdleTimeout = Duration.ofSeconds(30);
   Duration shutdownTimeout = Duration.ofSeconds(5);
   Duration shutdownGracePeriod = Duration.ZERO;
+  String instanceId;
+  Duration leaseTime = Duration.ofSeconds(30);
+  int storeRetries = 5;
+  Duration storeRetryBackoff = Duration.ofMillis(20);
+  Duration storeRetryMaxBackoff = Duration.ofSeconds(1);
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
@@ -185,6 +190,36 @@ public final class EngineConfig {
     this.shutdownGracePeriod = grace;
   }
 
+  public void instanceId(String id) {
+    this.instanceId = Ids.check("instanceId", id);
+  }
+
+  public void leaseTime(Duration time) {
+    Objects.requireNonNull(time, "leaseTime");
+    if (time.compareTo(Duration.ofMillis(100)) < 0 || time.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "leaseTime must be between 100 ms and an hour, got " + time);
+    }
+    this.leaseTime = time;
+  }
+
+  public void storeRetry(int retries, Duration backoff, Duration maxBackoff) {
+    Objects.requireNonNull(backoff, "storeRetry backoff");
+    Objects.requireNonNull(maxBackoff, "storeRetry maxBackoff");
+    if (retries < 0 || retries > 100) {
+      throw new IllegalArgumentException(
+          "storeRetry retries must be between 0 and 100, got " + retries);
+    }
+    if (backoff.isNegative() || maxBackoff.compareTo(backoff) < 0
+        || maxBackoff.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("storeRetry backoff must be between zero and "
+          + "maxBackoff, and maxBackoff at most a minute; got " + backoff + " and " + maxBackoff);
+    }
+    this.storeRetries = retries;
+    this.storeRetryBackoff = backoff;
+    this.storeRetryMaxBackoff = maxBackoff;
+  }
+
   public void engineDefaultPolicy(ExecutionPolicy policy) {
     this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
@@ -226,6 +261,11 @@ public final class EngineConfig {
     c.poolIdleTimeout = poolIdleTimeout;
     c.shutdownTimeout = shutdownTimeout;
     c.shutdownGracePeriod = shutdownGracePeriod;
+    c.instanceId = instanceId != null ? instanceId : defaultInstanceId();
+    c.leaseTime = leaseTime;
+    c.storeRetries = storeRetries;
+    c.storeRetryBackoff = storeRetryBackoff;
+    c.storeRetryMaxBackoff = storeRetryMaxBackoff;
     c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;
@@ -239,6 +279,25 @@ public final class EngineConfig {
       throw new IllegalArgumentException(field + " must be at least 1, got " + value);
     }
     return value;
+  }
+
+  /**
+   * The host name, the process id and a random suffix, cut to the id rule: unique per engine
+   * even when one process runs several.
+   */
+  static String defaultInstanceId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | SecurityException e) {
+      host = "host";
+    }
+    host = host.replaceAll("[^A-Za-z0-9_.-]", "-");
+    if (host.length() > 80) {
+      host = host.substring(0, 80);
+    }
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    return (host.isEmpty() ? "host" : host) + ":" + ProcessHandle.current().pid() + ":" + suffix;
   }
 
   static String checkRunId(String id) {

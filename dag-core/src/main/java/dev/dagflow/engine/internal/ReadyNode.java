@@ -3,12 +3,9 @@ package dev.dagflow.engine.internal;
 /**
  * A node waiting in a pool's queue: first by run priority, then node priority (both higher
  * first), then the order it became ready.
- *
- * @param recovered whether it was running when a previous engine stopped, so its attempt is
- *     re-attached or started again without a new dispatch
  */
-record ReadyNode(ActiveRun run, int node, int runPriority, int nodePriority, long seq,
-    boolean recovered) implements Comparable<ReadyNode> {
+record ReadyNode(ActiveRun run, int node, int runPriority, int nodePriority, long seq)
+    implements Comparable<ReadyNode> {
 
   @Override
   public int compareTo(ReadyNode o) {

@@ -86,6 +86,15 @@ final class RunNodes {
     }
   }
 
+  /**
+   * The node's latest attempt was lost with its engine: it does not count against the retry
+   * budget, which starts one attempt later.
+   */
+  void abandoned(int v) {
+    attemptBase.put(v, Math.min(attempt[v], base(v) + 1));
+    progress[v] = 0;
+  }
+
   /** A retry re-opened the node: its end, result and error are gone; a fresh retry budget. */
   void reopened(int v) {
     endedAt[v] = NONE;

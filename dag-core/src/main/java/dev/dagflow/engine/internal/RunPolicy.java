@@ -25,11 +25,15 @@ import java.util.function.Function;
  * come before all of them. Immutable.
  */
 final class RunPolicy {
+  static final int DEFAULT_ABANDON_LIMIT = 3;
+
   private final List<ExecutionPolicy> chain;
   private final List<String> sources;
   final int maxParallelNodes;
   final int maxConcurrentRuns;
   final FailureStrategy failureStrategy;
+  /** How many times a node's attempt lost with its engine is run again; see ExecutionPolicy. */
+  final int abandonLimit;
   /** Whose values are redacted wherever the run's config is shown or recorded. */
   final SecretKeys secretKeys;
   private final RetryPolicy retry;
@@ -41,6 +45,7 @@ final class RunPolicy {
     maxParallelNodes = first(ExecutionPolicy::maxParallelNodesPerRun).orElse(0);
     maxConcurrentRuns = first(ExecutionPolicy::maxConcurrentRunsPerScope).orElse(0);
     failureStrategy = first(ExecutionPolicy::failureStrategy).orElse(FailureStrategy.CONTINUE);
+    abandonLimit = first(ExecutionPolicy::abandonLimit).orElse(DEFAULT_ABANDON_LIMIT);
     retry = first(ExecutionPolicy::retry).orElse(RetryPolicy.none());
     timeout = first(ExecutionPolicy::nodeTimeout).orElse(null);
     secretKeys = first(ExecutionPolicy::secretKeys).orElse(SecretKeys.defaults());

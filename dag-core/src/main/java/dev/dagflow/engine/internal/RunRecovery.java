@@ -4,6 +4,7 @@ import dev.dagflow.engine.NodeResult;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
+import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
@@ -67,6 +68,7 @@ final class RunRecovery {
           recoverAttempt(v, attempts);
         }
       }
+      run.eval.advanceTo(run.now); // abandoned attempts wait for no time: they are READY now
     });
   }
 
@@ -93,15 +95,37 @@ final class RunRecovery {
       return;
     }
     run.batch.attempt(last.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
-        "the engine stopped while the attempt ran"));
+        "lost with its engine instance (it stopped, or lost the run's lease)"));
+    run.markDirty(v);
     if (node.isContainer()) {
       run.eval.failed(v, "set-up abandoned: the engine stopped while it ran");
-    } else if (run.attemptsLeft(v, node)) {
-      run.offer(new ReadyNode(run, v, run.priority, node.priority(),
-          run.engine.nextReadySeq(), true));
-    } else {
-      run.setError(v, "ABANDONED", "the engine stopped while the last attempt ran");
-      run.eval.failed(v, "ABANDONED: the engine stopped while the last attempt ran");
+      return;
     }
+    long abandoned = 1 + attempts.stream().filter(a -> a.nodeId().equals(node.id())
+        && a.outcome() == AttemptOutcome.ABANDONED && a.attempt() != last.attempt()).count();
+    int limit = run.policy.abandonLimit;
+    if (abandoned > limit) {
+      String why = "attempt " + last.attempt() + " was lost with its engine, the " + abandoned
+          + ordinal(abandoned) + " time, over the abandon limit of " + limit;
+      run.setError(v, "ABANDONED", why);
+      run.eval.failed(v, "ABANDONED: " + why);
+      return;
+    }
+    // not the node's fault: the attempt does not count against its retry budget
+    run.nodes.abandoned(v);
+    run.eval.retryAt(v, run.now, TriggerType.SYSTEM, "abandoned");
+  }
+
+  private static String ordinal(long n) {
+    long tens = n % 100;
+    if (tens >= 11 && tens <= 13) {
+      return "th";
+    }
+    return switch ((int) (n % 10)) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
   }
 }

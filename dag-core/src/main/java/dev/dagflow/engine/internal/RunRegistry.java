@@ -9,6 +9,7 @@ import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.template.DagTemplate;
@@ -65,13 +66,14 @@ final class RunRegistry {
         template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
         Optional.empty(), cause, chainDepth);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
+    Lease lease;
     try {
-      runs.create(record);
+      lease = runs.create(record, config.instanceId, config.leaseTime);
     } catch (RuntimeException e) {
       pools.detach(pool);
       throw e;
     }
-    ActiveRun run = new ActiveRun(engine, record, policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(engine, record, lease, policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
     operator.ifPresent(run::submittedBy);
@@ -82,13 +84,19 @@ final class RunRegistry {
     }
   }
 
-  /** Takes over a run a previous engine left unfinished in the store. */
-  void recover(String runId) {
+  /**
+   * Takes over a run this engine has claimed ({@code lease}), left unfinished in the store by
+   * an engine that stopped or lost it.
+   */
+  void recover(Lease lease) {
+    String runId = lease.runId();
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
     engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
-    ActiveRun run = new ActiveRun(engine, record, policy(record), seq.incrementAndGet());
-    if (active.putIfAbsent(runId, run) != null) {
-      return;
+    ActiveRun run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
+    ActiveRun stale = active.put(runId, run);
+    if (stale != null) { // held here under an older epoch that was lost meanwhile
+      stale.drop("it was claimed again under epoch " + lease.epoch());
+      active.put(runId, run);
     }
     ScopePool pool = pools.attach(record.scopeKey());
     boolean running = record.state() != RunState.PENDING;
@@ -111,7 +119,7 @@ final class RunRegistry {
     } else if (!running) {
       run.waitFor(pool);
     }
-    LOG.info("recovered run {} ({})", runId, record.state());
+    LOG.info("recovered run {} ({}) at epoch {}", runId, record.state(), lease.epoch());
   }
 
   /** The run if this engine runs it now; null otherwise. */
@@ -144,26 +152,92 @@ final class RunRegistry {
       if (run != null) {
         return run;
       }
-      RunRecord record = record(runId);
-      if (record.spec().indexOf(Objects.requireNonNull(nodeId, "nodeId")) < 0) {
+      RunRecord seen = record(runId);
+      if (seen.spec().indexOf(Objects.requireNonNull(nodeId, "nodeId")) < 0) {
         throw new UnknownNodeException(runId, nodeId);
       }
-      if (!record.state().isTerminal()) {
-        throw new RunStateException(runId, record.state(),
+      if (!seen.state().isTerminal()) {
+        throw new RunStateException(runId, seen.state(),
             "it is not run by this engine (not started yet?)");
       }
-      run = new ActiveRun(engine, record, policy(record), seq.incrementAndGet());
-      run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(), null,
-          false);
+      // claimed first, so that no other instance re-opens it at the same time
+      Lease lease = runs.claim(runId, config.instanceId, config.leaseTime)
+          .orElseThrow(() -> new RunStateException(runId, seen.state(),
+              "another engine instance holds it now; try again"));
+      RunRecord record = record(runId); // as it is now it is ours: it may have changed since
+      if (!record.state().isTerminal()) {
+        runs.release(List.of(lease));
+        throw new RunStateException(runId, record.state(),
+            "it was re-opened by another engine instance meanwhile; try again");
+      }
+      run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
+      try {
+        run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(),
+            null, false);
+      } catch (RuntimeException e) {
+        runs.release(List.of(lease));
+        throw e;
+      }
       // shared while an operation works on it, so two operations see one run
       active.put(runId, run);
       return run;
     }
   }
 
-  /** An operation on {@code run} is done: an ended run is no longer kept. */
+  /**
+   * An operation on {@code run} is done: an ended run is no longer kept, and the lease taken to
+   * load it for the operation is given up (unless the operation re-opened it).
+   */
   void release(ActiveRun run) {
+    run.ifEnded(() -> {
+      if (active.remove(run.runId, run)) {
+        releaseQuietly(List.of(run.lease));
+      }
+    });
+  }
+
+  /** {@code run}'s end is stored, which gave its lease up: it is no longer kept. */
+  private void ended(ActiveRun run) {
     run.ifEnded(() -> active.remove(run.runId, run));
+  }
+
+  /** The leases of the runs this engine holds, for renewal. */
+  List<Lease> leases() {
+    List<Lease> held = new ArrayList<>(active.size());
+    for (ActiveRun run : active.values()) {
+      held.add(run.lease);
+    }
+    return held;
+  }
+
+  /** The store no longer has {@code lease} as a run's: the run is dropped here. */
+  void leaseLost(Lease lease) {
+    ActiveRun run = active.get(lease.runId());
+    if (run == null || run.lease.epoch() != lease.epoch()) {
+      return;
+    }
+    Optional<Lease> now = runs.lease(lease.runId());
+    String to = now.map(l -> "epoch " + l.epoch() + ", owned by " + l.owner())
+        .orElse("owned by nobody");
+    LOG.warn("run {}: its lease (epoch {}) could not be renewed, the store has it at {}; "
+        + "dropped here", lease.runId(), lease.epoch(), to);
+    run.drop("its lease was lost (" + to + ")");
+  }
+
+  /**
+   * {@code run} was given up here ({@link ActiveRun#drop}): it leaves the active runs, and the
+   * place it held in {@code pool} (if any) goes to a run that waits.
+   */
+  void dropped(ActiveRun run, ScopePool pool, boolean admitted) {
+    active.remove(run.runId, run);
+    if (pool != null) {
+      if (admitted) {
+        pool.runEnded().forEach(next -> next.start(pool));
+      } else {
+        pool.withdraw(run);
+      }
+      pools.detach(pool);
+    }
   }
 
   /**
@@ -174,7 +248,7 @@ final class RunRegistry {
   void runEnded(ActiveRun run, ScopePool pool, boolean admitted, Event event,
       List<Runnable> after) {
     // not before the store has the end: await() reads the store once the run is not active
-    after.add(() -> release(run));
+    after.add(() -> ended(run));
     if (pool != null) {
       if (admitted) {
         List<ActiveRun> next = pool.runEnded();
@@ -217,17 +291,33 @@ final class RunRegistry {
    */
   List<String> close(long deadline) {
     List<String> stuck = new ArrayList<>();
+    List<Lease> held = new ArrayList<>();
     for (ActiveRun run : active.values()) {
       if (!run.detach(deadline)) {
         stuck.add(run.runId);
       }
+      held.add(run.lease);
     }
+    releaseQuietly(held); // another instance may take the runs over at once
+
     List<String> abandoned = new ArrayList<>();
     if (!stuck.isEmpty()) {
       abandoned.add("runs " + stuck + ", whose step under way did not end");
     }
     abandoned.addAll(pools.close(deadline));
     return abandoned;
+  }
+
+  private void releaseQuietly(List<Lease> leases) {
+    if (leases.isEmpty()) {
+      return;
+    }
+    try {
+      runs.release(leases);
+    } catch (RuntimeException e) {
+      LOG.warn("releasing the leases of runs {} failed: they expire after {}",
+          leases.stream().map(Lease::runId).toList(), config.leaseTime, e);
+    }
   }
 
   RunRecord record(String runId) {

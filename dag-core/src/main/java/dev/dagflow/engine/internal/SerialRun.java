@@ -1,5 +1,6 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
@@ -24,6 +25,8 @@ abstract class SerialRun {
   final Engine engine;
   final String runId;
   final ReentrantLock lock = new ReentrantLock();
+  /** This engine's hold on the run: every write carries its fence. */
+  final Lease lease;
 
   // ---- the current step, guarded by lock ----
   /** The time of the current step: every record it writes carries it. */
@@ -41,8 +44,9 @@ abstract class SerialRun {
   private final boolean[] isDirty;
 
   /**
-   * Set once the engine has given the run up ({@link ActiveRun#detach}): a step still under way
-   * in host code then writes nothing and calls nothing when it ends.
+   * Set once the engine has given the run up ({@link ActiveRun#detach} on close, {@link
+   * ActiveRun#drop} when its lease or a write is lost): a step still under way in host code
+   * then writes nothing and calls nothing when it ends, and no step runs after it.
    */
   volatile boolean detached;
 
@@ -50,11 +54,15 @@ abstract class SerialRun {
   private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
   private final ReentrantLock noticeLock = new ReentrantLock();
 
-  SerialRun(Engine engine, String runId, int nodes) {
+  SerialRun(Engine engine, String runId, Lease lease, int nodes) {
     this.engine = engine;
     this.runId = runId;
+    this.lease = lease;
     this.isDirty = new boolean[nodes];
   }
+
+  /** Before a step's body, under the lock: what a step whose write fails falls back to. */
+  abstract void beginStep();
 
   /** After a step's body, still under the lock: what the body's changes lead to. */
   abstract void settle();
@@ -68,7 +76,10 @@ abstract class SerialRun {
   /**
    * Runs {@code body} under the lock, then settles, writes the changes, and, outside the lock,
    * tells the listeners and makes the queued callbacks. A body that throws still has what it
-   * changed before written; the exception is rethrown after.
+   * changed before written; the exception is rethrown after. When the changes cannot be stored
+   * the run is dropped, nobody hears of them, and the store's failure is thrown.
+   *
+   * @throws RunDroppedException if the run was given up before the step
    */
   <T> T step(String op, Supplier<T> body) {
     if (lock.isHeldByCurrentThread()) {
@@ -79,26 +90,35 @@ abstract class SerialRun {
     List<Runnable> todo;
     T result = null;
     RuntimeException failure = null;
+    RuntimeException lost;
     acquire();
     try {
       if (engine.isClosed()) {
         throw new IllegalStateException("engine is closed");
       }
+      if (detached) {
+        throw new RunDroppedException(runId, "it was given up before this step");
+      }
       now = engine.time().now();
+      beginStep();
       operator = op;
-      batch = RunChanges.builder(runId);
+      batch = RunChanges.builder(runId, lease.fence());
       try {
         result = body.get();
         settle();
       } catch (RuntimeException e) {
         failure = e; // an operation refused: what happened before it still counts
       } finally {
-        flush();
+        lost = flush();
         todo = after;
         after = new ArrayList<>();
       }
     } finally {
       lock.unlock();
+    }
+    if (lost != null) {
+      dropped(lost);
+      throw lost;
     }
     publish(); // listeners hear of the step before its callbacks run (unless another thread
     // is publishing this run's notices right now: it publishes these too, maybe a moment later)
@@ -119,20 +139,29 @@ abstract class SerialRun {
     });
   }
 
-  /** A step on behalf of the engine itself; {@code null} once the engine is closed. */
+  /**
+   * A step on behalf of the engine itself; {@code null} once the engine is closed or the run
+   * given up (its changes then unstored: the run was dropped, and said why).
+   */
   <T> T internalStep(Supplier<T> body) {
-    if (engine.isClosed()) {
+    if (engine.isClosed() || detached) {
       return null;
     }
     try {
       return step(null, body);
-    } catch (IllegalStateException closed) {
-      if (!engine.isClosed()) {
-        throw closed;
-      }
+    } catch (RunDroppedException e) {
       return null;
+    } catch (RuntimeException e) {
+      // given up: its write was lost (the run is dropped, and that logged) or the engine closed
+      if (detached || e instanceof IllegalStateException && engine.isClosed()) {
+        return null;
+      }
+      throw e;
     }
   }
+
+  /** The step's changes could not be stored: the run is given up here (see the subclass). */
+  abstract void dropped(RuntimeException cause);
 
   /** Marks node {@code v}'s record to be written at the end of the step. */
   void markDirty(int v) {
@@ -159,9 +188,10 @@ abstract class SerialRun {
     lock.lock();
   }
 
-  private void flush() {
+  /** Writes the step's changes; returns null once stored, or why they could not be. */
+  private RuntimeException flush() {
     if (batch == null) {
-      return;
+      return null;
     }
     if (detached) { // given up while this step was stuck: another engine may own the run now
       for (int i = 0; i < dirtyCount; i++) {
@@ -171,7 +201,7 @@ abstract class SerialRun {
       batch = null;
       stepNotices.clear();
       after.clear();
-      return;
+      return null;
     }
     for (int i = 0; i < dirtyCount; i++) {
       int v = dirty[i];
@@ -186,12 +216,19 @@ abstract class SerialRun {
     RunChanges changes = batch.build();
     batch = null;
     if (!changes.isEmpty()) {
-      engine.runs().apply(changes);
+      RuntimeException lost = engine.writes().apply(changes);
+      if (lost != null) { // nobody hears of what was not stored
+        detached = true;
+        stepNotices.clear();
+        after.clear();
+        return lost;
+      }
     }
     if (engine.hasListeners()) {
       notices.addAll(stepNotices);
     }
     stepNotices.clear();
+    return null;
   }
 
   private void publish() {

@@ -7,14 +7,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The system clock and one daemon timer thread, {@code dagflow-timer}, owned by the engine. */
+/**
+ * The system clock and one daemon timer thread, owned by the engine: {@code dagflow-timer} for
+ * the runs' timers, {@code dagflow-leases} for lease renewal and claims.
+ */
 final class SystemTimeSource implements TimeSource {
   private final ScheduledThreadPoolExecutor timer;
   private volatile Thread thread;
 
-  SystemTimeSource() {
+  SystemTimeSource(String threadName) {
     timer = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread t = new Thread(task, "dagflow-timer");
+      Thread t = new Thread(task, threadName);
       t.setDaemon(true);
       thread = t;
       return t;

@@ -3,6 +3,7 @@ package dev.dagflow.store.memory;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunChanges;
@@ -10,17 +11,23 @@ import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.StoreException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The in-memory {@link RunStore}. Thread-safe: each run's data has a lock of its own (see
- * {@link RunData}); the maps of runs are concurrent. Runs are kept until the JVM ends.
+ * {@link RunData}); the maps of runs are concurrent. Runs are kept until the JVM ends. Leases
+ * expire on the clock it is given, the store's clock.
  */
 final class MemoryRunStore implements RunStore {
   /** Orders runs newest first: creation time descending, then id descending. */
@@ -39,11 +46,19 @@ final class MemoryRunStore implements RunStore {
   private final ConcurrentHashMap<String, RunData> runs = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Key, RunData> newestFirst = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<Key, String> unfinished = new ConcurrentSkipListMap<>();
+  private final InstantSource clock;
+
+  MemoryRunStore(InstantSource clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
 
   @Override
-  public void create(RunRecord run) {
+  public Lease create(RunRecord run, String owner, Duration leaseTime) {
     Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(leaseTime, "leaseTime");
     RunData data = new RunData(run);
+    Lease lease = data.create(owner, clock.instant().plus(leaseTime));
     if (runs.putIfAbsent(run.runId(), data) != null) {
       throw new StoreException("create run " + run.runId(), "a run with this id exists");
     }
@@ -52,6 +67,7 @@ final class MemoryRunStore implements RunStore {
     if (!run.state().isTerminal()) {
       unfinished.put(key, run.runId());
     }
+    return lease;
   }
 
   @Override
@@ -122,8 +138,63 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
-  public List<String> unfinished() {
-    return List.copyOf(unfinished.descendingMap().values());
+  public List<Lease> claim(String owner, int limit, Duration leaseTime) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(leaseTime, "leaseTime");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    Instant now = clock.instant();
+    List<Lease> claimed = new ArrayList<>();
+    for (String runId : unfinished.descendingMap().values()) { // oldest first
+      Lease lease = runs.get(runId).claim(owner, now, leaseTime, true);
+      if (lease != null) {
+        claimed.add(lease);
+        if (claimed.size() == limit) {
+          break;
+        }
+      }
+    }
+    return List.copyOf(claimed);
+  }
+
+  @Override
+  public Optional<Lease> claim(String runId, String owner, Duration leaseTime) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(leaseTime, "leaseTime");
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? Optional.empty()
+        : Optional.ofNullable(data.claim(owner, clock.instant(), leaseTime, false));
+  }
+
+  @Override
+  public Set<String> renew(Collection<Lease> leases, Duration leaseTime) {
+    Objects.requireNonNull(leaseTime, "leaseTime");
+    Instant until = clock.instant().plus(leaseTime);
+    Set<String> lost = new LinkedHashSet<>();
+    for (Lease lease : leases) {
+      RunData data = runs.get(lease.runId());
+      if (data == null || !data.renew(lease, until)) {
+        lost.add(lease.runId());
+      }
+    }
+    return Set.copyOf(lost);
+  }
+
+  @Override
+  public void release(Collection<Lease> leases) {
+    for (Lease lease : leases) {
+      RunData data = runs.get(lease.runId());
+      if (data != null) {
+        data.release(lease);
+      }
+    }
+  }
+
+  @Override
+  public Optional<Lease> lease(String runId) {
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? Optional.empty() : data.currentLease();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.store.TriggerStore;
+import java.time.InstantSource;
 
 /**
  * Factories of the in-memory stores, for {@link dev.dagflow.store.Stores#inMemory()}, which is
@@ -13,8 +14,9 @@ import dev.dagflow.store.TriggerStore;
 public final class MemoryStores {
   private MemoryStores() {}
 
-  public static RunStore runStore() {
-    return new MemoryRunStore();
+  /** A run store whose leases expire on {@code clock}. */
+  public static RunStore runStore(InstantSource clock) {
+    return new MemoryRunStore(clock);
   }
 
   public static LogStore logStore() {

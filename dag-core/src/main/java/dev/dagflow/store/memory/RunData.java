@@ -3,13 +3,19 @@ package dev.dagflow.store.memory;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
+import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.StoreException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -28,6 +34,11 @@ final class RunData {
   private final NodeTable nodes;
   private final TransitionLog transitions = new TransitionLog();
   private final List<HistoryEntry> history = new ArrayList<>();
+  // ---- the lease, guarded by the write lock ----
+  /** Who holds the run; null once released or ended. */
+  private String owner;
+  private long epoch;
+  private Instant expiresAt;
 
   RunData(RunRecord record) {
     this.runId = record.runId();
@@ -41,6 +52,67 @@ final class RunData {
     return record;
   }
 
+  /** Gives the run to its creator, at epoch 1. */
+  Lease create(String creator, Instant expires) {
+    return write(() -> {
+      owner = creator;
+      epoch = 1;
+      expiresAt = expires;
+      return lease();
+    });
+  }
+
+  /**
+   * Claims the run for {@code claimer} if nobody holds a live lease on it; null if not. With
+   * {@code recovery} (a claim of unfinished runs), not if it has ended, nor if the claimer holds
+   * it already, even expired.
+   */
+  Lease claim(String claimer, Instant now, Duration leaseTime, boolean recovery) {
+    return write(() -> {
+      boolean live = owner != null && expiresAt.isAfter(now);
+      if (live || recovery && (claimer.equals(owner) || record.state().isTerminal())) {
+        return null;
+      }
+      owner = claimer;
+      epoch++;
+      expiresAt = now.plus(leaseTime);
+      return lease();
+    });
+  }
+
+  /** Renews {@code held} if it is still the run's lease; returns whether it was. */
+  boolean renew(Lease held, Instant until) {
+    return write(() -> {
+      if (!holds(held)) {
+        return false;
+      }
+      expiresAt = until;
+      return true;
+    });
+  }
+
+  /** Releases {@code held} if it is still the run's lease. */
+  void release(Lease held) {
+    write(() -> {
+      if (holds(held)) {
+        owner = null;
+      }
+      return null;
+    });
+  }
+
+  Optional<Lease> currentLease() {
+    return read(() -> Optional.ofNullable(lease()));
+  }
+
+  private boolean holds(Lease held) {
+    return held.owner().equals(owner) && held.epoch() == epoch;
+  }
+
+  private Lease lease() {
+    return owner == null ? null : new Lease(runId, owner, epoch, expiresAt);
+  }
+
   /**
    * Writes {@code changes} whole, or nothing when it throws.
    *
@@ -52,6 +124,10 @@ final class RunData {
     RunRecord newRecord = changes.run().orElse(null);
     lock.writeLock().lock();
     try {
+      Fence fence = changes.fence();
+      if (fence.epoch() != epoch) {
+        throw new LeaseLostException(operation, runId, fence, epoch, Optional.ofNullable(owner));
+      }
       RunRecord old = record;
       if (newRecord != null) {
         check(operation, old, newRecord);
@@ -75,6 +151,9 @@ final class RunData {
       history.addAll(changes.history());
       if (newRecord != null) {
         record = sameSpec(newRecord);
+        if (newRecord.state().isTerminal()) {
+          owner = null; // an ended run is nobody's
+        }
       }
       return old;
     } finally {
@@ -96,6 +175,15 @@ final class RunData {
 
   List<HistoryEntry> history() {
     return read(() -> List.copyOf(history));
+  }
+
+  private <T> T write(Supplier<T> writer) {
+    lock.writeLock().lock();
+    try {
+      return writer.get();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   private <T> T read(Supplier<T> reader) {

@@ -18,14 +18,19 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +45,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 public abstract class RunChangesContract {
   protected static final DagSpec SPEC = spec("three", 3);
 
+  /** The engine instance that creates the runs of these tests. */
+  protected static final String OWNER = "engine-a";
+
   protected RunStore store;
+  private final Map<String, Lease> leases = new HashMap<>();
 
   /** A new, empty store. */
   protected abstract RunStore newStore();
+
+  /**
+   * Creates {@code run} for {@link #OWNER} with a lease that has expired at once: writes under
+   * it still succeed (they are fenced on the epoch alone), and any other instance may claim it.
+   */
+  protected Lease create(RunRecord run) {
+    Lease lease = store.create(run, OWNER, Duration.ZERO);
+    leases.put(run.runId(), lease);
+    return lease;
+  }
+
+  /** Changes of {@code runId} under the lease it was created with (epoch 1 for another). */
+  protected RunChanges.Builder changes(String runId) {
+    Lease lease = leases.get(runId);
+    return RunChanges.builder(runId, lease != null ? lease.fence() : new Fence(OWNER, 1));
+  }
 
   @BeforeEach
   void createStore() {
@@ -52,7 +77,7 @@ public abstract class RunChangesContract {
 
   protected RunRecord created(String runId) {
     RunRecord run = run(runId, SPEC, at(0));
-    store.create(run);
+    create(run);
     return run;
   }
 
@@ -64,7 +89,7 @@ public abstract class RunChangesContract {
   @Test
   void aCreatedRunReadsBackEqual() {
     RunRecord run = run("r-1", SPEC, at(0), RunState.RUNNING, "proj", "tpl");
-    store.create(run);
+    create(run);
     assertThat(store.run("r-1")).contains(run);
     assertThat(store.nodes("r-1")).isEmpty();
     assertThat(store.attempts("r-1")).isEmpty();
@@ -76,7 +101,7 @@ public abstract class RunChangesContract {
   void creatingARunTwiceThrowsAndKeepsTheFirst() {
     RunRecord first = created("r-1");
     RunRecord second = run("r-1", SPEC, at(50), RunState.RUNNING, "other", null);
-    assertThatThrownBy(() -> store.create(second))
+    assertThatThrownBy(() -> create(second))
         .isInstanceOf(StoreException.class).hasMessageContaining("r-1");
     assertThat(store.run("r-1")).contains(first);
   }
@@ -92,7 +117,7 @@ public abstract class RunChangesContract {
 
   @Test
   void applyingToAnUnknownRunThrows() {
-    RunChanges changes = RunChanges.builder("nope")
+    RunChanges changes = changes("nope")
         .node(nodeIn("nope", node(0), NodeState.WAITING)).build();
     assertThatThrownBy(() -> store.apply(changes))
         .isInstanceOf(StoreException.class).hasMessageContaining("nope");
@@ -103,7 +128,7 @@ public abstract class RunChangesContract {
   void applyReplacesTheRunRecord() {
     RunRecord run = created("r-1");
     RunRecord running = run.withState(RunState.RUNNING, at(20));
-    store.apply(RunChanges.builder("r-1").run(running).build());
+    store.apply(changes("r-1").run(running).build());
     assertThat(store.run("r-1")).contains(running);
   }
 
@@ -112,7 +137,7 @@ public abstract class RunChangesContract {
   void aChangeNamingAnUnknownNodeThrowsAndWritesNothing(String where) {
     RunRecord run = created("r-1");
     String ghost = "ghost-node";
-    RunChanges.Builder changes = RunChanges.builder("r-1")
+    RunChanges.Builder changes = changes("r-1")
         .run(run.withState(RunState.RUNNING, at(1)))
         .node(nodeIn("r-1", node(0), NodeState.RUNNING))
         .attempt(AttemptRecord.started("r-1", node(0), 1, at(2)))
@@ -145,7 +170,7 @@ public abstract class RunChangesContract {
     RunRecord moved = new RunRecord("r-1", spec("other", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
         run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
-    assertThatThrownBy(() -> store.apply(RunChanges.builder("r-1").run(moved).build()))
+    assertThatThrownBy(() -> store.apply(changes("r-1").run(moved).build()))
         .isInstanceOf(StoreException.class);
     assertThat(store.run("r-1")).contains(run);
   }
@@ -156,19 +181,19 @@ public abstract class RunChangesContract {
     RunRecord copy = new RunRecord("r-1", spec("three", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
         run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
-    store.apply(RunChanges.builder("r-1").run(copy).build());
+    store.apply(changes("r-1").run(copy).build());
     assertThat(store.run("r-1")).contains(copy);
   }
 
   @Test
   void nodeRecordsAreReplacedPerNodeAndOnlyWrittenNodesAreListed() {
     created("r-1");
-    store.apply(RunChanges.builder("r-1").node(nodeIn("r-1", node(2), NodeState.WAITING))
+    store.apply(changes("r-1").node(nodeIn("r-1", node(2), NodeState.WAITING))
         .node(nodeIn("r-1", node(0), NodeState.RUNNING)).build());
     NodeRecord done = new NodeRecord("r-1", node(0), NodeState.COMPLETED, 1, 0, 100,
         Optional.of(at(10)), Optional.of(at(30)), Optional.empty(), Optional.of(nested(1)),
         Optional.empty(), Optional.empty(), Optional.empty());
-    store.apply(RunChanges.builder("r-1").node(done).build());
+    store.apply(changes("r-1").node(done).build());
 
     assertThat(store.nodes("r-1")).containsExactlyInAnyOrder(done,
         nodeIn("r-1", node(2), NodeState.WAITING));
@@ -181,7 +206,7 @@ public abstract class RunChangesContract {
         Optional.of(at(100)), Optional.of(at(200)), Optional.of(at(900)), Optional.of(nested(2)),
         Optional.of("E_BAD"), Optional.of("it broke: ünïcode ✓"), Optional.of(json("k", "v")));
     NodeRecord bare = NodeRecord.pending("r-1", node(2));
-    store.apply(RunChanges.builder("r-1").node(full).node(bare).build());
+    store.apply(changes("r-1").node(full).node(bare).build());
     assertThat(store.nodes("r-1")).containsExactlyInAnyOrder(full, bare);
   }
 
@@ -191,12 +216,12 @@ public abstract class RunChangesContract {
     AttemptRecord n2a1 = AttemptRecord.started("r-1", node(2), 1, at(1));
     AttemptRecord n0a2 = AttemptRecord.started("r-1", node(0), 2, at(5));
     AttemptRecord n0a1 = AttemptRecord.started("r-1", node(0), 1, at(2));
-    store.apply(RunChanges.builder("r-1").attempt(n2a1).attempt(n0a2).build());
-    store.apply(RunChanges.builder("r-1").attempt(n0a1).build());
+    store.apply(changes("r-1").attempt(n2a1).attempt(n0a2).build());
+    store.apply(changes("r-1").attempt(n0a1).build());
     AttemptRecord n0a1Failed = n0a1.ended(at(4), AttemptOutcome.FAILED, null, "E1", "boom");
     AttemptRecord n2a1Done = n2a1.withEngineRef("eng-9")
         .ended(at(8), AttemptOutcome.COMPLETED, nested(3), null, null);
-    store.apply(RunChanges.builder("r-1").attempt(n0a1Failed).attempt(n2a1Done).build());
+    store.apply(changes("r-1").attempt(n0a1Failed).attempt(n2a1Done).build());
 
     assertThat(store.attempts("r-1")).containsExactly(n0a1Failed, n0a2, n2a1Done);
   }
@@ -208,7 +233,7 @@ public abstract class RunChangesContract {
         AttemptOutcome.TIMED_OUT, Optional.of(nested(4)), Optional.of("TIMEOUT"),
         Optional.of("took too long"), Optional.of("remote-42"));
     AttemptRecord running = AttemptRecord.started("r-1", node(0), 1, at(3));
-    store.apply(RunChanges.builder("r-1").attempt(full).attempt(running).build());
+    store.apply(changes("r-1").attempt(full).attempt(running).build());
     assertThat(store.attempts("r-1")).containsExactly(running, full);
     assertThat(store.attempts("r-1").get(1).duration()).contains(java.time.Duration.ofMillis(60));
   }
@@ -231,8 +256,8 @@ public abstract class RunChangesContract {
         TriggerType.DEPENDENCY, at(-5)));
     all.add(new StateTransition("r-1", node(0), 1, NodeState.RUNNING, NodeState.STOPPED,
         "", TriggerType.USER, "x", at(6)));
-    store.apply(RunChanges.builder("r-1").transition(all.get(0)).transition(all.get(1)).build());
-    RunChanges.Builder rest = RunChanges.builder("r-1");
+    store.apply(changes("r-1").transition(all.get(0)).transition(all.get(1)).build());
+    RunChanges.Builder rest = changes("r-1");
     all.subList(2, all.size()).forEach(rest::transition);
     store.apply(rest.build());
 
@@ -245,12 +270,12 @@ public abstract class RunChangesContract {
   void manyTransitionsOfALargeRunRoundTrip() {
     int nodes = 2_500;
     DagSpec big = spec("big", nodes);
-    store.create(run("big-1", big, at(0)));
+    create(run("big-1", big, at(0)));
     NodeState[] path = {NodeState.PENDING, NodeState.WAITING, NodeState.READY, NodeState.RUNNING,
         NodeState.COMPLETED};
     List<StateTransition> expected = new ArrayList<>();
     for (int step = 0; step < 4; step++) {
-      RunChanges.Builder changes = RunChanges.builder("big-1");
+      RunChanges.Builder changes = changes("big-1");
       for (int i = 0; i < nodes; i++) {
         StateTransition t = transition("big-1", node(i), step < 3 ? 0 : 1, path[step],
             path[step + 1], TriggerType.SYSTEM, at(step * 1000L + i));
@@ -272,19 +297,19 @@ public abstract class RunChangesContract {
         at(9));
     HistoryEntry config = new HistoryEntry("r-1", Optional.of(node(2)), "node.config", "ann",
         json("depth", 1), nested(5), at(4));
-    store.apply(RunChanges.builder("r-1").history(stop).build());
-    store.apply(RunChanges.builder("r-1").history(config).build());
+    store.apply(changes("r-1").history(stop).build());
+    store.apply(changes("r-1").history(config).build());
     assertThat(store.history("r-1")).containsExactly(stop, config);
   }
 
   @Test
   void aReadListDoesNotChangeWithLaterApplies() {
     created("r-1");
-    store.apply(RunChanges.builder("r-1").transition(transition("r-1", node(0), 0,
+    store.apply(changes("r-1").transition(transition("r-1", node(0), 0,
         NodeState.PENDING, NodeState.WAITING, TriggerType.SYSTEM, at(1))).build());
     List<StateTransition> before = store.transitions("r-1");
     List<HistoryEntry> historyBefore = store.history("r-1");
-    store.apply(RunChanges.builder("r-1").transition(transition("r-1", node(1), 0,
+    store.apply(changes("r-1").transition(transition("r-1", node(1), 0,
         NodeState.PENDING, NodeState.WAITING, TriggerType.SYSTEM, at(2)))
         .history(new HistoryEntry("r-1", Optional.empty(), "run.pause", "a", json("s", 1),
             json("s", 2), at(3))).build());
@@ -296,7 +321,7 @@ public abstract class RunChangesContract {
   @Test
   void listsHandedOutAreUnmodifiable() {
     created("r-1");
-    store.apply(RunChanges.builder("r-1").node(nodeIn("r-1", node(0), NodeState.RUNNING))
+    store.apply(changes("r-1").node(nodeIn("r-1", node(0), NodeState.RUNNING))
         .attempt(AttemptRecord.started("r-1", node(0), 1, at(1)))
         .transition(transition("r-1", node(0), 0, NodeState.PENDING, NodeState.WAITING,
             TriggerType.SYSTEM, at(1)))
@@ -316,7 +341,7 @@ public abstract class RunChangesContract {
   @Test
   void emptyChangesChangeNothing() {
     RunRecord run = created("r-1");
-    store.apply(RunChanges.builder("r-1").build());
+    store.apply(changes("r-1").build());
     assertThat(store.run("r-1")).contains(run);
     assertThat(store.nodes("r-1")).isEmpty();
   }

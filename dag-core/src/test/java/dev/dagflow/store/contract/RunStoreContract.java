@@ -11,11 +11,13 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,11 +41,11 @@ public abstract class RunStoreContract extends RunChangesContract {
    * d(3) PENDING, e(5) FAILED p1 x.
    */
   private void fiveRuns() {
-    store.create(run("a", SPEC, at(1_000), RunState.RUNNING, "p1", "x"));
-    store.create(run("b", SPEC, at(2_000), RunState.COMPLETED, "p1", null));
-    store.create(run("c", SPEC, at(3_000), RunState.PAUSED, "p2", "x"));
-    store.create(run("d", SPEC, at(3_000), RunState.PENDING, null, null));
-    store.create(run("e", SPEC, at(5_000), RunState.FAILED, "p1", "x"));
+    create(run("a", SPEC, at(1_000), RunState.RUNNING, "p1", "x"));
+    create(run("b", SPEC, at(2_000), RunState.COMPLETED, "p1", null));
+    create(run("c", SPEC, at(3_000), RunState.PAUSED, "p2", "x"));
+    create(run("d", SPEC, at(3_000), RunState.PENDING, null, null));
+    create(run("e", SPEC, at(5_000), RunState.FAILED, "p1", "x"));
   }
 
   private List<String> ids(RunQuery query) {
@@ -118,33 +120,37 @@ public abstract class RunStoreContract extends RunChangesContract {
   void listSeesStateChangesApplied() {
     fiveRuns();
     RunRecord a = store.run("a").orElseThrow();
-    store.apply(RunChanges.builder("a").run(a.withState(RunState.COMPLETED, at(9_000))).build());
+    store.apply(changes("a").run(a.withState(RunState.COMPLETED, at(9_000))).build());
     assertThat(ids(RunQuery.all().states(RunState.COMPLETED))).containsExactly("b", "a");
     assertThat(ids(RunQuery.all().states(RunState.RUNNING))).isEmpty();
   }
 
-  @Test
-  void unfinishedListsRunsNotEndedOldestFirst() {
-    fiveRuns();
-    assertThat(store.unfinished()).containsExactly("a", "c", "d");
+  private List<String> claimed(String owner) {
+    return store.claim(owner, 10, Duration.ZERO).stream().map(Lease::runId).toList();
   }
 
   @Test
-  void unfinishedFollowsRunsEndingAndReopening() {
+  void aClaimTakesTheUnfinishedRunsOldestFirst() {
+    fiveRuns();
+    assertThat(claimed("engine-b")).containsExactly("a", "c", "d");
+  }
+
+  @Test
+  void aClaimFollowsRunsEndingAndReopening() {
     fiveRuns();
     RunRecord a = store.run("a").orElseThrow();
     RunRecord failed = a.withState(RunState.FAILED, at(9_000));
-    store.apply(RunChanges.builder("a").run(failed).build());
-    assertThat(store.unfinished()).containsExactly("c", "d");
-    store.apply(RunChanges.builder("a").run(failed.withState(RunState.RUNNING, at(9_500))).build());
+    store.apply(changes("a").run(failed).build());
+    assertThat(claimed("engine-b")).containsExactly("c", "d");
+    store.apply(changes("a").run(failed.withState(RunState.RUNNING, at(9_500))).build());
     RunRecord e = store.run("e").orElseThrow();
-    store.apply(RunChanges.builder("e").run(e.withState(RunState.RUNNING, at(9_600))).build());
-    assertThat(store.unfinished()).containsExactly("a", "c", "d", "e");
+    store.apply(changes("e").run(e.withState(RunState.RUNNING, at(9_600))).build());
+    assertThat(claimed("engine-c")).containsExactly("a", "c", "d", "e");
   }
 
   @Test
-  void unfinishedOfAnEmptyStoreIsEmpty() {
-    assertThat(store.unfinished()).isEmpty();
+  void aClaimOnAnEmptyStoreTakesNothing() {
+    assertThat(claimed("engine-b")).isEmpty();
   }
 
   @Test
@@ -152,7 +158,7 @@ public abstract class RunStoreContract extends RunChangesContract {
     int writers = 6;
     int applies = 150;
     for (int w = 0; w < writers; w++) {
-      store.create(run("c-" + w, SPEC, at(w)));
+      create(run("c-" + w, SPEC, at(w)));
     }
     ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
     try {
@@ -164,7 +170,7 @@ public abstract class RunStoreContract extends RunChangesContract {
         writes.add(pool.submit(() -> {
           start.await();
           for (int i = 0; i < applies; i++) {
-            store.apply(RunChanges.builder(runId)
+            store.apply(changes(runId)
                 .transition(transition(runId, node(i % 3), i, NodeState.RUNNING,
                     NodeState.WAITING, TriggerType.ERROR, at(i)))
                 .transition(transition(runId, node(i % 3), i, NodeState.WAITING,

@@ -1,0 +1,179 @@
+package dev.dagflow.engine.internal;
+
+import dev.dagflow.engine.TimeSource;
+import dev.dagflow.state.RunState;
+import dev.dagflow.store.Lease;
+import dev.dagflow.store.RunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This engine instance's hold on its runs: on a timer of its own, in real time whatever the
+ * engine's time source, it renews the leases of the runs it runs every third of the lease
+ * time, drops the runs whose lease another instance has taken, and claims the runs whose owner
+ * stopped renewing. Thread-safe; the timer runs one task at a time.
+ */
+final class Leases {
+  private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
+  /** How many runs one claim asks for; a claim goes on until the store has no more. */
+  static final int CLAIM_BATCH = 100;
+
+  private final RunRegistry registry;
+  private final RunStore runs;
+  private final String owner;
+  private final Duration leaseTime;
+  private final Duration tick;
+  private final SystemTimeSource timer = new SystemTimeSource("dagflow-leases");
+  /**
+   * Runs dropped because their writes could not be stored, with when: their leases are given
+   * up after a lease time, so that the store has time to mend and another instance may take
+   * them first; a claim of this instance never takes a run it holds, even expired.
+   */
+  private final Map<Lease, Long> failed = new ConcurrentHashMap<>();
+  private volatile boolean claiming = true;
+  private volatile boolean closed;
+
+  Leases(RunRegistry registry, RunStore runs, String owner, Duration leaseTime) {
+    this.registry = registry;
+    this.runs = runs;
+    this.owner = owner;
+    this.leaseTime = leaseTime;
+    this.tick = leaseTime.dividedBy(3);
+  }
+
+  String owner() {
+    return owner;
+  }
+
+  Duration leaseTime() {
+    return leaseTime;
+  }
+
+  /** Claims every run that is free now, then renews and claims on the timer. */
+  void start() {
+    claimAll();
+    schedule();
+  }
+
+  /** A run of this engine could not be stored and was dropped: see {@link #failed}. */
+  void writeFailed(Lease lease) {
+    failed.put(lease, System.nanoTime());
+  }
+
+  /** Claims no more runs; renews the leases it holds until {@link #close}. */
+  void stopClaiming() {
+    claiming = false;
+  }
+
+  /** Stops renewing and claiming; whether the timer thread ended by {@code deadline}. */
+  boolean close(long deadline) {
+    claiming = false;
+    closed = true;
+    return timer.close(deadline);
+  }
+
+  private void schedule() {
+    if (!closed) {
+      timer.schedule(Instant.now().plus(tick), this::beat);
+    }
+  }
+
+  private void beat() {
+    try {
+      renew();
+      releaseFailed();
+      claimAll();
+    } finally {
+      schedule();
+    }
+  }
+
+  /** Renews every lease this engine holds; drops the runs whose lease it no longer holds. */
+  void renew() {
+    List<Lease> held = registry.leases();
+    if (held.isEmpty() || closed) {
+      return;
+    }
+    Set<String> lost;
+    try {
+      lost = runs.renew(held, leaseTime);
+    } catch (RuntimeException e) {
+      LOG.warn("renewing {} leases failed; trying again in {}", held.size(), tick, e);
+      return;
+    }
+    for (Lease lease : held) {
+      if (lost.contains(lease.runId())) {
+        registry.leaseLost(lease);
+      }
+    }
+  }
+
+  private void releaseFailed() {
+    long due = System.nanoTime() - leaseTime.toNanos();
+    List<Lease> release = new ArrayList<>();
+    failed.forEach((lease, since) -> {
+      if (since - due <= 0) {
+        release.add(lease);
+      }
+    });
+    if (release.isEmpty()) {
+      return;
+    }
+    try {
+      runs.release(release);
+      release.forEach(failed::remove);
+    } catch (RuntimeException e) {
+      LOG.warn("releasing the leases of runs {} failed; trying again in {}",
+          release.stream().map(Lease::runId).toList(), tick, e);
+    }
+  }
+
+  /** Claims free runs until the store has none left, and takes each over. */
+  private void claimAll() {
+    while (claiming) {
+      List<Lease> claimed;
+      try {
+        claimed = runs.claim(owner, CLAIM_BATCH, leaseTime);
+      } catch (RuntimeException e) {
+        LOG.warn("claiming runs failed; trying again in {}", tick, e);
+        return;
+      }
+      recover(claimed);
+      if (claimed.size() < CLAIM_BATCH) {
+        return;
+      }
+    }
+  }
+
+  /** Takes claimed runs over: the running ones first, as they hold their places. */
+  private void recover(List<Lease> claimed) {
+    List<Lease> order = new ArrayList<>(claimed);
+    Map<String, Boolean> pending = new HashMap<>();
+    for (Lease lease : claimed) {
+      pending.put(lease.runId(), runs.run(lease.runId())
+          .map(r -> r.state() == RunState.PENDING).orElse(true));
+    }
+    order.sort(Comparator.comparing(lease -> pending.get(lease.runId())));
+    for (Lease lease : order) {
+      try {
+        registry.recover(lease);
+      } catch (RuntimeException e) {
+        LOG.error("could not recover run {}; it stays as it is in the store", lease.runId(), e);
+      }
+    }
+  }
+
+  /** The lease timer, for the engine's own tasks that must run in real time. */
+  TimeSource timer() {
+    return timer;
+  }
+}
