@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,8 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The part of the {@link RunStore} contract about writing one run: create, apply, and reading
- * back exactly what was written. Extended by {@link RunStoreContract}, which implementations
- * subclass.
+ * back exactly what was written. Extended by {@link RunLeaseContract} and then
+ * {@link RunStoreContract}, which implementations subclass.
  */
 public abstract class RunChangesContract {
   protected static final DagSpec SPEC = spec("three", 3);
@@ -53,6 +54,12 @@ public abstract class RunChangesContract {
 
   /** A new, empty store. */
   protected abstract RunStore newStore();
+
+  /**
+   * Frees what {@link #newStore} took (a connection, a schema), after each test; does nothing
+   * unless overridden.
+   */
+  protected void closeStore(RunStore store) {}
 
   /**
    * Creates {@code run} for {@link #OWNER} with a lease that has expired at once: writes under
@@ -73,6 +80,13 @@ public abstract class RunChangesContract {
   @BeforeEach
   void createStore() {
     store = newStore();
+  }
+
+  @AfterEach
+  void closeTheStore() {
+    if (store != null) {
+      closeStore(store);
+    }
   }
 
   protected RunRecord created(String runId) {

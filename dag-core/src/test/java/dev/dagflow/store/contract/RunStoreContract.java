@@ -2,6 +2,7 @@ package dev.dagflow.store.contract;
 
 import static dev.dagflow.store.contract.StoreFixtures.at;
 import static dev.dagflow.store.contract.StoreFixtures.node;
+import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static dev.dagflow.store.contract.StoreFixtures.run;
 import static dev.dagflow.store.contract.StoreFixtures.transition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,22 +20,29 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link RunStore}: every implementation subclasses this with a factory of new,
- * empty stores. Adds listing, recovery and concurrency to the writes of
- * {@link RunChangesContract}.
+ * empty stores (and {@link #closeStore} if it needs one). Adds listing, recovery and concurrency
+ * to the writes of {@link RunChangesContract} and the leases of {@link RunLeaseContract}.
  */
-public abstract class RunStoreContract extends RunChangesContract {
+public abstract class RunStoreContract extends RunLeaseContract {
+  /** How many runs and claiming threads the claim races have. */
+  private static final int RACE_RUNS = 200;
+  private static final int CLAIMERS = 8;
 
   /**
    * Five runs, by creation second: a(1) RUNNING p1 x, b(2) COMPLETED p1, c(3) PAUSED p2 x,
@@ -227,5 +235,87 @@ public abstract class RunStoreContract extends RunChangesContract {
       assertThat(store.history(runId)).hasSize(applies);
       assertThat(store.nodes(runId)).hasSize(3);
     }
+  }
+
+  /** {@link #RACE_RUNS} PENDING runs, oldest first, held by {@link #OWNER} and expired. */
+  private List<String> raceRuns() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < RACE_RUNS; i++) {
+      String runId = String.format("race-%03d", i);
+      createFor(runId, i, Duration.ZERO);
+      ids.add(runId);
+    }
+    return ids;
+  }
+
+  @Test
+  void concurrentClaimsNeverGrantOneEpochOfARunTwice() throws Exception {
+    List<String> ids = raceRuns();
+    // leases that expire at once: every claim takes runs from the other claimers
+    List<List<Lease>> grants = onThreads(CLAIMERS, thread -> {
+      List<Lease> got = new ArrayList<>();
+      for (int call = 0; call < 100; call++) {
+        got.addAll(store.claim("claimer-" + thread, 1 + thread % 3, Duration.ZERO));
+      }
+      return got;
+    });
+
+    Map<String, TreeMap<Long, Lease>> byRun = new HashMap<>();
+    for (int thread = 0; thread < CLAIMERS; thread++) {
+      assertThat(grants.get(thread)).as("grants of claimer-%d", thread).isNotEmpty();
+      Map<String, Long> lastEpoch = new HashMap<>();
+      for (Lease lease : grants.get(thread)) {
+        assertThat(lease.owner()).isEqualTo("claimer-" + thread);
+        Lease before = byRun.computeIfAbsent(lease.runId(), id -> new TreeMap<>())
+            .put(lease.epoch(), lease);
+        assertThat(before).as("epoch %d of %s granted twice", lease.epoch(), lease.runId())
+            .isNull();
+        Long last = lastEpoch.put(lease.runId(), lease.epoch());
+        if (last != null) {
+          assertThat(lease.epoch()).as("a later grant of %s", lease.runId()).isGreaterThan(last);
+        }
+      }
+    }
+    for (String runId : ids) {
+      TreeMap<Long, Lease> epochs = byRun.getOrDefault(runId, new TreeMap<>());
+      // every claim raised the epoch by one from the creator's 1: no epoch is skipped
+      assertThat(epochs.keySet()).as("epochs granted of %s", runId)
+          .containsExactlyElementsOf(LongStream.rangeClosed(2, epochs.size() + 1).boxed()
+              .toList());
+      if (!epochs.isEmpty()) {
+        assertHeld(runId, epochs.lastEntry().getValue());
+      }
+    }
+  }
+
+  @Test
+  void concurrentClaimsOfLiveLeasesGrantEachRunToExactlyOneOwner() throws Exception {
+    List<String> ids = raceRuns();
+    List<List<Lease>> grants = onThreads(CLAIMERS, thread -> {
+      List<Lease> got = new ArrayList<>();
+      for (int call = 0; call < RACE_RUNS; call++) {
+        List<Lease> claimed = store.claim("claimer-" + thread, 1 + thread % 3, LIVE);
+        if (claimed.isEmpty()) {
+          break;
+        }
+        got.addAll(claimed);
+      }
+      return got;
+    });
+
+    Map<String, Lease> byRun = new HashMap<>();
+    for (int thread = 0; thread < CLAIMERS; thread++) {
+      for (Lease lease : grants.get(thread)) {
+        assertThat(lease.owner()).isEqualTo("claimer-" + thread);
+        assertThat(lease.epoch()).isEqualTo(2);
+        Lease before = byRun.put(lease.runId(), lease);
+        assertThat(before).as("%s granted to %s and %s", lease.runId(), before, lease).isNull();
+      }
+    }
+    assertThat(byRun.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    for (Lease lease : byRun.values()) {
+      assertHeld(lease.runId(), lease);
+    }
+    assertThat(store.claim("latecomer", RACE_RUNS, LIVE)).isEmpty();
   }
 }
