@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A write or renewal of a run was refused because another engine instance has claimed the run
- * since the writer's lease was granted: the writer must drop the run and write nothing more
- * of it. Never worth retrying.
+ * A write of a run was refused because the run has been claimed since the writer's lease was
+ * granted (its epoch is no longer the run's): the writer must drop the run and write nothing
+ * more of it. Never worth retrying.
  */
 public final class LeaseLostException extends StoreException {
   private static final long serialVersionUID = 1L;

@@ -33,7 +33,7 @@ public interface RunStore {
 
   /**
    * Stores a new run, held by {@code owner} at epoch 1 for {@code leaseTime} from the store's
-   * now.
+   * now, whatever its state (the engine creates runs PENDING).
    *
    * @return the creator's lease
    * @throws StoreException if a run with the same id exists
@@ -65,7 +65,7 @@ public interface RunStore {
 
   /**
    * Claims run {@code runId}, in any state, for {@code owner} if nobody holds a live lease on
-   * it (an ended run has none): its epoch goes up by one. What a manual retry of an ended run,
+   * it (a run whose end was written has none): its epoch goes up by one. What a manual retry of an ended run,
    * or an operation on a run nobody owns, does before it writes.
    *
    * @return the new lease; empty if the run does not exist or somebody holds a live lease on
@@ -84,7 +84,7 @@ public interface RunStore {
 
   /**
    * Gives {@code leases} up, so that any instance may claim their runs at once; a lease whose
-   * epoch is no longer the run's is skipped.
+   * owner and epoch are no longer the run's is skipped.
    */
   void release(Collection<Lease> leases);
 

@@ -55,7 +55,7 @@ class DocsSnippetsTest {
         .executor("remote_scan", new MyRemoteExecutor())          // an asynchronous executor
         .stores(Stores.inMemory())                                // the default
         .build()) {
-      engine.start();                                             // recovers unfinished runs first
+      engine.start();                                             // claims unfinished runs first
       String runId = engine.submit(spec, params);
       RunView run = engine.await(runId, Duration.ofMinutes(5));
       // docs:end

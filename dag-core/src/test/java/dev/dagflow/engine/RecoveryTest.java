@@ -63,12 +63,13 @@ class RecoveryTest {
         .build();
   }
 
-  /** An executor on the test's clock whose nodes not scripted succeed. */
+  /** The runs the store has not ended. */
   private List<String> unfinished() {
     return stores.runs().list(RunQuery.all().states(RunState.PENDING, RunState.RUNNING,
         RunState.PAUSED)).items().stream().map(RunRecord::runId).toList();
   }
 
+  /** An executor on the test's clock whose nodes not scripted succeed. */
   private ScriptedExecutor scripted() {
     return new ScriptedExecutor(clock).defaultOutcome(Outcome.succeed());
   }

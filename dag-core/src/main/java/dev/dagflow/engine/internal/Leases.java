@@ -90,8 +90,8 @@ final class Leases {
   private void beat() {
     try {
       renew();
-      releaseFailed();
       claimAll();
+      releaseFailed(); // after the claim: another instance may take those runs first
     } finally {
       schedule();
     }

@@ -45,8 +45,9 @@ final class RunWrites {
         if (attempt == retries || Thread.currentThread().isInterrupted()) {
           return e;
         }
-        LOG.warn("run {}: writing {} changes failed (try {} of {}); trying again in {} ms",
-            changes.runId(), size(changes), attempt + 1, retries + 1, wait / 1_000_000, e);
+        LOG.warn("run {}: writing {} changes failed (try {} of {}); trying again in {} ms: {}",
+            changes.runId(), size(changes), attempt + 1, retries + 1, wait / 1_000_000,
+            e.getMessage());
         pause(wait);
         wait = Math.min(maxBackoffNanos, wait * 2);
       } catch (RuntimeException e) {

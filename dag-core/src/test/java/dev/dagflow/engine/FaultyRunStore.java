@@ -1,0 +1,167 @@
+package dev.dagflow.engine;
+
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.Page;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStore;
+import dev.dagflow.store.StoreException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real {@link RunStore} around another, for fault tests: it fails the next applies, or every
+ * apply of chosen runs, or every renewal, or cuts its engine off from the store altogether (a
+ * crash, as far as the store and the other instances can tell). One per engine: the engines of
+ * a test share the store inside, each through a wrapper of its own. Thread-safe.
+ */
+final class FaultyRunStore implements RunStore {
+  private final RunStore inner;
+  private final AtomicInteger failNext = new AtomicInteger();
+  private final Set<String> failingRuns = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger failed = new AtomicInteger();
+  private volatile boolean renewalsFail;
+  private volatile boolean cutOff;
+
+  FaultyRunStore(RunStore inner) {
+    this.inner = inner;
+  }
+
+  /** The next {@code count} applies fail, whatever run they write. */
+  FaultyRunStore failNextApplies(int count) {
+    failNext.set(count);
+    return this;
+  }
+
+  /** Every apply of run {@code runId} fails from now on. */
+  FaultyRunStore failAppliesOf(String runId) {
+    failingRuns.add(runId);
+    return this;
+  }
+
+  /** Every renewal fails from now on: the engine's leases run out while it works on. */
+  FaultyRunStore failRenewals() {
+    renewalsFail = true;
+    return this;
+  }
+
+  /** Every call fails from now on: nothing of the engine reaches the store any more. */
+  FaultyRunStore cutOff() {
+    cutOff = true;
+    return this;
+  }
+
+  /** How many calls this wrapper has failed. */
+  int failures() {
+    return failed.get();
+  }
+
+  private void check(String operation) {
+    if (cutOff) {
+      throw fail(operation, "cut off from the store");
+    }
+  }
+
+  private StoreException fail(String operation, String why) {
+    failed.incrementAndGet();
+    return new StoreException(operation, "injected failure: " + why);
+  }
+
+  @Override
+  public Lease create(RunRecord run, String owner, Duration leaseTime) {
+    check("create run " + run.runId());
+    return inner.create(run, owner, leaseTime);
+  }
+
+  @Override
+  public void apply(RunChanges changes) {
+    String operation = "apply run " + changes.runId();
+    check(operation);
+    if (failingRuns.contains(changes.runId())) {
+      throw fail(operation, "this run's applies fail");
+    }
+    if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw fail(operation, "one of the next applies");
+    }
+    inner.apply(changes);
+  }
+
+  @Override
+  public List<Lease> claim(String owner, int limit, Duration leaseTime) {
+    check("claim runs");
+    return inner.claim(owner, limit, leaseTime);
+  }
+
+  @Override
+  public Optional<Lease> claim(String runId, String owner, Duration leaseTime) {
+    check("claim run " + runId);
+    return inner.claim(runId, owner, leaseTime);
+  }
+
+  @Override
+  public Set<String> renew(Collection<Lease> leases, Duration leaseTime) {
+    check("renew leases");
+    if (renewalsFail) {
+      throw fail("renew leases", "renewals fail");
+    }
+    return inner.renew(leases, leaseTime);
+  }
+
+  @Override
+  public void release(Collection<Lease> leases) {
+    check("release leases");
+    inner.release(leases);
+  }
+
+  @Override
+  public Optional<Lease> lease(String runId) {
+    check("lease of run " + runId);
+    return inner.lease(runId);
+  }
+
+  @Override
+  public Optional<RunRecord> run(String runId) {
+    check("read run " + runId);
+    return inner.run(runId);
+  }
+
+  @Override
+  public List<NodeRecord> nodes(String runId) {
+    check("read nodes of run " + runId);
+    return inner.nodes(runId);
+  }
+
+  @Override
+  public List<AttemptRecord> attempts(String runId) {
+    check("read attempts of run " + runId);
+    return inner.attempts(runId);
+  }
+
+  @Override
+  public List<StateTransition> transitions(String runId) {
+    check("read transitions of run " + runId);
+    return inner.transitions(runId);
+  }
+
+  @Override
+  public List<HistoryEntry> history(String runId) {
+    check("read history of run " + runId);
+    return inner.history(runId);
+  }
+
+  @Override
+  public Page<RunRecord> list(RunQuery query) {
+    check("list runs");
+    return inner.list(query);
+  }
+}
