@@ -405,6 +405,32 @@ public interface DagEngine extends AutoCloseable {
     }
 
     /**
+     * How often this engine looks for the commands other instances stored for its runs
+     * (stop, pause, resume, retry, config updates asked of an engine that does not own the
+     * run); default 1 s, at most a sixth of the lease time whatever is set. An operation on a run
+     * owned elsewhere takes about this long.
+     *
+     * @throws IllegalArgumentException naming {@code commandInterval} unless between 10 ms and a
+     *     minute
+     */
+    public Builder commandInterval(Duration interval) {
+      config.commandInterval(interval);
+      return this;
+    }
+
+    /**
+     * How long an operation on a run another instance owns waits for the owner to apply it
+     * before it throws {@link CommandTimeoutException}; default 10 s.
+     *
+     * @throws IllegalArgumentException naming {@code commandTimeout} unless positive and at most
+     *     an hour
+     */
+    public Builder commandTimeout(Duration timeout) {
+      config.commandTimeout(timeout);
+      return this;
+    }
+
+    /**
      * How a write the run store refuses with a {@link dev.dagflow.store.StoreException} is
      * retried: up to {@code retries} times (default 5), first after {@code backoff} (default
      * 20 ms), doubling up to {@code maxBackoff} (default 1 s). A run whose write cannot be

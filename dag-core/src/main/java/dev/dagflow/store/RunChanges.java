@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
  * record, node records and attempts (each replacing the stored one with the same key), and new
- * transitions and history entries (appended), under the writer's {@link Fence}. Immutable once
+ * transitions and history entries (appended), and the outcomes of commands it consumed, under
+ * the writer's {@link Fence}. Immutable once
  * built.
  */
 public final class RunChanges {
@@ -20,6 +21,7 @@ public final class RunChanges {
   private final List<AttemptRecord> attempts;
   private final List<StateTransition> transitions;
   private final List<HistoryEntry> history;
+  private final List<CommandOutcome> commandOutcomes;
 
   private RunChanges(Builder b) {
     runId = b.runId;
@@ -29,6 +31,7 @@ public final class RunChanges {
     attempts = List.copyOf(b.attempts);
     transitions = List.copyOf(b.transitions);
     history = List.copyOf(b.history);
+    commandOutcomes = List.copyOf(b.commandOutcomes);
   }
 
   /** A builder of the changes of run {@code runId}, written under {@code fence}. */
@@ -70,10 +73,15 @@ public final class RunChanges {
     return history;
   }
 
+  /** Outcomes of commands of the run applied or refused in this step; unmodifiable. */
+  public List<CommandOutcome> commandOutcomes() {
+    return commandOutcomes;
+  }
+
   /** Whether nothing changed. */
   public boolean isEmpty() {
     return run == null && nodes.isEmpty() && attempts.isEmpty() && transitions.isEmpty()
-        && history.isEmpty();
+        && history.isEmpty() && commandOutcomes.isEmpty();
   }
 
   /** Collects changes. Not thread-safe. */
@@ -85,6 +93,7 @@ public final class RunChanges {
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<StateTransition> transitions = new ArrayList<>();
     private final List<HistoryEntry> history = new ArrayList<>();
+    private final List<CommandOutcome> commandOutcomes = new ArrayList<>();
 
     private Builder(String runId, Fence fence) {
       this.runId = Objects.requireNonNull(runId, "runId");
@@ -114,6 +123,11 @@ public final class RunChanges {
 
     public Builder history(HistoryEntry entry) {
       history.add(check(entry.runId(), entry));
+      return this;
+    }
+
+    public Builder commandOutcome(CommandOutcome outcome) {
+      commandOutcomes.add(Objects.requireNonNull(outcome, "outcome"));
       return this;
     }
 

@@ -42,9 +42,12 @@ public interface RunStore {
 
   /**
    * Writes one step's changes at once: all of them, or none when it throws. A run record in a
-   * terminal state releases the run's lease with the same write.
+   * terminal state releases the run's lease with the same write; a command outcome consumes its
+   * command with the same write.
    *
    * @throws LeaseLostException if the run's epoch is not the one of {@code changes.fence()}
+   * @throws StoreException if a command outcome names a command that is not the run's or has an
+   *     outcome already
    * @throws StoreException if the run does not exist; if a node record, attempt, transition or
    *     history entry names a node that is not in the run's spec (the message names it); or if
    *     the new run record has another spec or creation time than the stored one
@@ -93,6 +96,23 @@ public interface RunStore {
    * (never claimed since it was released or ended) or if there is no such run.
    */
   Optional<Lease> lease(String runId);
+
+  /**
+   * Stores {@code command} for the owner of its run to apply; see {@link #pendingCommands}.
+   *
+   * @throws IllegalArgumentException if the command has an outcome already
+   * @throws StoreException if its run does not exist, or a command with its id does
+   */
+  void addCommand(RunCommand command);
+
+  /**
+   * The commands waiting for an outcome of every run {@code owner} holds (its lease expired or
+   * not), oldest first by creation time then id.
+   */
+  List<RunCommand> pendingCommands(String owner);
+
+  /** The command {@code commandId}, with its outcome once its owner has written one. */
+  Optional<RunCommand> command(String commandId);
 
   /** The run; empty if there is none with this id. */
   Optional<RunRecord> run(String runId);

@@ -7,6 +7,7 @@ import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -127,6 +128,24 @@ final class FaultyRunStore implements RunStore {
   public Optional<Lease> lease(String runId) {
     check("lease of run " + runId);
     return inner.lease(runId);
+  }
+
+  @Override
+  public void addCommand(RunCommand command) {
+    check("add command " + command.id());
+    inner.addCommand(command);
+  }
+
+  @Override
+  public List<RunCommand> pendingCommands(String owner) {
+    check("pending commands of " + owner);
+    return inner.pendingCommands(owner);
+  }
+
+  @Override
+  public Optional<RunCommand> command(String commandId) {
+    check("read command " + commandId);
+    return inner.command(commandId);
   }
 
   @Override

@@ -33,6 +33,7 @@ import dev.dagflow.store.LogStore;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunCommand.Kind;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class Engine implements DagEngine {
   private final SystemTimeSource ownTimer;
   private final RunRegistry registry;
   private final Leases leases;
+  private final Commands commands;
   private final RunWrites writes;
   private final Policies policies;
   private final Templates templates;
@@ -100,6 +102,8 @@ public final class Engine implements DagEngine {
         config.storeRetryMaxBackoff);
     this.registry = new RunRegistry(this, config);
     this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
+    this.commands = new Commands(this, runs, config.instanceId, config.commandInterval,
+        config.commandTimeout);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
     this.anyListener = !listeners.isEmpty();
     this.policies = new Policies(config.policyStore, config.engineDefaultPolicy);
@@ -123,6 +127,7 @@ public final class Engine implements DagEngine {
     triggers.load();
     // claims what is free now: the runs of engines that stopped, then more on a timer
     leases.start();
+    commands.start();
     started = true;
   }
 
@@ -136,6 +141,7 @@ public final class Engine implements DagEngine {
       halted = config.shutdownGracePeriod.isZero();
     }
     leases.stopClaiming();
+    commands.close();
     List<String> abandoned = new ArrayList<>();
     if (!halted) {
       // real time, as the timeout: a manual clock never moves here
@@ -354,36 +360,57 @@ public final class Engine implements DagEngine {
   public void stop(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    registry.running(runId, "nothing to stop").control().stop(operator);
+    ActiveRun run = registry.unfinished(runId, null, "nothing to stop");
+    if (run == null) {
+      commands.send(runId, Kind.STOP, Optional.empty(), Optional.empty(), operator);
+    } else {
+      run.control().stop(operator);
+    }
   }
 
   @Override
   public void stopNode(String runId, String nodeId, String operator) {
     requireRunning();
+    Objects.requireNonNull(nodeId, "nodeId");
     checkOperator(operator);
-    ActiveRun run = registry.running(runId, "nothing to stop");
-    run.control().stopNode(node(run, nodeId), operator);
+    ActiveRun run = registry.unfinished(runId, nodeId, "nothing to stop");
+    if (run == null) {
+      commands.send(runId, Kind.STOP_NODE, Optional.of(nodeId), Optional.empty(), operator);
+    } else {
+      run.control().stopNode(node(run, nodeId), operator);
+    }
   }
 
   @Override
   public void pause(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    registry.running(runId, "only a RUNNING run can be paused").control().pause(operator);
+    ActiveRun run = registry.unfinished(runId, null, "only a RUNNING run can be paused");
+    if (run == null) {
+      commands.send(runId, Kind.PAUSE, Optional.empty(), Optional.empty(), operator);
+    } else {
+      run.control().pause(operator);
+    }
   }
 
   @Override
   public void resume(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    registry.running(runId, "only a PAUSED run can be resumed").control().resume(operator);
+    ActiveRun run = registry.unfinished(runId, null, "only a PAUSED run can be resumed");
+    if (run == null) {
+      commands.send(runId, Kind.RESUME, Optional.empty(), Optional.empty(), operator);
+    } else {
+      run.control().resume(operator);
+    }
   }
 
   @Override
   public void retry(String runId, String nodeId, String operator) {
     requireRunning();
     checkOperator(operator);
-    onNode(runId, nodeId, (control, v) -> control.retry(v, operator));
+    onNode(runId, nodeId, Kind.RETRY, Optional.empty(), operator,
+        (control, v) -> control.retry(v, operator));
   }
 
   @Override
@@ -392,7 +419,8 @@ public final class Engine implements DagEngine {
     Objects.requireNonNull(patch, "patch");
     checkOperator(operator);
     ObjectNode copy = Json.canonicalCopy(patch, "patch", NativeDepths.CONFIG_DEPTH);
-    onNode(runId, nodeId, (control, v) -> control.updateConfig(v, copy, operator));
+    onNode(runId, nodeId, Kind.UPDATE_CONFIG, Optional.of(copy), operator,
+        (control, v) -> control.updateConfig(v, copy, operator));
   }
 
   @Override
@@ -441,45 +469,23 @@ public final class Engine implements DagEngine {
   }
 
   /**
-   * Waits until the store has run {@code runId} ended, reading it on the lease timer every
-   * {@link #watchInterval()}: the run is owned by another instance, or by nobody yet.
+   * Waits until the store has run {@code runId} ended, reading it every {@link
+   * #watchInterval()}: the run is owned by another instance, or by nobody yet.
    */
   private void awaitStoredEnd(String runId, long deadline, Duration timeout)
       throws InterruptedException, TimeoutException {
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    Runnable check = new Runnable() {
-      @Override
-      public void run() {
-        if (ended.isDone()) {
-          return;
-        }
-        try {
-          if (runs.run(runId).map(r -> r.state().isTerminal()).orElse(true)) {
-            ended.complete(null);
-            return;
-          }
-        } catch (RuntimeException e) {
-          LOG.debug("reading run {} for await failed; reading again", runId, e);
-        }
-        leases.timer().schedule(Instant.now().plus(watchInterval()), this);
-      }
-    };
-    leases.timer().schedule(Instant.now().plus(watchInterval()), check);
     try {
-      ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("awaiting run " + runId + " failed", e.getCause());
+      StoreWatch.await(leases.timer(), watchInterval(), () -> runs.run(runId)
+          .filter(r -> !r.state().isTerminal()).isPresent() ? Optional.empty()
+          : Optional.of(Boolean.TRUE), deadline);
     } catch (TimeoutException e) {
       throw new TimeoutException("run '" + runId + "' has not ended within " + timeout);
-    } finally {
-      ended.cancel(false); // the checks stop
     }
   }
 
-  /** How often a run owned elsewhere is read back from the store: a second at most. */
+  /** How often a run owned elsewhere is read back from the store: as commands are looked for. */
   Duration watchInterval() {
-    Duration third = config.leaseTime.dividedBy(3);
-    return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+    return config.commandInterval;
   }
 
   @Override
@@ -578,9 +584,17 @@ public final class Engine implements DagEngine {
     return registry.record(runId);
   }
 
-  /** Applies {@code op} to a node of a running run, or of an ended one loaded for it. */
-  private void onNode(String runId, String nodeId, BiConsumer<RunControl, Integer> op) {
+  /**
+   * Applies {@code op} to a node of a running run, or of an ended one loaded for it; sends it
+   * as a command of {@code kind} to the instance that holds the run if another does.
+   */
+  private void onNode(String runId, String nodeId, Kind kind, Optional<ObjectNode> patch,
+      String operator, BiConsumer<RunControl, Integer> op) {
     ActiveRun run = registry.forOperation(runId, nodeId);
+    if (run == null) {
+      commands.send(runId, kind, Optional.of(nodeId), patch, operator);
+      return;
+    }
     try {
       op.accept(run.control(), node(run, nodeId));
     } finally {

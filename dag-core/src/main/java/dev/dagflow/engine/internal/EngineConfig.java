@@ -51,6 +51,8 @@ public final class EngineConfig {
   Duration shutdownGracePeriod = Duration.ZERO;
   String instanceId;
   Duration leaseTime = Duration.ofSeconds(30);
+  Duration commandInterval = Duration.ofSeconds(1);
+  Duration commandTimeout = Duration.ofSeconds(10);
   int storeRetries = 5;
   Duration storeRetryBackoff = Duration.ofMillis(20);
   Duration storeRetryMaxBackoff = Duration.ofSeconds(1);
@@ -203,6 +205,25 @@ public final class EngineConfig {
     this.leaseTime = time;
   }
 
+  public void commandInterval(Duration interval) {
+    Objects.requireNonNull(interval, "commandInterval");
+    if (interval.compareTo(Duration.ofMillis(10)) < 0
+        || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException(
+          "commandInterval must be between 10 ms and a minute, got " + interval);
+    }
+    this.commandInterval = interval;
+  }
+
+  public void commandTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "commandTimeout");
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "commandTimeout must be positive and at most an hour, got " + timeout);
+    }
+    this.commandTimeout = timeout;
+  }
+
   public void storeRetry(int retries, Duration backoff, Duration maxBackoff) {
     Objects.requireNonNull(backoff, "storeRetry backoff");
     Objects.requireNonNull(maxBackoff, "storeRetry maxBackoff");
@@ -263,6 +284,10 @@ public final class EngineConfig {
     c.shutdownGracePeriod = shutdownGracePeriod;
     c.instanceId = instanceId != null ? instanceId : defaultInstanceId();
     c.leaseTime = leaseTime;
+    // commands are looked for more often than leases are renewed, whatever was set
+    Duration sixth = leaseTime.dividedBy(6);
+    c.commandInterval = commandInterval.compareTo(sixth) < 0 ? commandInterval : sixth;
+    c.commandTimeout = commandTimeout;
     c.storeRetries = storeRetries;
     c.storeRetryBackoff = storeRetryBackoff;
     c.storeRetryMaxBackoff = storeRetryMaxBackoff;

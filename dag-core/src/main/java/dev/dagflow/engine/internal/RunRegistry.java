@@ -86,9 +86,9 @@ final class RunRegistry {
 
   /**
    * Takes over a run this engine has claimed ({@code lease}), left unfinished in the store by
-   * an engine that stopped or lost it.
+   * an engine that stopped or lost it; returns it.
    */
-  void recover(Lease lease) {
+  ActiveRun recover(Lease lease) {
     String runId = lease.runId();
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
     engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
@@ -120,6 +120,7 @@ final class RunRegistry {
       run.waitFor(pool);
     }
     LOG.info("recovered run {} ({}) at epoch {}", runId, record.state(), lease.epoch());
+    return run;
   }
 
   /** The run if this engine runs it now; null otherwise. */
@@ -127,20 +128,40 @@ final class RunRegistry {
     return active.get(runId);
   }
 
-  /** The running run; for another, a {@link RunStateException} saying {@code why}. */
-  ActiveRun running(String runId, String why) {
+  /**
+   * Where an operation on an unfinished run goes: the run if this engine runs it, or has just
+   * claimed it because nobody held it; null when another instance holds it (the operation is
+   * then sent as a command). Checks first what it can: the run and node {@code nodeId} (if
+   * not null) exist, and the run has not ended ({@link RunStateException} saying {@code why}).
+   */
+  ActiveRun unfinished(String runId, String nodeId, String why) {
     ActiveRun run = active.get(runId);
     if (run != null) {
       return run;
     }
     RunRecord record = record(runId);
-    throw new RunStateException(runId, record.state(), record.state().isTerminal()
-        ? "it has ended; " + why : "it is not run by this engine (not started yet?)");
+    if (nodeId != null && record.spec().indexOf(nodeId) < 0) {
+      throw new UnknownNodeException(runId, nodeId);
+    }
+    if (record.state().isTerminal()) {
+      throw new RunStateException(runId, record.state(), "it has ended; " + why);
+    }
+    return claimNow(runId);
+  }
+
+  /** Claims and restores run {@code runId} if nobody holds it; null if somebody does. */
+  private ActiveRun claimNow(String runId) {
+    Optional<Lease> lease = runs.claim(runId, config.instanceId, config.leaseTime);
+    if (lease.isEmpty()) {
+      return null;
+    }
+    return recover(lease.get()); // maybe ended by now: the operation then says so
   }
 
   /**
-   * The running run, or an ended one loaded from the store for an operation on node
-   * {@code nodeId}; pass it to {@link #release} when the operation is done.
+   * The running run, an unfinished one claimed now because nobody held it, or an ended one
+   * loaded from the store (and claimed) for an operation on node {@code nodeId}; null when
+   * another instance holds it. Pass a run to {@link #release} when the operation is done.
    */
   ActiveRun forOperation(String runId, String nodeId) {
     ActiveRun run = active.get(runId);
@@ -157,8 +178,7 @@ final class RunRegistry {
         throw new UnknownNodeException(runId, nodeId);
       }
       if (!seen.state().isTerminal()) {
-        throw new RunStateException(runId, seen.state(),
-            "it is not run by this engine (not started yet?)");
+        return claimNow(runId); // null: another instance holds it, and gets a command
       }
       // claimed first, so that no other instance re-opens it at the same time
       Lease lease = runs.claim(runId, config.instanceId, config.leaseTime)

@@ -7,6 +7,7 @@ import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +49,9 @@ final class MemoryRunStore implements RunStore {
   private final ConcurrentSkipListMap<Key, RunData> newestFirst = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<Key, String> unfinished = new ConcurrentSkipListMap<>();
   private final InstantSource clock;
+  private final ConcurrentHashMap<String, RunData> commandRuns = new ConcurrentHashMap<>();
+  /** The runs with a command that waits. */
+  private final Set<RunData> withPending = ConcurrentHashMap.newKeySet();
 
   MemoryRunStore(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,7 +82,7 @@ final class MemoryRunStore implements RunStore {
     if (data == null) {
       throw new StoreException("apply run " + changes.runId(), "no run with this id");
     }
-    RunRecord old = data.apply(changes);
+    RunRecord old = data.apply(changes, withPending);
     RunRecord now = data.record();
     if (old.state().isTerminal() != now.state().isTerminal()) {
       if (now.state().isTerminal()) {
@@ -86,6 +91,40 @@ final class MemoryRunStore implements RunStore {
         unfinished.put(Key.of(now), now.runId());
       }
     }
+  }
+
+  @Override
+  public void addCommand(RunCommand command) {
+    Objects.requireNonNull(command, "command");
+    if (command.outcome().isPresent()) {
+      throw new IllegalArgumentException("command " + command.id() + " has an outcome already");
+    }
+    String operation = "add command " + command.id() + " to run " + command.runId();
+    RunData data = runs.get(command.runId());
+    if (data == null) {
+      throw new StoreException(operation, "no run with this id");
+    }
+    if (commandRuns.putIfAbsent(command.id(), data) != null) {
+      throw new StoreException(operation, "a command with this id exists");
+    }
+    data.addCommand(command, withPending);
+  }
+
+  @Override
+  public List<RunCommand> pendingCommands(String owner) {
+    Objects.requireNonNull(owner, "owner");
+    List<RunCommand> pending = new ArrayList<>();
+    for (RunData data : withPending) {
+      pending.addAll(data.pendingCommands(owner));
+    }
+    pending.sort(Comparator.comparing(RunCommand::createdAt).thenComparing(RunCommand::id));
+    return List.copyOf(pending);
+  }
+
+  @Override
+  public Optional<RunCommand> command(String commandId) {
+    RunData data = commandRuns.get(Objects.requireNonNull(commandId, "commandId"));
+    return data == null ? Optional.empty() : data.command(commandId);
   }
 
   @Override

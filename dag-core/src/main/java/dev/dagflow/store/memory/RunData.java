@@ -3,19 +3,24 @@ package dev.dagflow.store.memory;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.CommandOutcome;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -39,6 +44,9 @@ final class RunData {
   private String owner;
   private long epoch;
   private Instant expiresAt;
+  // ---- commands, guarded by the write lock ----
+  private final Map<String, RunCommand> commands = new LinkedHashMap<>();
+  private int pending;
 
   RunData(RunRecord record) {
     this.runId = record.runId();
@@ -105,6 +113,33 @@ final class RunData {
     return read(() -> Optional.ofNullable(lease()));
   }
 
+  /**
+   * Adds a waiting command; this run joins {@code withPending}, under the lock, so that a
+   * command consumed at the same time never takes the run out of it wrongly.
+   */
+  void addCommand(RunCommand command, Set<RunData> withPending) {
+    write(() -> {
+      commands.put(command.id(), command);
+      pending++;
+      withPending.add(this);
+      return null;
+    });
+  }
+
+  /** The waiting commands, if {@code owner} holds the run. */
+  List<RunCommand> pendingCommands(String owner) {
+    return read(() -> {
+      if (!owner.equals(this.owner) || pending == 0) {
+        return List.of();
+      }
+      return commands.values().stream().filter(c -> c.outcome().isEmpty()).toList();
+    });
+  }
+
+  Optional<RunCommand> command(String id) {
+    return read(() -> Optional.ofNullable(commands.get(id)));
+  }
+
   private boolean holds(Lease held) {
     return held.owner().equals(owner) && held.epoch() == epoch;
   }
@@ -116,10 +151,12 @@ final class RunData {
   /**
    * Writes {@code changes} whole, or nothing when it throws.
    *
+   * @param withPending the store's runs with a waiting command, which this one leaves once its
+   *     last is consumed
    * @return the run's record before the changes
    * @throws StoreException if a change does not fit the run (see {@code RunStore.apply})
    */
-  RunRecord apply(RunChanges changes) {
+  RunRecord apply(RunChanges changes, Set<RunData> withPending) {
     String operation = applyOperation;
     RunRecord newRecord = changes.run().orElse(null);
     lock.writeLock().lock();
@@ -138,6 +175,13 @@ final class RunData {
       for (HistoryEntry h : changes.history()) {
         h.nodeId().ifPresent(id -> indexOf(operation, "history entry", id));
       }
+      for (CommandOutcome done : changes.commandOutcomes()) {
+        RunCommand command = commands.get(done.commandId());
+        if (command == null || command.outcome().isPresent()) {
+          throw new StoreException(operation, "command " + done.commandId() + (command == null
+              ? " is not a command of this run" : " has an outcome already"));
+        }
+      }
 
       for (int i = 0; i < nodeIndex.length; i++) {
         nodes.put(nodeIndex[i], changes.nodes().get(i));
@@ -149,6 +193,13 @@ final class RunData {
         transitions.add(transitionIndex[i], changes.transitions().get(i));
       }
       history.addAll(changes.history());
+      for (CommandOutcome done : changes.commandOutcomes()) {
+        commands.computeIfPresent(done.commandId(), (id, c) -> c.withOutcome(done));
+        pending--;
+      }
+      if (pending == 0 && !changes.commandOutcomes().isEmpty()) {
+        withPending.remove(this); // under the lock, as addCommand adds it
+      }
       if (newRecord != null) {
         record = sameSpec(newRecord);
         if (newRecord.state().isTerminal()) {

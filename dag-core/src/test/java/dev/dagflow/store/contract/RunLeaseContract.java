@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The part of the {@link RunStore} contract about who owns a run: the creator's lease, claims,
  * renewals, releases and fenced writes. The tests never move the store's clock: a lease of
  * {@link Duration#ZERO} has expired at once, one of {@link #LIVE} is live for the whole test.
- * Extended by {@link RunStoreContract}, which implementations subclass.
+ * Extended by {@link RunCommandContract} and so by {@link RunStoreContract}, which
+ * implementations subclass.
  */
 public abstract class RunLeaseContract extends RunChangesContract {
   /** Long enough that a lease granted in a test never expires during it. */

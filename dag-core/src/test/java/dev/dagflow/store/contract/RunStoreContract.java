@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * empty stores (and {@link #closeStore} if it needs one). Adds listing, recovery and concurrency
  * to the writes of {@link RunChangesContract} and the leases of {@link RunLeaseContract}.
  */
-public abstract class RunStoreContract extends RunLeaseContract {
+public abstract class RunStoreContract extends RunCommandContract {
   /** How many runs and claiming threads the claim races have. */
   private static final int RACE_RUNS = 200;
   private static final int CLAIMERS = 8;
