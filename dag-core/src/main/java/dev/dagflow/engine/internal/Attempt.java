@@ -116,7 +116,7 @@ final class Attempt implements NodeContext {
     engineRef = ref;
   }
 
-  static void checkEngineRef(String ref) {
+  private static void checkEngineRef(String ref) {
     Objects.requireNonNull(ref, "engineRef");
     String problem = null;
     if (ref.isBlank()) {
