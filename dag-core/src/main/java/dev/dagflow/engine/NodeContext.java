@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.log.LogLevel;
+import dev.dagflow.store.AttemptRecord;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an executor gets for one attempt of one node. Values are copies the executor may keep
- * and change. Thread-safe: {@link #progress} and {@link #log} may be called from any thread;
- * progress reported after the attempt ended is ignored, log lines are kept.
+ * and change. Thread-safe: {@link #progress}, {@link #reportEngineRef} and {@link #log} may be
+ * called from any thread, {@code execute} and {@code reattach} included; progress and references
+ * reported after the attempt ended are ignored, log lines are kept. Implemented by the engine
+ * only.
  */
 public interface NodeContext {
 
@@ -43,6 +47,35 @@ public interface NodeContext {
    * elsewhere sends it along so a repeated submission is recognised.
    */
   String idempotencyKey();
+
+  /**
+   * The reference stored for this attempt ({@link #reportEngineRef}): empty in a fresh attempt
+   * until the executor reports one; in a {@link NodeExecutor#reattach} context the one the
+   * previous engine stored, empty if it stopped before that report was stored.
+   */
+  Optional<String> engineRef();
+
+  /**
+   * Reports the executor's reference for this attempt, such as the id of a task it submitted to
+   * a remote engine, and returns once it is stored with the attempt ({@link
+   * AttemptRecord#engineRef()}), in a write of its own: an engine that takes the attempt over
+   * after a crash hands it to {@link NodeExecutor#reattach} with the attempt's old idempotency
+   * key. Shown in the node's attempts ({@link NodeView#attempts()}). Reporting the stored
+   * reference again does nothing.
+   *
+   * <p>A report after the attempt ended (it timed out, or its node or run was stopped) is not
+   * stored: it is ignored with a WARN line in the run's log, naming the reference. Nor is one
+   * made after the engine gave the run up (it closed, or lost the run's lease or a write): the
+   * next owner's {@code reattach} then finds the attempt without it, under its idempotency key.
+   *
+   * @param ref at most {@link AttemptRecord#MAX_ENGINE_REF_LENGTH} characters, not blank, with
+   *     no control characters
+   * @throws NullPointerException if {@code ref} is null
+   * @throws IllegalArgumentException naming {@code engineRef}, if {@code ref} breaks the rules
+   * @throws IllegalStateException if the attempt has a different reference stored already: an
+   *     attempt has one reference, which a re-attaching executor relies on
+   */
+  void reportEngineRef(String ref);
 
   /** Reports progress from 0 to 100; values outside are clamped. */
   void progress(int percent);

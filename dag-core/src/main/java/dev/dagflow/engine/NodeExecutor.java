@@ -41,10 +41,15 @@ public interface NodeExecutor {
   }
 
   /**
-   * Re-attaches to an attempt a previous engine process started and lost track of, when the
-   * work runs elsewhere and can be found again by the context's idempotency key. Empty (the
-   * default) means it cannot: the engine then starts a new attempt. Called in {@code start()},
-   * while the run is being restored: it must not block; a throw counts as empty.
+   * Re-attaches to an attempt a previous engine process (or another instance, whose lease on
+   * the run expired) started and lost track of, when the work runs elsewhere and can be found
+   * again: by the {@link NodeContext#engineRef() engine reference} stored for the attempt, or,
+   * when the previous engine stopped before it was stored, by the context's idempotency key,
+   * the attempt's old one. The stage returned ends the same attempt; a reference reported here
+   * is stored with it. Empty (the default) means it cannot: the attempt is recorded ABANDONED
+   * and the engine starts a new one. Called when the run is restored (in {@code start()}, or
+   * when a lease is claimed), under the run's lock: it must not block, nor wait for another
+   * thread's report; a throw counts as empty.
    */
   default Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
     return Optional.empty();

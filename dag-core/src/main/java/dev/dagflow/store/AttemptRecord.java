@@ -7,14 +7,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One attempt of a node: when it started and ended, and its result or error.
+ * One attempt of a node: when it started and ended, its result or error, and the reference its
+ * executor reported for it. The engine stores an attempt RUNNING before it calls the executor,
+ * so every execution is on record under its {@link #idempotencyKey()}; a reference the executor
+ * reports is stored in a write of its own as soon as it arrives, and later writes of the attempt
+ * keep it.
  *
  * @param attempt the attempt's number, from 1
- * @param engineRef the executor's reference for it (a remote task id), if it gave one
+ * @param engineRef the executor's reference for it (a remote task id), if it reported one: at
+ *     most {@link #MAX_ENGINE_REF_LENGTH} characters, which every store keeps
  */
 public record AttemptRecord(String runId, String nodeId, int attempt, Instant startedAt,
     Optional<Instant> endedAt, AttemptOutcome outcome, Optional<JsonNode> result,
     Optional<String> errorCode, Optional<String> errorMessage, Optional<String> engineRef) {
+
+  /** The longest engine reference an executor may report, in characters. */
+  public static final int MAX_ENGINE_REF_LENGTH = 512;
 
   public AttemptRecord {
     Objects.requireNonNull(runId, "runId");
@@ -43,6 +51,14 @@ public record AttemptRecord(String runId, String nodeId, int attempt, Instant st
     return new AttemptRecord(runId, nodeId, attempt, startedAt, Optional.of(at), outcome,
         Optional.ofNullable(result), Optional.ofNullable(errorCode),
         Optional.ofNullable(errorMessage), engineRef);
+  }
+
+  /**
+   * The attempt's idempotency key, {@code runId:nodeId:attempt}: the one its executor was given
+   * ({@code NodeContext.idempotencyKey()}).
+   */
+  public String idempotencyKey() {
+    return runId + ":" + nodeId + ":" + attempt;
   }
 
   /** This attempt with the executor's reference. */

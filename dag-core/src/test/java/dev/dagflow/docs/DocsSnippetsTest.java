@@ -16,9 +16,13 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.Stores;
 import dev.dagflow.template.DagTemplate;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +90,86 @@ class DocsSnippetsTest {
       assertThat(engine.await(latest, wait).nodes()).hasSize(2);
       assertThat(engine.await(first, wait).nodes()).hasSize(1);
       assertThat(engine.templates().latest("scan").map(DagTemplate::version)).contains(2);
+    }
+  }
+
+  /** The engine page's stand-in for a remote engine: tasks by id, a submit idempotent by key. */
+  static final class RemoteClient {
+    private final Map<String, String> idByKey = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<NodeResult>> tasks = new ConcurrentHashMap<>();
+    /** Counted down when an executor asks for a task's completion: after its report. */
+    final CountDownLatch watched = new CountDownLatch(1);
+
+    String submit(String key, ObjectNode config) {
+      return idByKey.computeIfAbsent(key, k -> {
+        String id = "task-" + (idByKey.size() + 1);
+        tasks.put(id, new CompletableFuture<>());
+        return id;
+      });
+    }
+
+    Optional<String> find(String key) {
+      return Optional.ofNullable(idByKey.get(key));
+    }
+
+    CompletionStage<NodeResult> completion(String taskId) {
+      watched.countDown();
+      return tasks.get(taskId);
+    }
+
+    void finish(String taskId) {
+      tasks.get(taskId).complete(NodeResult.success());
+    }
+  }
+
+  /** The engine page's executor that reports its engine reference and re-attaches by it. */
+  static final class RemoteTaskExecutor implements NodeExecutor {
+    private final RemoteClient remote;
+
+    RemoteTaskExecutor(RemoteClient remote) {
+      this.remote = remote;
+    }
+
+    // docs:start engine.md
+    @Override
+    public CompletionStage<NodeResult> execute(NodeContext context) {
+      String taskId = remote.submit(context.idempotencyKey(), context.config()); // idempotent
+      context.reportEngineRef(taskId);                     // stored when this returns
+      return remote.completion(taskId);
+    }
+
+    @Override
+    public Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
+      Optional<String> taskId = context.engineRef()        // stored before the crash
+          .or(() -> remote.find(context.idempotencyKey())); // submitted, not stored yet
+      taskId.ifPresent(context::reportEngineRef);          // the stored one again: no-op
+      return taskId.map(remote::completion);               // empty: a new attempt starts
+    }
+    // docs:end
+  }
+
+  @Test
+  void enginePageReattach() throws Exception {
+    Stores stores = Stores.inMemory();
+    RemoteClient remote = new RemoteClient();
+    DagSpec spec = DagSpec.builder("remote").node(NodeSpec.task("scan", "remote_scan")).build();
+    String runId;
+    try (DagEngine crashed = DagEngine.builder().stores(stores)
+        .executor("remote_scan", new RemoteTaskExecutor(remote)).build()) {
+      crashed.start();
+      runId = crashed.submit(spec, JSON.objectNode());
+      assertThat(remote.watched.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(crashed.get(runId).node("scan").orElseThrow().attempts()).singleElement()
+          .satisfies(a -> assertThat(a.engineRef()).contains("task-1"));
+    } // closed with 'scan' running: nothing more is written
+    try (DagEngine engine = DagEngine.builder().stores(stores)
+        .executor("remote_scan", new RemoteTaskExecutor(remote)).build()) {
+      engine.start(); // re-attaches to task-1
+      remote.finish("task-1");
+      RunView run = engine.await(runId, Duration.ofSeconds(10));
+      assertThat(run.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(run.node("scan").orElseThrow().attempts()).singleElement()
+          .satisfies(a -> assertThat(a.engineRef()).contains("task-1"));
     }
   }
 }

@@ -630,6 +630,32 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     });
   }
 
+  /**
+   * Stores the reference attempt {@code a}'s executor reported, in a step of its own that writes
+   * only the attempt: {@code reattach} needs it even if nothing else of the run is stored again.
+   * Joins the step under way when the executor reports it from inside one (in {@code reattach}).
+   */
+  void engineRef(Attempt a, String ref) {
+    internalStep(() -> {
+      Optional<String> stored = a.record.engineRef();
+      if (stored.isPresent()) {
+        if (stored.get().equals(ref)) {
+          return; // reported twice at once: the other report stored it
+        }
+        throw new IllegalStateException("attempt " + a + " already has the engine reference '"
+            + stored.get() + "'; refused '" + ref + "'");
+      }
+      if (a.ended) {
+        engine.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
+            "ignored the engine reference '" + ref + "' reported for attempt " + a.number
+                + ": the attempt had already ended " + a.record.outcome());
+        return;
+      }
+      a.storedEngineRef(ref);
+      batch.attempt(a.record);
+    });
+  }
+
   /** The operations a host may ask of this run. */
   RunControl control() {
     return new RunControl(this);

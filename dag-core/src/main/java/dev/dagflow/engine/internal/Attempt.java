@@ -9,6 +9,8 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
@@ -26,6 +28,8 @@ final class Attempt implements NodeContext {
   private volatile ObjectNode config;
   /** Made on first use: most executors never ask. */
   private String key;
+  /** The stored reference, or null: set with {@link #record}, read without the lock. */
+  private volatile String engineRef;
   AttemptRecord record;
   TimeSource.Cancellable timer;
   boolean ended;
@@ -40,6 +44,7 @@ final class Attempt implements NodeContext {
     this.taskType = spec.taskType().orElse("");
     this.config = config;
     this.record = record;
+    this.engineRef = record.engineRef().orElse(null);
   }
 
   @Override
@@ -90,6 +95,47 @@ final class Attempt implements NodeContext {
       key = k; // racy but safe: every thread computes the same immutable string
     }
     return k;
+  }
+
+  @Override
+  public Optional<String> engineRef() {
+    return Optional.ofNullable(engineRef);
+  }
+
+  @Override
+  public void reportEngineRef(String ref) {
+    checkEngineRef(ref);
+    if (!ref.equals(engineRef)) { // the stored one again costs nothing
+      run.engineRef(this, ref);
+    }
+  }
+
+  /** Records {@code ref} as stored with the attempt; under the run's lock. */
+  void storedEngineRef(String ref) {
+    record = record.withEngineRef(ref);
+    engineRef = ref;
+  }
+
+  private static void checkEngineRef(String ref) {
+    Objects.requireNonNull(ref, "engineRef");
+    String problem = null;
+    if (ref.isBlank()) {
+      problem = "was blank";
+    } else if (ref.length() > AttemptRecord.MAX_ENGINE_REF_LENGTH) {
+      problem = "was " + ref.length() + " characters";
+    } else {
+      for (int i = 0; i < ref.length(); i++) {
+        if (Character.isISOControl(ref.charAt(i))) {
+          problem = "has a control character at index " + i;
+          break;
+        }
+      }
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("engineRef must be non-blank, at most "
+          + AttemptRecord.MAX_ENGINE_REF_LENGTH + " characters, without control characters; it "
+          + problem);
+    }
   }
 
   @Override

@@ -72,7 +72,11 @@ final class RunRecovery {
     });
   }
 
-  /** A node that was running when the previous engine stopped: re-attach, or start again. */
+  /**
+   * A node that was running when the previous engine stopped: re-attach, or start again. The
+   * executor's {@code reattach} gets the stored attempt as it was: its number, so its old
+   * idempotency key, and the engine reference stored with it.
+   */
   private void recoverAttempt(int v, List<AttemptRecord> attempts) {
     NodeSpec node = run.spec.nodes().get(v);
     AttemptRecord last = attempts.stream()
@@ -90,11 +94,13 @@ final class RunRecovery {
       run.after.add(() -> Guard.attach(stage.get(), old)
           .thenAccept(r -> run.attemptEnded(old, r, false))
           .exceptionally(e -> run.logFailure(old, e)));
-      run.engine.log(run, node, old.number, LogLevel.INFO,
-          "re-attached to attempt " + old.number + " after an engine restart");
+      run.engine.log(run, node, old.number, LogLevel.INFO, "re-attached to attempt "
+          + old.number + old.engineRef().map(r -> " (engine reference '" + r + "')").orElse("")
+          + " after an engine restart");
       return;
     }
-    run.batch.attempt(last.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
+    // old.record: with the reference the executor may have reported while it tried
+    run.batch.attempt(old.record.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
         "lost with its engine instance (it stopped, or lost the run's lease)"));
     run.markDirty(v);
     if (node.isContainer()) {

@@ -253,6 +253,25 @@ public abstract class RunChangesContract {
   }
 
   @Test
+  void anEngineReferenceWrittenOnARunningAttemptIsReadBackAndKeptByItsEnd() {
+    created("r-1");
+    AttemptRecord running = AttemptRecord.started("r-1", node(0), 1, at(3));
+    store.apply(changes("r-1").attempt(running).build());
+    // the longest reference, in characters that take more than one byte in UTF-8
+    String ref = "ü✓".repeat(AttemptRecord.MAX_ENGINE_REF_LENGTH / 2);
+    AttemptRecord reported = running.withEngineRef(ref);
+    store.apply(changes("r-1").attempt(reported).build()); // a write of its own
+    assertThat(store.attempts("r-1")).containsExactly(reported);
+    assertThat(store.attempts("r-1").get(0).engineRef()).contains(ref);
+    assertThat(store.attempts("r-1").get(0).idempotencyKey()).isEqualTo("r-1:" + node(0) + ":1");
+
+    AttemptRecord done = reported.ended(at(9), AttemptOutcome.COMPLETED, nested(1), null, null);
+    store.apply(changes("r-1").attempt(done).build());
+    assertThat(store.attempts("r-1")).containsExactly(done);
+    assertThat(store.attempts("r-1").get(0).engineRef()).contains(ref);
+  }
+
+  @Test
   void transitionsKeepTheirOrderAndEveryField() {
     created("r-1");
     List<StateTransition> all = new ArrayList<>();
