@@ -14,10 +14,10 @@ import java.util.TreeMap;
 
 /**
  * A named set of execution settings: retry, node timeout, concurrency limits, failure strategy,
- * abandon limit, default config per task type and the config keys whose values are secret. Every setting is
- * optional; an unset one is taken from the next level of resolution (node &gt; the policy the
- * DAG names &gt; project default &gt; global default &gt; engine default, as {@link
- * PolicyCenter} resolves them).
+ * abandon limit, default config per task type and the config keys whose values are secret.
+ * Every setting is optional; an unset one is taken from the next level of resolution (node &gt;
+ * the policy the DAG names &gt; project default &gt; global default &gt; engine default, as
+ * {@link PolicyCenter} resolves them).
  *
  * <p>Immutable and thread-safe. The builder checks each value as it is set and throws {@link
  * IllegalArgumentException} naming the field, or {@link dev.dagflow.json.InvalidJsonException}

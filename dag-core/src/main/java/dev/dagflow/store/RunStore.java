@@ -68,8 +68,8 @@ public interface RunStore {
 
   /**
    * Claims run {@code runId}, in any state, for {@code owner} if nobody holds a live lease on
-   * it (a run whose end was written has none): its epoch goes up by one. What a manual retry of an ended run,
-   * or an operation on a run nobody owns, does before it writes.
+   * it (a run whose end was written has none): its epoch goes up by one. What a manual retry
+   * of an ended run, or an operation on a run nobody owns, does before it writes.
    *
    * @return the new lease; empty if the run does not exist or somebody holds a live lease on
    *     it, {@code owner} included
