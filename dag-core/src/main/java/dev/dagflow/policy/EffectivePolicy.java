@@ -25,6 +25,8 @@ import java.util.TreeSet;
  *     for a project that gives each run a pool of its own)
  * @param policies where the settings may come from, most specific first, the engine default
  *     last; unmodifiable
+ * @param abandonLimit how many lost attempts of the node are run again before the next loss
+ *     fails it
  * @param defaultConfig the policy's default config for the node's task type (empty object for
  *     none), before the node's own config is merged over it; values under the policies'
  *     {@linkplain SecretKeys secret keys} read {@value SecretKeys#REDACTED}
@@ -33,19 +35,20 @@ import java.util.TreeSet;
  *     SecretKeys#defaults()}
  * @param sources where each value came from, by name: {@code project}, {@code workerKey},
  *     {@code retry}, {@code nodeTimeout}, {@code maxParallelNodesPerRun},
- *     {@code maxConcurrentRunsPerScope}, {@code failureStrategy}, {@code defaultConfig},
+ *     {@code maxConcurrentRunsPerScope}, {@code failureStrategy}, {@code abandonLimit},
+ *     {@code defaultConfig},
  *     {@code secretKeys}; unmodifiable
  */
 public record EffectivePolicy(String nodeId, Optional<String> project, String workerKey,
     List<String> policies, RetryPolicy retry, Optional<Duration> nodeTimeout,
     Optional<Integer> maxParallelNodesPerRun, Optional<Integer> maxConcurrentRunsPerScope,
-    FailureStrategy failureStrategy, ObjectNode defaultConfig, SecretKeys secretKeys,
-    Map<String, String> sources) {
+    FailureStrategy failureStrategy, int abandonLimit, ObjectNode defaultConfig,
+    SecretKeys secretKeys, Map<String, String> sources) {
 
   /** The names of {@link #sources()}, in the order {@link #toString()} prints them. */
   private static final List<String> SETTINGS = List.of("project", "workerKey", "retry",
       "nodeTimeout", "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
-      "defaultConfig", "secretKeys");
+      "abandonLimit", "defaultConfig", "secretKeys");
 
   public EffectivePolicy {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -57,6 +60,10 @@ public record EffectivePolicy(String nodeId, Optional<String> project, String wo
     Objects.requireNonNull(maxParallelNodesPerRun, "maxParallelNodesPerRun");
     Objects.requireNonNull(maxConcurrentRunsPerScope, "maxConcurrentRunsPerScope");
     Objects.requireNonNull(failureStrategy, "failureStrategy");
+    if (abandonLimit < 0) {
+      throw new IllegalArgumentException("abandonLimit must not be negative, got "
+          + abandonLimit);
+    }
     defaultConfig = defaultConfig.deepCopy();
     Objects.requireNonNull(secretKeys, "secretKeys");
     sources = Map.copyOf(sources);
@@ -105,6 +112,7 @@ public record EffectivePolicy(String nodeId, Optional<String> project, String wo
       case "maxConcurrentRunsPerScope" ->
           maxConcurrentRunsPerScope.map(String::valueOf).orElse("none");
       case "failureStrategy" -> failureStrategy.name();
+      case "abandonLimit" -> String.valueOf(abandonLimit);
       case "secretKeys" -> secretKeys.patterns().isEmpty() ? "none"
           : String.join(", ", secretKeys.patterns());
       default -> defaultConfig.isEmpty() ? "none" : defaultConfig.toString();

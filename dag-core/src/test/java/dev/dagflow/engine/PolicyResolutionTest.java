@@ -92,7 +92,8 @@ class PolicyResolutionTest {
       assertThat(p.secretKeys()).isEqualTo(SecretKeys.defaults());
       assertThat(p.sources()).containsOnlyKeys("project", "workerKey", "retry", "nodeTimeout",
           "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy",
-          "defaultConfig", "secretKeys");
+          "abandonLimit", "defaultConfig", "secretKeys");
+      assertThat(p.abandonLimit()).isEqualTo(3);
       p.sources().forEach((k, v) -> assertThat(v).as(k).isEqualTo(
           k.equals("project") || k.equals("workerKey") ? "the DAG's scope" : "engine default"));
     }

@@ -126,6 +126,7 @@ final class RunPolicy {
     from.put("maxParallelNodesPerRun", sourceOf(ExecutionPolicy::maxParallelNodesPerRun));
     from.put("maxConcurrentRunsPerScope", sourceOf(ExecutionPolicy::maxConcurrentRunsPerScope));
     from.put("failureStrategy", sourceOf(ExecutionPolicy::failureStrategy));
+    from.put("abandonLimit", sourceOf(ExecutionPolicy::abandonLimit));
     Optional<String> type = node.taskType();
     from.put("defaultConfig", type.isEmpty() ? "engine default"
         : sourceOf(p -> p.defaultConfig(type.get())));
@@ -134,7 +135,7 @@ final class RunPolicy {
         retry(node), Optional.ofNullable(timeout(node)),
         maxParallelNodes == 0 ? Optional.empty() : Optional.of(maxParallelNodes),
         maxConcurrentRuns == 0 ? Optional.empty() : Optional.of(maxConcurrentRuns),
-        failureStrategy,
+        failureStrategy, abandonLimit,
         secretKeys.redact(type.flatMap(this::defaultConfig)
             .orElse(JsonNodeFactory.instance.objectNode())), secretKeys, from);
   }
