@@ -229,7 +229,7 @@ final class Triggers implements TriggerRegistry {
           t.project().or(event::project));
       ObjectNode params = t.mapParameters(event);
       engine.start(runId, RunPlacement.ofTrigger(template, t, event), Optional.of(template),
-          params, Optional.empty(), Optional.of(event.id()), event.depth());
+          params, Optional.empty(), Optional.of(event.id()), event.depth(), Optional.empty());
     } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
       synchronized (state) {
         triggerOfRun.remove(runId);
