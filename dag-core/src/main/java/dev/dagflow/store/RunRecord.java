@@ -19,11 +19,22 @@ import java.util.Optional;
  *     a run submitted directly
  * @param chainDepth how many trigger-started runs led to this one: 0 for a run submitted
  *     directly or started by an outside event, the event's depth otherwise
+ * @param startKey what makes the start that created this run happen once: unique across a
+ *     {@link RunStore}, which refuses a second run with the same key ({@link
+ *     DuplicateStartException}). A trigger's firing has {@code trigger:<triggerId>/<eventId>};
+ *     empty for a run that may be started any number of times. Not blank, at most {@link
+ *     #MAX_START_KEY_LENGTH} characters.
  */
 public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState state,
     String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
     int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
-    Optional<String> cause, int chainDepth) {
+    Optional<String> cause, int chainDepth, Optional<String> startKey) {
+
+  /**
+   * The longest start key: room for a trigger's, {@code trigger:} with a 128-character trigger id
+   * and a 256-character event id.
+   */
+  public static final int MAX_START_KEY_LENGTH = 512;
 
   public RunRecord {
     Objects.requireNonNull(runId, "runId");
@@ -40,6 +51,13 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
     if (chainDepth < 0) {
       throw new IllegalArgumentException("chainDepth must not be negative, got " + chainDepth);
     }
+    Objects.requireNonNull(startKey, "startKey");
+    startKey.ifPresent(key -> {
+      if (key.isBlank() || key.length() > MAX_START_KEY_LENGTH) {
+        throw new IllegalArgumentException("startKey must be non-blank and at most "
+            + MAX_START_KEY_LENGTH + " characters, was " + key.length() + " long");
+      }
+    });
   }
 
   /** This run in {@code newState}; the start and end times follow. */
@@ -48,6 +66,6 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
         ? Optional.of(at) : startedAt;
     Optional<Instant> ended = newState.isTerminal() ? Optional.of(at) : Optional.empty();
     return new RunRecord(runId, spec, params, newState, scopeKey, project, template,
-        templateVersion, priority, createdAt, started, ended, cause, chainDepth);
+        templateVersion, priority, createdAt, started, ended, cause, chainDepth, startKey);
   }
 }

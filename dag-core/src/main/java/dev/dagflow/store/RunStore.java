@@ -35,7 +35,15 @@ public interface RunStore {
    * Stores a new run, held by {@code owner} at epoch 1 for {@code leaseTime} from the store's
    * now, whatever its state (the engine creates runs PENDING).
    *
+   * <p>A run's {@link RunRecord#startKey() start key} is unique across the store: a run whose key
+   * a stored run has already is refused, and the check and the creation are one atomic step, so
+   * of concurrent creates with one key exactly one stores its run. A refused create stores
+   * nothing (neither the run nor its key). Keys are compared exactly, case included; runs
+   * without a key never collide. A key stays taken as long as its run is stored.
+   *
    * @return the creator's lease
+   * @throws DuplicateStartException naming the key and the stored run, if a run with the same
+   *     start key exists
    * @throws StoreException if a run with the same id exists
    */
   Lease create(RunRecord run, String owner, Duration leaseTime);
@@ -50,7 +58,7 @@ public interface RunStore {
    *     outcome already
    * @throws StoreException if the run does not exist; if a node record, attempt, transition or
    *     history entry names a node that is not in the run's spec (the message names it); or if
-   *     the new run record has another spec or creation time than the stored one
+   *     the new run record has another spec, creation time or start key than the stored one
    */
   void apply(RunChanges changes);
 

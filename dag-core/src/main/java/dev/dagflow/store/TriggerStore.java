@@ -13,7 +13,8 @@ import java.util.Optional;
  * a shared database, across engine instances).
  *
  * <p>Implementations are thread-safe: the engine calls them from the threads that emit events
- * and the host from any thread. {@link #recordStart} and {@link #markProcessed} are atomic.
+ * and the host from any thread. {@link #recordStart} and {@link #markProcessed} are atomic;
+ * {@link #isProcessed} sees every mark that has returned.
  * Results are never {@code null}; lists are unmodifiable. {@link StoreException} is for the
  * store's own failures, never for a missing trigger.
  */
@@ -67,4 +68,12 @@ public interface TriggerStore {
    * @throws UnknownTriggerException if there is no trigger {@code triggerId}
    */
   boolean markProcessed(String triggerId, String eventId);
+
+  /**
+   * Whether {@link #markProcessed} has recorded the pair; records nothing. The engine asks
+   * before it acts on an event, so that an event processed already does nothing again.
+   *
+   * @throws UnknownTriggerException if there is no trigger {@code triggerId}
+   */
+  boolean isProcessed(String triggerId, String eventId);
 }

@@ -7,6 +7,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.Stores;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
@@ -14,6 +15,8 @@ import dev.dagflow.trigger.TriggerFiring;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,22 @@ class EngineEventIdsTest {
     });
   }
 
+  /**
+   * Stores whose trigger store counts {@code counted} down with every start it counts: a trigger
+   * fires after listeners hear of the event, so a test waits for the count, not the event.
+   */
+  private static Consumer<DagEngine.Builder> countingStarts(CountDownLatch counted) {
+    Stores inner = Stores.inMemory();
+    return b -> b.stores(Stores.of(inner.runs(), inner.logs(), inner.policies(),
+        inner.templates(), new FaultyTriggerStore(inner.triggers())
+            .onStartCounted(counted::countDown)));
+  }
+
+  private static void awaitCounted(CountDownLatch counted) throws InterruptedException {
+    assertThat(counted.await(Harness.WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("the trigger's starts counted").isTrue();
+  }
+
   /** A trigger starting {@code child} on each event of {@code type} about the parent DAG. */
   private static void chain(Harness h, String type) {
     h.executor.defaultOutcome(Outcome.succeed());
@@ -54,9 +73,11 @@ class EngineEventIdsTest {
   }
 
   @Test
-  void theSameEndingEmittedAgainIsADuplicateAndFiresItsTriggerOnce() {
+  void theSameEndingEmittedAgainIsADuplicateAndFiresItsTriggerOnce() throws Exception {
     List<Event> ended = new CopyOnWriteArrayList<>();
-    try (Harness h = new Harness(recording("run.completed", ended), "t")) {
+    CountDownLatch counted = new CountDownLatch(1);
+    try (Harness h = new Harness(recording("run.completed", ended)
+        .andThen(countingStarts(counted)), "t")) {
       chain(h, "run.completed");
       String run = h.submit(PARENT);
       h.await(run);
@@ -74,16 +95,17 @@ class EngineEventIdsTest {
           .isEqualTo(TriggerFiring.Outcome.DUPLICATE);
       assertThat(childrenOf(h, first)).hasSize(1);
       // the first firing counts its start after its run is created: wait for the count
-      h.until("the first firing counted", () -> h.engine.triggers()
-          .counters("on-run.completed").total() == 1);
+      awaitCounted(counted);
       assertThat(h.engine.triggers().counters("on-run.completed").success()).isEqualTo(1);
     }
   }
 
   @Test
-  void twoEndingsOfOneRunAfterARetryBothFire() {
+  void twoEndingsOfOneRunAfterARetryBothFire() throws Exception {
     List<Event> failed = new CopyOnWriteArrayList<>();
-    try (Harness h = new Harness(recording("run.failed", failed), "t")) {
+    CountDownLatch counted = new CountDownLatch(2);
+    try (Harness h = new Harness(recording("run.failed", failed)
+        .andThen(countingStarts(counted)), "t")) {
       chain(h, "run.failed");
       h.executor.script("work", Outcome.failPermanently("E_BROKEN", "broken"));
       String run = h.submit(PARENT);
@@ -96,15 +118,18 @@ class EngineEventIdsTest {
 
       assertThat(failed).extracting(Event::id).doesNotHaveDuplicates()
           .allMatch(id -> id.startsWith("run.failed/" + run + "/"));
+      awaitCounted(counted);
       assertThat(failed).allSatisfy(e -> assertThat(childrenOf(h, e)).hasSize(1));
       assertThat(h.engine.triggers().counters("on-run.failed").success()).isEqualTo(2);
     }
   }
 
   @Test
-  void nodeEventsOfDifferentAttemptsDifferAndEachFires() {
+  void nodeEventsOfDifferentAttemptsDifferAndEachFires() throws Exception {
     List<Event> failed = new CopyOnWriteArrayList<>();
-    try (Harness h = new Harness(recording("node.failed", failed), "t")) {
+    CountDownLatch counted = new CountDownLatch(2);
+    try (Harness h = new Harness(recording("node.failed", failed)
+        .andThen(countingStarts(counted)), "t")) {
       chain(h, "node.failed");
       h.executor.script("work", Outcome.failPermanently("E_BROKEN", "broken"));
       String run = h.submit(PARENT);
@@ -116,6 +141,7 @@ class EngineEventIdsTest {
 
       assertThat(failed).extracting(Event::id).containsExactlyInAnyOrder(
           "node.failed/" + run + "/work/1", "node.failed/" + run + "/work/2");
+      awaitCounted(counted);
       assertThat(h.engine.triggers().counters("on-node.failed").success()).isEqualTo(2);
     }
   }

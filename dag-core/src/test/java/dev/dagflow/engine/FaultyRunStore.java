@@ -22,13 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real {@link RunStore} around another, for fault tests: it fails the next applies, or every
- * apply of chosen runs, or every renewal, or cuts its engine off from the store altogether (a
- * crash, as far as the store and the other instances can tell). One per engine: the engines of
- * a test share the store inside, each through a wrapper of its own. Thread-safe.
+ * apply of chosen runs, or every renewal; fails the next creates, before the store has the run or
+ * after (its answer lost); or cuts its engine off from the store altogether (a crash, as far as
+ * the store and the other instances can tell). One per engine: the engines of a test share the
+ * store inside, each through a wrapper of its own. Thread-safe.
  */
 final class FaultyRunStore implements RunStore {
   private final RunStore inner;
   private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger failNextCreates = new AtomicInteger();
+  private final AtomicInteger loseNextCreates = new AtomicInteger();
   private final Set<String> failingRuns = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile boolean renewalsFail;
@@ -41,6 +44,21 @@ final class FaultyRunStore implements RunStore {
   /** The next {@code count} applies fail, whatever run they write. */
   FaultyRunStore failNextApplies(int count) {
     failNext.set(count);
+    return this;
+  }
+
+  /** The next {@code count} creates fail before the store inside sees them: nothing is stored. */
+  FaultyRunStore failNextCreates(int count) {
+    failNextCreates.set(count);
+    return this;
+  }
+
+  /**
+   * The next {@code count} creates are stored by the store inside, and then fail: the run is
+   * there, but its creator never hears so (a crash right after the create, or its answer lost).
+   */
+  FaultyRunStore loseNextCreateAnswers(int count) {
+    loseNextCreates.set(count);
     return this;
   }
 
@@ -73,6 +91,11 @@ final class FaultyRunStore implements RunStore {
     }
   }
 
+  /** Whether {@code left} was positive; takes one from it if so. */
+  private static boolean takeOne(AtomicInteger left) {
+    return left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+  }
+
   private StoreException fail(String operation, String why) {
     failed.incrementAndGet();
     return new StoreException(operation, "injected failure: " + why);
@@ -80,8 +103,16 @@ final class FaultyRunStore implements RunStore {
 
   @Override
   public Lease create(RunRecord run, String owner, Duration leaseTime) {
-    check("create run " + run.runId());
-    return inner.create(run, owner, leaseTime);
+    String operation = "create run " + run.runId();
+    check(operation);
+    if (takeOne(failNextCreates)) {
+      throw fail(operation, "one of the next creates");
+    }
+    Lease lease = inner.create(run, owner, leaseTime);
+    if (takeOne(loseNextCreates)) {
+      throw fail(operation, "the answer to one of the next creates was lost");
+    }
+    return lease;
   }
 
   @Override
@@ -91,7 +122,7 @@ final class FaultyRunStore implements RunStore {
     if (failingRuns.contains(changes.runId())) {
       throw fail(operation, "this run's applies fail");
     }
-    if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (takeOne(failNext)) {
       throw fail(operation, "one of the next applies");
     }
     inner.apply(changes);

@@ -226,7 +226,7 @@ public final class Engine implements DagEngine {
     RunPlacement place = template.map(RunPlacement::ofTemplate)
         .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()));
     return start(newRunId(), place, template, request.params(), request.operator(),
-        Optional.empty(), 0);
+        Optional.empty(), 0, Optional.empty());
   }
 
   /** The next number in the order nodes become ready, across every run. */
@@ -242,10 +242,14 @@ public final class Engine implements DagEngine {
   /**
    * Starts a run with an id the caller made with {@link #newRunId()}: checks its task types and
    * policies, stores it PENDING, and admits it to its pool or lets it wait there.
+   *
+   * @param startKey what makes this start happen once (see {@link RunRecord#startKey()})
+   * @throws dev.dagflow.store.DuplicateStartException if a stored run has {@code startKey}
    */
   String start(String runId, RunPlacement place, Optional<DagTemplate> template,
-      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth) {
-    registry.create(runId, place, template, params, operator, cause, chainDepth);
+      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
+      Optional<String> startKey) {
+    registry.create(runId, place, template, params, operator, cause, chainDepth, startKey);
     return runId;
   }
 

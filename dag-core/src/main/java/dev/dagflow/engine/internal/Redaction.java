@@ -21,7 +21,8 @@ final class Redaction {
     DagSpec spec = spec(run.spec(), keys);
     return spec == run.spec() ? run : new RunRecord(run.runId(), spec, run.params(), run.state(),
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), run.startedAt(), run.endedAt(), run.cause(), run.chainDepth());
+        run.createdAt(), run.startedAt(), run.endedAt(), run.cause(), run.chainDepth(),
+        run.startKey());
   }
 
   /** {@code spec} with the secrets of every node's config redacted; itself if it has none. */

@@ -53,9 +53,13 @@ final class RunRegistry {
   /**
    * Creates run {@code runId} placed at {@code place}: checks its task types and policies,
    * stores it PENDING, records who asked for it, and admits it to its pool or lets it wait there.
+   *
+   * @param startKey what makes this start happen once (see {@link RunRecord#startKey()})
+   * @throws dev.dagflow.store.DuplicateStartException if a stored run has {@code startKey}
    */
   void create(String runId, RunPlacement place, Optional<DagTemplate> template,
-      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth) {
+      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
+      Optional<String> startKey) {
     DagSpec spec = place.spec;
     engine.checkTaskTypes(spec);
     RunPolicy policy = place.policy(config.policyStore, config.engineDefaultPolicy);
@@ -64,7 +68,7 @@ final class RunRegistry {
     RunRecord record = new RunRecord(runId, spec, RunValues.params(params), RunState.PENDING,
         scopeKey, place.project, template.map(DagTemplate::name),
         template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
-        Optional.empty(), cause, chainDepth);
+        Optional.empty(), cause, chainDepth, startKey);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
     Lease lease;
     try {

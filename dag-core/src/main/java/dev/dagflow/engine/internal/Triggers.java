@@ -7,6 +7,8 @@ import dev.dagflow.DagflowException;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.log.LogLevel;
+import dev.dagflow.store.DuplicateStartException;
+import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
@@ -19,6 +21,7 @@ import dev.dagflow.trigger.TriggerFiring.Outcome;
 import dev.dagflow.trigger.TriggerMatcher;
 import dev.dagflow.trigger.TriggerRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's triggers: the registry over the trigger store, the matcher, and what a matching
- * trigger does with an event (dedupe by event id, overlap policy, parameter mapping, counters).
- * Thread-safe: the decisions of one trigger are serialised on its state.
+ * trigger does with an event (dedupe by event id and by the start key of its run, overlap
+ * policy, parameter mapping, counters). Thread-safe: the decisions of one trigger are
+ * serialised on its state.
  */
 final class Triggers implements TriggerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
@@ -45,9 +49,13 @@ final class Triggers implements TriggerRegistry {
   private final Map<String, String> triggerOfRun = new ConcurrentHashMap<>();
   private final Map<String, Integer> triggersPerType = new ConcurrentHashMap<>();
 
-  /** A trigger's active runs and the event it queued; guarded by itself. */
+  /**
+   * A trigger's active runs, the event it queued and the events it is acting on now (so that
+   * one event delivered twice at once is one firing); guarded by itself.
+   */
   private static final class State {
     final Set<String> activeRuns = new LinkedHashSet<>();
+    final Set<String> firing = new HashSet<>();
     Event queued;
   }
 
@@ -170,15 +178,28 @@ final class Triggers implements TriggerRegistry {
     return b.build();
   }
 
+  /**
+   * The start key of the run trigger {@code triggerId} starts for event {@code eventId}: {@code
+   * trigger:<triggerId>/<eventId>}. A trigger id has no {@code /}, so no two pairs share a key.
+   */
+  static String startKey(String triggerId, String eventId) {
+    return "trigger:" + triggerId + "/" + eventId;
+  }
+
+  /**
+   * What {@code t} does with {@code event}. An event that starts a run is marked processed only
+   * once its run is stored with the firing's start key, so that a crash between the two loses
+   * nothing: delivered again, it is refused by the key. Every other outcome is marked before it
+   * is acted on, except a failure of the store or a closing engine, which leaves the event to be
+   * delivered again.
+   */
   private TriggerFiring fire(EventTrigger t, Event event) {
     try {
-      if (!store.markProcessed(t.id(), event.id())) {
-        return new TriggerFiring(t.id(), event.id(), Outcome.DUPLICATE, Optional.empty(),
-            Optional.of("event '" + event.id() + "' was already processed by this trigger"));
+      if (store.isProcessed(t.id(), event.id())) {
+        return duplicate(t, event, "was already processed by this trigger");
       }
-    } catch (DagflowException deleted) { // deleted while the event was matched
-      return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
-          Optional.of(deleted.getMessage()));
+    } catch (DagflowException e) { // deleted while the event was matched, or the store failed
+      return failed(t, event, e.getMessage());
     }
     State state = states.computeIfAbsent(t.id(), k -> new State());
     String runId = engine.newRunId();
@@ -186,25 +207,14 @@ final class Triggers implements TriggerRegistry {
     // decide under the trigger's monitor; start and stop runs outside it, since a run that
     // ends at once emits events that fire other triggers on this thread
     synchronized (state) {
+      if (!state.firing.add(event.id())) {
+        return duplicate(t, event, "is being processed by this trigger");
+      }
       toStop = List.copyOf(state.activeRuns);
-      if (!toStop.isEmpty()) {
-        String active = String.join(", ", toStop);
-        switch (t.overlap()) {
-          case SKIP -> {
-            return new TriggerFiring(t.id(), event.id(), Outcome.SKIPPED, Optional.empty(),
-                Optional.of("its previous run " + active + " is still active"));
-          }
-          case QUEUE_ONE -> {
-            if (state.queued != null) {
-              LOG.info("trigger {}: event {} replaces queued event {}", t.id(), event.id(),
-                  state.queued.id());
-            }
-            state.queued = event;
-            return new TriggerFiring(t.id(), event.id(), Outcome.QUEUED, Optional.empty(),
-                Optional.of("runs once its previous run " + active + " has ended"));
-          }
-          default -> { }
-        }
+      if (!toStop.isEmpty()
+          && (t.overlap() == OverlapPolicy.SKIP || t.overlap() == OverlapPolicy.QUEUE_ONE)) {
+        state.firing.remove(event.id());
+        return hold(t, event, state, String.join(", ", toStop));
       }
       if (t.overlap() != OverlapPolicy.CANCEL_PREVIOUS) {
         toStop = List.of();
@@ -212,45 +222,146 @@ final class Triggers implements TriggerRegistry {
       triggerOfRun.put(runId, t.id());
       state.activeRuns.add(runId);
     }
-    for (String previous : toStop) {
+    try {
+      return start(t, event, state, runId, toStop, false);
+    } finally {
+      synchronized (state) {
+        state.firing.remove(event.id());
+      }
+    }
+  }
+
+  /**
+   * Skips or queues {@code event} while {@code active} runs: marks it processed first, so a
+   * duplicate is neither skipped again nor queued. Under the state's monitor, so the active run
+   * cannot end between the decision and the queueing.
+   */
+  private TriggerFiring hold(EventTrigger t, Event event, State state, String active) {
+    try {
+      if (!store.markProcessed(t.id(), event.id())) {
+        return duplicate(t, event, "was already processed by this trigger");
+      }
+    } catch (DagflowException e) {
+      return failed(t, event, e.getMessage());
+    }
+    if (t.overlap() == OverlapPolicy.SKIP) {
+      return new TriggerFiring(t.id(), event.id(), Outcome.SKIPPED, Optional.empty(),
+          Optional.of("its previous run " + active + " is still active"));
+    }
+    if (state.queued != null) {
+      LOG.info("trigger {}: event {} replaces queued event {}", t.id(), event.id(),
+          state.queued.id());
+    }
+    state.queued = event;
+    return new TriggerFiring(t.id(), event.id(), Outcome.QUEUED, Optional.empty(),
+        Optional.of("runs once its previous run " + active + " has ended"));
+  }
+
+  /**
+   * Starts the run {@code runId} of trigger {@code t} for {@code event}, registered already, with
+   * the firing's start key; then marks the event processed, unless it is {@code marked} already
+   * (a queued event), and stops {@code toStop}. Nothing is stopped for a duplicate.
+   */
+  private TriggerFiring start(EventTrigger t, Event event, State state, String runId,
+      List<String> toStop, boolean marked) {
+    try {
+      DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
+          t.project().or(event::project));
+      ObjectNode params = t.mapParameters(event);
+      engine.start(runId, RunPlacement.ofTrigger(template, t, event), Optional.of(template),
+          params, Optional.empty(), Optional.of(event.id()), event.depth(),
+          Optional.of(startKey(t.id(), event.id())));
+    } catch (DuplicateStartException e) {
+      unregister(state, runId);
+      if (!marked) {
+        markQuietly(t, event); // the mark after that run's creation was lost: repair it
+      }
+      return duplicate(t, event, "was already processed by this trigger: it started run "
+          + e.existingRunId());
+    } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
+      unregister(state, runId);
+      // the store failed or the engine is closing: the event is not processed, and a delivery
+      // of it again starts its run; any other failure would fail again, so the event is done
+      boolean again = e instanceof StoreException || e instanceof IllegalStateException;
+      if (!marked && !again && !markFailed(t, event)) {
+        return duplicate(t, event, "was already processed by this trigger");
+      }
+      if (!again) {
+        stop(t, toStop);
+      }
+      String reason = e.getMessage();
+      count(t, false, Optional.of(reason));
+      LOG.warn("trigger {} could not start a run for event {}: {}", t.id(), event.id(), reason);
+      return failed(t, event, reason);
+    }
+    if (!marked) {
+      markQuietly(t, event);
+    }
+    stop(t, toStop);
+    count(t, true, Optional.empty());
+    return new TriggerFiring(t.id(), event.id(), Outcome.STARTED, Optional.of(runId),
+        Optional.empty());
+  }
+
+  private void unregister(State state, String runId) {
+    synchronized (state) {
+      triggerOfRun.remove(runId);
+      state.activeRuns.remove(runId);
+    }
+  }
+
+  private void stop(EventTrigger t, List<String> runs) {
+    for (String previous : runs) {
       try {
         engine.stop(previous, "trigger:" + t.id());
       } catch (RunStateException | UnknownRunException ended) {
         // it ended meanwhile
       }
     }
-    return start(t, event, state, runId);
   }
 
-  /** Starts the run {@code runId} of trigger {@code t} for {@code event}, registered already. */
-  private TriggerFiring start(EventTrigger t, Event event, State state, String runId) {
+  /**
+   * Marks an event whose run could not start; false if it was marked already (another instance
+   * processed it meanwhile). A mark that fails leaves the event unmarked: it may fail again.
+   */
+  private boolean markFailed(EventTrigger t, Event event) {
     try {
-      DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
-          t.project().or(event::project));
-      ObjectNode params = t.mapParameters(event);
-      engine.start(runId, RunPlacement.ofTrigger(template, t, event), Optional.of(template),
-          params, Optional.empty(), Optional.of(event.id()), event.depth());
-    } catch (DagflowException | IllegalArgumentException | IllegalStateException e) {
-      synchronized (state) {
-        triggerOfRun.remove(runId);
-        state.activeRuns.remove(runId);
-      }
-      String reason = e.getMessage();
-      count(t, false, Optional.of(reason));
-      LOG.warn("trigger {} could not start a run for event {}: {}", t.id(), event.id(), reason);
-      return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
-          Optional.of(reason));
+      return store.markProcessed(t.id(), event.id());
+    } catch (DagflowException e) {
+      LOG.warn("trigger {}: event {} could not be marked processed: {}", t.id(), event.id(),
+          e.getMessage());
+      return true;
     }
-    count(t, true, Optional.empty());
-    return new TriggerFiring(t.id(), event.id(), Outcome.STARTED, Optional.of(runId),
-        Optional.empty());
+  }
+
+  /**
+   * Marks an event whose run is stored. Only a shortcut for deliveries to come (the run's start
+   * key refuses them anyway), so a failure is logged, not thrown.
+   */
+  private void markQuietly(EventTrigger t, Event event) {
+    try {
+      store.markProcessed(t.id(), event.id());
+    } catch (DagflowException e) {
+      LOG.warn("trigger {}: event {} started its run but could not be marked processed: {}",
+          t.id(), event.id(), e.getMessage());
+    }
+  }
+
+  private static TriggerFiring duplicate(EventTrigger t, Event event, String why) {
+    return new TriggerFiring(t.id(), event.id(), Outcome.DUPLICATE, Optional.empty(),
+        Optional.of("event '" + event.id() + "' " + why));
+  }
+
+  private static TriggerFiring failed(EventTrigger t, Event event, String reason) {
+    return new TriggerFiring(t.id(), event.id(), Outcome.FAILED, Optional.empty(),
+        Optional.of(reason));
   }
 
   private void count(EventTrigger t, boolean success, Optional<String> error) {
     try {
       store.recordStart(t.id(), success, error, engine.time().now());
-    } catch (DagflowException deleted) {
-      LOG.info("trigger {} was deleted before its start could be counted", t.id());
+    } catch (DagflowException e) { // deleted meanwhile, or the store failed
+      LOG.info("trigger {}: a start could not be counted: {}", t.id(), e.getMessage());
     }
   }
 
@@ -279,12 +390,10 @@ final class Triggers implements TriggerRegistry {
     if (next != null) {
       Optional<EventTrigger> t = store.get(triggerId);
       if (t.isPresent()) {
-        start(t.get(), next, state, nextRun);
+        TriggerFiring f = start(t.get(), next, state, nextRun, List.of(), true);
+        LOG.debug("trigger {}: queued event {}: {}", triggerId, next.id(), f);
       } else {
-        synchronized (state) {
-          triggerOfRun.remove(nextRun);
-          state.activeRuns.remove(nextRun);
-        }
+        unregister(state, nextRun);
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.dagflow.store.memory;
 
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
@@ -28,8 +29,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The in-memory {@link RunStore}. Thread-safe: each run's data has a lock of its own (see
- * {@link RunData}); the maps of runs are concurrent. Runs are kept until the JVM ends. Leases
- * expire on the clock it is given, the store's clock.
+ * {@link RunData}); the maps of runs and of start keys are concurrent. Runs are kept until the
+ * JVM ends, and so their start keys stay taken. Leases expire on the clock it is given, the
+ * store's clock.
  */
 final class MemoryRunStore implements RunStore {
   /** Orders runs newest first: creation time descending, then id descending. */
@@ -48,6 +50,8 @@ final class MemoryRunStore implements RunStore {
   private final ConcurrentHashMap<String, RunData> runs = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Key, RunData> newestFirst = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<Key, String> unfinished = new ConcurrentSkipListMap<>();
+  /** The run of each start key; a key is put once its run is in {@code runs}. */
+  private final ConcurrentHashMap<String, String> startKeys = new ConcurrentHashMap<>();
   private final InstantSource clock;
   private final ConcurrentHashMap<String, RunData> commandRuns = new ConcurrentHashMap<>();
   /** The runs with a command that waits. */
@@ -66,6 +70,16 @@ final class MemoryRunStore implements RunStore {
     Lease lease = data.create(owner, clock.instant().plus(leaseTime));
     if (runs.putIfAbsent(run.runId(), data) != null) {
       throw new StoreException("create run " + run.runId(), "a run with this id exists");
+    }
+    // the run first, then its key: a key always names a stored run, and a run refused for its
+    // key leaves nothing behind (nobody else knows its new id, nor can list it yet)
+    if (run.startKey().isPresent()) {
+      String startKey = run.startKey().get();
+      String holder = startKeys.putIfAbsent(startKey, run.runId());
+      if (holder != null) {
+        runs.remove(run.runId(), data);
+        throw new DuplicateStartException("create run " + run.runId(), startKey, holder);
+      }
     }
     Key key = Key.of(run);
     newestFirst.put(key, data);

@@ -83,6 +83,12 @@ final class MemoryTriggerStore implements TriggerStore {
     return entry(triggerId).processed.add(eventId);
   }
 
+  @Override
+  public boolean isProcessed(String triggerId, String eventId) {
+    Objects.requireNonNull(eventId, "eventId");
+    return entry(triggerId).processed.contains(eventId);
+  }
+
   private Entry entry(String id) {
     Entry entry = byId.get(Objects.requireNonNull(id, "id"));
     if (entry == null) {

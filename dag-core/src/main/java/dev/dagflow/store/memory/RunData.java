@@ -254,6 +254,10 @@ final class RunData {
       throw new StoreException(operation, "the creation time of a run cannot change, was "
           + old.createdAt() + ", given " + next.createdAt());
     }
+    if (!next.startKey().equals(old.startKey())) {
+      throw new StoreException(operation, "the start key of a run cannot change, was "
+          + old.startKey().orElse("none") + ", given " + next.startKey().orElse("none"));
+    }
   }
 
   /** {@code next} holding this run's spec instance, so an equal copy is not kept as well. */
@@ -261,7 +265,7 @@ final class RunData {
     return next.spec() == spec ? next : new RunRecord(next.runId(), spec, next.params(),
         next.state(), next.scopeKey(), next.project(), next.template(), next.templateVersion(),
         next.priority(), next.createdAt(), next.startedAt(), next.endedAt(), next.cause(),
-        next.chainDepth());
+        next.chainDepth(), next.startKey());
   }
 
   private int[] nodeIndexes(String operation, RunChanges changes) {

@@ -183,10 +183,37 @@ public abstract class RunChangesContract {
     RunRecord run = created("r-1");
     RunRecord moved = new RunRecord("r-1", spec("other", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
+        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth(),
+        run.startKey());
     assertThatThrownBy(() -> store.apply(changes("r-1").run(moved).build()))
         .isInstanceOf(StoreException.class);
     assertThat(store.run("r-1")).contains(run);
+  }
+
+  @Test
+  void aRunRecordWithAnotherStartKeyIsRefused() {
+    RunRecord plain = created("r-1");
+    RunRecord keyed = StoreFixtures.withStartKey(run("r-2", SPEC, at(0)), "k-2");
+    create(keyed);
+    RunRecord gainsOne = StoreFixtures.withStartKey(plain.withState(RunState.RUNNING, at(1)),
+        "k-1");
+    RunRecord changesIt = StoreFixtures.withStartKey(keyed.withState(RunState.RUNNING, at(1)),
+        "k-3");
+    RunRecord losesIt = new RunRecord("r-2", SPEC, keyed.params(), RunState.RUNNING,
+        keyed.scopeKey(), keyed.project(), keyed.template(), keyed.templateVersion(),
+        keyed.priority(), keyed.createdAt(), Optional.of(at(1)), Optional.empty(), keyed.cause(),
+        keyed.chainDepth(), Optional.empty());
+    assertThatThrownBy(() -> store.apply(changes("r-1").run(gainsOne).build()))
+        .isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> store.apply(changes("r-2").run(changesIt).build()))
+        .isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> store.apply(changes("r-2").run(losesIt).build()))
+        .isInstanceOf(StoreException.class);
+    assertThat(store.run("r-1")).contains(plain);
+    assertThat(store.run("r-2")).contains(keyed);
+    // the keys refused took nothing: a new run may have them
+    create(StoreFixtures.withStartKey(run("r-3", SPEC, at(2)), "k-1"));
+    create(StoreFixtures.withStartKey(run("r-4", SPEC, at(2)), "k-3"));
   }
 
   @Test
@@ -194,7 +221,8 @@ public abstract class RunChangesContract {
     RunRecord run = created("r-1");
     RunRecord copy = new RunRecord("r-1", spec("three", 3), run.params(), RunState.RUNNING,
         run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth());
+        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth(),
+        run.startKey());
     store.apply(changes("r-1").run(copy).build());
     assertThat(store.run("r-1")).contains(copy);
   }

@@ -5,12 +5,15 @@ import static dev.dagflow.store.contract.StoreFixtures.node;
 import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static dev.dagflow.store.contract.StoreFixtures.run;
 import static dev.dagflow.store.contract.StoreFixtures.transition;
+import static dev.dagflow.store.contract.StoreFixtures.withStartKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
+import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.Page;
@@ -18,6 +21,7 @@ import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,8 +40,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link RunStore}: every implementation subclasses this with a factory of new,
- * empty stores (and {@link #closeStore} if it needs one). Adds listing, recovery and concurrency
- * to the writes of {@link RunChangesContract} and the leases of {@link RunLeaseContract}.
+ * empty stores (and {@link #closeStore} if it needs one). Adds listing, recovery, start keys and
+ * concurrency to the writes of {@link RunChangesContract} and the leases of {@link
+ * RunLeaseContract}.
  */
 public abstract class RunStoreContract extends RunCommandContract {
   /** How many runs and claiming threads the claim races have. */
@@ -131,6 +136,119 @@ public abstract class RunStoreContract extends RunCommandContract {
     store.apply(changes("a").run(a.withState(RunState.COMPLETED, at(9_000))).build());
     assertThat(ids(RunQuery.all().states(RunState.COMPLETED))).containsExactly("b", "a");
     assertThat(ids(RunQuery.all().states(RunState.RUNNING))).isEmpty();
+  }
+
+  // ---- start keys ------------------------------------------------------------------------
+
+  @Test
+  void aRunReadsBackWithItsStartKey() {
+    RunRecord run = withStartKey(run("r-1", SPEC, at(0)), "trigger:t/e-1");
+    create(run);
+    assertThat(store.run("r-1")).contains(run);
+    assertThat(store.list(RunQuery.all()).items()).containsExactly(run);
+  }
+
+  @Test
+  void aSecondRunWithATakenStartKeyIsRefusedNamingTheKeyAndTheStoredRun() {
+    String key = "trigger:on-push/push-a";
+    RunRecord first = withStartKey(run("r-1", SPEC, at(0)), key);
+    create(first);
+    create(run("other", SPEC, at(10)));
+    Page<RunRecord> before = store.list(RunQuery.all());
+
+    RunRecord second = withStartKey(run("r-2", SPEC, at(50), RunState.RUNNING, "p1", "x"), key);
+    assertThatThrownBy(() -> store.create(second, "engine-b", LIVE))
+        .isInstanceOfSatisfying(DuplicateStartException.class, e -> {
+          assertThat(e.startKey()).isEqualTo(key);
+          assertThat(e.existingRunId()).isEqualTo("r-1");
+        })
+        .isInstanceOf(StoreException.class).hasMessageContaining(key).hasMessageContaining("r-1");
+
+    // nothing of r-2 is stored: not the run, its lease, a listing entry or a claimable run
+    assertThat(store.run("r-2")).isEmpty();
+    assertThat(store.lease("r-2")).isEmpty();
+    assertThat(store.nodes("r-2")).isEmpty();
+    assertThat(store.list(RunQuery.all())).isEqualTo(before);
+    assertThat(store.list(RunQuery.all().states(RunState.RUNNING)).total()).isZero();
+    assertThat(store.claim("engine-c", 10, LIVE)).extracting(Lease::runId)
+        .containsExactly("r-1", "other");
+    assertThat(store.run("r-1")).contains(first);
+    // the key stays with r-1, and the id r-2 is free
+    assertThatThrownBy(() -> store.create(withStartKey(run("r-3", SPEC, at(60)), key), OWNER,
+        LIVE)).isInstanceOfSatisfying(DuplicateStartException.class,
+            e -> assertThat(e.existingRunId()).isEqualTo("r-1"));
+    create(run("r-2", SPEC, at(70)));
+    assertThat(store.run("r-2")).map(RunRecord::startKey).contains(Optional.empty());
+  }
+
+  @Test
+  void runsWithoutAStartKeyOrWithDifferentKeysNeverCollide() {
+    List<String> keys = List.of("k-1", "k-10", "K-1", "trigger:a/b/c", "trigger:a/b", "k-1 ");
+    for (int i = 0; i < 3; i++) {
+      create(run("plain-" + i, SPEC, at(i)));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      create(withStartKey(run("keyed-" + i, SPEC, at(10 + i)), keys.get(i)));
+    }
+    assertThat(store.list(RunQuery.all()).total()).isEqualTo(3 + keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(store.run("keyed-" + i)).map(RunRecord::startKey)
+          .as("keys are compared exactly, case and spaces included")
+          .contains(Optional.of(keys.get(i)));
+    }
+  }
+
+  @Test
+  void aRunRefusedForItsIdLeavesItsStartKeyFree() {
+    create(run("r-1", SPEC, at(0)));
+    assertThatThrownBy(() -> create(withStartKey(run("r-1", SPEC, at(5)), "k")))
+        .isInstanceOf(StoreException.class).isNotInstanceOf(DuplicateStartException.class);
+    assertThat(store.run("r-1")).map(RunRecord::startKey).contains(Optional.empty());
+    RunRecord keyed = withStartKey(run("r-2", SPEC, at(5)), "k");
+    create(keyed);
+    assertThat(store.run("r-2")).contains(keyed);
+  }
+
+  @Test
+  void concurrentCreatesWithOneStartKeyStoreExactlyOneRun() throws Exception {
+    int keys = 100;
+    // per thread and key: the run it created, or "refused:" and the run the refusal named
+    List<List<String>> outcomes = onThreads(CLAIMERS, thread -> {
+      List<String> mine = new ArrayList<>();
+      for (int k = 0; k < keys; k++) {
+        String runId = "k" + k + "-t" + thread;
+        try {
+          store.create(withStartKey(run(runId, SPEC, at(k)), "key-" + k), "creator-" + thread,
+              LIVE);
+          mine.add(runId);
+        } catch (DuplicateStartException e) {
+          assertThat(e.startKey()).isEqualTo("key-" + k);
+          mine.add("refused:" + e.existingRunId());
+        }
+      }
+      return mine;
+    });
+
+    for (int k = 0; k < keys; k++) {
+      int key = k;
+      List<String> created = outcomes.stream().map(o -> o.get(key))
+          .filter(o -> !o.startsWith("refused:")).toList();
+      assertThat(created).as("runs created with key-%d", k).hasSize(1);
+      String winner = created.get(0);
+      assertThat(outcomes.stream().map(o -> o.get(key)).filter(o -> o.startsWith("refused:")))
+          .as("refusals of key-%d name the run that has it", k)
+          .hasSize(CLAIMERS - 1).allMatch(o -> o.equals("refused:" + winner));
+      assertThat(store.run(winner)).map(RunRecord::startKey).contains(Optional.of("key-" + k));
+      for (int t = 0; t < CLAIMERS; t++) {
+        String loser = "k" + k + "-t" + t;
+        if (!loser.equals(winner)) {
+          assertThat(store.run(loser)).as("refused run %s", loser).isEmpty();
+          assertThat(store.lease(loser)).as("lease of refused run %s", loser).isEmpty();
+        }
+      }
+    }
+    assertThat(store.list(RunQuery.all()).total()).isEqualTo(keys);
+    assertThat(store.claim("latecomer", 2 * keys, Duration.ZERO)).isEmpty();
   }
 
   private List<String> claimed(String owner) {

@@ -61,6 +61,8 @@ public abstract class TriggerStoreContract {
         .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
     assertThatThrownBy(() -> store.markProcessed("nope", "e1"))
         .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
+    assertThatThrownBy(() -> store.isProcessed("nope", "e1"))
+        .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
   }
 
   @Test
@@ -137,6 +139,19 @@ public abstract class TriggerStoreContract {
   }
 
   @Test
+  void isProcessedSeesMarksAndRecordsNothing() {
+    store.save(trigger("t1", null));
+    store.save(trigger("t2", null));
+    assertThat(store.isProcessed("t1", "e1")).isFalse();
+    assertThat(store.isProcessed("t1", "e1")).isFalse();
+    assertThat(store.markProcessed("t1", "e1")).isTrue();
+    assertThat(store.isProcessed("t1", "e1")).isTrue();
+    assertThat(store.isProcessed("t1", "E1")).isFalse();
+    assertThat(store.isProcessed("t2", "e1")).isFalse();
+    assertThat(store.markProcessed("t2", "e1")).isTrue();
+  }
+
+  @Test
   void deletingDropsCountersAndProcessedIds() {
     store.save(trigger("t", null));
     store.recordStart("t", false, Optional.of("boom"), at(10));
@@ -149,6 +164,7 @@ public abstract class TriggerStoreContract {
 
     store.save(trigger("t", null));
     assertThat(store.counters("t")).isEqualTo(TriggerCounters.zero("t"));
+    assertThat(store.isProcessed("t", "e1")).isFalse();
     assertThat(store.markProcessed("t", "e1")).isTrue();
   }
 
