@@ -1,6 +1,7 @@
 package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.spec.DagSpec;
@@ -8,6 +9,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.StoreException;
 import dev.dagflow.store.Stores;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -173,6 +175,24 @@ class StoreFaultsTest {
       assertThat(view.node("n1").orElseThrow().attempts()).hasSize(2);
       assertThat(listener.unstored).isEmpty();
       assertThat(shared.runs().transitions(run)).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aRunStoredWhoseCreationAnswerWasLostIsTakenBackByItsOwnEngine() throws Exception {
+    Stores shared = Stores.inMemory();
+    FaultyRunStore runs = new FaultyRunStore(shared.runs()).loseNextCreateAnswers(1);
+    StoredOnly listener = new StoredOnly(shared);
+    try (DagEngine engine = engine("engine-a", runs, shared, listener)
+        .runIds(() -> "lost-answer").build()) {
+      engine.start();
+      assertThatThrownBy(() -> engine.submit(chain(3))).isInstanceOf(StoreException.class);
+      assertThat(shared.runs().run("lost-answer")).as("stored all the same").isPresent();
+
+      // given up after a lease time, claimed back by the same engine, and run to its end
+      RunView view = engine.await("lost-answer", Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(listener.unstored).isEmpty();
     }
   }
 }

@@ -9,9 +9,11 @@ import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
+import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.StoreException;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
 import java.time.Instant;
@@ -75,6 +77,11 @@ final class RunRegistry {
       lease = runs.create(record, config.instanceId, config.leaseTime);
     } catch (RuntimeException e) {
       pools.detach(pool);
+      if (e instanceof StoreException && !(e instanceof DuplicateStartException)) {
+        // the answer may be what was lost: a run stored all the same is given up later, for
+        // any instance (this one included) to claim, as a run whose write failed is
+        engine.leases().writeFailed(new Lease(runId, config.instanceId, 1, now));
+      }
       throw e;
     }
     ActiveRun run = new ActiveRun(engine, record, lease, policy, seq.incrementAndGet());
