@@ -65,7 +65,8 @@ public interface RunStore {
   /**
    * Claims up to {@code limit} unfinished runs (PENDING, RUNNING or PAUSED) for {@code owner}:
    * runs nobody holds and runs whose lease has expired, oldest first (by creation time, then
-   * id), never one with a live lease and never one {@code owner} holds already, even expired.
+   * id), never one with a live lease; a run whose lease {@code owner} itself let expire (an
+   * instance restarted under the same id) is claimed like any other.
    * Each claimed run's epoch goes up by one and its lease lasts {@code leaseTime} from the
    * store's now. Atomic per run: of concurrent claims, exactly one gets a given run.
    *

@@ -106,6 +106,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private ScopePool stepPool;
   private boolean stepAdmitted;
   private boolean stepEnded;
+  /** Set once {@link #drop} has given the run up. */
+  private boolean givenUp;
+  /** Whether the store still has {@link #lease} as the run's: not once its end is written. */
+  private boolean leaseHeld = true;
   private int[] ready = new int[16];
   private int readyCount;
 
@@ -175,7 +179,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   /** Starts a run that was admitted to its pool. */
   void start(ScopePool pool) {
+    boolean[] ran = new boolean[1];
     internalStep(() -> {
+      ran[0] = true;
       if (ended) { // stopped after its place was counted: give the place back
         List<ActiveRun> next = pool.runEnded();
         after.add(() -> next.forEach(r -> r.start(pool)));
@@ -190,6 +196,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       eval = engine.evaluator().newRun(spec, params, now, this);
       eval.start();
     });
+    if (!ran[0]) { // given up (dropped, or the engine closed) after its place was counted
+      pool.runEnded().forEach(r -> r.start(pool));
+    }
   }
 
   /** Records who submitted the run, as the first entry of its history. */
@@ -222,6 +231,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private void end(RunState outcome) {
     setRunState(outcome);
     ended = true;
+    leaseHeld = false; // the write of the end releases it
     paused = false;
     if (wakeTimer != null) {
       wakeTimer.cancel();
@@ -712,30 +722,32 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } else {
       LOG.error("run {}: a step's changes could not be stored; dropped here, to be recovered "
           + "from the store by this instance or another", runId, cause);
-      engine.leases().writeFailed(lease);
       drop("a write could not be stored");
     }
   }
 
   /**
    * Gives the run up here without writing anything more: its timers are cancelled, its
-   * attempts in flight cancelled locally (the store still has them RUNNING, for the next
-   * owner), its place freed, and its awaits told {@code why}. Leaves alone a run whose end is
-   * stored, unless it is the write of a later step (a retry re-opening it) that failed.
+   * attempts in flight forgotten (their completions are ignored; their executors are not
+   * cancelled, as the run's next owner may re-attach them), its place freed, and its awaits
+   * told {@code why}. Once only; leaves alone a run whose end is stored, unless it is the
+   * write of a later step (a retry re-opening it) that failed.
+   *
+   * @return whether the run was dropped now
    */
-  void drop(String why) {
-    boolean afterFailedWrite = detached; // set by the step whose write failed
+  boolean drop(String why) {
     List<Attempt> running = new ArrayList<>();
     ScopePool p;
     boolean wasAdmitted;
     lock.lock(); // after a step under way, which writes nothing now
     try {
-      if (!afterFailedWrite && ended) {
-        return; // its end is stored: it leaves as an ended run does
+      if (givenUp || !writeLost && ended) {
+        return false; // dropped already, or its end is stored: it leaves as an ended run does
       }
+      givenUp = true;
       detached = true;
       // the place this engine holds for it: pools are its own bookkeeping, not the store's
-      boolean endedInStep = afterFailedWrite && ended && !stepEnded;
+      boolean endedInStep = writeLost && ended && !stepEnded;
       p = endedInStep ? stepPool : pool;
       wasAdmitted = endedInStep ? stepAdmitted : admitted;
       ended = true;
@@ -759,11 +771,25 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       lock.unlock();
     }
     done.completeExceptionally(new RunDroppedException(runId, why));
-    for (Attempt a : running) {
-      engine.attemptSettled(a);
-      Guard.cancel(a.executor, a);
-    }
+    running.forEach(engine::attemptSettled);
     engine.registry().dropped(this, p, wasAdmitted);
+    return true;
+  }
+
+  /** Whether the store has this run's lease as this engine's (under the lock). */
+  boolean holdsLease() {
+    return leaseHeld;
+  }
+
+  /** The lease was given up (under the lock): a re-opening must claim the run again. */
+  void leaseReleased() {
+    leaseHeld = false;
+  }
+
+  @Override
+  void takeLease(Lease newLease) {
+    super.takeLease(newLease);
+    leaseHeld = true;
   }
 
   // ---- helpers ----------------------------------------------------------------------------

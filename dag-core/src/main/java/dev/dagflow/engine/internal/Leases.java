@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,6 @@ final class Leases {
   private final Duration leaseTime;
   private final Duration tick;
   private final SystemTimeSource timer = new SystemTimeSource("dagflow-leases");
-  /**
-   * Runs dropped because their writes could not be stored, with when: their leases are given
-   * up after a lease time, so that the store has time to mend and another instance may take
-   * them first; a claim of this instance never takes a run it holds, even expired.
-   */
-  private final Map<Lease, Long> failed = new ConcurrentHashMap<>();
   private volatile boolean claiming = true;
   private volatile boolean closed;
 
@@ -50,23 +43,10 @@ final class Leases {
     this.tick = leaseTime.dividedBy(3);
   }
 
-  String owner() {
-    return owner;
-  }
-
-  Duration leaseTime() {
-    return leaseTime;
-  }
-
   /** Claims every run that is free now, then renews and claims on the timer. */
   void start() {
     claimAll();
     schedule();
-  }
-
-  /** A run of this engine could not be stored and was dropped: see {@link #failed}. */
-  void writeFailed(Lease lease) {
-    failed.put(lease, System.nanoTime());
   }
 
   /** Claims no more runs; renews the leases it holds until {@link #close}. */
@@ -91,7 +71,6 @@ final class Leases {
     try {
       renew();
       claimAll();
-      releaseFailed(); // after the claim: another instance may take those runs first
     } finally {
       schedule();
     }
@@ -114,26 +93,6 @@ final class Leases {
       if (lost.contains(lease.runId())) {
         registry.leaseLost(lease);
       }
-    }
-  }
-
-  private void releaseFailed() {
-    long due = System.nanoTime() - leaseTime.toNanos();
-    List<Lease> release = new ArrayList<>();
-    failed.forEach((lease, since) -> {
-      if (since - due <= 0) {
-        release.add(lease);
-      }
-    });
-    if (release.isEmpty()) {
-      return;
-    }
-    try {
-      runs.release(release);
-      release.forEach(failed::remove);
-    } catch (RuntimeException e) {
-      LOG.warn("releasing the leases of runs {} failed; trying again in {}",
-          release.stream().map(Lease::runId).toList(), tick, e);
     }
   }
 

@@ -9,11 +9,9 @@ import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
-import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
-import dev.dagflow.store.StoreException;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
 import java.time.Instant;
@@ -77,11 +75,8 @@ final class RunRegistry {
       lease = runs.create(record, config.instanceId, config.leaseTime);
     } catch (RuntimeException e) {
       pools.detach(pool);
-      if (e instanceof StoreException && !(e instanceof DuplicateStartException)) {
-        // the answer may be what was lost: a run stored all the same is given up later, for
-        // any instance (this one included) to claim, as a run whose write failed is
-        engine.leases().writeFailed(new Lease(runId, config.instanceId, 1, now));
-      }
+      // a run stored all the same (its answer was what was lost) is nobody's once its lease
+      // expires: this instance or another claims and runs it then
       throw e;
     }
     ActiveRun run = new ActiveRun(engine, record, lease, policy, seq.incrementAndGet());
@@ -101,30 +96,47 @@ final class RunRegistry {
    */
   ActiveRun recover(Lease lease) {
     String runId = lease.runId();
-    RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
-    engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
-    ActiveRun run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
-    ActiveRun stale = active.put(runId, run);
+    RunRecord record;
+    try {
+      record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
+      if (record.state().isTerminal() || engine.isClosing()) {
+        // it ended between a look and the claim, or this engine is closing: nobody's again
+        releaseQuietly(List.of(lease));
+        return null;
+      }
+      engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
+    } catch (RuntimeException e) {
+      releaseQuietly(List.of(lease)); // for an instance that can run it
+      throw e;
+    }
+    ActiveRun stale = active.get(runId);
     if (stale != null) { // held here under an older epoch that was lost meanwhile
       stale.drop("it was claimed again under epoch " + lease.epoch());
-      active.put(runId, run);
     }
-    ScopePool pool = pools.attach(record.scopeKey());
+    ActiveRun run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
     boolean running = record.state() != RunState.PENDING;
-    if (running) {
-      pool.readmit();
-    }
+    ScopePool pool = null;
     try {
+      pool = pools.attach(record.scopeKey());
+      if (running) {
+        pool.readmit();
+      }
       run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(), pool,
           running);
     } catch (RuntimeException e) {
-      active.remove(runId, run);
-      if (running) {
-        pool.runEnded().forEach(next -> next.start(pool));
+      if (pool != null) {
+        if (running) {
+          ScopePool p = pool;
+          pool.runEnded().forEach(next -> next.start(p));
+        }
+        pools.detach(pool);
       }
-      pools.detach(pool);
+      releaseQuietly(List.of(lease));
       throw e;
     }
+    // seen by operations only once restored; one whose end the restore stored leaves again
+    active.put(runId, run);
+    run.ifEnded(() -> active.remove(runId, run));
     if (!running && pool.admit(run, run.maxConcurrentRuns())) {
       run.start(pool);
     } else if (!running) {
@@ -222,6 +234,7 @@ final class RunRegistry {
   void release(ActiveRun run) {
     run.ifEnded(() -> {
       if (active.remove(run.runId, run)) {
+        run.leaseReleased(); // a retry sharing it must claim it again before it re-opens it
         releaseQuietly(List.of(run.lease));
       }
     });
@@ -244,15 +257,16 @@ final class RunRegistry {
   /** The store no longer has {@code lease} as a run's: the run is dropped here. */
   void leaseLost(Lease lease) {
     ActiveRun run = active.get(lease.runId());
-    if (run == null || run.lease.epoch() != lease.epoch()) {
-      return;
+    if (run == null || run.lease.epoch() != lease.epoch() || engine.isClosing()) {
+      return; // gone, claimed again since, or being given up by close()
     }
-    Optional<Lease> now = runs.lease(lease.runId());
-    String to = now.map(l -> "epoch " + l.epoch() + ", owned by " + l.owner())
-        .orElse("owned by nobody");
-    LOG.warn("run {}: its lease (epoch {}) could not be renewed, the store has it at {}; "
-        + "dropped here", lease.runId(), lease.epoch(), to);
-    run.drop("its lease was lost (" + to + ")");
+    if (run.drop("its lease was lost")) { // not a run whose end released it
+      String now = runs.lease(lease.runId())
+          .map(l -> "is at epoch " + l.epoch() + ", owned by " + l.owner())
+          .orElse("has it owned by nobody");
+      LOG.warn("run {}: its lease (epoch {}) could not be renewed: the store {}; dropped here",
+          lease.runId(), lease.epoch(), now);
+    }
   }
 
   /**
@@ -280,20 +294,32 @@ final class RunRegistry {
       List<Runnable> after) {
     // not before the store has the end: await() reads the store once the run is not active
     after.add(() -> ended(run));
-    if (pool != null) {
-      if (admitted) {
-        List<ActiveRun> next = pool.runEnded();
-        after.add(() -> next.forEach(r -> r.start(pool)));
-      } else {
-        pool.withdraw(run);
-      }
-      after.add(() -> pools.detach(pool));
+    if (pool != null) { // the place too is given back only once the end is stored
+      after.add(() -> {
+        if (admitted) {
+          pool.runEnded().forEach(r -> r.start(pool));
+        } else {
+          pool.withdraw(run);
+        }
+        pools.detach(pool);
+      });
     }
     after.add(() -> engine.runFinished(run.runId, event));
   }
 
-  /** An ended run re-opened by a retry (under its lock): runs again at once in its pool. */
+  /**
+   * An ended run re-opened by a retry (under its lock): claimed first unless this engine holds
+   * it already (an ended run is nobody's), then runs again at once in its pool.
+   *
+   * @throws RunStateException if another instance holds it
+   */
   ScopePool reopen(ActiveRun run, String scopeKey) {
+    if (!run.holdsLease()) {
+      Lease lease = runs.claim(run.runId, config.instanceId, config.leaseTime)
+          .orElseThrow(() -> new RunStateException(run.runId, run.record.state(),
+              "another engine instance holds it now; try again"));
+      run.takeLease(lease);
+    }
     ActiveRun other = active.putIfAbsent(run.runId, run);
     if (other != null && other != run) {
       throw new RunStateException(run.runId, RunState.RUNNING,

@@ -25,8 +25,8 @@ abstract class SerialRun {
   final Engine engine;
   final String runId;
   final ReentrantLock lock = new ReentrantLock();
-  /** This engine's hold on the run: every write carries its fence. */
-  final Lease lease;
+  /** This engine's hold on the run: every write carries its fence. Set under the lock. */
+  volatile Lease lease;
 
   // ---- the current step, guarded by lock ----
   /** The time of the current step: every record it writes carries it. */
@@ -49,6 +49,8 @@ abstract class SerialRun {
    * then writes nothing and calls nothing when it ends, and no step runs after it.
    */
   volatile boolean detached;
+  /** Set, under the lock, when a step's write could not be stored: the run is being dropped. */
+  boolean writeLost;
 
   // ---- listener notices, published in order outside the lock ----
   private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
@@ -163,6 +165,19 @@ abstract class SerialRun {
   /** The step's changes could not be stored: the run is given up here (see the subclass). */
   abstract void dropped(RuntimeException cause);
 
+  /**
+   * The step goes on under {@code newLease}, claimed during it (a retry re-opening an ended
+   * run): only before the step has changed anything.
+   */
+  void takeLease(Lease newLease) {
+    RunChanges.Builder fresh = RunChanges.builder(runId, newLease.fence());
+    if (batch != null && !batch.build().isEmpty()) {
+      throw new IllegalStateException("run " + runId + ": a lease taken after changes");
+    }
+    lease = newLease;
+    batch = fresh;
+  }
+
   /** Marks node {@code v}'s record to be written at the end of the step. */
   void markDirty(int v) {
     if (!isDirty[v]) {
@@ -219,6 +234,7 @@ abstract class SerialRun {
       RuntimeException lost = engine.writes().apply(changes);
       if (lost != null) { // nobody hears of what was not stored
         detached = true;
+        writeLost = true;
         stepNotices.clear();
         after.clear();
         return lost;

@@ -73,12 +73,12 @@ final class RunData {
   /**
    * Claims the run for {@code claimer} if nobody holds a live lease on it; null if not. With
    * {@code recovery} (a claim of unfinished runs), not if it has ended, nor if the claimer holds
-   * it already, even expired.
+   * it already with a live lease.
    */
   Lease claim(String claimer, Instant now, Duration leaseTime, boolean recovery) {
     return write(() -> {
       boolean live = owner != null && expiresAt.isAfter(now);
-      if (live || recovery && (claimer.equals(owner) || record.state().isTerminal())) {
+      if (live || recovery && record.state().isTerminal()) {
         return null;
       }
       owner = claimer;

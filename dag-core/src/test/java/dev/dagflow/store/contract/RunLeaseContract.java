@@ -163,11 +163,14 @@ public abstract class RunLeaseContract extends RunChangesContract {
   }
 
   @Test
-  void aClaimNeverTakesARunTheClaimerHoldsEvenExpired() {
-    Lease own = createFor("r-0", 0, Duration.ZERO);
-    assertThat(store.claim(OWNER, 10, LIVE)).isEmpty();
-    assertHeld("r-0", own);
-    assertThat(claimIds(OTHER, 10)).containsExactly("r-0");
+  void aClaimTakesARunWhoseLeaseTheClaimerItselfLetExpire() {
+    createFor("r-0", 0, Duration.ZERO); // an instance restarted under the same id claims it back
+    createFor("r-1", 1, LIVE);
+    List<Lease> claimed = store.claim(OWNER, 10, LIVE);
+    assertThat(claimed).extracting(Lease::runId).containsExactly("r-0");
+    assertLease(claimed.get(0), "r-0", OWNER, 2);
+    assertHeld("r-0", claimed.get(0));
+    assertThat(claimIds(OTHER, 10)).as("both live now").isEmpty();
   }
 
   @Test
