@@ -200,7 +200,13 @@ public interface DagEngine extends AutoCloseable {
    */
   void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
 
-  /** The run's log lines {@code query} asks for, oldest first. */
+  /**
+   * The run's log lines {@code query} asks for, in the order of their {@link LogEntry#seq}
+   * numbers, read from the log store. Lines reach the store in batches, within 200 ms of being
+   * written while the store keeps up; for a run this engine runs, the query first waits (at
+   * most a second) until the lines written before it are stored, so it sees them. Resume a
+   * long or growing log with {@link LogQuery#afterSequence}, passing the last line's number.
+   */
   List<LogEntry> logs(LogQuery query);
 
   /** Who changed what in the run, in order. */
@@ -415,6 +421,20 @@ public interface DagEngine extends AutoCloseable {
      */
     public Builder storeRetry(int retries, Duration backoff, Duration maxBackoff) {
       config.storeRetry(retries, backoff, maxBackoff);
+      return this;
+    }
+
+    /**
+     * How many log lines the engine buffers for the log store; default 10,000. Lines are
+     * appended in batches, off the threads that write them, at least every 200 ms; a thread
+     * that writes a line into a full buffer waits until there is room, so no line is dropped
+     * for want of space. A log store failure is retried without limit with the {@link
+     * #storeRetry storeRetry} backoffs (never fewer than 1 ms apart).
+     *
+     * @throws IllegalArgumentException naming {@code logBuffer} unless 1 to 1,000,000
+     */
+    public Builder logBuffer(int lines) {
+      config.logBuffer(lines);
       return this;
     }
 

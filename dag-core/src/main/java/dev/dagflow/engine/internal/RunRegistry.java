@@ -73,7 +73,8 @@ final class RunRegistry {
       pools.detach(pool);
       throw e;
     }
-    ActiveRun run = new ActiveRun(engine, record, lease, policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(engine, record, lease,
+        engine.logWriter().open(lease, record.project()), policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
     operator.ifPresent(run::submittedBy);
@@ -92,7 +93,10 @@ final class RunRegistry {
     String runId = lease.runId();
     RunRecord record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
     engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
-    ActiveRun run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
+    RunPolicy policy = policy(record);
+    // fences the former owner's late lines off, and numbers on after its last stored one
+    LogWriter.RunLog log = engine.logWriter().takeOver(lease, record.project());
+    ActiveRun run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
     ActiveRun stale = active.put(runId, run);
     if (stale != null) { // held here under an older epoch that was lost meanwhile
       stale.drop("it was claimed again under epoch " + lease.epoch());
@@ -170,7 +174,14 @@ final class RunRegistry {
         throw new RunStateException(runId, record.state(),
             "it was re-opened by another engine instance meanwhile; try again");
       }
-      run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
+      LogWriter.RunLog log;
+      try {
+        log = engine.logWriter().takeOver(lease, record.project());
+      } catch (RuntimeException e) {
+        runs.release(List.of(lease));
+        throw e;
+      }
+      run = new ActiveRun(engine, record, lease, log, policy(record), seq.incrementAndGet());
       try {
         run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(),
             null, false);
@@ -198,7 +209,11 @@ final class RunRegistry {
 
   /** {@code run}'s end is stored, which gave its lease up: it is no longer kept. */
   private void ended(ActiveRun run) {
-    run.ifEnded(() -> active.remove(run.runId, run));
+    run.ifEnded(() -> {
+      if (active.remove(run.runId, run)) {
+        engine.logWriter().keep(run.log); // for a line about it that comes after its end
+      }
+    });
   }
 
   /** The leases of the runs this engine holds, for renewal. */
