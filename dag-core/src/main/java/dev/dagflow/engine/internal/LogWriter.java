@@ -147,11 +147,17 @@ final class LogWriter {
 
   /**
    * The log of a run this engine takes over under {@code lease}: fences the stored log at the
-   * lease's epoch, and numbers after the highest line stored.
+   * lease's epoch, and numbers after the highest line stored. Lines this engine still buffers
+   * for the run under an earlier lease (it ran the run before: an operation re-opens it, or it
+   * dropped it) are written first, waiting up to {@code wait}, so that the fence refuses none.
    *
    * @throws RuntimeException what the store threw: the run cannot be taken over now
    */
-  RunLog takeOver(Lease lease, Optional<String> project) {
+  RunLog takeOver(Lease lease, Optional<String> project, Duration wait) {
+    RunLog before = recent(lease.runId());
+    if (before != null) {
+      awaitWritten(before, System.nanoTime() + wait.toNanos());
+    }
     long last = store.fence(lease.runId(), lease.fence());
     return keep(new RunLog(lease, project, last));
   }

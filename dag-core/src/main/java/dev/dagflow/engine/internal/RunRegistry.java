@@ -95,7 +95,8 @@ final class RunRegistry {
     engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
     RunPolicy policy = policy(record);
     // fences the former owner's late lines off, and numbers on after its last stored one
-    LogWriter.RunLog log = engine.logWriter().takeOver(lease, record.project());
+    LogWriter.RunLog log = engine.logWriter().takeOver(lease, record.project(),
+        Engine.LOG_QUERY_WAIT);
     ActiveRun run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
     ActiveRun stale = active.put(runId, run);
     if (stale != null) { // held here under an older epoch that was lost meanwhile
@@ -176,7 +177,7 @@ final class RunRegistry {
       }
       LogWriter.RunLog log;
       try {
-        log = engine.logWriter().takeOver(lease, record.project());
+        log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
       } catch (RuntimeException e) {
         runs.release(List.of(lease));
         throw e;
