@@ -70,7 +70,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** To scrub the run's secret values out of log lines and error messages. */
   final RunSecrets secrets;
   /** The run's log as this engine writes it: numbered on, under the lease's fence. */
-  final LogWriter.RunLog log;
+  final RunLog log;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -111,7 +111,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private int[] ready = new int[16];
   private int readyCount;
 
-  ActiveRun(Engine engine, RunRecord record, Lease lease, LogWriter.RunLog log, RunPolicy policy,
+  ActiveRun(Engine engine, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
       long seq) {
     super(engine, record.runId(), lease, record.spec().size());
     this.log = log;

@@ -324,7 +324,7 @@ public final class Engine implements DagEngine {
    */
   void logIfRun(String runId, LogLevel level, String message) {
     ActiveRun active = registry.get(runId);
-    LogWriter.RunLog log = active != null ? active.log : logWriter.recent(runId);
+    RunLog log = active != null ? active.log : logWriter.recent(runId);
     Optional<String> project = log != null ? log.project
         : runs.run(runId).map(RunRecord::project).orElse(null);
     if (project == null) {
@@ -424,7 +424,7 @@ public final class Engine implements DagEngine {
     String runId = Objects.requireNonNull(query, "query").runId();
     record(runId);
     ActiveRun active = registry.get(runId);
-    LogWriter.RunLog log = active != null ? active.log : logWriter.recent(runId);
+    RunLog log = active != null ? active.log : logWriter.recent(runId);
     if (log != null) {
       logWriter.awaitWritten(log, System.nanoTime() + LOG_QUERY_WAIT.toNanos());
     }

@@ -2,7 +2,6 @@ package dev.dagflow.engine.internal;
 
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogLevel;
-import dev.dagflow.store.Fence;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.LogBatch;
 import dev.dagflow.store.LogStore;
@@ -55,36 +54,6 @@ final class LogWriter {
   static final int RECENT_RUNS = 1_024;
   private static final long INTERVAL = FLUSH_INTERVAL.toNanos();
   private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
-
-  /**
-   * One run's log as this engine writes it: numbered after {@code last}, under {@code fence}.
-   * The mutable fields are guarded by the writer's lock.
-   */
-  static final class RunLog {
-    final String runId;
-    final Fence fence;
-    /** The run's project, for the echo of a line written after the run left the engine. */
-    final Optional<String> project;
-    /** The number last given out. */
-    private long last;
-    /** The lines up to this number have been through the store: stored, refused or lost. */
-    private long written;
-    /** Set once the store refused a batch: the run's log has a later owner. */
-    private boolean fencedOff;
-
-    private RunLog(Lease lease, Optional<String> project, long last) {
-      this.runId = lease.runId();
-      this.fence = lease.fence();
-      this.project = project;
-      this.last = last;
-      this.written = last;
-    }
-
-    @Override
-    public String toString() {
-      return "RunLog{" + runId + " at " + fence + "}";
-    }
-  }
 
   /** A numbered line and the log it belongs to. */
   private record Line(RunLog log, LogEntry entry) {
@@ -204,8 +173,8 @@ final class LogWriter {
       if (closed) {
         if (!saidClosed) {
           saidClosed = true;
-          LOG.info("run {}: log lines written once close() has begun are not stored: the "
-              + "engine gives its runs up", log.runId);
+          LOG.info("run {}: log lines written from now on are not stored: close() gives the "
+              + "engine's runs up", log.runId);
         }
         return;
       }
@@ -220,9 +189,7 @@ final class LogWriter {
       }
       buffer.add(new Line(log, entry));
       if (thread == null) {
-        thread = new Thread(this::flushLoop, "dagflow-logs");
-        thread.setDaemon(true);
-        thread.start();
+        startThread();
       }
       if (buffer.size() == 1 || buffer.size() == batchSize) {
         work.signal();
@@ -344,11 +311,27 @@ final class LogWriter {
     } finally {
       lock.lock();
       try {
+        if (!closed && thread == Thread.currentThread()) {
+          // ended by an error (out of memory...): a new thread goes on, or writers would wait
+          // for room forever
+          inFlight = 0;
+          thread = null;
+          if (!buffer.isEmpty()) {
+            startThread();
+          }
+        }
         progress.signalAll();
       } finally {
         lock.unlock();
       }
     }
+  }
+
+  /** Starts the flusher thread; under the lock. */
+  private void startThread() {
+    thread = new Thread(this::flushLoop, "dagflow-logs");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /**
@@ -429,7 +412,10 @@ final class LogWriter {
             batch.size(), tries, TimeUnit.NANOSECONDS.toMillis(wait), e.getMessage());
         wait = Math.min(maxBackoff, wait * 2);
         continue;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+          throw fatal;
+        }
         LOG.error("the log store failed appending {} log lines of runs {}, not with a "
             + "StoreException: a bug, which retrying would not mend; the lines are lost",
             batch.size(), byLog.keySet().stream().map(l -> l.runId).distinct().toList(), e);

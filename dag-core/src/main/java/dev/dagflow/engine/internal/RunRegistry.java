@@ -95,7 +95,7 @@ final class RunRegistry {
     engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
     RunPolicy policy = policy(record);
     // fences the former owner's late lines off, and numbers on after its last stored one
-    LogWriter.RunLog log = engine.logWriter().takeOver(lease, record.project(),
+    RunLog log = engine.logWriter().takeOver(lease, record.project(),
         Engine.LOG_QUERY_WAIT);
     ActiveRun run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
     ActiveRun stale = active.put(runId, run);
@@ -175,7 +175,7 @@ final class RunRegistry {
         throw new RunStateException(runId, record.state(),
             "it was re-opened by another engine instance meanwhile; try again");
       }
-      LogWriter.RunLog log;
+      RunLog log;
       try {
         log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
       } catch (RuntimeException e) {
