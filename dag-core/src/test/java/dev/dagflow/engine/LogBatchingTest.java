@@ -293,6 +293,68 @@ class LogBatchingTest {
     }
   }
 
+  /**
+   * The engine's own note on a run is written inside the run's step, under its lock: it never
+   * waits for room, even with the buffer full and the store stuck, so the step ends.
+   */
+  @Test
+  void aNoteOfTheEngineInsideAStepNeverWaitsForRoom() throws Exception {
+    CompletableFuture<NodeResult> held = new CompletableFuture<>();
+    CountDownLatch logged = new CountDownLatch(1);
+    NodeExecutor slow = ctx -> {
+      ctx.log(LogLevel.INFO, "one"); // taken by the flusher, held in the store
+      ctx.log(LogLevel.INFO, "two"); // fills the buffer of one line
+      logged.countDown();
+      return held;
+    };
+    logs.hold();
+    try (DagEngine engine = engine(b -> b.executor("t", slow).logBuffer(1))) {
+      String run = engine.submit(DagSpec.builder("late")
+          .node(NodeSpec.task("a", "t").timeout(Duration.ofMillis(50))).build());
+      assertThat(logs.awaitHeld(10)).isTrue();
+      assertThat(logged.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(engine.await(run, WAIT).state()).isEqualTo(RunState.FAILED);
+      // the late completion is applied in a step that notes it is ignored
+      CompletableFuture<Void> applied = CompletableFuture.runAsync(
+          () -> held.complete(NodeResult.success()));
+      applied.get(10, TimeUnit.SECONDS);
+      logs.open();
+      assertThat(engine.logs(LogQuery.of(run))).extracting(LogEntry::seq, LogEntry::message)
+          .satisfiesExactly(
+              l -> assertThat(l.toList()).containsExactly(1L, "one"),
+              l -> assertThat(l.toList()).containsExactly(2L, "two"),
+              l -> assertThat(l.toList().get(1).toString()).contains("ignored a completion"));
+    }
+  }
+
+  @Test
+  void closeGivesUpOnAFailingLogStoreAtItsDeadlineAndSaysHowManyLines() throws Exception {
+    CountDownLatch logged = new CountDownLatch(1);
+    NodeExecutor hanging = ctx -> {
+      for (int i = 1; i <= 10; i++) {
+        ctx.log(LogLevel.INFO, "line {}", i);
+      }
+      logged.countDown();
+      return new CompletableFuture<>();
+    };
+    logs.failNext(Integer.MAX_VALUE);
+    try (LogCapture captured = new LogCapture()) {
+      DagEngine engine = engine(b -> b.executor("t", hanging)
+          .shutdownTimeout(Duration.ofMillis(300))
+          .storeRetry(5, Duration.ofMillis(10), Duration.ofMillis(50)));
+      engine.submit(oneNode("a"));
+      assertThat(logged.await(10, TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      engine.close();
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(ms).as("close() took %d ms", ms).isLessThan(5_000);
+      assertThat(captured.containing("close() gave up after")).singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage())
+              .contains("10 log lines, which the log store did not take in time"));
+      assertThat(logs.appends()).isGreaterThan(1);
+    }
+  }
+
   @Test
   void aLogBufferOutOfRangeIsRefusedNamingIt() {
     assertThatThrownBy(() -> DagEngine.builder().logBuffer(0))
