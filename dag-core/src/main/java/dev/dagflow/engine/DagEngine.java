@@ -69,7 +69,8 @@ public interface DagEngine extends AutoCloseable {
    * {@link Builder#shutdownTimeout shutdownTimeout} for the engine's threads and for steps under
    * way, then returns anyway, logging one WARN line naming what it abandoned: runs whose step did
    * not end, attempts that outlasted the grace period, worker and timer threads still busy in
-   * host code. Every {@link #await} still pending on a run of this engine then fails at once with
+   * host code, log lines the log store did not take in time. Buffered log lines are written
+   * before the leases are released; lines written after the grace period are not stored. Every {@link #await} still pending on a run of this engine then fails at once with
    * an {@link IllegalStateException}. Idempotent.
    */
   @Override
@@ -200,7 +201,13 @@ public interface DagEngine extends AutoCloseable {
    */
   void updateNodeConfig(String runId, String nodeId, ObjectNode patch, String operator);
 
-  /** The run's log lines {@code query} asks for, oldest first. */
+  /**
+   * The run's log lines {@code query} asks for, in the order of their {@link LogEntry#seq}
+   * numbers, read from the log store. Lines reach the store in batches, within 200 ms of being
+   * written while the store keeps up; for a run this engine runs, the query first waits (at
+   * most a second) until the lines written before it are stored, so it sees them. Resume a
+   * long or growing log with {@link LogQuery#afterSequence}, passing the last line's number.
+   */
   List<LogEntry> logs(LogQuery query);
 
   /** Who changed what in the run, in order. */
@@ -441,6 +448,20 @@ public interface DagEngine extends AutoCloseable {
      */
     public Builder storeRetry(int retries, Duration backoff, Duration maxBackoff) {
       config.storeRetry(retries, backoff, maxBackoff);
+      return this;
+    }
+
+    /**
+     * How many log lines the engine buffers for the log store; default 10,000. Lines are
+     * appended in batches, off the threads that write them, at least every 200 ms; a thread
+     * that writes a line into a full buffer waits until there is room, so no line is dropped
+     * for want of space. A log store failure is retried without limit with the {@link
+     * #storeRetry storeRetry} backoffs (never fewer than 1 ms apart).
+     *
+     * @throws IllegalArgumentException naming {@code logBuffer} unless 1 to 1,000,000
+     */
+    public Builder logBuffer(int lines) {
+      config.logBuffer(lines);
       return this;
     }
 

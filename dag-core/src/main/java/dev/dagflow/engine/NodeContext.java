@@ -82,7 +82,10 @@ public interface NodeContext {
 
   /**
    * Writes a line to the run's log. {@code {}} in the message is replaced by the next
-   * argument, as in SLF4J.
+   * argument, as in SLF4J. The line is numbered and buffered, and reaches the log store within
+   * 200 ms (see {@link DagEngine#logs}); while the engine's log buffer is full (the store is
+   * slow or failing) this waits until there is room, so no line is dropped. May be called
+   * from any thread, also after the attempt has ended.
    */
   void log(LogLevel level, String message, Object... args);
 }

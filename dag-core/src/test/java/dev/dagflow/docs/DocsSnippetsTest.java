@@ -10,12 +10,17 @@ import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.RunView;
+import dev.dagflow.log.LogEntry;
+import dev.dagflow.log.LogLevel;
+import dev.dagflow.log.LogQuery;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.Stores;
 import dev.dagflow.template.DagTemplate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +74,32 @@ class DocsSnippetsTest {
     assertThat(seen.state()).isEqualTo(RunState.COMPLETED);
     assertThat(seen.node("build").orElseThrow().result())
         .contains(JSON.objectNode().put("ran", "make"));
+  }
+
+  @Test
+  void enginePageLogCursor() throws Exception {
+    DagSpec spec = DagSpec.builder("chatty").node(NodeSpec.task("a", "shell")).build();
+    try (DagEngine engine = DagEngine.builder().handler("shell", ctx -> {
+      for (int i = 1; i <= 1_200; i++) {
+        ctx.log(LogLevel.INFO, "line {}", i);
+      }
+      return null;
+    }).build()) {
+      engine.start();
+      String runId = engine.submit(spec);
+      engine.await(runId, Duration.ofSeconds(10));
+      // docs:start engine.md logs
+      List<LogEntry> lines = new ArrayList<>();
+      long cursor = 0;                                 // 0: from the first line
+      List<LogEntry> page;
+      while (!(page = engine.logs(LogQuery.of(runId).afterSequence(cursor).limit(500))).isEmpty()) {
+        lines.addAll(page);
+        cursor = page.get(page.size() - 1).seq();      // resume after the last line read
+      }
+      // docs:end
+      assertThat(lines).extracting(LogEntry::seq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 1_200).boxed().toList());
+    }
   }
 
   @Test

@@ -36,6 +36,7 @@ final class FaultyRunStore implements RunStore {
   private final AtomicInteger failed = new AtomicInteger();
   private volatile boolean renewalsFail;
   private volatile boolean cutOff;
+  private volatile Runnable onRelease = () -> { };
 
   FaultyRunStore(RunStore inner) {
     this.inner = inner;
@@ -77,6 +78,12 @@ final class FaultyRunStore implements RunStore {
   /** Every call fails from now on: nothing of the engine reaches the store any more. */
   FaultyRunStore cutOff() {
     cutOff = true;
+    return this;
+  }
+
+  /** Runs {@code action} on every release, before the leases are released. */
+  FaultyRunStore onRelease(Runnable action) {
+    onRelease = action;
     return this;
   }
 
@@ -152,6 +159,7 @@ final class FaultyRunStore implements RunStore {
   @Override
   public void release(Collection<Lease> leases) {
     check("release leases");
+    onRelease.run();
     inner.release(leases);
   }
 

@@ -69,6 +69,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final Optional<String> project;
   /** To scrub the run's secret values out of log lines and error messages. */
   final RunSecrets secrets;
+  /** The run's log as this engine writes it: numbered on, under the lease's fence. */
+  final RunLog log;
 
   // ---- guarded by lock ----
   RunRecord record;
@@ -113,8 +115,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private int[] ready = new int[16];
   private int readyCount;
 
-  ActiveRun(Engine engine, RunRecord record, Lease lease, RunPolicy policy, long seq) {
+  ActiveRun(Engine engine, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
+      long seq) {
     super(engine, record.runId(), lease, record.spec().size());
+    this.log = log;
     this.spec = record.spec();
     this.params = record.params();
     this.priority = record.priority();
@@ -514,6 +518,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private void endAttempt(Attempt a) {
     a.ended = true;
     a.cancelTimer();
+    engine.logWriter().flushSoon(); // its lines show without waiting for the interval
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
       if (engine.tracksAttempts()) {

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
 /** The engine behind {@link DagEngine}: runs, pools, timers and stores wired together. */
 public final class Engine implements DagEngine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /** The longest {@link #logs} waits for the lines this engine buffered to be written. */
+  static final Duration LOG_QUERY_WAIT = Duration.ofSeconds(1);
 
   private final EngineConfig config;
   private final RunStore runs;
@@ -69,6 +71,7 @@ public final class Engine implements DagEngine {
   private final Leases leases;
   private final Commands commands;
   private final RunWrites writes;
+  private final LogWriter logWriter;
   private final Policies policies;
   private final Templates templates;
   private final Triggers triggers;
@@ -99,6 +102,8 @@ public final class Engine implements DagEngine {
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
     this.tracksAttempts = !config.shutdownGracePeriod.isZero();
     this.writes = new RunWrites(runs, config.storeRetries, config.storeRetryBackoff,
+        config.storeRetryMaxBackoff);
+    this.logWriter = new LogWriter(logs, config.logBuffer, config.storeRetryBackoff,
         config.storeRetryMaxBackoff);
     this.registry = new RunRegistry(this, config);
     this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
@@ -158,6 +163,10 @@ public final class Engine implements DagEngine {
     }
     // a bound in real time, whatever the time source says: a manual clock never moves here
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
+    long unwritten = logWriter.close(deadline); // before the leases go: the lines are ours
+    if (unwritten > 0) {
+      abandoned.add(unwritten + " log lines, which the log store did not take in time");
+    }
     abandoned.addAll(registry.close(deadline)); // and releases its leases
     if (!leases.close(deadline)) {
       abandoned.add("the lease thread dagflow-leases, still busy");
@@ -318,15 +327,26 @@ public final class Engine implements DagEngine {
     }
   }
 
-  /** Writes a line to a run's log if {@code runId} names a run. */
+  /**
+   * Writes a line of the run itself to run {@code runId}'s log if that names a run: stored if
+   * this engine runs it, or ran it lately (its log is among the {@link LogWriter#RECENT_RUNS}
+   * kept); else echoed only, since the run's numbering is its owner's. Never waits for room.
+   */
   void logIfRun(String runId, LogLevel level, String message) {
     ActiveRun active = registry.get(runId);
-    Optional<String> project = active != null ? active.project
+    RunLog log = active != null ? active.log : logWriter.recent(runId);
+    Optional<String> project = log != null ? log.project
         : runs.run(runId).map(RunRecord::project).orElse(null);
-    if (project != null) { // null: no such run
-      String scrubbed = active == null ? message : active.secrets.scrub(message);
-      append(new LogEntry(runId, Optional.empty(), 0, level, scrubbed, time.now()), project,
-          Optional.empty());
+    if (project == null) {
+      return; // no such run
+    }
+    String scrubbed = active == null ? message : active.secrets.scrub(message);
+    LogEcho.echo(runId, Optional.empty(), 0, level, scrubbed, project, Optional.empty());
+    if (log != null) {
+      logWriter.append(log, Optional.empty(), 0, level, scrubbed, time.now(), false);
+    } else {
+      LOG.debug("run {} is not run by this engine: a line not stored in its log: {}", runId,
+          scrubbed);
     }
   }
 
@@ -427,9 +447,19 @@ public final class Engine implements DagEngine {
         (control, v) -> control.updateConfig(v, copy, operator));
   }
 
+  /**
+   * Reads the store; first, for a run this engine writes, waits (up to {@link #LOG_QUERY_WAIT})
+   * until the lines it buffered before the call are written.
+   */
   @Override
   public List<LogEntry> logs(LogQuery query) {
-    record(Objects.requireNonNull(query, "query").runId());
+    String runId = Objects.requireNonNull(query, "query").runId();
+    record(runId);
+    ActiveRun active = registry.get(runId);
+    RunLog log = active != null ? active.log : logWriter.recent(runId);
+    if (log != null) {
+      logWriter.awaitWritten(log, System.nanoTime() + LOG_QUERY_WAIT.toNanos());
+    }
     return logs.query(query);
   }
 
@@ -562,16 +592,22 @@ public final class Engine implements DagEngine {
     }
   }
 
-  /** Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log. */
+  /**
+   * Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log: it
+   * is echoed at once and buffered for the log store. A full buffer holds the calling thread
+   * until there is room, unless it holds the run's lock (the engine's own notes, host code
+   * called inside a step): a step never waits for the log store.
+   */
   void log(ActiveRun run, NodeSpec node, int attempt, LogLevel level, String message) {
     String scrubbed = run.secrets.scrub(message); // executors may quote their config
-    append(new LogEntry(run.runId, Optional.of(node.id()), attempt, level, scrubbed, time.now()),
-        run.project, node.taskType());
+    Optional<String> nodeId = Optional.of(node.id());
+    LogEcho.echo(run.runId, nodeId, attempt, level, scrubbed, run.project, node.taskType());
+    logWriter.append(run.log, nodeId, attempt, level, scrubbed, time.now(),
+        !run.lock.isHeldByCurrentThread());
   }
 
-  private void append(LogEntry entry, Optional<String> project, Optional<String> taskType) {
-    LogEcho.echo(entry, project, taskType);
-    logs.append(List.of(entry));
+  LogWriter logWriter() {
+    return logWriter;
   }
 
   Duration jitter(Duration wait, double jitter) {

@@ -56,6 +56,7 @@ public final class EngineConfig {
   int storeRetries = 5;
   Duration storeRetryBackoff = Duration.ofMillis(20);
   Duration storeRetryMaxBackoff = Duration.ofSeconds(1);
+  int logBuffer = 10_000;
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
@@ -241,6 +242,14 @@ public final class EngineConfig {
     this.storeRetryMaxBackoff = maxBackoff;
   }
 
+  public void logBuffer(int lines) {
+    if (lines < 1 || lines > 1_000_000) {
+      throw new IllegalArgumentException(
+          "logBuffer must be between 1 and 1000000 lines, got " + lines);
+    }
+    this.logBuffer = lines;
+  }
+
   public void engineDefaultPolicy(ExecutionPolicy policy) {
     this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
@@ -291,6 +300,7 @@ public final class EngineConfig {
     c.storeRetries = storeRetries;
     c.storeRetryBackoff = storeRetryBackoff;
     c.storeRetryMaxBackoff = storeRetryMaxBackoff;
+    c.logBuffer = logBuffer;
     c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;

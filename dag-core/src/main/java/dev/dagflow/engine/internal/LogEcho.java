@@ -1,6 +1,5 @@
 package dev.dagflow.engine.internal;
 
-import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogLevel;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -13,7 +12,9 @@ import org.slf4j.MDC;
  * {@code dagflow.node.<taskType>} ({@value #NODE_LOGGER} for a node without a task type), at
  * the line's level. Around each line the MDC holds {@value #RUN_ID}, {@value #PROJECT} (if the
  * run has one) and, for a node's line, {@value #NODE_ID} and {@value #ATTEMPT}; each key gets
- * back the value it had before. Every line, of every level, is in the {@code LogStore} anyway.
+ * back the value it had before. Every line, of every level, goes to the {@code LogStore} too.
+ * Called on the thread that writes the line, before it is buffered: the echo is never delayed by
+ * the log store.
  */
 final class LogEcho {
   static final String RUN_LOGGER = "dagflow.run";
@@ -28,37 +29,40 @@ final class LogEcho {
   private LogEcho() {
   }
 
-  /** Echoes {@code entry} of a run of {@code project}, from a node of {@code taskType}. */
-  static void echo(LogEntry entry, Optional<String> project, Optional<String> taskType) {
-    if (entry.level() != LogLevel.WARN && entry.level() != LogLevel.ERROR) {
+  /**
+   * Echoes a line of run {@code runId} of {@code project} ({@code nodeId} empty for the run's
+   * own), from attempt {@code attempt} of a node of {@code taskType}.
+   */
+  static void echo(String runId, Optional<String> nodeId, int attempt, LogLevel level,
+      String message, Optional<String> project, Optional<String> taskType) {
+    if (level != LogLevel.WARN && level != LogLevel.ERROR) {
       return;
     }
-    Logger logger = entry.nodeId().isEmpty() ? RUN : LoggerFactory.getLogger(
+    Logger logger = nodeId.isEmpty() ? RUN : LoggerFactory.getLogger(
         taskType.map(t -> NODE_LOGGER + "." + t).orElse(NODE_LOGGER));
-    boolean error = entry.level() == LogLevel.ERROR;
+    boolean error = level == LogLevel.ERROR;
     if (error ? !logger.isErrorEnabled() : !logger.isWarnEnabled()) {
       return;
     }
-    String nodeId = entry.nodeId().orElse(null);
-    String attempt = nodeId == null || entry.attempt() == 0 ? null
-        : Integer.toString(entry.attempt());
-    String run = put(RUN_ID, entry.runId());
+    String node = nodeId.orElse(null);
+    String attemptText = node == null || attempt == 0 ? null : Integer.toString(attempt);
+    String run = put(RUN_ID, runId);
     String proj = put(PROJECT, project.orElse(null));
-    String node = put(NODE_ID, nodeId);
-    String att = put(ATTEMPT, attempt);
+    String nodeBefore = put(NODE_ID, node);
+    String att = put(ATTEMPT, attemptText);
     try {
-      String where = "run " + entry.runId()
-          + (nodeId == null ? "" : " node " + nodeId)
-          + (attempt == null ? "" : " attempt " + attempt);
+      String where = "run " + runId
+          + (node == null ? "" : " node " + node)
+          + (attemptText == null ? "" : " attempt " + attemptText);
       if (error) {
-        logger.error("{}: {}", where, entry.message());
+        logger.error("{}: {}", where, message);
       } else {
-        logger.warn("{}: {}", where, entry.message());
+        logger.warn("{}: {}", where, message);
       }
     } finally {
       put(RUN_ID, run);
       put(PROJECT, proj);
-      put(NODE_ID, node);
+      put(NODE_ID, nodeBefore);
       put(ATTEMPT, att);
     }
   }

@@ -79,7 +79,8 @@ final class RunRegistry {
       // expires: this instance or another claims and runs it then
       throw e;
     }
-    ActiveRun run = new ActiveRun(engine, record, lease, policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(engine, record, lease,
+        engine.logWriter().open(lease, record.project()), policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
     operator.ifPresent(run::submittedBy);
@@ -97,6 +98,8 @@ final class RunRegistry {
   ActiveRun recover(Lease lease) {
     String runId = lease.runId();
     RunRecord record;
+    RunPolicy policy;
+    RunLog log;
     try {
       record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
       if (record.state().isTerminal() || engine.isClosing()) {
@@ -105,6 +108,9 @@ final class RunRegistry {
         return null;
       }
       engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
+      policy = policy(record);
+      // fences the former owner's late lines off, and numbers on after its last stored one
+      log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
     } catch (RuntimeException e) {
       releaseQuietly(List.of(lease)); // for an instance that can run it
       throw e;
@@ -113,7 +119,7 @@ final class RunRegistry {
     if (stale != null) { // held here under an older epoch that was lost meanwhile
       stale.drop("it was claimed again under epoch " + lease.epoch());
     }
-    ActiveRun run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
     boolean running = record.state() != RunState.PENDING;
     ScopePool pool = null;
     try {
@@ -213,12 +219,14 @@ final class RunRegistry {
         throw new RunStateException(runId, record.state(),
             "it was re-opened by another engine instance meanwhile; try again");
       }
-      run = new ActiveRun(engine, record, lease, policy(record), seq.incrementAndGet());
       try {
+        RunPolicy policy = policy(record);
+        RunLog log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
+        run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
         run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(),
             null, false);
       } catch (RuntimeException e) {
-        runs.release(List.of(lease));
+        runs.release(List.of(lease)); // a policy deleted since, a log store that failed
         throw e;
       }
       // shared while an operation works on it, so two operations see one run
@@ -242,7 +250,11 @@ final class RunRegistry {
 
   /** {@code run}'s end is stored, which gave its lease up: it is no longer kept. */
   private void ended(ActiveRun run) {
-    run.ifEnded(() -> active.remove(run.runId, run));
+    run.ifEnded(() -> {
+      if (active.remove(run.runId, run)) {
+        engine.logWriter().keep(run.log); // for a line about it that comes after its end
+      }
+    });
   }
 
   /** The leases of the runs this engine holds, for renewal. */

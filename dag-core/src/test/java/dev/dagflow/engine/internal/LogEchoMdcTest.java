@@ -3,9 +3,7 @@ package dev.dagflow.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dagflow.engine.LogCapture;
-import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogLevel;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,15 +11,13 @@ import org.slf4j.MDC;
 
 /** An echoed line's MDC keys are set only while it is logged: the host's own values come back. */
 class LogEchoMdcTest {
-  private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
-
   @Test
   void theHostsMdcValuesComeBackAfterALine() {
     MDC.put("dagflow.runId", "the host's own");
     MDC.put("request", "42");
     try (LogCapture logs = new LogCapture()) {
-      LogEcho.echo(new LogEntry("r-2", Optional.of("port"), 3, LogLevel.ERROR, "boom", T),
-          Optional.empty(), Optional.of("port_scan"));
+      LogEcho.echo("r-2", Optional.of("port"), 3, LogLevel.ERROR, "boom", Optional.empty(),
+          Optional.of("port_scan"));
 
       assertThat(logs.containing("run r-2")).singleElement().satisfies(line ->
           assertThat(line.getMDCPropertyMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -37,8 +33,8 @@ class LogEchoMdcTest {
   @Test
   void linesBelowWarnAreNotEchoed() {
     try (LogCapture logs = new LogCapture()) {
-      LogEcho.echo(new LogEntry("r-3", Optional.of("a"), 1, LogLevel.INFO, "fine", T),
-          Optional.empty(), Optional.of("t"));
+      LogEcho.echo("r-3", Optional.of("a"), 1, LogLevel.INFO, "fine", Optional.empty(),
+          Optional.of("t"));
       assertThat(logs.containing("r-3")).isEmpty();
     }
   }
