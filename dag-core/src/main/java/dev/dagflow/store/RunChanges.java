@@ -10,8 +10,7 @@ import java.util.Optional;
  * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
  * record, node records and attempts (each replacing the stored one with the same key), and new
  * transitions and history entries (appended), and the outcomes of commands it consumed, under
- * the writer's {@link Fence}. Immutable once
- * built.
+ * the writer's {@link Fence}. Immutable once built.
  */
 public final class RunChanges {
   private final String runId;

@@ -35,6 +35,7 @@ final class FaultyRunStore implements RunStore {
   private final Set<String> failingRuns = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile boolean renewalsFail;
+  private volatile boolean renewalsOnlyFail;
   private volatile boolean cutOff;
   private volatile Runnable onRelease = () -> { };
 
@@ -69,9 +70,18 @@ final class FaultyRunStore implements RunStore {
     return this;
   }
 
-  /** Every renewal fails from now on: the engine's leases run out while it works on. */
+  /**
+   * Every renewal and every claim fails from now on, as for an engine whose lease thread cannot
+   * reach the store: its leases run out while its workers go on writing.
+   */
   FaultyRunStore failRenewals() {
     renewalsFail = true;
+    return this;
+  }
+
+  /** Every renewal fails from now on, and nothing else: the engine's leases run out. */
+  FaultyRunStore failRenewalsOnly() {
+    renewalsOnlyFail = true;
     return this;
   }
 
@@ -138,6 +148,9 @@ final class FaultyRunStore implements RunStore {
   @Override
   public List<Lease> claim(String owner, int limit, Duration leaseTime) {
     check("claim runs");
+    if (renewalsFail) {
+      throw fail("claim runs", "the lease thread cannot reach the store");
+    }
     return inner.claim(owner, limit, leaseTime);
   }
 
@@ -150,7 +163,7 @@ final class FaultyRunStore implements RunStore {
   @Override
   public Set<String> renew(Collection<Lease> leases, Duration leaseTime) {
     check("renew leases");
-    if (renewalsFail) {
+    if (renewalsFail || renewalsOnlyFail) {
       throw fail("renew leases", "renewals fail");
     }
     return inner.renew(leases, leaseTime);

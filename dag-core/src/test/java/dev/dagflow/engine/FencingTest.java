@@ -77,6 +77,7 @@ class FencingTest {
           assertThat(e.getLevel()).isEqualTo(Level.WARN);
           assertThat(e.getFormattedMessage()).contains(run).contains("epoch 1, now 2")
               .contains("owned by nobody"); // engine-b's end of the run released the lease
+          // engine-a could neither renew nor claim: engine-b's claim was the only one
         });
 
         List<StateTransition> trail = shared.runs().transitions(run);
@@ -89,6 +90,37 @@ class FencingTest {
                 tuple(2, AttemptOutcome.COMPLETED));
         assertThat(a.get(run).state()).as("reads work on any run").isEqualTo(RunState.COMPLETED);
       }
+    }
+  }
+
+  @Test
+  void anEngineWhoseOwnLeaseExpiredClaimsItBackAndGoesOnWithoutRunningAnythingAgain()
+      throws Exception {
+    Stores shared = Stores.inMemory();
+    FaultyRunStore runs = new FaultyRunStore(shared.runs());
+    HeldB work = new HeldB();
+    DagSpec spec = DagSpec.builder("late-renewals")
+        .node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").dependsOn("a"))
+        .build();
+    try (LogCapture logs = new LogCapture();
+        DagEngine engine = DagEngine.builder().instanceId("engine-a").leaseTime(LEASE)
+            .stores(Stores.of(runs, shared.logs(), shared.policies(), shared.templates(),
+                shared.triggers()))
+            .executor("t", work).build()) {
+      engine.start();
+      runs.failRenewalsOnly(); // its lease runs out; nobody else claims the run
+      String run = engine.submit(spec);
+      assertThat(work.bStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+      awaitLog(logs, "claimed back at epoch 2");
+      work.b.complete(NodeResult.success()); // written under epoch 2: accepted
+
+      RunView done = engine.await(run, Duration.ofSeconds(10));
+      assertThat(done.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(done.node("b").orElseThrow().attempts()).extracting(AttemptRecord::outcome)
+          .containsExactly(AttemptOutcome.COMPLETED); // nothing abandoned, nothing run twice
+      assertThat(logs.containing("dropped here")).isEmpty();
     }
   }
 

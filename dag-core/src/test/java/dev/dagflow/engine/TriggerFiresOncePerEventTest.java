@@ -166,8 +166,9 @@ class TriggerFiresOncePerEventTest {
       assertThat(runsOf(a)).extracting(RunRecord::runId).containsExactly(stored.runId());
       assertCounted(h.engine, 0, 1);
 
-      // the stored run is held by engine-a, which never heard of it: another instance takes
-      // it over once the lease expires, and runs it
+      // the stored run is held by engine-a, which never heard of it; engine-a stops (it would
+      // claim the run back itself once its lease expired): another instance takes it over
+      h.engine.close();
       try (DagEngine other = DagEngine.builder().instanceId("engine-b").leaseTime(lease)
           .stores(shared).handler("t", ctx -> null).build()) {
         other.start();

@@ -781,6 +781,25 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return true;
   }
 
+  /**
+   * Goes on under {@code newLease}, which this engine claimed right after its own lease
+   * expired (no other owner between): false, changing nothing, if the run was given up or has
+   * ended meanwhile.
+   */
+  boolean adopt(Lease newLease) {
+    lock.lock();
+    try {
+      if (detached || givenUp || ended) {
+        return false;
+      }
+      lease = newLease;
+      leaseHeld = true;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the store has this run's lease as this engine's (under the lock). */
   boolean holdsLease() {
     return leaseHeld;

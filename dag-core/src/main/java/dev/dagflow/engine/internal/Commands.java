@@ -115,7 +115,6 @@ final class Commands {
       case RESUME -> control.resume(op);
       case RETRY -> control.retry(node(run, c), op);
       case UPDATE_CONFIG -> control.updateConfig(node(run, c), c.patch().orElseThrow(), op);
-      default -> throw new IllegalStateException("unknown command kind " + c.kind());
     }
   }
 

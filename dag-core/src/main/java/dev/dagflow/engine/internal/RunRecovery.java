@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * How a run is taken over from the store, in {@code start()} or for an operation on an ended
- * run: the evaluation is restored from the stored node states, READY nodes are queued, and a
- * node that was running is re-attached through its executor or started again.
+ * How a run is taken over from the store once this engine holds its lease (claimed in {@code
+ * start()} or on a later tick, or for an operation): the evaluation is restored from the
+ * stored node states, READY nodes are queued, and a node that was running is re-attached
+ * through its executor or run again as a new attempt, up to the abandon limit.
  */
 final class RunRecovery {
   private final ActiveRun run;

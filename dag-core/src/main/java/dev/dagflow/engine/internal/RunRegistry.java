@@ -97,6 +97,13 @@ final class RunRegistry {
    */
   ActiveRun recover(Lease lease) {
     String runId = lease.runId();
+    ActiveRun held = active.get(runId);
+    if (held != null && lease.epoch() == held.lease.epoch() + 1 && held.adopt(lease)) {
+      // its own lease had expired (renewals late) and nobody claimed it meanwhile: what this
+      // engine has in memory is still the run as stored, so it goes on under the new epoch
+      LOG.info("run {}: its lease had expired; claimed back at epoch {}", runId, lease.epoch());
+      return held;
+    }
     RunRecord record;
     RunPolicy policy;
     RunLog log;

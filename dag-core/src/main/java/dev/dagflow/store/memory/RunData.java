@@ -16,6 +16,7 @@ import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,9 +176,11 @@ final class RunData {
       for (HistoryEntry h : changes.history()) {
         h.nodeId().ifPresent(id -> indexOf(operation, "history entry", id));
       }
+      Set<String> answered = new HashSet<>();
       for (CommandOutcome done : changes.commandOutcomes()) {
         RunCommand command = commands.get(done.commandId());
-        if (command == null || command.outcome().isPresent()) {
+        if (command == null || command.outcome().isPresent()
+            || !answered.add(done.commandId())) {
           throw new StoreException(operation, "command " + done.commandId() + (command == null
               ? " is not a command of this run" : " has an outcome already"));
         }
