@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * An operation on a run another engine instance owns was stored as a command, but its owner
- * did not apply it within the builder's {@code commandTimeout}. The command stays stored: the
- * owner (or the instance that takes the run over) applies it when it next looks, once.
+ * did not apply it within the builder's {@code commandTimeout} (it may have ended the run, or
+ * be stuck). The command was withdrawn: it is never applied, and the call may be made again.
  */
 public class CommandTimeoutException extends DagflowException {
   private static final long serialVersionUID = 1L;
@@ -17,8 +17,7 @@ public class CommandTimeoutException extends DagflowException {
   public CommandTimeoutException(String runId, String commandId, String operation,
       Duration timeout) {
     super("the owner of run '" + runId + "' did not apply " + operation + " within " + timeout
-        + "; it stays stored as command " + commandId + " and is applied when the owner next "
-        + "looks");
+        + "; command " + commandId + " was withdrawn and will not be applied");
     this.runId = runId;
     this.commandId = commandId;
   }

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the owner of a run did with a {@link RunCommand}: applied it, or refused it as the
- * operation would have been refused on the owner itself.
+ * What became of a {@link RunCommand}: its owner applied it, or refused it as the operation
+ * would have been refused on the owner itself, or its sender withdrew it.
  *
  * @param commandId the command
  * @param result applied, or how it was refused
@@ -26,8 +26,10 @@ public record CommandOutcome(String commandId, Result result, Optional<String> s
     RUN_STATE,
     /** Refused for the node's state, as a {@code NodeOperationException}. */
     NODE_STATE,
-    /** Refused for another reason, e.g. a live update its executor cannot take. */
-    REFUSED
+    /** Refused for another reason than the run's or the node's state: an error. */
+    REFUSED,
+    /** Withdrawn by its sender, whose wait for the owner ran out: never applied. */
+    CANCELLED
   }
 
   public CommandOutcome {

@@ -2,6 +2,7 @@ package dev.dagflow.store;
 
 import dev.dagflow.state.StateTransition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +123,17 @@ public interface RunStore {
 
   /** The command {@code commandId}, with its outcome once its owner has written one. */
   Optional<RunCommand> command(String commandId);
+
+  /**
+   * Withdraws command {@code commandId} unless it has an outcome: atomically gives it the
+   * outcome {@link CommandOutcome.Result#CANCELLED} at {@code at}, so that no owner applies it
+   * (an owner's write that consumes it is then refused). What the sender of a command whose
+   * owner did not answer in time does.
+   *
+   * @return the command as it stands now: cancelled, or with the outcome its owner wrote;
+   *     empty if there is none with this id
+   */
+  Optional<RunCommand> cancelCommand(String commandId, Instant at);
 
   /** The run; empty if there is none with this id. */
   Optional<RunRecord> run(String runId);

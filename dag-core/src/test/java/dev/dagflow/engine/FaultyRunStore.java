@@ -13,6 +13,7 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -198,6 +199,12 @@ final class FaultyRunStore implements RunStore {
   public Optional<RunCommand> command(String commandId) {
     check("read command " + commandId);
     return inner.command(commandId);
+  }
+
+  @Override
+  public Optional<RunCommand> cancelCommand(String commandId, Instant at) {
+    check("cancel command " + commandId);
+    return inner.cancelCommand(commandId, at);
   }
 
   @Override

@@ -144,10 +144,10 @@ final class Commands {
       outcome = StoreWatch.await(engine.leases().timer(), interval,
           () -> runs.command(command.id()).flatMap(RunCommand::outcome), deadline);
     } catch (TimeoutException e) {
-      throw new CommandTimeoutException(runId, command.id(), kind.name(), timeout);
+      outcome = withdraw(command);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandTimeoutException(runId, command.id(), kind.name(), timeout);
+      Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
+      outcome = withdraw(command);
     }
     String message = outcome.message().orElse("");
     switch (outcome.result()) {
@@ -156,8 +156,20 @@ final class Commands {
           RunState.valueOf(outcome.state().orElseThrow()), message);
       case NODE_STATE -> throw new NodeOperationException(runId, nodeId.orElseThrow(),
           NodeState.valueOf(outcome.state().orElseThrow()), message);
+      case CANCELLED -> throw new CommandTimeoutException(runId, command.id(), kind.name(),
+          timeout);
       default -> throw new IllegalStateException("the owner of run '" + runId + "' refused "
           + kind + ": " + message);
     }
+  }
+
+  /**
+   * Withdraws a command its owner did not answer in time, unless the owner's outcome came
+   * first: then that outcome stands.
+   */
+  private CommandOutcome withdraw(RunCommand command) {
+    return runs.cancelCommand(command.id(), engine.time().now())
+        .flatMap(RunCommand::outcome)
+        .orElseThrow(() -> new IllegalStateException("command " + command.id() + " is gone"));
   }
 }

@@ -142,6 +142,14 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
+  public Optional<RunCommand> cancelCommand(String commandId, Instant at) {
+    Objects.requireNonNull(at, "at");
+    RunData data = commandRuns.get(Objects.requireNonNull(commandId, "commandId"));
+    return data == null ? Optional.empty()
+        : Optional.of(data.cancelCommand(commandId, at, withPending));
+  }
+
+  @Override
   public Optional<RunRecord> run(String runId) {
     RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
     return data == null ? Optional.empty() : Optional.of(data.record());

@@ -141,6 +141,22 @@ final class RunData {
     return read(() -> Optional.ofNullable(commands.get(id)));
   }
 
+  /** Cancels command {@code id} unless it has an outcome; returns it as it stands. */
+  RunCommand cancelCommand(String id, Instant at, Set<RunData> withPending) {
+    return write(() -> {
+      RunCommand command = commands.get(id);
+      if (command.outcome().isEmpty()) {
+        command = command.withOutcome(new CommandOutcome(id, CommandOutcome.Result.CANCELLED,
+            Optional.empty(), Optional.of("withdrawn by its sender"), at));
+        commands.put(id, command);
+        if (--pending == 0) {
+          withPending.remove(this);
+        }
+      }
+      return command;
+    });
+  }
+
   private boolean holds(Lease held) {
     return held.owner().equals(owner) && held.epoch() == epoch;
   }

@@ -175,4 +175,25 @@ public abstract class RunCommandContract extends RunLeaseContract {
     assertThat(left).filteredOn(c -> c.kind() == Kind.RESUME).hasSize(threads / 2 * each);
     assertThat(left).extracting(RunCommand::id).doesNotHaveDuplicates();
   }
+
+  @Test
+  void aWithdrawnCommandIsNeverAppliedAndAnAnsweredOneCannotBeWithdrawn() {
+    Lease lease = createFor("r-1", 0, LIVE);
+    store.addCommand(command("c-1", "r-1", Kind.STOP, 10));
+    store.addCommand(command("c-2", "r-1", Kind.PAUSE, 11));
+
+    RunCommand withdrawn = store.cancelCommand("c-1", at(50)).orElseThrow();
+    assertThat(withdrawn.outcome().orElseThrow().result())
+        .isEqualTo(CommandOutcome.Result.CANCELLED);
+    assertThat(store.pendingCommands(OWNER)).extracting(RunCommand::id).containsExactly("c-2");
+    assertThatThrownBy(() -> store.apply(RunChanges.builder("r-1", lease.fence())
+        .commandOutcome(applied("c-1")).build())).isInstanceOf(StoreException.class);
+
+    store.apply(RunChanges.builder("r-1", lease.fence()).commandOutcome(applied("c-2")).build());
+    assertThat(store.cancelCommand("c-2", at(60)).orElseThrow().outcome())
+        .as("the owner's outcome stands").contains(applied("c-2"));
+    assertThat(store.cancelCommand("c-1", at(70))).contains(withdrawn);
+    assertThat(store.cancelCommand("nope", at(70))).isEmpty();
+    assertThat(store.pendingCommands(OWNER)).isEmpty();
+  }
 }
