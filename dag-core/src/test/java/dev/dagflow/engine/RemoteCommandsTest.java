@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -184,5 +185,21 @@ class RemoteCommandsTest {
     assertThat(entries(run, "run.pause")).singleElement()
         .satisfies(h -> assertThat(h.operator()).isEqualTo("ops-later"));
     assertThat(shared.runs().run(run).orElseThrow().state()).isEqualTo(RunState.PAUSED);
+  }
+
+  @Test
+  void anAwaitOfARunOwnedElsewhereEndsWhenItsEngineCloses() throws Exception {
+    String run = runOnOwner();
+    CompletableFuture<RunView> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return other.await(run, Duration.ofMinutes(10));
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+    other.close(); // the run goes on on its owner; the engine that waited for it is gone
+    assertThat(owner.get(run).state()).isEqualTo(RunState.RUNNING);
+    assertThatThrownBy(() -> waiting.get(Harness.WAIT.toSeconds(), TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("engine is closed");
   }
 }

@@ -9,6 +9,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.StoreException;
 import dev.dagflow.store.Stores;
 import java.time.Duration;
@@ -192,6 +193,24 @@ class StoreFaultsTest {
       // given up after a lease time, claimed back by the same engine, and run to its end
       RunView view = engine.await("lost-answer", Duration.ofSeconds(10));
       assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(listener.unstored).isEmpty();
+    }
+  }
+
+  @Test
+  void aSubmitWhoseRecordOfTheOperatorIsLostStillReturnsTheRunWhichRunsLater() throws Exception {
+    Stores shared = Stores.inMemory();
+    FaultyRunStore runs = new FaultyRunStore(shared.runs());
+    StoredOnly listener = new StoredOnly(shared);
+    try (DagEngine engine = engine("engine-a", runs, shared, listener).build()) {
+      engine.start();
+      runs.failNextApplies(4); // the run.submit entry, and its three retries
+      String run = engine.submit(SubmitRequest.builder().spec(chain(2)).operator("dana")
+          .build());
+
+      RunView view = engine.await(run, Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(shared.runs().list(RunQuery.all()).total()).isEqualTo(1);
       assertThat(listener.unstored).isEmpty();
     }
   }

@@ -11,7 +11,6 @@ import dev.dagflow.store.CommandOutcome.Result;
 import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +52,7 @@ final class Commands {
 
   private void schedule() {
     if (!closed) {
-      engine.leases().timer().schedule(Instant.now().plus(interval), this::tick);
+      engine.leases().timer().schedule(engine.leases().timer().now().plus(interval), this::tick);
     }
   }
 
@@ -141,7 +140,7 @@ final class Commands {
     long deadline = System.nanoTime() + timeout.toNanos();
     CommandOutcome outcome;
     try {
-      outcome = StoreWatch.await(engine.leases().timer(), interval,
+      outcome = engine.watches().await(interval,
           () -> runs.command(command.id()).flatMap(RunCommand::outcome), deadline);
     } catch (TimeoutException e) {
       outcome = withdraw(command);

@@ -66,6 +66,7 @@ public final class Engine implements DagEngine {
   private final RunRegistry registry;
   private final Leases leases;
   private final Commands commands;
+  private final StoreWatch watches;
   private final RunWrites writes;
   private final LogWriter logWriter;
   private final Policies policies;
@@ -103,6 +104,7 @@ public final class Engine implements DagEngine {
         config.storeRetryMaxBackoff);
     this.registry = new RunRegistry(this, config);
     this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
+    this.watches = new StoreWatch(leases.timer());
     this.commands = new Commands(this, runs, config.instanceId, config.commandInterval,
         config.commandTimeout);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
@@ -143,6 +145,7 @@ public final class Engine implements DagEngine {
     }
     leases.stopClaiming();
     commands.close();
+    watches.close(); // awaits of runs owned elsewhere, commands waiting for their owners
     List<String> abandoned = new ArrayList<>();
     if (!halted) {
       // real time, as the timeout: a manual clock never moves here
@@ -505,7 +508,7 @@ public final class Engine implements DagEngine {
   private void awaitStoredEnd(String runId, long deadline, Duration timeout)
       throws InterruptedException, TimeoutException {
     try {
-      StoreWatch.await(leases.timer(), watchInterval(), () -> runs.run(runId)
+      watches.await(watchInterval(), () -> runs.run(runId)
           .filter(r -> !r.state().isTerminal()).isPresent() ? Optional.empty()
           : Optional.of(Boolean.TRUE), deadline);
     } catch (TimeoutException e) {
@@ -558,6 +561,10 @@ public final class Engine implements DagEngine {
 
   Leases leases() {
     return leases;
+  }
+
+  StoreWatch watches() {
+    return watches;
   }
 
   TimeSource time() {

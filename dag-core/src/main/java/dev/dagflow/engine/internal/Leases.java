@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This engine instance's hold on its runs: on a timer of its own, in real time whatever the
- * engine's time source, it renews the leases of the runs it runs every third of the lease
- * time, drops the runs whose lease another instance has taken, and claims the runs whose owner
- * stopped renewing. Thread-safe; the timer runs one task at a time.
+ * This engine instance's hold on its runs, in real time whatever the engine's time source:
+ * every third of the lease time a thread of its own ({@code dagflow-leases}) renews the
+ * leases of the runs it runs and drops the runs whose lease another instance has taken, and
+ * another ({@code dagflow-claims}) claims the runs whose owner stopped renewing. Thread-safe.
  */
 final class Leases {
   private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
@@ -31,7 +31,10 @@ final class Leases {
   private final String owner;
   private final Duration leaseTime;
   private final Duration tick;
-  private final SystemTimeSource timer = new SystemTimeSource("dagflow-leases");
+  /** Renewals only, so that nothing slow (a restore, a blocked run) ever delays one. */
+  private final SystemTimeSource renewals = new SystemTimeSource("dagflow-leases");
+  /** Claims and restores, commands, and the store reads of awaits of runs owned elsewhere. */
+  private final SystemTimeSource work = new SystemTimeSource("dagflow-claims");
   private volatile boolean claiming = true;
   private volatile boolean closed;
 
@@ -43,10 +46,11 @@ final class Leases {
     this.tick = leaseTime.dividedBy(3);
   }
 
-  /** Claims every run that is free now, then renews and claims on the timer. */
+  /** Claims every run that is free now, then renews and claims on the timers. */
   void start() {
     claimAll();
-    schedule();
+    scheduleRenewal();
+    scheduleClaims();
   }
 
   /** Claims no more runs; renews the leases it holds until {@link #close}. */
@@ -54,25 +58,35 @@ final class Leases {
     claiming = false;
   }
 
-  /** Stops renewing and claiming; whether the timer thread ended by {@code deadline}. */
+  /** Stops renewing and claiming; whether the timer threads ended by {@code deadline}. */
   boolean close(long deadline) {
     claiming = false;
     closed = true;
-    return timer.close(deadline);
+    boolean renewalsEnded = renewals.close(deadline);
+    return work.close(deadline) && renewalsEnded;
   }
 
-  private void schedule() {
+  private void scheduleRenewal() {
     if (!closed) {
-      timer.schedule(Instant.now().plus(tick), this::beat);
+      renewals.schedule(renewals.now().plus(tick), () -> {
+        try {
+          renew();
+        } finally {
+          scheduleRenewal();
+        }
+      });
     }
   }
 
-  private void beat() {
-    try {
-      renew();
-      claimAll();
-    } finally {
-      schedule();
+  private void scheduleClaims() {
+    if (claiming) {
+      work.schedule(work.now().plus(tick), () -> {
+        try {
+          claimAll();
+        } finally {
+          scheduleClaims();
+        }
+      });
     }
   }
 
@@ -118,21 +132,29 @@ final class Leases {
     List<Lease> order = new ArrayList<>(claimed);
     Map<String, Boolean> pending = new HashMap<>();
     for (Lease lease : claimed) {
-      pending.put(lease.runId(), runs.run(lease.runId())
-          .map(r -> r.state() == RunState.PENDING).orElse(true));
+      try {
+        pending.put(lease.runId(), runs.run(lease.runId())
+            .map(r -> r.state() == RunState.PENDING).orElse(true));
+      } catch (RuntimeException e) {
+        pending.put(lease.runId(), true); // its restore reads it again, and says why it fails
+      }
     }
     order.sort(Comparator.comparing(lease -> pending.get(lease.runId())));
     for (Lease lease : order) {
       try {
         registry.recover(lease);
       } catch (RuntimeException e) {
-        LOG.error("could not recover run {}; it stays as it is in the store", lease.runId(), e);
+        LOG.error("could not recover run {}; its lease is given back and it stays as it is "
+            + "in the store", lease.runId(), e);
       }
     }
   }
 
-  /** The lease timer, for the engine's own tasks that must run in real time. */
+  /**
+   * The timer of the engine's own work that runs in real time beside the renewals: commands,
+   * and reads of the store for runs owned elsewhere.
+   */
   TimeSource timer() {
-    return timer;
+    return work;
   }
 }

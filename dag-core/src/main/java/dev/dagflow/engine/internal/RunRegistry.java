@@ -83,7 +83,18 @@ final class RunRegistry {
         engine.logWriter().open(lease, record.project()), policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
-    operator.ifPresent(run::submittedBy);
+    try {
+      operator.ifPresent(run::submittedBy);
+    } catch (RuntimeException e) {
+      if (!run.detached) {
+        throw e;
+      }
+      // stored, but not its submit record: dropped here, it runs once claimed from the store,
+      // and the caller gets its id all the same (a retried submit would make a second run)
+      LOG.warn("run {} is stored but its submit record could not be; it runs once recovered "
+          + "from the store", runId);
+      return;
+    }
     engine.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
         operator));
     if (pool.admit(run, policy.maxConcurrentRuns)) {

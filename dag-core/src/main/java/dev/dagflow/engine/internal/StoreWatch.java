@@ -2,10 +2,12 @@ package dev.dagflow.engine.internal;
 
 import dev.dagflow.engine.TimeSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -14,24 +16,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for what only the store can tell: the end of a run another instance owns, the outcome
- * of a command sent to it. Reads the store on a timer (never a sleeping loop) every {@code
- * interval}, in real time; a failed read is tried again at the next.
+ * of a command sent to it. Reads the store on a timer (never a sleeping loop), in real time; a
+ * failed read is tried again at the next. {@link #close} fails every wait still open.
+ * Thread-safe.
  */
 final class StoreWatch {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWatch.class);
 
-  private StoreWatch() {
+  private final TimeSource timer;
+  private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  StoreWatch(TimeSource timer) {
+    this.timer = timer;
   }
 
   /**
-   * The first value {@code read} gives, read now and then every {@code interval} on {@code
-   * timer}, until {@code deadline} (a nano time).
+   * The first value {@code read} gives, read now and then every {@code interval}, until {@code
+   * deadline} (a nano time).
    *
    * @throws TimeoutException if it gave none by then
+   * @throws IllegalStateException if the engine closes meanwhile
    */
-  static <T> T await(TimeSource timer, Duration interval, Supplier<Optional<T>> read,
-      long deadline) throws InterruptedException, TimeoutException {
+  <T> T await(Duration interval, Supplier<Optional<T>> read, long deadline)
+      throws InterruptedException, TimeoutException {
     CompletableFuture<T> found = new CompletableFuture<>();
+    open.add(found);
+    if (closed) {
+      found.completeExceptionally(closed());
+    }
     Runnable check = new Runnable() {
       @Override
       public void run() {
@@ -47,16 +60,32 @@ final class StoreWatch {
         } catch (RuntimeException e) {
           LOG.debug("a store read for a watch failed; reading again in {}", interval, e);
         }
-        timer.schedule(Instant.now().plus(interval), this);
+        try {
+          timer.schedule(timer.now().plus(interval), this);
+        } catch (RejectedExecutionException e) {
+          found.completeExceptionally(closed()); // the timer has stopped: the engine closed
+        }
       }
     };
     check.run();
     try {
       return found.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("a store watch failed", e.getCause());
+      throw e.getCause() instanceof IllegalStateException ise ? ise
+          : new IllegalStateException("a wait on the store failed", e.getCause());
     } finally {
       found.cancel(false); // the reads stop
+      open.remove(found);
     }
+  }
+
+  /** Fails every wait still open, and every later one. */
+  void close() {
+    closed = true;
+    open.forEach(f -> f.completeExceptionally(closed()));
+  }
+
+  private static IllegalStateException closed() {
+    return new IllegalStateException("engine is closed");
   }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The system clock and one daemon timer thread, owned by the engine: {@code dagflow-timer} for
- * the runs' timers, {@code dagflow-leases} for lease renewal and claims.
+ * the runs' timers, {@code dagflow-leases} for lease renewals, {@code dagflow-claims} for
+ * claims, commands and store reads.
  */
 final class SystemTimeSource implements TimeSource {
   private final ScheduledThreadPoolExecutor timer;
