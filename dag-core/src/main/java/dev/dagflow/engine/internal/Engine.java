@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -383,12 +384,8 @@ public final class Engine implements DagEngine {
   public void stop(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = registry.unfinished(runId, null, "nothing to stop");
-    if (run == null) {
-      commands.send(runId, Kind.STOP, Optional.empty(), Optional.empty(), operator);
-    } else {
-      run.control().stop(operator);
-    }
+    onRun(runId, null, "nothing to stop", Kind.STOP, operator,
+        run -> run.control().stop(operator));
   }
 
   @Override
@@ -396,35 +393,37 @@ public final class Engine implements DagEngine {
     requireRunning();
     Objects.requireNonNull(nodeId, "nodeId");
     checkOperator(operator);
-    ActiveRun run = registry.unfinished(runId, nodeId, "nothing to stop");
-    if (run == null) {
-      commands.send(runId, Kind.STOP_NODE, Optional.of(nodeId), Optional.empty(), operator);
-    } else {
-      run.control().stopNode(node(run, nodeId), operator);
-    }
+    onRun(runId, nodeId, "nothing to stop", Kind.STOP_NODE, operator,
+        run -> run.control().stopNode(node(run, nodeId), operator));
   }
 
   @Override
   public void pause(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = registry.unfinished(runId, null, "only a RUNNING run can be paused");
-    if (run == null) {
-      commands.send(runId, Kind.PAUSE, Optional.empty(), Optional.empty(), operator);
-    } else {
-      run.control().pause(operator);
-    }
+    onRun(runId, null, "only a RUNNING run can be paused", Kind.PAUSE, operator,
+        run -> run.control().pause(operator));
   }
 
   @Override
   public void resume(String runId, String operator) {
     requireRunning();
     checkOperator(operator);
-    ActiveRun run = registry.unfinished(runId, null, "only a PAUSED run can be resumed");
+    onRun(runId, null, "only a PAUSED run can be resumed", Kind.RESUME, operator,
+        run -> run.control().resume(operator));
+  }
+
+  /**
+   * Applies {@code op} to an unfinished run here, or sends it as a command of {@code kind} to
+   * the instance that holds the run; see {@link RunRegistry#unfinished}.
+   */
+  private void onRun(String runId, String nodeId, String why, Kind kind, String operator,
+      Consumer<ActiveRun> op) {
+    ActiveRun run = registry.unfinished(runId, nodeId, why);
     if (run == null) {
-      commands.send(runId, Kind.RESUME, Optional.empty(), Optional.empty(), operator);
+      commands.send(runId, kind, Optional.ofNullable(nodeId), Optional.empty(), operator);
     } else {
-      run.control().resume(operator);
+      op.accept(run);
     }
   }
 
