@@ -20,7 +20,7 @@ import dev.dagflow.store.LogStore;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunQuery;
-import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
@@ -145,8 +145,11 @@ public interface DagEngine extends AutoCloseable {
   /** The run as it stands now. */
   RunView get(String runId);
 
-  /** One page of the runs {@code query} asks for, newest first. */
-  Page<RunRecord> list(RunQuery query);
+  /**
+   * One page of the runs {@code query} asks for, newest first, as summaries: without their
+   * specs and params, which {@link #get} shows for one run.
+   */
+  Page<RunSummary> list(RunQuery query);
 
   /**
    * Stops the run: running attempts are cancelled, nodes not started are STOPPED, and the run

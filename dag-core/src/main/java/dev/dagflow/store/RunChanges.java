@@ -8,14 +8,14 @@ import java.util.Optional;
 
 /**
  * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
- * record, node records and attempts (each replacing the stored one with the same key), and new
+ * status, node records and attempts (each replacing the stored one with the same key), and new
  * transitions and history entries (appended), and the outcomes of commands it consumed, under
  * the writer's {@link Fence}. Immutable once built.
  */
 public final class RunChanges {
   private final String runId;
   private final Fence fence;
-  private final RunRecord run;
+  private final RunStatus status;
   private final List<NodeRecord> nodes;
   private final List<AttemptRecord> attempts;
   private final List<StateTransition> transitions;
@@ -25,7 +25,7 @@ public final class RunChanges {
   private RunChanges(Builder b) {
     runId = b.runId;
     fence = b.fence;
-    run = b.run;
+    status = b.status;
     nodes = List.copyOf(b.nodes);
     attempts = List.copyOf(b.attempts);
     transitions = List.copyOf(b.transitions);
@@ -47,9 +47,9 @@ public final class RunChanges {
     return fence;
   }
 
-  /** The run's new record, if it changed. */
-  public Optional<RunRecord> run() {
-    return Optional.ofNullable(run);
+  /** The run's new status, if it changed; the run's definition is never written again. */
+  public Optional<RunStatus> status() {
+    return Optional.ofNullable(status);
   }
 
   /** Node records to write, at most one per node; unmodifiable. */
@@ -79,7 +79,7 @@ public final class RunChanges {
 
   /** Whether nothing changed. */
   public boolean isEmpty() {
-    return run == null && nodes.isEmpty() && attempts.isEmpty() && transitions.isEmpty()
+    return status == null && nodes.isEmpty() && attempts.isEmpty() && transitions.isEmpty()
         && history.isEmpty() && commandOutcomes.isEmpty();
   }
 
@@ -87,7 +87,7 @@ public final class RunChanges {
   public static final class Builder {
     private final String runId;
     private final Fence fence;
-    private RunRecord run;
+    private RunStatus status;
     private final List<NodeRecord> nodes = new ArrayList<>();
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<StateTransition> transitions = new ArrayList<>();
@@ -99,9 +99,9 @@ public final class RunChanges {
       this.fence = Objects.requireNonNull(fence, "fence");
     }
 
-    public Builder run(RunRecord run) {
-      Objects.requireNonNull(run, "run");
-      this.run = check(run.runId(), run);
+    public Builder status(RunStatus status) {
+      Objects.requireNonNull(status, "status");
+      this.status = check(status.runId(), status);
       return this;
     }
 

@@ -121,7 +121,7 @@ public final class RunQuery {
   }
 
   /** Whether {@code run} is one this query asks for (paging aside). */
-  public boolean matches(RunRecord run) {
+  public boolean matches(RunSummary run) {
     return states.contains(run.state())
         && (project == null || run.project().filter(project::equals).isPresent())
         && (template == null || run.template().filter(template::equals).isPresent())

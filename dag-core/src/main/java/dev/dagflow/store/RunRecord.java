@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A stored run: the full snapshot of the spec it started from, its parameters and state.
+ * A stored run: its definition, written once at {@link RunStore#create} (the full snapshot of
+ * the spec it started from, its parameters, template, cause, creation time), and its {@link
+ * RunStatus}, which changes as it runs (state, start and end times).
  *
  * @param scopeKey the worker key of its scope (per run for a project that does not reuse
  *     workers)
@@ -58,6 +60,28 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
             + MAX_START_KEY_LENGTH + " characters, was " + key.length() + " long");
       }
     });
+  }
+
+  /** What changes as the run runs: what a step writes of the run itself. */
+  public RunStatus status() {
+    return new RunStatus(runId, state, startedAt, endedAt);
+  }
+
+  /** The definition with {@code status} (of this run): what the store reads back. */
+  public RunRecord withStatus(RunStatus status) {
+    if (!status.runId().equals(runId)) {
+      throw new IllegalArgumentException("the status of run " + status.runId()
+          + " is not run " + runId + "'s");
+    }
+    return new RunRecord(runId, spec, params, status.state(), scopeKey, project, template,
+        templateVersion, priority, createdAt, status.startedAt(), status.endedAt(), cause,
+        chainDepth, startKey);
+  }
+
+  /** This run as a listing shows it, without its spec and params. */
+  public RunSummary summary() {
+    return new RunSummary(runId, spec.id(), state, scopeKey, project, template,
+        templateVersion, priority, createdAt, startedAt, endedAt, cause, chainDepth, startKey);
   }
 
   /** This run in {@code newState}; the start and end times follow. */

@@ -50,16 +50,17 @@ public interface RunStore {
   Lease create(RunRecord run, String owner, Duration leaseTime);
 
   /**
-   * Writes one step's changes at once: all of them, or none when it throws. A run record in a
+   * Writes one step's changes at once: all of them, or none when it throws. Of the run itself
+   * only its {@link RunStatus} is written: its definition is {@link #create}'s. A status in a
    * terminal state releases the run's lease with the same write; a command outcome consumes its
    * command with the same write.
    *
    * @throws LeaseLostException if the run's epoch is not the one of {@code changes.fence()}
    * @throws StoreException if a command outcome names a command that is not the run's or has an
    *     outcome already
-   * @throws StoreException if the run does not exist; if a node record, attempt, transition or
-   *     history entry names a node that is not in the run's spec (the message names it); or if
-   *     the new run record has another spec, creation time or start key than the stored one
+   * @throws StoreException if the run does not exist; or if a node record, attempt,
+   *     transition or history entry names a node that is not in the run's spec (the message
+   *     names it)
    */
   void apply(RunChanges changes);
 
@@ -145,20 +146,44 @@ public interface RunStore {
   List<NodeRecord> nodes(String runId);
 
   /**
-   * The run's attempts, ordered by node (in the order of the spec's nodes) then attempt number;
-   * empty for an unknown run.
+   * The run's attempts, keyed by node id and attempt number: ordered by node id, then attempt
+   * number. Empty for an unknown run.
    */
   List<AttemptRecord> attempts(String runId);
 
-  /** The run's transitions in the order they were applied; empty for an unknown run. */
-  List<StateTransition> transitions(String runId);
+  /**
+   * Up to {@code limit} of the run's transitions, in the order they were applied, after the
+   * first {@code skip}; empty for an unknown run or past the end.
+   *
+   * @throws IllegalArgumentException if {@code skip} is negative or {@code limit} not positive
+   */
+  List<StateTransition> transitions(String runId, long skip, int limit);
 
-  /** The run's history in the order it was applied; empty for an unknown run. */
-  List<HistoryEntry> history(String runId);
+  /** How many transitions the run has; 0 for an unknown run. */
+  long transitionCount(String runId);
+
+  /**
+   * Up to {@code limit} of the run's history entries, in the order they were applied, after
+   * the first {@code skip}; empty for an unknown run or past the end.
+   *
+   * @throws IllegalArgumentException if {@code skip} is negative or {@code limit} not positive
+   */
+  List<HistoryEntry> history(String runId, long skip, int limit);
+
+  /** Every transition of the run, in order: {@link #transitions(String, long, int)} paged. */
+  default List<StateTransition> transitions(String runId) {
+    return Pages.all((skip, limit) -> transitions(runId, skip, limit));
+  }
+
+  /** Every history entry of the run, in order: {@link #history(String, long, int)} paged. */
+  default List<HistoryEntry> history(String runId) {
+    return Pages.all((skip, limit) -> history(runId, skip, limit));
+  }
 
   /**
    * One page of the runs {@code query} asks for, newest first: by creation time descending, then
-   * by run id descending; {@link Page#total()} counts every match.
+   * by run id descending; {@link Page#total()} counts every match. Summaries: no spec, no
+   * params.
    */
-  Page<RunRecord> list(RunQuery query);
+  Page<RunSummary> list(RunQuery query);
 }

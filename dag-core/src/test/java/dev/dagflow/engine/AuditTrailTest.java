@@ -11,6 +11,7 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.testing.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -69,16 +70,16 @@ class AuditTrailTest {
         h.await(ids[i]);
         h.clock.advance(Duration.ofSeconds(1));
       }
-      Page<RunRecord> first = h.engine.list(RunQuery.all().project("acme").page(0, 2));
+      Page<RunSummary> first = h.engine.list(RunQuery.all().project("acme").page(0, 2));
       assertThat(first.total()).isEqualTo(3);
-      assertThat(first.items()).extracting(RunRecord::runId).containsExactly(ids[4], ids[2]);
+      assertThat(first.items()).extracting(RunSummary::runId).containsExactly(ids[4], ids[2]);
       assertThat(first.hasNext()).isTrue();
-      Page<RunRecord> second = h.engine.list(RunQuery.all().project("acme").page(1, 2));
-      assertThat(second.items()).extracting(RunRecord::runId).containsExactly(ids[0]);
+      Page<RunSummary> second = h.engine.list(RunQuery.all().project("acme").page(1, 2));
+      assertThat(second.items()).extracting(RunSummary::runId).containsExactly(ids[0]);
       assertThat(second.hasNext()).isFalse();
       assertThat(h.engine.list(RunQuery.all().states(RunState.FAILED)).total()).isZero();
       assertThat(h.engine.list(RunQuery.all().created(Harness.T0.plusSeconds(1),
-          Harness.T0.plusSeconds(3))).items()).extracting(RunRecord::runId)
+          Harness.T0.plusSeconds(3))).items()).extracting(RunSummary::runId)
           .containsExactly(ids[2], ids[1]);
     }
   }

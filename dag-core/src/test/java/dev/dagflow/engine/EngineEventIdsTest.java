@@ -7,6 +7,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
@@ -67,7 +68,7 @@ class EngineEventIdsTest {
         .filter("{\"payload.dagId\": \"parent\"}").template("child").build());
   }
 
-  private static List<RunRecord> childrenOf(Harness h, Event event) {
+  private static List<RunSummary> childrenOf(Harness h, Event event) {
     return h.engine.list(RunQuery.all()).items().stream()
         .filter(r -> r.cause().equals(Optional.of(event.id()))).toList();
   }

@@ -13,6 +13,7 @@ import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.template.UnknownTemplateException;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
@@ -159,7 +160,7 @@ class EventTriggersTest {
       assertThat(beta).extracting(TriggerFiring::triggerId)
           .containsExactly("beta-shared", "beta-trigger");
       assertThat(h.engine.list(RunQuery.all().project("beta")).items())
-          .extracting(RunRecord::template).containsExactlyInAnyOrder(Optional.of("shared"),
+          .extracting(RunSummary::template).containsExactlyInAnyOrder(Optional.of("shared"),
               Optional.of("b-scan"));
     }
   }
@@ -186,14 +187,14 @@ class EventTriggersTest {
 
       h.until("a chain.limit_reached event", () ->
           events.stream().anyMatch(e -> e.type().equals("chain.limit_reached")));
-      List<RunRecord> runs = h.engine.list(RunQuery.all()).items();
+      List<RunSummary> runs = h.engine.list(RunQuery.all()).items();
       assertThat(runs).hasSize(5); // depth 0 (submitted) to 4
       assertThat(runs).allSatisfy(r -> assertThat(r.state()).isEqualTo(RunState.COMPLETED));
-      assertThat(runs).extracting(RunRecord::chainDepth).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+      assertThat(runs).extracting(RunSummary::chainDepth).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
       Event limit = events.stream().filter(e -> e.type().equals("chain.limit_reached"))
           .findFirst().orElseThrow();
       assertThat(limit.payload().get("depth").asInt()).isEqualTo(5);
-      RunRecord last = runs.stream().filter(r -> r.chainDepth() == 4).findFirst().orElseThrow();
+      RunSummary last = runs.stream().filter(r -> r.chainDepth() == 4).findFirst().orElseThrow();
       assertThat(h.engine.logs(LogQuery.of(last.runId()))).extracting(LogEntry::message)
           .anyMatch(m -> m.contains("chain depth 5") && m.contains("limit is 4"));
       assertThat(first).isNotNull();

@@ -11,6 +11,7 @@ import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,19 +227,25 @@ final class FaultyRunStore implements RunStore {
   }
 
   @Override
-  public List<StateTransition> transitions(String runId) {
+  public List<StateTransition> transitions(String runId, long skip, int limit) {
     check("read transitions of run " + runId);
-    return inner.transitions(runId);
+    return inner.transitions(runId, skip, limit);
   }
 
   @Override
-  public List<HistoryEntry> history(String runId) {
+  public long transitionCount(String runId) {
+    check("count transitions of run " + runId);
+    return inner.transitionCount(runId);
+  }
+
+  @Override
+  public List<HistoryEntry> history(String runId, long skip, int limit) {
     check("read history of run " + runId);
-    return inner.history(runId);
+    return inner.history(runId, skip, limit);
   }
 
   @Override
-  public Page<RunRecord> list(RunQuery query) {
+  public Page<RunSummary> list(RunQuery query) {
     check("list runs");
     return inner.list(query);
   }

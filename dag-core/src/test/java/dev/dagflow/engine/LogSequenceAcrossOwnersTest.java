@@ -12,6 +12,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
@@ -191,7 +192,7 @@ class LogSequenceAcrossOwnersTest {
           .filter("{\"payload.template\": \"x\"}").template("x").build());
       engine.submit("x", JsonNodeFactory.instance.objectNode());
       limit.get(10, TimeUnit.SECONDS);
-      RunRecord second = engine.list(RunQuery.all()).items().stream()
+      RunSummary second = engine.list(RunQuery.all()).items().stream()
           .filter(r -> r.chainDepth() == 1).findFirst().orElseThrow();
       List<LogEntry> log = engine.logs(LogQuery.of(second.runId()));
       assertThat(log).extracting(LogEntry::seq, LogEntry::nodeId).containsExactly(

@@ -8,6 +8,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
@@ -83,8 +84,8 @@ class OverlapPolicyTest {
 
       h.until("two runs completed", () ->
           h.engine.list(RunQuery.all().states(RunState.COMPLETED)).total() == 2);
-      assertThat(h.engine.list(RunQuery.all()).items()).extracting(r -> r.params().get("sha")
-          .asText()).containsExactlyInAnyOrder("a", "c");
+      assertThat(h.engine.list(RunQuery.all()).items()).extracting(r -> h.engine.get(r.runId())
+          .params().get("sha").asText()).containsExactlyInAnyOrder("a", "c");
     }
   }
 
@@ -104,7 +105,7 @@ class OverlapPolicyTest {
       RunView second = h.await(b.runId().orElseThrow());
       assertThat(second.state()).isEqualTo(RunState.COMPLETED);
       assertThat(sha(second)).isEqualTo("b");
-      assertThat(h.engine.list(RunQuery.all()).items()).extracting(RunRecord::state)
+      assertThat(h.engine.list(RunQuery.all()).items()).extracting(RunSummary::state)
           .containsExactlyInAnyOrder(RunState.STOPPED, RunState.COMPLETED);
     }
   }

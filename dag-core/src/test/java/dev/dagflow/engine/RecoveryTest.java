@@ -12,6 +12,7 @@ import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;
 import dev.dagflow.testing.Outcome;
@@ -66,7 +67,7 @@ class RecoveryTest {
   /** The runs the store has not ended. */
   private List<String> unfinished() {
     return stores.runs().list(RunQuery.all().states(RunState.PENDING, RunState.RUNNING,
-        RunState.PAUSED)).items().stream().map(RunRecord::runId).toList();
+        RunState.PAUSED)).items().stream().map(RunSummary::runId).toList();
   }
 
   /** An executor on the test's clock whose nodes not scripted succeed. */

@@ -13,6 +13,7 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
@@ -80,8 +81,9 @@ class ScanPlatformAcceptanceTest {
       assertThat(scanView.params().get("target").asText()).isEqualTo("a.io");
       assertThat(h.executor.calls()).extracting(c -> c.nodeId()).containsExactly(
           "subdomain", "dns", "port", "http", "nuclei", "summarise");
-      RunRecord report = h.engine.list(RunQuery.all().template("report")).items().get(0);
-      assertThat(report.params().get("scanRun").asText()).isEqualTo(scanRun);
+      RunSummary report = h.engine.list(RunQuery.all().template("report")).items().get(0);
+      assertThat(h.engine.get(report.runId()).params().get("scanRun").asText())
+          .isEqualTo(scanRun);
       assertThat(report.cause()).isPresent();
       assertThat(report.chainDepth()).isEqualTo(1);
       assertThat(h.engine.triggers().counters("report-after-scan").success()).isEqualTo(1);

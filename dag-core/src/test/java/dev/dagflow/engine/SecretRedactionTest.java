@@ -137,7 +137,7 @@ class SecretRedactionTest {
           String.valueOf(h.engine.logs(LogQuery.of(run))), explained,
           String.valueOf(h.engine.policies().effective(spec, "deploy")),
           refused.getMessage(), stderr.text(),
-          h.engine.list(RunQuery.all()).items().get(0).spec().toJson());
+          h.engine.get(h.engine.list(RunQuery.all()).items().get(0).runId()).spec().toJson());
       assertThat(shown).contains("db.internal", "login refused", "connecting with",
           "live config update failed", "cannot apply");
       for (String secret : SECRETS) {

@@ -8,6 +8,7 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
@@ -73,7 +74,7 @@ class TriggerFiresOncePerEventTest {
     return firings.get(0);
   }
 
-  private List<RunRecord> runsOf(Event event) {
+  private List<RunSummary> runsOf(Event event) {
     return shared.runs().list(RunQuery.all().page(0, RunQuery.MAX_PAGE_SIZE)).items().stream()
         .filter(r -> r.cause().equals(Optional.of(event.id()))).toList();
   }
@@ -132,7 +133,7 @@ class TriggerFiresOncePerEventTest {
       assertThat(shared.triggers().isProcessed(TRIGGER, a.id())).isTrue();
       assertThat(emit(h.engine, a).outcome()).isEqualTo(TriggerFiring.Outcome.DUPLICATE);
 
-      assertThat(runsOf(a)).extracting(RunRecord::runId).containsExactly(runId);
+      assertThat(runsOf(a)).extracting(RunSummary::runId).containsExactly(runId);
       assertCounted(h.engine, 1, 0);
       h.awaitCalls("deploy", 1);
       h.clock.advance(Duration.ofMinutes(1));
@@ -142,7 +143,7 @@ class TriggerFiresOncePerEventTest {
     try (Harness restarted = harness()) {
       assertThat(emit(restarted.engine, a).outcome())
           .isEqualTo(TriggerFiring.Outcome.DUPLICATE);
-      assertThat(runsOf(a)).extracting(RunRecord::runId).containsExactly(runId);
+      assertThat(runsOf(a)).extracting(RunSummary::runId).containsExactly(runId);
       assertCounted(restarted.engine, 1, 0);
     }
   }
@@ -158,12 +159,12 @@ class TriggerFiresOncePerEventTest {
       // the engine cannot tell a lost answer from a failed create: a failed start, not marked
       assertThat(first.outcome()).isEqualTo(TriggerFiring.Outcome.FAILED);
       assertThat(shared.triggers().isProcessed(TRIGGER, a.id())).isFalse();
-      RunRecord stored = runsOf(a).get(0);
+      RunSummary stored = runsOf(a).get(0);
 
       TriggerFiring again = emit(h.engine, a);
       assertThat(again.outcome()).isEqualTo(TriggerFiring.Outcome.DUPLICATE);
       assertThat(again.reason().orElseThrow()).contains(stored.runId());
-      assertThat(runsOf(a)).extracting(RunRecord::runId).containsExactly(stored.runId());
+      assertThat(runsOf(a)).extracting(RunSummary::runId).containsExactly(stored.runId());
       assertCounted(h.engine, 0, 1);
 
       // the stored run is held by engine-a, which never heard of it; engine-a stops (it would
@@ -202,7 +203,7 @@ class TriggerFiresOncePerEventTest {
                 TriggerFiring.Outcome.DUPLICATE);
         String started = firings.stream().flatMap(f -> f.runId().stream()).findFirst()
             .orElseThrow();
-        assertThat(runsOf(e)).as("runs of %s", e.id()).extracting(RunRecord::runId)
+        assertThat(runsOf(e)).as("runs of %s", e.id()).extracting(RunSummary::runId)
             .containsExactly(started);
       }
       assertThat(shared.runs().list(RunQuery.all()).total()).isEqualTo(events);
@@ -303,7 +304,8 @@ class TriggerFiresOncePerEventTest {
       assertThat(emit(h.engine, push("b")).outcome()).isEqualTo(TriggerFiring.Outcome.DUPLICATE);
       assertThat(emit(h.engine, push("c")).outcome()).isEqualTo(TriggerFiring.Outcome.DUPLICATE);
       assertThat(shared.runs().list(RunQuery.all()).items())
-          .extracting(r -> r.params().get("sha").asText()).containsExactlyInAnyOrder("a", "c");
+          .extracting(r -> shared.runs().run(r.runId()).orElseThrow().params().get("sha")
+              .asText()).containsExactlyInAnyOrder("a", "c");
     }
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.store.RunRecord;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,15 +13,6 @@ import java.util.List;
  */
 final class Redaction {
   private Redaction() {
-  }
-
-  /** {@code run} with the secrets of its spec redacted; itself if it has none. */
-  static RunRecord record(RunRecord run, SecretKeys keys) {
-    DagSpec spec = spec(run.spec(), keys);
-    return spec == run.spec() ? run : new RunRecord(run.runId(), spec, run.params(), run.state(),
-        run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), run.startedAt(), run.endedAt(), run.cause(), run.chainDepth(),
-        run.startKey());
   }
 
   /** {@code spec} with the secrets of every node's config redacted; itself if it has none. */

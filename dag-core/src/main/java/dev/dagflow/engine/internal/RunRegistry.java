@@ -145,7 +145,7 @@ final class RunRegistry {
       if (running) {
         pool.readmit();
       }
-      run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(), pool,
+      run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitionCount(runId), pool,
           running);
     } catch (RuntimeException e) {
       if (pool != null) {
@@ -241,7 +241,7 @@ final class RunRegistry {
         RunPolicy policy = policy(record);
         RunLog log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
         run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
-        run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitions(runId).size(),
+        run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitionCount(runId),
             null, false);
       } catch (RuntimeException e) {
         runs.release(List.of(lease)); // a policy deleted since, a log store that failed

@@ -58,7 +58,7 @@ final class RunWrites {
 
   private static int size(RunChanges c) {
     return c.nodes().size() + c.attempts().size() + c.transitions().size() + c.history().size()
-        + c.commandOutcomes().size() + (c.run().isPresent() ? 1 : 0);
+        + c.commandOutcomes().size() + (c.status().isPresent() ? 1 : 0);
   }
 
   /** Waits {@code nanos}, or less when interrupted (the interrupt stays set). */

@@ -226,7 +226,7 @@ abstract class SerialRun {
     dirtyCount = 0;
     RunRecord changed = takeChangedRecord();
     if (changed != null) {
-      batch.run(changed);
+      batch.status(changed.status());
     }
     RunChanges changes = batch.build();
     batch = null;

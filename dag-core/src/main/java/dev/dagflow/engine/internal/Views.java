@@ -49,7 +49,23 @@ final class Views {
     }
     SpecGraph graph = SpecGraph.of(spec);
     int[][] counts = childCounts(spec, graph, records);
-    int nextAttempt = 0; // the store lists attempts by node, in the spec's order
+    // the store lists attempts keyed by node id: each node's together, numbers in order
+    int[] from = new int[n];
+    int[] to = new int[n];
+    for (int i = 0; i < attempts.size(); ) {
+      String nodeId = attempts.get(i).nodeId();
+      int v = spec.indexOf(nodeId);
+      if (v < 0 || to[v] != 0) {
+        throw new IllegalStateException("the run store listed an attempt of node '" + nodeId
+            + "' of run " + run.runId() + (v < 0 ? ", which is not in its spec"
+            : " apart from the node's others, against RunStore.attempts' contract"));
+      }
+      from[v] = i;
+      while (i < attempts.size() && attempts.get(i).nodeId().equals(nodeId)) {
+        i++;
+      }
+      to[v] = i;
+    }
     List<NodeView> nodes = new ArrayList<>(n);
     int ended = 0;
     for (int v = 0; v < n; v++) {
@@ -66,21 +82,12 @@ final class Views {
       if (node.isContainer() && r.state().isTerminal()) {
         progress = 100;
       }
-      int from = nextAttempt;
-      while (nextAttempt < attempts.size()
-          && attempts.get(nextAttempt).nodeId().equals(node.id())) {
-        nextAttempt++;
-      }
       ObjectNode config = r.config().isPresent() ? r.config().get().deepCopy() : node.config();
       config = secrets.redact(config);
       nodes.add(new NodeView(node.id(), node.kind(), node.taskType(), node.parent(), r.state(),
-          attempts.subList(from, nextAttempt), progress, r.startedAt(), r.endedAt(),
+          attempts.subList(from[v], to[v]), progress, r.startedAt(), r.endedAt(),
           r.result().map(JsonNode::deepCopy), r.errorCode(), r.errorMessage(), config,
           children));
-    }
-    if (nextAttempt != attempts.size()) {
-      throw new IllegalStateException("the run store listed the attempts of run " + run.runId()
-          + " out of the spec's node order, against RunStore.attempts' contract");
     }
     List<EdgeView> edges = new ArrayList<>();
     int edge = 0;

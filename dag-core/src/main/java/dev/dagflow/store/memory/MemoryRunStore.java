@@ -12,6 +12,7 @@ import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,26 +169,43 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
-  public List<StateTransition> transitions(String runId) {
+  public List<StateTransition> transitions(String runId, long skip, int limit) {
+    checkPage(skip, limit);
     RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
-    return data == null ? List.of() : data.transitions();
+    return data == null ? List.of() : data.transitions(skip, limit);
   }
 
   @Override
-  public List<HistoryEntry> history(String runId) {
+  public long transitionCount(String runId) {
     RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
-    return data == null ? List.of() : data.history();
+    return data == null ? 0 : data.transitionCount();
   }
 
   @Override
-  public Page<RunRecord> list(RunQuery query) {
+  public List<HistoryEntry> history(String runId, long skip, int limit) {
+    checkPage(skip, limit);
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    return data == null ? List.of() : data.history(skip, limit);
+  }
+
+  private static void checkPage(long skip, int limit) {
+    if (skip < 0) {
+      throw new IllegalArgumentException("skip must not be negative, got " + skip);
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+  }
+
+  @Override
+  public Page<RunSummary> list(RunQuery query) {
     Objects.requireNonNull(query, "query");
     long first = (long) query.page() * query.size();
     long last = first + query.size();
-    List<RunRecord> items = new ArrayList<>();
+    List<RunSummary> items = new ArrayList<>();
     long total = 0;
     for (RunData data : newestFirst.values()) {
-      RunRecord run = data.record();
+      RunSummary run = data.summary();
       if (query.matches(run)) {
         if (total >= first && total < last) {
           items.add(run);

@@ -8,6 +8,7 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,6 +83,9 @@ final class NodeTable {
   }
 
   /** Every attempt, by node in spec order, then by attempt number. */
+  private static final Comparator<AttemptRecord> BY_NODE_ID =
+      Comparator.comparing(AttemptRecord::nodeId);
+
   List<AttemptRecord> attempts(String runId, DagSpec spec) {
     if (states == null) {
       return List.of();
@@ -102,6 +106,8 @@ final class NodeTable {
         out.add(attemptTable.read(chain[k], runId, nodeId));
       }
     }
+    // keyed by node id, whatever the spec's order: stable, so numbers stay in order per node
+    out.sort(BY_NODE_ID);
     return List.copyOf(out);
   }
 

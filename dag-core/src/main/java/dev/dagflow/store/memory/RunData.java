@@ -12,6 +12,8 @@ import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunCommand;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunStatus;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +177,7 @@ final class RunData {
    */
   RunRecord apply(RunChanges changes, Set<RunData> withPending) {
     String operation = applyOperation;
-    RunRecord newRecord = changes.run().orElse(null);
+    RunStatus status = changes.status().orElse(null);
     lock.writeLock().lock();
     try {
       Fence fence = changes.fence();
@@ -183,8 +185,9 @@ final class RunData {
         throw new LeaseLostException(operation, runId, fence, epoch, Optional.ofNullable(owner));
       }
       RunRecord old = record;
-      if (newRecord != null) {
-        check(operation, old, newRecord);
+      if (status != null) {
+        Millis.check(operation, runId, "run startedAt", status.startedAt());
+        Millis.check(operation, runId, "run endedAt", status.endedAt());
       }
       int[] nodeIndex = nodeIndexes(operation, changes);
       int[] attemptIndex = attemptIndexes(operation, changes);
@@ -219,9 +222,9 @@ final class RunData {
       if (pending == 0 && !changes.commandOutcomes().isEmpty()) {
         withPending.remove(this); // under the lock, as addCommand adds it
       }
-      if (newRecord != null) {
-        record = sameSpec(newRecord);
-        if (newRecord.state().isTerminal()) {
+      if (status != null) {
+        record = old.withStatus(status); // the definition stays as created
+        if (status.state().isTerminal()) {
           owner = null; // an ended run is nobody's
         }
       }
@@ -239,12 +242,28 @@ final class RunData {
     return read(() -> nodes.attempts(runId, spec));
   }
 
-  List<StateTransition> transitions() {
-    return read(() -> transitions.view(runId, spec));
+  List<StateTransition> transitions(long skip, int limit) {
+    return read(() -> page(transitions.view(runId, spec), skip, limit));
   }
 
-  List<HistoryEntry> history() {
-    return read(() -> List.copyOf(history));
+  long transitionCount() {
+    return read(transitions::size);
+  }
+
+  List<HistoryEntry> history(long skip, int limit) {
+    return read(() -> page(history, skip, limit));
+  }
+
+  private static <T> List<T> page(List<T> all, long skip, int limit) {
+    if (skip >= all.size()) {
+      return List.of();
+    }
+    int from = (int) skip;
+    return List.copyOf(all.subList(from, (int) Math.min(all.size(), (long) from + limit)));
+  }
+
+  RunSummary summary() {
+    return record.summary();
   }
 
   private <T> T write(Supplier<T> writer) {
@@ -263,28 +282,6 @@ final class RunData {
     } finally {
       lock.readLock().unlock();
     }
-  }
-
-  private void check(String operation, RunRecord old, RunRecord next) {
-    if (next.spec() != spec && !next.spec().equals(spec)) {
-      throw new StoreException(operation, "the spec of a run cannot change");
-    }
-    if (!next.createdAt().equals(old.createdAt())) {
-      throw new StoreException(operation, "the creation time of a run cannot change, was "
-          + old.createdAt() + ", given " + next.createdAt());
-    }
-    if (!next.startKey().equals(old.startKey())) {
-      throw new StoreException(operation, "the start key of a run cannot change, was "
-          + old.startKey().orElse("none") + ", given " + next.startKey().orElse("none"));
-    }
-  }
-
-  /** {@code next} holding this run's spec instance, so an equal copy is not kept as well. */
-  private RunRecord sameSpec(RunRecord next) {
-    return next.spec() == spec ? next : new RunRecord(next.runId(), spec, next.params(),
-        next.state(), next.scopeKey(), next.project(), next.template(), next.templateVersion(),
-        next.priority(), next.createdAt(), next.startedAt(), next.endedAt(), next.cause(),
-        next.chainDepth(), next.startKey());
   }
 
   private int[] nodeIndexes(String operation, RunChanges changes) {

@@ -18,6 +18,7 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
@@ -142,7 +143,7 @@ public abstract class RunChangesContract {
   void applyReplacesTheRunRecord() {
     RunRecord run = created("r-1");
     RunRecord running = run.withState(RunState.RUNNING, at(20));
-    store.apply(changes("r-1").run(running).build());
+    store.apply(changes("r-1").status(running.status()).build());
     assertThat(store.run("r-1")).contains(running);
   }
 
@@ -152,7 +153,7 @@ public abstract class RunChangesContract {
     RunRecord run = created("r-1");
     String ghost = "ghost-node";
     RunChanges.Builder changes = changes("r-1")
-        .run(run.withState(RunState.RUNNING, at(1)))
+        .status(run.withState(RunState.RUNNING, at(1)).status())
         .node(nodeIn("r-1", node(0), NodeState.RUNNING))
         .attempt(AttemptRecord.started("r-1", node(0), 1, at(2)))
         .transition(transition("r-1", node(0), 0, NodeState.PENDING, NodeState.WAITING,
@@ -179,52 +180,27 @@ public abstract class RunChangesContract {
   }
 
   @Test
-  void aRunRecordWithAnotherSpecIsRefused() {
-    RunRecord run = created("r-1");
-    RunRecord moved = new RunRecord("r-1", spec("other", 3), run.params(), RunState.RUNNING,
-        run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth(),
-        run.startKey());
-    assertThatThrownBy(() -> store.apply(changes("r-1").run(moved).build()))
-        .isInstanceOf(StoreException.class);
-    assertThat(store.run("r-1")).contains(run);
-  }
-
-  @Test
-  void aRunRecordWithAnotherStartKeyIsRefused() {
+  void aStatusWriteChangesTheStatusAndNeverTheDefinition() {
     RunRecord plain = created("r-1");
     RunRecord keyed = StoreFixtures.withStartKey(run("r-2", SPEC, at(0)), "k-2");
     create(keyed);
-    RunRecord gainsOne = StoreFixtures.withStartKey(plain.withState(RunState.RUNNING, at(1)),
-        "k-1");
-    RunRecord changesIt = StoreFixtures.withStartKey(keyed.withState(RunState.RUNNING, at(1)),
-        "k-3");
-    RunRecord losesIt = new RunRecord("r-2", SPEC, keyed.params(), RunState.RUNNING,
-        keyed.scopeKey(), keyed.project(), keyed.template(), keyed.templateVersion(),
-        keyed.priority(), keyed.createdAt(), Optional.of(at(1)), Optional.empty(), keyed.cause(),
-        keyed.chainDepth(), Optional.empty());
-    assertThatThrownBy(() -> store.apply(changes("r-1").run(gainsOne).build()))
-        .isInstanceOf(StoreException.class);
-    assertThatThrownBy(() -> store.apply(changes("r-2").run(changesIt).build()))
-        .isInstanceOf(StoreException.class);
-    assertThatThrownBy(() -> store.apply(changes("r-2").run(losesIt).build()))
-        .isInstanceOf(StoreException.class);
-    assertThat(store.run("r-1")).contains(plain);
-    assertThat(store.run("r-2")).contains(keyed);
-    // the keys refused took nothing: a new run may have them
-    create(StoreFixtures.withStartKey(run("r-3", SPEC, at(2)), "k-1"));
-    create(StoreFixtures.withStartKey(run("r-4", SPEC, at(2)), "k-3"));
+    store.apply(changes("r-1").status(plain.withState(RunState.RUNNING, at(1)).status())
+        .build());
+    store.apply(changes("r-2").status(keyed.withState(RunState.COMPLETED, at(2)).status())
+        .build());
+
+    assertThat(store.run("r-1")).contains(plain.withState(RunState.RUNNING, at(1)));
+    assertThat(store.run("r-2")).contains(keyed.withState(RunState.COMPLETED, at(2)));
+    // the key stays the ended run's: no other run may take it
+    assertThatThrownBy(() -> create(StoreFixtures.withStartKey(run("r-3", SPEC, at(3)), "k-2")))
+        .isInstanceOf(DuplicateStartException.class);
   }
 
   @Test
-  void aRunRecordWithAnEqualSpecIsAccepted() {
-    RunRecord run = created("r-1");
-    RunRecord copy = new RunRecord("r-1", spec("three", 3), run.params(), RunState.RUNNING,
-        run.scopeKey(), run.project(), run.template(), run.templateVersion(), run.priority(),
-        run.createdAt(), Optional.of(at(1)), Optional.empty(), run.cause(), run.chainDepth(),
-        run.startKey());
-    store.apply(changes("r-1").run(copy).build());
-    assertThat(store.run("r-1")).contains(copy);
+  void theStatusOfAnotherRunIsRefusedByTheBuilder() {
+    RunRecord other = run("r-2", SPEC, at(0));
+    assertThatThrownBy(() -> changes("r-1").status(other.status()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r-2");
   }
 
   @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The part of the {@link RunStore} contract about commands: operations asked of a run by an
  * instance that does not own it, stored for the owner, which consumes each once in the write
- * of its effects. Extended by {@link RunStoreContract}, which implementations subclass.
+ * of its effects. Extended by {@link RunPagesContract} and so by {@link RunStoreContract}.
  */
 public abstract class RunCommandContract extends RunLeaseContract {
 
@@ -83,7 +83,7 @@ public abstract class RunCommandContract extends RunLeaseContract {
     Lease lease = createFor("r-1", 0, LIVE);
     store.addCommand(command("c-1", "r-1", Kind.PAUSE, 10));
     store.apply(RunChanges.builder("r-1", lease.fence())
-        .run(store.run("r-1").orElseThrow().withState(RunState.PAUSED, at(90)))
+        .status(store.run("r-1").orElseThrow().withState(RunState.PAUSED, at(90)).status())
         .commandOutcome(applied("c-1")).build());
 
     assertThat(store.pendingCommands(OWNER)).isEmpty();

@@ -56,7 +56,7 @@ public abstract class RunLeaseContract extends RunChangesContract {
   protected void write(Lease lease, RunState state) {
     RunRecord run = store.run(lease.runId()).orElseThrow();
     store.apply(RunChanges.builder(lease.runId(), lease.fence())
-        .run(run.withState(state, at(50))).build());
+        .status(run.withState(state, at(50)).status()).build());
   }
 
   /** {@code lease} with its expiry cut to the millisecond, the precision every store keeps. */
@@ -265,7 +265,7 @@ public abstract class RunLeaseContract extends RunChangesContract {
     RunRecord run = store.run("r-0").orElseThrow();
     Fence ahead = new Fence(OWNER, 2);
     LeaseLostException lost = lost(() -> store.apply(RunChanges.builder("r-0", ahead)
-        .run(run.withState(RunState.RUNNING, at(50))).build()));
+        .status(run.withState(RunState.RUNNING, at(50)).status()).build()));
     assertThat(lost.fence()).isEqualTo(ahead);
     assertThat(lost.currentEpoch()).isEqualTo(1);
     assertThat(lost.currentOwner()).contains(OWNER);
@@ -277,7 +277,7 @@ public abstract class RunLeaseContract extends RunChangesContract {
   private RunChanges step(Lease lease, RunState state, int n) {
     String runId = lease.runId();
     RunRecord run = store.run(runId).orElseThrow().withState(state, at(100L * n));
-    return RunChanges.builder(runId, lease.fence()).run(run)
+    return RunChanges.builder(runId, lease.fence()).status(run.status())
         .node(nodeIn(runId, node(n % 3), NodeState.RUNNING))
         .attempt(AttemptRecord.started(runId, node(n % 3), n, at(100L * n)))
         .transition(transition(runId, node(n % 3), n, NodeState.READY, NodeState.RUNNING,

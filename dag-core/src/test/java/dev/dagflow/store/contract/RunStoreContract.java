@@ -21,6 +21,7 @@ import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * concurrency to the writes of {@link RunChangesContract} and the leases of {@link
  * RunLeaseContract}.
  */
-public abstract class RunStoreContract extends RunCommandContract {
+public abstract class RunStoreContract extends RunPagesContract {
   /** How many runs and claiming threads the claim races have. */
   private static final int RACE_RUNS = 200;
   private static final int CLAIMERS = 8;
@@ -62,19 +63,20 @@ public abstract class RunStoreContract extends RunCommandContract {
   }
 
   private List<String> ids(RunQuery query) {
-    return store.list(query).items().stream().map(RunRecord::runId).toList();
+    return store.list(query).items().stream().map(RunSummary::runId).toList();
   }
 
   @Test
   void listIsNewestFirstThenByIdDescending() {
     fiveRuns();
-    Page<RunRecord> page = store.list(RunQuery.all());
-    assertThat(page.items()).extracting(RunRecord::runId).containsExactly("e", "d", "c", "b", "a");
+    Page<RunSummary> page = store.list(RunQuery.all());
+    assertThat(page.items()).extracting(RunSummary::runId)
+        .containsExactly("e", "d", "c", "b", "a");
     assertThat(page.total()).isEqualTo(5);
     assertThat(page.page()).isZero();
     assertThat(page.size()).isEqualTo(50);
     assertThat(page.hasNext()).isFalse();
-    assertThat(page.items().get(0)).isEqualTo(store.run("e").orElseThrow());
+    assertThat(page.items().get(0)).isEqualTo(store.run("e").orElseThrow().summary());
   }
 
   @Test
@@ -106,25 +108,25 @@ public abstract class RunStoreContract extends RunCommandContract {
   @Test
   void listPagesAndCountsEveryMatch() {
     fiveRuns();
-    Page<RunRecord> first = store.list(RunQuery.all().page(0, 2));
-    assertThat(first.items()).extracting(RunRecord::runId).containsExactly("e", "d");
+    Page<RunSummary> first = store.list(RunQuery.all().page(0, 2));
+    assertThat(first.items()).extracting(RunSummary::runId).containsExactly("e", "d");
     assertThat(first.total()).isEqualTo(5);
     assertThat(first.hasNext()).isTrue();
     assertThat(ids(RunQuery.all().page(1, 2))).containsExactly("c", "b");
-    Page<RunRecord> last = store.list(RunQuery.all().page(2, 2));
-    assertThat(last.items()).extracting(RunRecord::runId).containsExactly("a");
+    Page<RunSummary> last = store.list(RunQuery.all().page(2, 2));
+    assertThat(last.items()).extracting(RunSummary::runId).containsExactly("a");
     assertThat(last.hasNext()).isFalse();
-    Page<RunRecord> beyond = store.list(RunQuery.all().page(3, 2));
+    Page<RunSummary> beyond = store.list(RunQuery.all().page(3, 2));
     assertThat(beyond.items()).isEmpty();
     assertThat(beyond.total()).isEqualTo(5);
-    Page<RunRecord> filtered = store.list(RunQuery.all().project("p1").page(1, 1));
-    assertThat(filtered.items()).extracting(RunRecord::runId).containsExactly("b");
+    Page<RunSummary> filtered = store.list(RunQuery.all().project("p1").page(1, 1));
+    assertThat(filtered.items()).extracting(RunSummary::runId).containsExactly("b");
     assertThat(filtered.total()).isEqualTo(3);
   }
 
   @Test
   void listOfAnEmptyStoreIsEmpty() {
-    Page<RunRecord> page = store.list(RunQuery.all());
+    Page<RunSummary> page = store.list(RunQuery.all());
     assertThat(page.items()).isEmpty();
     assertThat(page.total()).isZero();
   }
@@ -133,7 +135,7 @@ public abstract class RunStoreContract extends RunCommandContract {
   void listSeesStateChangesApplied() {
     fiveRuns();
     RunRecord a = store.run("a").orElseThrow();
-    store.apply(changes("a").run(a.withState(RunState.COMPLETED, at(9_000))).build());
+    store.apply(changes("a").status(a.withState(RunState.COMPLETED, at(9_000)).status()).build());
     assertThat(ids(RunQuery.all().states(RunState.COMPLETED))).containsExactly("b", "a");
     assertThat(ids(RunQuery.all().states(RunState.RUNNING))).isEmpty();
   }
@@ -145,7 +147,7 @@ public abstract class RunStoreContract extends RunCommandContract {
     RunRecord run = withStartKey(run("r-1", SPEC, at(0)), "trigger:t/e-1");
     create(run);
     assertThat(store.run("r-1")).contains(run);
-    assertThat(store.list(RunQuery.all()).items()).containsExactly(run);
+    assertThat(store.list(RunQuery.all()).items()).containsExactly(run.summary());
   }
 
   @Test
@@ -154,7 +156,7 @@ public abstract class RunStoreContract extends RunCommandContract {
     RunRecord first = withStartKey(run("r-1", SPEC, at(0)), key);
     create(first);
     create(run("other", SPEC, at(10)));
-    Page<RunRecord> before = store.list(RunQuery.all());
+    Page<RunSummary> before = store.list(RunQuery.all());
 
     RunRecord second = withStartKey(run("r-2", SPEC, at(50), RunState.RUNNING, "p1", "x"), key);
     assertThatThrownBy(() -> store.create(second, "engine-b", LIVE))
@@ -266,11 +268,11 @@ public abstract class RunStoreContract extends RunCommandContract {
     fiveRuns();
     RunRecord a = store.run("a").orElseThrow();
     RunRecord failed = a.withState(RunState.FAILED, at(9_000));
-    store.apply(changes("a").run(failed).build());
+    store.apply(changes("a").status(failed.status()).build());
     assertThat(claimed("engine-b")).containsExactly("c", "d");
-    store.apply(changes("a").run(failed.withState(RunState.RUNNING, at(9_500))).build());
+    store.apply(changes("a").status(failed.withState(RunState.RUNNING, at(9_500)).status()).build());
     RunRecord e = store.run("e").orElseThrow();
-    store.apply(changes("e").run(e.withState(RunState.RUNNING, at(9_600))).build());
+    store.apply(changes("e").status(e.withState(RunState.RUNNING, at(9_600)).status()).build());
     assertThat(claimed("engine-c")).containsExactly("a", "c", "d", "e");
   }
 
