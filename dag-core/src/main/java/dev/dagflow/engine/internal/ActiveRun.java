@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
-import dev.dagflow.engine.TimeSource;
+import dev.dagflow.eval.Gate;
+import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.policy.FailureStrategy;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,33 +77,34 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   // ---- guarded by lock ----
   RunRecord record;
   private boolean recordChanged;
-  RunEvaluation eval;
-  ScopePool pool;
-  boolean admitted;
-  boolean ended;
-  boolean paused;
+  private RunEvaluation eval;
+  private ScopePool pool;
+  private boolean admitted;
+  private boolean ended;
+  private boolean paused;
   private boolean failFastPending;
-  boolean failFastDone;
+  private boolean failFastDone;
   /** In a step that may hand the worker a node: the node it takes, if any. */
   private boolean claiming;
   private ReadyNode claimed;
   private String failFastCause;
   final RunNodes nodes;
   /** The running attempt of each node; null for most. */
-  final Attempt[] inFlight;
-  final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
-  int slots;
+  private final Attempt[] inFlight;
+  /** Ready nodes not in a pool's queue: the run is paused, not placed, or at its limit. */
+  private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
+  /** The nodes in flight (queued in the pool or running), against the policy's limit. */
+  private int slots;
   /**
    * How many node transitions the run has had, stored ones included: what tells one ending of
    * the run from another in its event's id, since every re-opening adds some.
    */
-  long transitions;
+  private long transitions;
   /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
-  ObjectNode reopened;
-  private long wakeAt = Long.MAX_VALUE;
-  private TimeSource.Cancellable wakeTimer;
+  private ObjectNode reopened;
+  private final WakeUp wakeUp;
   /** Volatile besides: awaiting a run never waits for its lock. */
-  volatile CompletableFuture<RunState> done = new CompletableFuture<>();
+  private volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
   /** The run's place at the start of the step: the one to free if the step ends it unstored. */
@@ -130,6 +133,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
     paused = record.state() == RunState.PAUSED;
+    wakeUp = new WakeUp(engine.time(), this::wake);
   }
 
   int maxConcurrentRuns() {
@@ -232,16 +236,183 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     new RunRecovery(this).restore(records, attempts, transitions, pool, admit);
   }
 
+  /**
+   * The first part of a restore, in its step: the run's place, the number of its stored
+   * transitions, its nodes' stored records; returns each node's stored state, by index.
+   */
+  List<NodeState> load(List<NodeRecord> records, long storedTransitions, ScopePool place,
+      boolean admit) {
+    transitions = storedTransitions;
+    pool = place;
+    admitted = admit;
+    List<NodeState> states = new ArrayList<>(Collections.nCopies(spec.size(), NodeState.PENDING));
+    for (NodeRecord r : records) {
+      int v = spec.indexOf(r.nodeId());
+      states.set(v, r.state());
+      nodes.load(v, r);
+      r.config().ifPresent(secrets::add);
+    }
+    return states;
+  }
+
+  /**
+   * Restores the evaluation of a run stored started from its nodes' stored {@code states},
+   * brought up to now. A run stored ended has ended here too: its awaits return at once (it was
+   * loaded for an operation).
+   */
+  void restoreEvaluation(List<NodeState> states) {
+    eval = engine.evaluator().newRun(spec, params, record.startedAt().orElse(now), this);
+    eval.restore(states, nodes::resultOrNull, nodes::waitUntil,
+        record.state() == RunState.STOPPED);
+    eval.advanceTo(now);
+    ended = record.state().isTerminal();
+    if (ended) {
+      done.complete(record.state());
+    }
+  }
+
+  /** Attempt {@code a}, stored running, was re-attached to its executor: it is in flight. */
+  void reattached(Attempt a) {
+    inFlight[a.node] = a;
+    engine.attemptStarted(a);
+    slots++; // it runs already: it holds a slot, whatever the limit
+    startTimer(a);
+  }
+
+  /** Fails node {@code v}, which is running, for {@code reason}. */
+  void nodeFailed(int v, String reason) {
+    eval.failed(v, reason);
+  }
+
+  /** Brings the evaluation up to the step's time: what waited for a time now past goes on. */
+  void advance() {
+    eval.advanceTo(now);
+  }
+
+  /** A node whose attempt was lost with its engine runs again now, not counting the attempt. */
+  void retryAbandoned(int v) {
+    nodes.abandoned(v);
+    eval.retryAt(v, now, TriggerType.SYSTEM, "abandoned");
+  }
+
+  // ---- what the host's operations change (see RunControl) --------------------------------
+
+  /** Whether the run has an evaluation: it has started. */
+  boolean started() {
+    return eval != null;
+  }
+
+  /** Whether the run has ended (and not been re-opened since); under the lock. */
+  boolean hasEnded() {
+    return ended;
+  }
+
+  /**
+   * Stops every node of the run that has not ended. A run waiting for admission leaves its
+   * pool's queue and goes PENDING -> STOPPED directly, as the run table allows: an evaluation
+   * that never starts stops every node from PENDING.
+   */
+  void stopRun(String reason) {
+    if (eval == null) {
+      if (pool != null) {
+        pool.withdraw(this);
+      }
+      eval = engine.evaluator().newRun(spec, params, now, this);
+    }
+    eval.stopRun(reason);
+  }
+
+  /** Stops node {@code v} of a started run, a node that has not ended. */
+  void stopNode(int v, String reason) {
+    eval.stop(v, reason);
+  }
+
+  /** The run is PAUSED: nodes that become ready are held; attempts running go on. */
+  void pauseDispatch() {
+    setRunState(RunState.PAUSED);
+    paused = true;
+  }
+
+  /** The run is RUNNING again: the held nodes are queued, as many as it has slots for. */
+  void resumeDispatch() {
+    setRunState(RunState.RUNNING);
+    paused = false;
+    dispatchHeld(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Re-opens node {@code v} of a started run for a retry, and with it what must run again
+   * around it; returns every node re-opened, by id, with the state each had.
+   *
+   * @throws IllegalStateException if the evaluation refuses to re-open the node
+   */
+  ObjectNode reopen(int v, String reason) {
+    ObjectNode before = JsonNodeFactory.instance.objectNode();
+    reopened = before;
+    try {
+      eval.reopen(v, reason);
+    } finally {
+      reopened = null;
+    }
+    failFastDone = false; // a node failing after the retry fails the run fast again
+    return before;
+  }
+
+  /** An ended run re-opened by a retry runs again, in {@code place}, which admitted it. */
+  void reopenIn(ScopePool place) {
+    ended = false;
+    done = new CompletableFuture<>();
+    pool = place;
+    admitted = true;
+    setRunState(RunState.RUNNING);
+  }
+
+  /** Node {@code v} has its own config {@code config} from now on; its values are secret. */
+  void configure(int v, ObjectNode config) {
+    nodes.config(v, config);
+    secrets.add(config);
+    markDirty(v);
+  }
+
+  /** The running attempt of node {@code v}; null if none. */
+  Attempt running(int v) {
+    return inFlight[v];
+  }
+
+  /**
+   * Why node {@code v} is where it is: the evaluation's gates, and the run's own (paused, or
+   * at its limit of nodes in flight). Takes the lock.
+   */
+  NodeExplanation explain(int v) {
+    lock.lock();
+    try {
+      if (eval == null) {
+        return new NodeExplanation(id(v), NodeState.PENDING, List.of(new Gate(
+            Gate.Kind.CONCURRENCY,
+            "the run waits for a place among the running runs of its scope")));
+      }
+      NodeExplanation e = eval.explain(v, engine.time().now());
+      NodeState s = e.state();
+      List<Gate> more = new ArrayList<>();
+      if (paused && (s == NodeState.WAITING || s == NodeState.READY)) {
+        more.add(new Gate(Gate.Kind.PAUSED, "the run is paused"));
+      }
+      if (s == NodeState.READY && !paused && held.stream().anyMatch(r -> r.node() == v)) {
+        more.add(new Gate(Gate.Kind.CONCURRENCY, "the run has " + slots + " of at most "
+            + policy.maxParallelNodes + " nodes in flight"));
+      }
+      return more.isEmpty() ? e : e.with(more);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void end(RunState outcome) {
     setRunState(outcome);
     ended = true;
     leaseHeld = false; // the write of the end releases it
     paused = false;
-    if (wakeTimer != null) {
-      wakeTimer.cancel();
-      wakeTimer = null;
-      wakeAt = Long.MAX_VALUE;
-    }
+    wakeUp.cancel();
     CompletableFuture<RunState> finished = done;
     ScopePool p = pool;
     boolean wasAdmitted = admitted;
@@ -284,13 +455,11 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   // ---- dispatch --------------------------------------------------------------------------
 
-  void offer(ReadyNode item) {
-    int max = policy.maxParallelNodes;
-    if (paused || pool == null || max > 0 && slots >= max) {
+  private void offer(ReadyNode item) {
+    if (!takeSlot()) {
       held.add(item);
       return;
     }
-    slots++;
     if (claiming && claimed == null && pool.wouldRunFirst(item)) {
       claimed = item; // the worker that finished the upstream runs it next, skipping the queue
       return;
@@ -298,11 +467,35 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     pool.submit(item);
   }
 
-  private void releaseSlot() {
-    slots--;
+  // ---- slots: the nodes in flight, against policy.maxParallelNodes -------------------------
+
+  /**
+   * Takes a slot for a node about to be queued: the one place that decides whether a ready node
+   * goes now. False if the run holds its nodes back: paused, in no pool, or at its limit.
+   */
+  private boolean takeSlot() {
     int max = policy.maxParallelNodes;
-    if (!paused && pool != null && !held.isEmpty() && (max == 0 || slots < max)) {
-      slots++;
+    if (paused || pool == null || max > 0 && slots >= max) {
+      return false;
+    }
+    slots++;
+    return true;
+  }
+
+  /** A node no longer in flight gives its slot back, and nothing else goes yet. */
+  private void giveSlotBack() {
+    slots--;
+  }
+
+  /** A node no longer in flight gives its slot back, and the first held node may take it. */
+  private void releaseSlot() {
+    giveSlotBack();
+    dispatchHeld(1);
+  }
+
+  /** Queues up to {@code most} held nodes, first first, while they may take slots. */
+  private void dispatchHeld(int most) {
+    for (int i = 0; i < most && !held.isEmpty() && takeSlot(); i++) {
       pool.submit(held.poll());
     }
   }
@@ -348,12 +541,12 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return null;
     }
     if (paused) {
-      slots--;
+      giveSlotBack();
       held.add(item);
       return null;
     }
     if (engine.isClosing()) {
-      slots--; // in close()'s grace period: it stays as stored, for the next engine
+      giveSlotBack(); // in close()'s grace period: it stays as stored, for the next engine
       return null;
     }
     int number = nodes.nextAttempt(v);
@@ -602,6 +795,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
+  /** Node {@code v} became ready: dispatched when the step settles, in this order. */
   void addReady(int v) {
     if (readyCount == ready.length) {
       ready = Arrays.copyOf(ready, readyCount * 2);
@@ -613,24 +807,12 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (ended) {
       return;
     }
-    Optional<Instant> next = eval.nextWakeUp();
-    if (next.isEmpty()) {
-      return;
-    }
-    long at = next.get().toEpochMilli();
-    if (at < wakeAt) {
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-      }
-      wakeAt = at;
-      wakeTimer = engine.time().schedule(next.get(), this::wake);
-    }
+    eval.nextWakeUp().ifPresent(wakeUp::atOrBefore);
   }
 
   private void wake() {
     internalStep(() -> {
-      wakeAt = Long.MAX_VALUE;
-      wakeTimer = null;
+      wakeUp.rang();
       if (eval != null && !ended) {
         eval.advanceTo(now);
       }
@@ -708,9 +890,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       done.completeExceptionally(new IllegalStateException(
           "the engine was closed before run " + runId + " ended"));
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-      }
+      wakeUp.cancel();
       return true;
     } finally {
       lock.unlock();
@@ -765,10 +945,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
           running.add(a);
         }
       }
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-        wakeTimer = null;
-      }
+      wakeUp.cancel();
       held.clear();
       pool = null;
       admitted = false;
