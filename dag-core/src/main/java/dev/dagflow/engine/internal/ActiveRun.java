@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +80,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private ScopePool pool;
   private boolean admitted;
   private boolean ended;
-  private boolean paused;
   private boolean failFastPending;
   private boolean failFastDone;
   /** In a step that may hand the worker a node: the node it takes, if any. */
@@ -91,10 +89,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   final RunNodes nodes;
   /** The running attempt of each node; null for most. */
   private final Attempt[] inFlight;
-  /** Ready nodes not in a pool's queue: the run is paused, not placed, or at its limit. */
-  private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
-  /** The nodes in flight (queued in the pool or running), against the policy's limit. */
-  private int slots;
+  private final NodeSlots slots;
   /**
    * How many node transitions the run has had, stored ones included: what tells one ending of
    * the run from another in its event's id, since every re-opening adds some.
@@ -132,7 +127,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
-    paused = record.state() == RunState.PAUSED;
+    slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED);
     wakeUp = new WakeUp(engine.time(), this::wake);
   }
 
@@ -275,7 +270,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   void reattached(Attempt a) {
     inFlight[a.node] = a;
     engine.attemptStarted(a);
-    slots++; // it runs already: it holds a slot, whatever the limit
+    slots.reattached();
     startTimer(a);
   }
 
@@ -330,14 +325,13 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** The run is PAUSED: nodes that become ready are held; attempts running go on. */
   void pauseDispatch() {
     setRunState(RunState.PAUSED);
-    paused = true;
+    slots.pause();
   }
 
   /** The run is RUNNING again: the held nodes are queued, as many as it has slots for. */
   void resumeDispatch() {
     setRunState(RunState.RUNNING);
-    paused = false;
-    dispatchHeld(Integer.MAX_VALUE);
+    slots.resume(pool);
   }
 
   /**
@@ -392,15 +386,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
             "the run waits for a place among the running runs of its scope")));
       }
       NodeExplanation e = eval.explain(v, engine.time().now());
-      NodeState s = e.state();
-      List<Gate> more = new ArrayList<>();
-      if (paused && (s == NodeState.WAITING || s == NodeState.READY)) {
-        more.add(new Gate(Gate.Kind.PAUSED, "the run is paused"));
-      }
-      if (s == NodeState.READY && !paused && held.stream().anyMatch(r -> r.node() == v)) {
-        more.add(new Gate(Gate.Kind.CONCURRENCY, "the run has " + slots + " of at most "
-            + policy.maxParallelNodes + " nodes in flight"));
-      }
+      List<Gate> more = slots.gates(v, e.state());
       return more.isEmpty() ? e : e.with(more);
     } finally {
       lock.unlock();
@@ -411,7 +397,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     setRunState(outcome);
     ended = true;
     leaseHeld = false; // the write of the end releases it
-    paused = false;
+    slots.unpause();
     wakeUp.cancel();
     CompletableFuture<RunState> finished = done;
     ScopePool p = pool;
@@ -456,8 +442,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   // ---- dispatch --------------------------------------------------------------------------
 
   private void offer(ReadyNode item) {
-    if (!takeSlot()) {
-      held.add(item);
+    if (!slots.take(pool)) {
+      slots.hold(item);
       return;
     }
     if (claiming && claimed == null && pool.wouldRunFirst(item)) {
@@ -465,39 +451,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return;
     }
     pool.submit(item);
-  }
-
-  // ---- slots: the nodes in flight, against policy.maxParallelNodes -------------------------
-
-  /**
-   * Takes a slot for a node about to be queued: the one place that decides whether a ready node
-   * goes now. False if the run holds its nodes back: paused, in no pool, or at its limit.
-   */
-  private boolean takeSlot() {
-    int max = policy.maxParallelNodes;
-    if (paused || pool == null || max > 0 && slots >= max) {
-      return false;
-    }
-    slots++;
-    return true;
-  }
-
-  /** A node no longer in flight gives its slot back, and nothing else goes yet. */
-  private void giveSlotBack() {
-    slots--;
-  }
-
-  /** A node no longer in flight gives its slot back, and the first held node may take it. */
-  private void releaseSlot() {
-    giveSlotBack();
-    dispatchHeld(1);
-  }
-
-  /** Queues up to {@code most} held nodes, first first, while they may take slots. */
-  private void dispatchHeld(int most) {
-    for (int i = 0; i < most && !held.isEmpty() && takeSlot(); i++) {
-      pool.submit(held.poll());
-    }
   }
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
@@ -537,16 +490,16 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     int v = item.node();
     NodeState s = ended || eval == null ? null : eval.state(v);
     if (s != NodeState.READY) {
-      releaseSlot(); // stopped or skipped while it was queued
+      slots.release(pool); // stopped or skipped while it was queued
       return null;
     }
-    if (paused) {
-      giveSlotBack();
-      held.add(item);
+    if (slots.paused()) {
+      slots.giveBack();
+      slots.hold(item);
       return null;
     }
     if (engine.isClosing()) {
-      giveSlotBack(); // in close()'s grace period: it stays as stored, for the next engine
+      slots.giveBack(); // in close()'s grace period: it stays as stored, for the next engine
       return null;
     }
     int number = nodes.nextAttempt(v);
@@ -619,7 +572,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       } catch (RuntimeException e) {
         if (claimed != null) { // never started: its slot goes back
           claimed = null;
-          releaseSlot();
+          slots.release(pool);
         }
         throw e;
       } finally {
@@ -719,7 +672,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
     }
     markDirty(a.node);
-    releaseSlot();
+    slots.release(pool);
   }
 
   void setError(int v, String code, String message) {
@@ -946,7 +899,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         }
       }
       wakeUp.cancel();
-      held.clear();
+      slots.clearHeld();
       pool = null;
       admitted = false;
     } finally {
