@@ -113,9 +113,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private int[] ready = new int[16];
   private int readyCount;
 
-  ActiveRun(Engine engine, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
+  ActiveRun(RunServices services, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
       long seq) {
-    super(engine, record.runId(), lease, record.spec().size());
+    super(services, record.runId(), lease, record.spec().size());
     this.log = log;
     this.spec = record.spec();
     this.params = record.params();
@@ -128,7 +128,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
     slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED);
-    wakeUp = new WakeUp(engine.time(), this::wake);
+    wakeUp = new WakeUp(services.time(), this::wake);
   }
 
   int maxConcurrentRuns() {
@@ -162,7 +162,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
-          offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq()));
+          offer(new ReadyNode(this, v, priority, node.priority(), services.nextReadySeq()));
         }
       }
       readyCount = 0;
@@ -196,7 +196,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         return;
       }
       setRunState(RunState.RUNNING);
-      eval = engine.evaluator().newRun(spec, params, now, this);
+      eval = services.evaluator().newRun(spec, params, now, this);
       eval.start();
     });
     if (!ran[0]) { // given up (dropped, or the engine closed) after its place was counted
@@ -256,7 +256,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * loaded for an operation).
    */
   void restoreEvaluation(List<NodeState> states) {
-    eval = engine.evaluator().newRun(spec, params, record.startedAt().orElse(now), this);
+    eval = services.evaluator().newRun(spec, params, record.startedAt().orElse(now), this);
     eval.restore(states, nodes::resultOrNull, nodes::waitUntil,
         record.state() == RunState.STOPPED);
     eval.advanceTo(now);
@@ -269,7 +269,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** Attempt {@code a}, stored running, was re-attached to its executor: it is in flight. */
   void reattached(Attempt a) {
     inFlight[a.node] = a;
-    engine.attemptStarted(a);
+    services.attemptStarted(a);
     slots.reattached();
     startTimer(a);
   }
@@ -312,7 +312,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       if (pool != null) {
         pool.withdraw(this);
       }
-      eval = engine.evaluator().newRun(spec, params, now, this);
+      eval = services.evaluator().newRun(spec, params, now, this);
     }
     eval.stopRun(reason);
   }
@@ -385,7 +385,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
             Gate.Kind.CONCURRENCY,
             "the run waits for a place among the running runs of its scope")));
       }
-      NodeExplanation e = eval.explain(v, engine.time().now());
+      NodeExplanation e = eval.explain(v, services.time().now());
       List<Gate> more = slots.gates(v, e.state());
       return more.isEmpty() ? e : e.with(more);
     } finally {
@@ -404,7 +404,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean wasAdmitted = admitted;
     admitted = false;
     pool = null;
-    engine.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
+    services.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
     after.add(() -> finished.complete(outcome));
   }
 
@@ -419,7 +419,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       case FAILED -> "run.failed";
       default -> null;
     };
-    if (type == null || !engine.wantsEvent(type)) {
+    if (type == null || !services.wantsEvent(type)) {
       return null;
     }
     List<NodeRecord> completed = new ArrayList<>();
@@ -498,7 +498,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       slots.hold(item);
       return null;
     }
-    if (engine.isClosing()) {
+    if (services.isClosing()) {
       slots.giveBack(); // in close()'s grace period: it stays as stored, for the next engine
       return null;
     }
@@ -506,7 +506,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     eval.dispatched(v);
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
-    engine.attemptStarted(a);
+    services.attemptStarted(a);
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -516,14 +516,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   Attempt newAttempt(int v, int number, AttemptRecord rec) {
     NodeSpec node = spec.nodes().get(v);
-    return new Attempt(this, v, number, engine.executor(node.taskType().orElseThrow()),
+    return new Attempt(this, v, number, services.executor(node.taskType().orElseThrow()),
         effectiveConfig(v), rec);
   }
 
   void startTimer(Attempt a) {
     Duration timeout = policy.timeout(spec.nodes().get(a.node));
     if (timeout != null) {
-      a.timer = engine.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
+      a.timer = services.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
     }
   }
 
@@ -592,7 +592,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       AttemptOutcome outcome = a.record.outcome();
       boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
           || outcome == AttemptOutcome.STOPPED;
-      engine.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+      services.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
           "ignored a completion of attempt " + a.number + " (" + result
               + "): the attempt had already ended " + outcome);
       return;
@@ -655,7 +655,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   private void retryLater(Attempt a, TriggerType trigger, String reason) {
     RetryPolicy retry = policy.retry(spec.nodes().get(a.node));
-    Duration wait = engine.jitter(retry.delayBefore(nodes.attemptsUsed(a.node)), retry.jitter());
+    Duration wait = services.jitter(retry.delayBefore(nodes.attemptsUsed(a.node)), retry.jitter());
     Instant at = now.plus(wait);
     nodes.waitUntil(a.node, at);
     eval.retryAt(a.node, at, trigger, reason + "; retry in " + wait);
@@ -664,11 +664,11 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private void endAttempt(Attempt a) {
     a.ended = true;
     a.cancelTimer();
-    engine.logWriter().flushSoon(); // its lines show without waiting for the interval
+    services.logWriter().flushSoon(); // its lines show without waiting for the interval
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
-      if (engine.tracksAttempts()) {
-        after.add(() -> engine.attemptSettled(a)); // once its end is stored
+      if (services.tracksAttempts()) {
+        after.add(() -> services.attemptSettled(a)); // once its end is stored
       }
     }
     markDirty(a.node);
@@ -689,7 +689,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         trigger, trigger == TriggerType.USER ? operator : null, now);
     batch.transition(t);
     transitions++;
-    if (engine.hasListeners()) {
+    if (services.hasListeners()) {
       stepNotices.add(t);
     }
     markDirty(v);
@@ -725,10 +725,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean failed = to == NodeState.FAILED || to == NodeState.TIMED_OUT;
     if (failed || to == NodeState.COMPLETED) {
       String type = failed ? "node.failed" : "node.completed";
-      if (engine.wantsEvent(type)) {
+      if (services.wantsEvent(type)) {
         Event event = EngineEvents.nodeEnded(record, spec.nodes().get(v), to, nodes.attempt(v),
             nodes.resultOrNull(v), nodes.errorCode(v), nodes.errorMessage(v), now);
-        after.add(() -> engine.emitQuietly(event));
+        after.add(() -> services.emitQuietly(event));
       }
     }
     if (failed && policy.failureStrategy == FailureStrategy.FAIL_FAST && !failFastDone) {
@@ -796,7 +796,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
             + stored.get() + "'; refused '" + ref + "'");
       }
       if (a.ended) {
-        engine.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
+        services.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
             "ignored the engine reference '" + ref + "' reported for attempt " + a.number
                 + ": the attempt had already ended " + a.record.outcome());
         return;
@@ -906,8 +906,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       lock.unlock();
     }
     done.completeExceptionally(new RunDroppedException(runId, why));
-    running.forEach(engine::attemptSettled);
-    engine.registry().dropped(this, p, wasAdmitted);
+    running.forEach(services::attemptSettled);
+    services.registry().dropped(this, p, wasAdmitted);
     return true;
   }
 

@@ -79,14 +79,15 @@ final class RunControl {
       boolean reopening = run.record.state().isTerminal();
       // an ended run gets its place back first: that can fail (a closed engine) before any
       // state has changed
-      ScopePool pool = reopening ? run.engine.registry().reopen(run, run.record.scopeKey()) : null;
+      RunRegistry registry = run.services.registry();
+      ScopePool pool = reopening ? registry.reopen(run, run.record.scopeKey()) : null;
       ObjectNode before;
       try {
         before = run.reopen(v, "retried by " + op);
       } catch (IllegalStateException e) {
         if (reopening) {
           // other runs' locks: outside ours
-          run.after.add(() -> run.engine.registry().undoReopen(pool));
+          run.after.add(() -> registry.undoReopen(pool));
         }
         throw new NodeOperationException(run.runId, run.id(v), s, e.getMessage());
       }

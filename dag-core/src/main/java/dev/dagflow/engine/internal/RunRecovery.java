@@ -69,7 +69,7 @@ final class RunRecovery {
       run.after.add(() -> Guard.attach(stage.get(), old)
           .thenAccept(r -> run.attemptEnded(old, r, false))
           .exceptionally(e -> run.logFailure(old, e)));
-      run.engine.log(run, node, old.number, LogLevel.INFO, "re-attached to attempt "
+      run.services.log(run, node, old.number, LogLevel.INFO, "re-attached to attempt "
           + old.number + old.engineRef().map(r -> " (engine reference '" + r + "')").orElse("")
           + " after an engine restart");
       return;
