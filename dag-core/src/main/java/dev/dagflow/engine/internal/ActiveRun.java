@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
-import dev.dagflow.engine.TimeSource;
+import dev.dagflow.eval.Gate;
+import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.policy.FailureStrategy;
@@ -33,12 +34,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,33 +76,30 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   // ---- guarded by lock ----
   RunRecord record;
   private boolean recordChanged;
-  RunEvaluation eval;
-  ScopePool pool;
-  boolean admitted;
-  boolean ended;
-  boolean paused;
+  private RunEvaluation eval;
+  private ScopePool pool;
+  private boolean admitted;
+  private boolean ended;
   private boolean failFastPending;
-  boolean failFastDone;
+  private boolean failFastDone;
   /** In a step that may hand the worker a node: the node it takes, if any. */
   private boolean claiming;
   private ReadyNode claimed;
   private String failFastCause;
   final RunNodes nodes;
   /** The running attempt of each node; null for most. */
-  final Attempt[] inFlight;
-  final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
-  int slots;
+  private final Attempt[] inFlight;
+  private final NodeSlots slots;
   /**
    * How many node transitions the run has had, stored ones included: what tells one ending of
    * the run from another in its event's id, since every re-opening adds some.
    */
-  long transitions;
+  private long transitions;
   /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
-  ObjectNode reopened;
-  private long wakeAt = Long.MAX_VALUE;
-  private TimeSource.Cancellable wakeTimer;
+  private ObjectNode reopened;
+  private final WakeUp wakeUp;
   /** Volatile besides: awaiting a run never waits for its lock. */
-  volatile CompletableFuture<RunState> done = new CompletableFuture<>();
+  private volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
   /** The run's place at the start of the step: the one to free if the step ends it unstored. */
@@ -115,9 +113,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private int[] ready = new int[16];
   private int readyCount;
 
-  ActiveRun(Engine engine, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
+  ActiveRun(RunServices services, RunRecord record, Lease lease, RunLog log, RunPolicy policy,
       long seq) {
-    super(engine, record.runId(), lease, record.spec().size());
+    super(services, record.runId(), lease, record.spec().size());
     this.log = log;
     this.spec = record.spec();
     this.params = record.params();
@@ -129,7 +127,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
-    paused = record.state() == RunState.PAUSED;
+    slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED);
+    wakeUp = new WakeUp(services.time(), this::wake);
   }
 
   int maxConcurrentRuns() {
@@ -163,7 +162,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
-          offer(new ReadyNode(this, v, priority, node.priority(), engine.nextReadySeq()));
+          offer(new ReadyNode(this, v, priority, node.priority(), services.nextReadySeq()));
         }
       }
       readyCount = 0;
@@ -197,7 +196,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         return;
       }
       setRunState(RunState.RUNNING);
-      eval = engine.evaluator().newRun(spec, params, now, this);
+      eval = services.evaluator().newRun(spec, params, now, this);
       eval.start();
     });
     if (!ran[0]) { // given up (dropped, or the engine closed) after its place was counted
@@ -232,22 +231,180 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     new RunRecovery(this).restore(records, attempts, transitions, pool, admit);
   }
 
+  /**
+   * The first part of a restore, in its step: the run's place, the number of its stored
+   * transitions, its nodes' stored records; returns each node's stored state, by index.
+   */
+  List<NodeState> load(List<NodeRecord> records, long storedTransitions, ScopePool place,
+      boolean admit) {
+    transitions = storedTransitions;
+    pool = place;
+    admitted = admit;
+    List<NodeState> states = new ArrayList<>(Collections.nCopies(spec.size(), NodeState.PENDING));
+    for (NodeRecord r : records) {
+      int v = spec.indexOf(r.nodeId());
+      states.set(v, r.state());
+      nodes.load(v, r);
+      r.config().ifPresent(secrets::add);
+    }
+    return states;
+  }
+
+  /**
+   * Restores the evaluation of a run stored started from its nodes' stored {@code states},
+   * brought up to now. A run stored ended has ended here too: its awaits return at once (it was
+   * loaded for an operation).
+   */
+  void restoreEvaluation(List<NodeState> states) {
+    eval = services.evaluator().newRun(spec, params, record.startedAt().orElse(now), this);
+    eval.restore(states, nodes::resultOrNull, nodes::waitUntil,
+        record.state() == RunState.STOPPED);
+    eval.advanceTo(now);
+    ended = record.state().isTerminal();
+    if (ended) {
+      done.complete(record.state());
+    }
+  }
+
+  /** Attempt {@code a}, stored running, was re-attached to its executor: it is in flight. */
+  void reattached(Attempt a) {
+    inFlight[a.node] = a;
+    services.attemptStarted(a);
+    slots.reattached();
+    startTimer(a);
+  }
+
+  /** Fails node {@code v}, which is running, for {@code reason}. */
+  void nodeFailed(int v, String reason) {
+    eval.failed(v, reason);
+  }
+
+  /** Brings the evaluation up to the step's time: what waited for a time now past goes on. */
+  void advance() {
+    eval.advanceTo(now);
+  }
+
+  /** A node whose attempt was lost with its engine runs again now, not counting the attempt. */
+  void retryAbandoned(int v) {
+    nodes.abandoned(v);
+    eval.retryAt(v, now, TriggerType.SYSTEM, "abandoned");
+  }
+
+  // ---- what the host's operations change (see RunControl) --------------------------------
+
+  /** Whether the run has an evaluation: it has started. */
+  boolean started() {
+    return eval != null;
+  }
+
+  /** Whether the run has ended (and not been re-opened since); under the lock. */
+  boolean hasEnded() {
+    return ended;
+  }
+
+  /**
+   * Stops every node of the run that has not ended. A run waiting for admission leaves its
+   * pool's queue and goes PENDING -> STOPPED directly, as the run table allows: an evaluation
+   * that never starts stops every node from PENDING.
+   */
+  void stopRun(String reason) {
+    if (eval == null) {
+      if (pool != null) {
+        pool.withdraw(this);
+      }
+      eval = services.evaluator().newRun(spec, params, now, this);
+    }
+    eval.stopRun(reason);
+  }
+
+  /** Stops node {@code v} of a started run, a node that has not ended. */
+  void stopNode(int v, String reason) {
+    eval.stop(v, reason);
+  }
+
+  /** The run is PAUSED: nodes that become ready are held; attempts running go on. */
+  void pauseDispatch() {
+    setRunState(RunState.PAUSED);
+    slots.pause();
+  }
+
+  /** The run is RUNNING again: the held nodes are queued, as many as it has slots for. */
+  void resumeDispatch() {
+    setRunState(RunState.RUNNING);
+    slots.resume(pool);
+  }
+
+  /**
+   * Re-opens node {@code v} of a started run for a retry, and with it what must run again
+   * around it; returns every node re-opened, by id, with the state each had.
+   *
+   * @throws IllegalStateException if the evaluation refuses to re-open the node
+   */
+  ObjectNode reopen(int v, String reason) {
+    ObjectNode before = JsonNodeFactory.instance.objectNode();
+    reopened = before;
+    try {
+      eval.reopen(v, reason);
+    } finally {
+      reopened = null;
+    }
+    failFastDone = false; // a node failing after the retry fails the run fast again
+    return before;
+  }
+
+  /** An ended run re-opened by a retry runs again, in {@code place}, which admitted it. */
+  void reopenIn(ScopePool place) {
+    ended = false;
+    done = new CompletableFuture<>();
+    pool = place;
+    admitted = true;
+    setRunState(RunState.RUNNING);
+  }
+
+  /** Node {@code v} has its own config {@code config} from now on; its values are secret. */
+  void configure(int v, ObjectNode config) {
+    nodes.config(v, config);
+    secrets.add(config);
+    markDirty(v);
+  }
+
+  /** The running attempt of node {@code v}; null if none. */
+  Attempt running(int v) {
+    return inFlight[v];
+  }
+
+  /**
+   * Why node {@code v} is where it is: the evaluation's gates, and the run's own (paused, or
+   * at its limit of nodes in flight). Takes the lock.
+   */
+  NodeExplanation explain(int v) {
+    lock.lock();
+    try {
+      if (eval == null) {
+        return new NodeExplanation(id(v), NodeState.PENDING, List.of(new Gate(
+            Gate.Kind.CONCURRENCY,
+            "the run waits for a place among the running runs of its scope")));
+      }
+      NodeExplanation e = eval.explain(v, services.time().now());
+      List<Gate> more = slots.gates(v, e.state());
+      return more.isEmpty() ? e : e.with(more);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void end(RunState outcome) {
     setRunState(outcome);
     ended = true;
     leaseHeld = false; // the write of the end releases it
-    paused = false;
-    if (wakeTimer != null) {
-      wakeTimer.cancel();
-      wakeTimer = null;
-      wakeAt = Long.MAX_VALUE;
-    }
+    slots.unpause();
+    wakeUp.cancel();
     CompletableFuture<RunState> finished = done;
     ScopePool p = pool;
     boolean wasAdmitted = admitted;
     admitted = false;
     pool = null;
-    engine.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
+    services.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
     after.add(() -> finished.complete(outcome));
   }
 
@@ -262,7 +419,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       case FAILED -> "run.failed";
       default -> null;
     };
-    if (type == null || !engine.wantsEvent(type)) {
+    if (type == null || !services.wantsEvent(type)) {
       return null;
     }
     List<NodeRecord> completed = new ArrayList<>();
@@ -284,27 +441,16 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   // ---- dispatch --------------------------------------------------------------------------
 
-  void offer(ReadyNode item) {
-    int max = policy.maxParallelNodes;
-    if (paused || pool == null || max > 0 && slots >= max) {
-      held.add(item);
+  private void offer(ReadyNode item) {
+    if (!slots.take(pool)) {
+      slots.hold(item);
       return;
     }
-    slots++;
     if (claiming && claimed == null && pool.wouldRunFirst(item)) {
       claimed = item; // the worker that finished the upstream runs it next, skipping the queue
       return;
     }
     pool.submit(item);
-  }
-
-  private void releaseSlot() {
-    slots--;
-    int max = policy.maxParallelNodes;
-    if (!paused && pool != null && !held.isEmpty() && (max == 0 || slots < max)) {
-      slots++;
-      pool.submit(held.poll());
-    }
   }
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
@@ -344,23 +490,23 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     int v = item.node();
     NodeState s = ended || eval == null ? null : eval.state(v);
     if (s != NodeState.READY) {
-      releaseSlot(); // stopped or skipped while it was queued
+      slots.release(pool); // stopped or skipped while it was queued
       return null;
     }
-    if (paused) {
-      slots--;
-      held.add(item);
+    if (slots.paused()) {
+      slots.giveBack();
+      slots.hold(item);
       return null;
     }
-    if (engine.isClosing()) {
-      slots--; // in close()'s grace period: it stays as stored, for the next engine
+    if (services.isClosing()) {
+      slots.giveBack(); // in close()'s grace period: it stays as stored, for the next engine
       return null;
     }
     int number = nodes.nextAttempt(v);
     eval.dispatched(v);
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
-    engine.attemptStarted(a);
+    services.attemptStarted(a);
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -370,14 +516,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   Attempt newAttempt(int v, int number, AttemptRecord rec) {
     NodeSpec node = spec.nodes().get(v);
-    return new Attempt(this, v, number, engine.executor(node.taskType().orElseThrow()),
+    return new Attempt(this, v, number, services.executor(node.taskType().orElseThrow()),
         effectiveConfig(v), rec);
   }
 
   void startTimer(Attempt a) {
     Duration timeout = policy.timeout(spec.nodes().get(a.node));
     if (timeout != null) {
-      a.timer = engine.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
+      a.timer = services.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
     }
   }
 
@@ -426,7 +572,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       } catch (RuntimeException e) {
         if (claimed != null) { // never started: its slot goes back
           claimed = null;
-          releaseSlot();
+          slots.release(pool);
         }
         throw e;
       } finally {
@@ -446,7 +592,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       AttemptOutcome outcome = a.record.outcome();
       boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
           || outcome == AttemptOutcome.STOPPED;
-      engine.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
+      services.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
           "ignored a completion of attempt " + a.number + " (" + result
               + "): the attempt had already ended " + outcome);
       return;
@@ -509,7 +655,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   private void retryLater(Attempt a, TriggerType trigger, String reason) {
     RetryPolicy retry = policy.retry(spec.nodes().get(a.node));
-    Duration wait = engine.jitter(retry.delayBefore(nodes.attemptsUsed(a.node)), retry.jitter());
+    Duration wait = services.jitter(retry.delayBefore(nodes.attemptsUsed(a.node)), retry.jitter());
     Instant at = now.plus(wait);
     nodes.waitUntil(a.node, at);
     eval.retryAt(a.node, at, trigger, reason + "; retry in " + wait);
@@ -518,15 +664,15 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private void endAttempt(Attempt a) {
     a.ended = true;
     a.cancelTimer();
-    engine.logWriter().flushSoon(); // its lines show without waiting for the interval
+    services.logWriter().flushSoon(); // its lines show without waiting for the interval
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
-      if (engine.tracksAttempts()) {
-        after.add(() -> engine.attemptSettled(a)); // once its end is stored
+      if (services.tracksAttempts()) {
+        after.add(() -> services.attemptSettled(a)); // once its end is stored
       }
     }
     markDirty(a.node);
-    releaseSlot();
+    slots.release(pool);
   }
 
   void setError(int v, String code, String message) {
@@ -543,7 +689,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         trigger, trigger == TriggerType.USER ? operator : null, now);
     batch.transition(t);
     transitions++;
-    if (engine.hasListeners()) {
+    if (services.hasListeners()) {
       stepNotices.add(t);
     }
     markDirty(v);
@@ -579,10 +725,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean failed = to == NodeState.FAILED || to == NodeState.TIMED_OUT;
     if (failed || to == NodeState.COMPLETED) {
       String type = failed ? "node.failed" : "node.completed";
-      if (engine.wantsEvent(type)) {
+      if (services.wantsEvent(type)) {
         Event event = EngineEvents.nodeEnded(record, spec.nodes().get(v), to, nodes.attempt(v),
             nodes.resultOrNull(v), nodes.errorCode(v), nodes.errorMessage(v), now);
-        after.add(() -> engine.emitQuietly(event));
+        after.add(() -> services.emitQuietly(event));
       }
     }
     if (failed && policy.failureStrategy == FailureStrategy.FAIL_FAST && !failFastDone) {
@@ -602,6 +748,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
+  /** Node {@code v} became ready: dispatched when the step settles, in this order. */
   void addReady(int v) {
     if (readyCount == ready.length) {
       ready = Arrays.copyOf(ready, readyCount * 2);
@@ -613,24 +760,12 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (ended) {
       return;
     }
-    Optional<Instant> next = eval.nextWakeUp();
-    if (next.isEmpty()) {
-      return;
-    }
-    long at = next.get().toEpochMilli();
-    if (at < wakeAt) {
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-      }
-      wakeAt = at;
-      wakeTimer = engine.time().schedule(next.get(), this::wake);
-    }
+    eval.nextWakeUp().ifPresent(wakeUp::atOrBefore);
   }
 
   private void wake() {
     internalStep(() -> {
-      wakeAt = Long.MAX_VALUE;
-      wakeTimer = null;
+      wakeUp.rang();
       if (eval != null && !ended) {
         eval.advanceTo(now);
       }
@@ -661,7 +796,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
             + stored.get() + "'; refused '" + ref + "'");
       }
       if (a.ended) {
-        engine.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
+        services.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
             "ignored the engine reference '" + ref + "' reported for attempt " + a.number
                 + ": the attempt had already ended " + a.record.outcome());
         return;
@@ -708,9 +843,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       done.completeExceptionally(new IllegalStateException(
           "the engine was closed before run " + runId + " ended"));
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-      }
+      wakeUp.cancel();
       return true;
     } finally {
       lock.unlock();
@@ -765,19 +898,16 @@ final class ActiveRun extends SerialRun implements TransitionListener {
           running.add(a);
         }
       }
-      if (wakeTimer != null) {
-        wakeTimer.cancel();
-        wakeTimer = null;
-      }
-      held.clear();
+      wakeUp.cancel();
+      slots.clearHeld();
       pool = null;
       admitted = false;
     } finally {
       lock.unlock();
     }
     done.completeExceptionally(new RunDroppedException(runId, why));
-    running.forEach(engine::attemptSettled);
-    engine.registry().dropped(this, p, wasAdmitted);
+    running.forEach(services::attemptSettled);
+    services.registry().dropped(this, p, wasAdmitted);
     return true;
   }
 

@@ -146,7 +146,7 @@ final class Attempt implements NodeContext {
   @Override
   public void log(LogLevel level, String message, Object... args) {
     String text = MessageFormatter.arrayFormat(String.valueOf(message), args).getMessage();
-    run.engine.log(run, spec, number, level == null ? LogLevel.INFO : level, text);
+    run.services.log(run, spec, number, level == null ? LogLevel.INFO : level, text);
   }
 
   /** The config after a live update. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.CommandTimeoutException;
 import dev.dagflow.engine.NodeOperationException;
 import dev.dagflow.engine.RunStateException;
+import dev.dagflow.engine.TimeSource;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.CommandOutcome;
@@ -26,15 +27,15 @@ import org.slf4j.LoggerFactory;
 final class Commands {
   private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
 
-  private final Engine engine;
+  private final RunServices services;
   private final RunStore runs;
   private final String owner;
   private final Duration interval;
   private final Duration timeout;
   private volatile boolean closed;
 
-  Commands(Engine engine, RunStore runs, String owner, Duration interval, Duration timeout) {
-    this.engine = engine;
+  Commands(RunServices services, RunStore runs, String owner, Duration interval, Duration timeout) {
+    this.services = services;
     this.runs = runs;
     this.owner = owner;
     this.interval = interval;
@@ -52,7 +53,8 @@ final class Commands {
 
   private void schedule() {
     if (!closed) {
-      engine.leases().timer().schedule(engine.leases().timer().now().plus(interval), this::tick);
+      TimeSource timer = services.leases().timer();
+      timer.schedule(timer.now().plus(interval), this::tick);
     }
   }
 
@@ -69,7 +71,7 @@ final class Commands {
   /** Applies the commands waiting for the runs this engine holds, oldest first. */
   void applyPending() {
     for (RunCommand command : runs.pendingCommands(owner)) {
-      ActiveRun run = engine.registry().get(command.runId());
+      ActiveRun run = services.registry().get(command.runId());
       if (run != null && !closed) {
         apply(run, command);
       }
@@ -123,7 +125,7 @@ final class Commands {
 
   private CommandOutcome outcome(RunCommand c, Result result, String state, String message) {
     return new CommandOutcome(c.id(), result, Optional.ofNullable(state),
-        Optional.ofNullable(message), engine.time().now());
+        Optional.ofNullable(message), services.time().now());
   }
 
   /**
@@ -135,12 +137,12 @@ final class Commands {
   void send(String runId, RunCommand.Kind kind, Optional<String> nodeId,
       Optional<ObjectNode> patch, String operator) {
     RunCommand command = RunCommand.of(UUID.randomUUID().toString(), runId, kind, nodeId, patch,
-        operator, engine.time().now());
+        operator, services.time().now());
     runs.addCommand(command);
     long deadline = System.nanoTime() + timeout.toNanos();
     CommandOutcome outcome;
     try {
-      outcome = engine.watches().await(interval,
+      outcome = services.watches().await(interval,
           () -> runs.command(command.id()).flatMap(RunCommand::outcome), deadline);
     } catch (TimeoutException e) {
       outcome = withdraw(command);
@@ -167,7 +169,7 @@ final class Commands {
    * first: then that outcome stands.
    */
   private CommandOutcome withdraw(RunCommand command) {
-    return runs.cancelCommand(command.id(), engine.time().now())
+    return runs.cancelCommand(command.id(), services.time().now())
         .flatMap(RunCommand::outcome)
         .orElseThrow(() -> new IllegalStateException("command " + command.id() + " is gone"));
   }

@@ -3,14 +3,10 @@ package dev.dagflow.engine.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.EngineListener;
-import dev.dagflow.engine.NodeExecutor;
-import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.UnknownNodeException;
-import dev.dagflow.engine.UnknownTaskTypeException;
-import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.policy.PolicyCenter;
@@ -19,13 +15,10 @@ import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
-import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.log.LogEntry;
-import dev.dagflow.log.LogLevel;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.NodeRecord;
@@ -37,18 +30,13 @@ import dev.dagflow.store.RunStore;
 import dev.dagflow.store.RunSummary;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -65,32 +53,19 @@ public final class Engine implements DagEngine {
   private final LogStore logs;
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
+  /** What the runs and the other internal classes need of the engine. */
+  private final RunServices services;
   private final RunRegistry registry;
   private final Leases leases;
   private final Commands commands;
   private final StoreWatch watches;
-  private final RunWrites writes;
   private final LogWriter logWriter;
   private final Policies policies;
   private final Templates templates;
   private final Triggers triggers;
-  private final List<EngineListener> listeners;
-  private final AtomicLong readySeq = new AtomicLong();
   private final Object lifecycle = new Object();
   private boolean starting;
   private volatile boolean started;
-  /** Set when close() begins: nothing new is accepted or started. */
-  private volatile boolean closed;
-  /** Set once close() gives the runs up (after its grace period): no step runs any more. */
-  private volatile boolean halted;
-  /**
-   * The attempts whose executor is running, each until the step that ends it is stored: what
-   * close() waits for in its grace period.
-   */
-  private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
-  private final boolean tracksAttempts;
-  /** Read on every transition: a plain flag is cheaper than asking the list. */
-  private volatile boolean anyListener;
 
   /** Only {@link EngineConfig#build()} makes one, from a copy with every default filled in. */
   Engine(EngineConfig config) {
@@ -99,21 +74,16 @@ public final class Engine implements DagEngine {
     this.logs = config.logStore;
     this.ownTimer = config.timeSource == null ? new SystemTimeSource("dagflow-timer") : null;
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
-    this.tracksAttempts = !config.shutdownGracePeriod.isZero();
-    this.writes = new RunWrites(runs, config.storeRetries, config.storeRetryBackoff,
-        config.storeRetryMaxBackoff);
-    this.logWriter = new LogWriter(logs, config.logBuffer, config.storeRetryBackoff,
-        config.storeRetryMaxBackoff);
-    this.registry = new RunRegistry(this, config);
-    this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
-    this.watches = new StoreWatch(leases.timer());
-    this.commands = new Commands(this, runs, config.instanceId, config.commandInterval,
+    this.services = new RunServices(config, time, this::emit, this::stop);
+    this.logWriter = services.logWriter();
+    this.registry = services.registry();
+    this.leases = services.leases();
+    this.watches = services.watches();
+    this.commands = new Commands(services, runs, config.instanceId, config.commandInterval,
         config.commandTimeout);
-    this.listeners = new CopyOnWriteArrayList<>(config.listeners);
-    this.anyListener = !listeners.isEmpty();
     this.policies = new Policies(config.policyStore, config.engineDefaultPolicy);
-    this.templates = new Templates(config.templateStore, this);
-    this.triggers = new Triggers(config.triggerStore, config.triggerMatcher, this, templates);
+    this.templates = services.templates();
+    this.triggers = services.triggers();
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -121,7 +91,7 @@ public final class Engine implements DagEngine {
   @Override
   public void start() {
     synchronized (lifecycle) {
-      if (closed) {
+      if (services.isClosing()) {
         throw new IllegalStateException("engine is closed");
       }
       if (starting) {
@@ -139,17 +109,17 @@ public final class Engine implements DagEngine {
   @Override
   public void close() {
     synchronized (lifecycle) {
-      if (closed) {
+      if (services.isClosing()) {
         return;
       }
-      closed = true;
-      halted = config.shutdownGracePeriod.isZero();
+      services.closing(config.shutdownGracePeriod.isZero());
     }
     leases.stopClaiming();
     commands.close();
     watches.close(); // awaits of runs owned elsewhere, commands waiting for their owners
     List<String> abandoned = new ArrayList<>();
-    if (!halted) {
+    if (!services.isClosed()) {
+      Set<Attempt> running = services.runningAttempts();
       // real time, as the timeout: a manual clock never moves here
       long graceEnd = System.nanoTime() + config.shutdownGracePeriod.toNanos();
       LOG.info("close(): no node starts any more; waiting up to {} for {} running attempts",
@@ -160,7 +130,7 @@ public final class Engine implements DagEngine {
           abandoned.add("attempts " + keys + ", still running when the grace period ended");
         }
       }
-      halted = true;
+      services.halt();
     }
     // a bound in real time, whatever the time source says: a manual clock never moves here
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
@@ -182,45 +152,11 @@ public final class Engine implements DagEngine {
     }
   }
 
-  /** Whether the engine runs no more steps: closed, and its grace period over. */
-  boolean isClosed() {
-    return halted;
-  }
-
-  /** Whether close() has begun: nothing new starts, not even a ready node. */
-  boolean isClosing() {
-    return closed;
-  }
-
-  /**
-   * Whether close() waits for running attempts, and so the engine tracks them: only with a
-   * grace period, so that the default costs the hot path nothing.
-   */
-  boolean tracksAttempts() {
-    return tracksAttempts;
-  }
-
-  /** An attempt's executor was called (or re-attached to). */
-  void attemptStarted(Attempt a) {
-    if (tracksAttempts) {
-      running.add(a);
-    }
-  }
-
-  /** The step that ended an attempt is stored: close() may stop waiting for it. */
-  void attemptSettled(Attempt a) {
-    if (running.remove(a) && closed) {
-      synchronized (running) {
-        running.notifyAll();
-      }
-    }
-  }
-
   private void requireRunning() {
     if (!started) {
       throw new IllegalStateException("engine not started: call start() first");
     }
-    if (closed) {
+    if (services.isClosing()) {
       throw new IllegalStateException("engine is closed");
     }
   }
@@ -235,36 +171,10 @@ public final class Engine implements DagEngine {
         .map(name -> templates.resolve(name, request.templateVersion(), Optional.empty()));
     RunPlacement place = template.map(RunPlacement::ofTemplate)
         .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()));
-    return start(newRunId(), place, template, request.params(), request.operator(),
+    String runId = services.newRunId();
+    registry.create(runId, place, template, request.params(), request.operator(),
         Optional.empty(), 0, Optional.empty());
-  }
-
-  /** The next number in the order nodes become ready, across every run. */
-  long nextReadySeq() {
-    return readySeq.incrementAndGet();
-  }
-
-  /** A new run id from the builder's source. */
-  String newRunId() {
-    return EngineConfig.checkRunId(config.runIds.get());
-  }
-
-  /**
-   * Starts a run with an id the caller made with {@link #newRunId()}: checks its task types and
-   * policies, stores it PENDING, and admits it to its pool or lets it wait there.
-   *
-   * @param startKey what makes this start happen once (see {@link RunRecord#startKey()})
-   * @throws dev.dagflow.store.DuplicateStartException if a stored run has {@code startKey}
-   */
-  String start(String runId, RunPlacement place, Optional<DagTemplate> template,
-      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
-      Optional<String> startKey) {
-    registry.create(runId, place, template, params, operator, cause, chainDepth, startKey);
     return runId;
-  }
-
-  RunRegistry registry() {
-    return registry;
   }
 
   @Override
@@ -287,79 +197,8 @@ public final class Engine implements DagEngine {
     Objects.requireNonNull(event, "event");
     requireRunning();
     Event stamped = event.time().isPresent() ? event : event.withTime(time.now());
-    notifyListeners(stamped);
+    services.notifyListeners(stamped);
     return triggers.fire(stamped, config.maxChainDepth);
-  }
-
-  /** The deepest chain of triggered runs whose events still fire triggers. */
-  int maxChainDepth() {
-    return config.maxChainDepth;
-  }
-
-  /** Whether an event of {@code type} would reach anyone: a trigger or a listener. */
-  boolean wantsEvent(String type) {
-    return triggers.listensFor(type) || hasListeners();
-  }
-
-  /** Emits an event of the engine's own; a failure is logged, never thrown. */
-  void emitQuietly(Event event) {
-    if (closed) {
-      return;
-    }
-    try {
-      emit(event);
-    } catch (RuntimeException e) {
-      LOG.error("emitting {} failed", event, e);
-    }
-  }
-
-  /**
-   * A run's end is stored: its trigger may start a queued event, and {@code ended}, the event
-   * that ending built (null if none), goes out. The event is the ending's own: a retry that
-   * re-opened the run since (and maybe ended it again) neither changes nor repeats it.
-   */
-  void runFinished(String runId, Event ended) {
-    RunRecord r = runs.run(runId).orElse(null);
-    if (r != null && r.state().isTerminal()) {
-      triggers.runEnded(runId); // re-opened by a retry meanwhile: it is still its trigger's
-    }
-    if (ended != null) {
-      emitQuietly(ended);
-    }
-  }
-
-  /**
-   * Writes a line of the run itself to run {@code runId}'s log if that names a run: stored if
-   * this engine runs it, or ran it lately (its log is among the {@link LogWriter#RECENT_RUNS}
-   * kept); else echoed only, since the run's numbering is its owner's. Never waits for room.
-   */
-  void logIfRun(String runId, LogLevel level, String message) {
-    ActiveRun active = registry.get(runId);
-    RunLog log = active != null ? active.log : logWriter.recent(runId);
-    Optional<String> project = log != null ? log.project
-        : runs.run(runId).map(RunRecord::project).orElse(null);
-    if (project == null) {
-      return; // no such run
-    }
-    String scrubbed = active == null ? message : active.secrets.scrub(message);
-    LogEcho.echo(runId, Optional.empty(), 0, level, scrubbed, project, Optional.empty());
-    if (log != null) {
-      logWriter.append(log, Optional.empty(), 0, level, scrubbed, time.now(), false);
-    } else {
-      LOG.debug("run {} is not run by this engine: a line not stored in its log: {}", runId,
-          scrubbed);
-    }
-  }
-
-  void checkTaskTypes(DagSpec spec) {
-    Map<String, String> unknown = new LinkedHashMap<>();
-    for (NodeSpec node : spec.nodes()) {
-      node.taskType().filter(type -> !config.executors.containsKey(type))
-          .ifPresent(type -> unknown.put(node.id(), type));
-    }
-    if (!unknown.isEmpty()) {
-      throw new UnknownTaskTypeException(spec.id(), unknown);
-    }
   }
 
   // ---- operations -------------------------------------------------------------------------
@@ -535,85 +374,12 @@ public final class Engine implements DagEngine {
 
   @Override
   public void addListener(EngineListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
-    anyListener = true;
+    services.addListener(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
   public Set<String> workerPools() {
     return registry.poolKeys();
-  }
-
-  // ---- for runs ---------------------------------------------------------------------------
-
-  RunStore runs() {
-    return runs;
-  }
-
-  RunWrites writes() {
-    return writes;
-  }
-
-  Leases leases() {
-    return leases;
-  }
-
-  StoreWatch watches() {
-    return watches;
-  }
-
-  TimeSource time() {
-    return time;
-  }
-
-  DependencyEvaluator evaluator() {
-    return config.evaluator;
-  }
-
-  NodeExecutor executor(String taskType) {
-    return config.executors.get(taskType);
-  }
-
-  boolean hasListeners() {
-    return anyListener;
-  }
-
-  void notifyListeners(Object notice) {
-    for (EngineListener l : listeners) {
-      if (notice instanceof StateTransition t) {
-        Guard.run("listener " + l, () -> l.onTransition(t));
-      } else if (notice instanceof RunStateChange c) {
-        Guard.run("listener " + l, () -> l.onRunStateChange(c));
-      } else if (notice instanceof Event e) {
-        Guard.run("listener " + l, () -> l.onEvent(e));
-      }
-    }
-  }
-
-  /**
-   * Writes a line of node {@code node} of {@code run}, attempt {@code attempt}, to the log: it
-   * is echoed at once and buffered for the log store. A full buffer holds the calling thread
-   * until there is room, unless it holds the run's lock (the engine's own notes, host code
-   * called inside a step): a step never waits for the log store.
-   */
-  void log(ActiveRun run, NodeSpec node, int attempt, LogLevel level, String message) {
-    String scrubbed = run.secrets.scrub(message); // executors may quote their config
-    Optional<String> nodeId = Optional.of(node.id());
-    LogEcho.echo(run.runId, nodeId, attempt, level, scrubbed, run.project, node.taskType());
-    logWriter.append(run.log, nodeId, attempt, level, scrubbed, time.now(),
-        !run.lock.isHeldByCurrentThread());
-  }
-
-  LogWriter logWriter() {
-    return logWriter;
-  }
-
-  Duration jitter(Duration wait, double jitter) {
-    if (jitter == 0 || wait.isZero()) {
-      return wait;
-    }
-    double factor = 1 + jitter * (2 * config.random.nextDouble() - 1);
-    return Duration.ofNanos(Math.max(0, (long) (wait.toNanos() * factor)));
   }
 
   // ---- look-ups ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.RunStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

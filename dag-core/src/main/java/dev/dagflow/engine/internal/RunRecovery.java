@@ -4,14 +4,10 @@ import dev.dagflow.engine.NodeResult;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
-import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.NodeRecord;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -36,40 +32,21 @@ final class RunRecovery {
   void restore(List<NodeRecord> records, List<AttemptRecord> attempts, long transitions,
       ScopePool pool, boolean admit) {
     run.internalStep(() -> {
-      run.transitions = transitions;
-      run.pool = pool;
-      run.admitted = admit;
-      int n = run.spec.size();
-      List<NodeState> states = new ArrayList<>(Collections.nCopies(n, NodeState.PENDING));
-      for (NodeRecord r : records) {
-        int v = run.spec.indexOf(r.nodeId());
-        states.set(v, r.state());
-        run.nodes.load(v, r);
-        r.config().ifPresent(run.secrets::add);
-      }
+      List<NodeState> states = run.load(records, transitions, pool, admit);
       if (run.record.state() == RunState.PENDING) {
         return; // it starts when admitted
       }
-      Instant startTime = run.record.startedAt().orElse(run.now);
-      run.eval = run.engine.evaluator().newRun(run.spec, run.params, startTime, run);
-      run.eval.restore(states, run.nodes::resultOrNull, run.nodes::waitUntil,
-          run.record.state() == RunState.STOPPED);
-      run.eval.advanceTo(run.now);
-      run.ended = run.record.state().isTerminal();
-      if (run.ended) {
-        // loaded for an operation: awaiting it returns at once
-        run.done.complete(run.record.state());
-      }
-      for (int v = 0; v < n; v++) { // what was stored READY or running; the rest follows
+      run.restoreEvaluation(states);
+      for (int v = 0; v < states.size(); v++) { // stored READY or running; the rest follows
         NodeState s = states.get(v);
         if (s == NodeState.READY) {
           run.addReady(v);
-        } else if (!run.ended && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
-            && run.eval.state(v) == s && run.spec.nodes().get(v).taskType().isPresent()) {
+        } else if (!run.hasEnded() && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
+            && run.nodeState(v) == s && run.spec.nodes().get(v).taskType().isPresent()) {
           recoverAttempt(v, attempts);
         }
       }
-      run.eval.advanceTo(run.now); // abandoned attempts wait for no time: they are READY now
+      run.advance(); // abandoned attempts wait for no time: they are READY now
     });
   }
 
@@ -88,14 +65,11 @@ final class RunRecovery {
     Attempt old = run.newAttempt(v, last.attempt(), last);
     Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
-      run.inFlight[v] = old;
-      run.engine.attemptStarted(old);
-      run.slots++;
-      run.startTimer(old);
+      run.reattached(old);
       run.after.add(() -> Guard.attach(stage.get(), old)
           .thenAccept(r -> run.attemptEnded(old, r, false))
           .exceptionally(e -> run.logFailure(old, e)));
-      run.engine.log(run, node, old.number, LogLevel.INFO, "re-attached to attempt "
+      run.services.log(run, node, old.number, LogLevel.INFO, "re-attached to attempt "
           + old.number + old.engineRef().map(r -> " (engine reference '" + r + "')").orElse("")
           + " after an engine restart");
       return;
@@ -105,7 +79,7 @@ final class RunRecovery {
         "lost with its engine instance (it stopped, or lost the run's lease)"));
     run.markDirty(v);
     if (node.isContainer()) {
-      run.eval.failed(v, "set-up abandoned: the engine stopped while it ran");
+      run.nodeFailed(v, "set-up abandoned: the engine stopped while it ran");
       return;
     }
     long abandoned = 1 + attempts.stream().filter(a -> a.nodeId().equals(node.id())
@@ -115,12 +89,11 @@ final class RunRecovery {
       String why = "attempt " + last.attempt() + " was lost with its engine, the " + abandoned
           + ordinal(abandoned) + " time, over the abandon limit of " + limit;
       run.setError(v, "ABANDONED", why);
-      run.eval.failed(v, "ABANDONED: " + why);
+      run.nodeFailed(v, "ABANDONED: " + why);
       return;
     }
     // not the node's fault: the attempt does not count against its retry budget
-    run.nodes.abandoned(v);
-    run.eval.retryAt(v, run.now, TriggerType.SYSTEM, "abandoned");
+    run.retryAbandoned(v);
   }
 
   private static String ordinal(long n) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class RunRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(RunRegistry.class);
 
-  private final Engine engine;
+  private final RunServices services;
   private final EngineConfig config;
   private final RunStore runs;
   private final ScopePools pools;
@@ -43,11 +43,11 @@ final class RunRegistry {
   private final AtomicLong seq = new AtomicLong();
   private final Object loading = new Object();
 
-  RunRegistry(Engine engine, EngineConfig config) {
-    this.engine = engine;
+  RunRegistry(RunServices services, EngineConfig config) {
+    this.services = services;
     this.config = config;
     this.runs = config.runStore;
-    this.pools = new ScopePools(config, engine.time());
+    this.pools = new ScopePools(config, services.time());
   }
 
   /**
@@ -61,10 +61,10 @@ final class RunRegistry {
       ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
       Optional<String> startKey) {
     DagSpec spec = place.spec;
-    engine.checkTaskTypes(spec);
+    services.checkTaskTypes(spec);
     RunPolicy policy = place.policy(config.policyStore, config.engineDefaultPolicy);
     String scopeKey = place.workerKey(runId);
-    Instant now = engine.time().now();
+    Instant now = services.time().now();
     RunRecord record = new RunRecord(runId, spec, RunValues.params(params), RunState.PENDING,
         scopeKey, place.project, template.map(DagTemplate::name),
         template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
@@ -79,8 +79,8 @@ final class RunRegistry {
       // expires: this instance or another claims and runs it then
       throw e;
     }
-    ActiveRun run = new ActiveRun(engine, record, lease,
-        engine.logWriter().open(lease, record.project()), policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(services, record, lease,
+        services.logWriter().open(lease, record.project()), policy, seq.incrementAndGet());
     run.waitFor(pool); // its pool is known before anyone can see or stop it
     active.put(runId, run);
     try {
@@ -95,7 +95,7 @@ final class RunRegistry {
           + "from the store", runId);
       return;
     }
-    engine.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
+    services.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
         operator));
     if (pool.admit(run, policy.maxConcurrentRuns)) {
       run.start(pool);
@@ -120,15 +120,15 @@ final class RunRegistry {
     RunLog log;
     try {
       record = runs.run(runId).orElseThrow(() -> new UnknownRunException(runId));
-      if (record.state().isTerminal() || engine.isClosing()) {
+      if (record.state().isTerminal() || services.isClosing()) {
         // it ended between a look and the claim, or this engine is closing: nobody's again
         releaseQuietly(List.of(lease));
         return null;
       }
-      engine.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
+      services.checkTaskTypes(record.spec()); // an executor removed since: say so, not fail nodes
       policy = policy(record);
       // fences the former owner's late lines off, and numbers on after its last stored one
-      log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
+      log = services.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
     } catch (RuntimeException e) {
       releaseQuietly(List.of(lease)); // for an instance that can run it
       throw e;
@@ -137,7 +137,7 @@ final class RunRegistry {
     if (stale != null) { // held here under an older epoch that was lost meanwhile
       stale.drop("it was claimed again under epoch " + lease.epoch());
     }
-    ActiveRun run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
+    ActiveRun run = new ActiveRun(services, record, lease, log, policy, seq.incrementAndGet());
     boolean running = record.state() != RunState.PENDING;
     ScopePool pool = null;
     try {
@@ -239,8 +239,9 @@ final class RunRegistry {
       }
       try {
         RunPolicy policy = policy(record);
-        RunLog log = engine.logWriter().takeOver(lease, record.project(), Engine.LOG_QUERY_WAIT);
-        run = new ActiveRun(engine, record, lease, log, policy, seq.incrementAndGet());
+        RunLog log = services.logWriter().takeOver(lease, record.project(),
+            Engine.LOG_QUERY_WAIT);
+        run = new ActiveRun(services, record, lease, log, policy, seq.incrementAndGet());
         run.restore(runs.nodes(runId), runs.attempts(runId), runs.transitionCount(runId),
             null, false);
       } catch (RuntimeException e) {
@@ -270,7 +271,7 @@ final class RunRegistry {
   private void ended(ActiveRun run) {
     run.ifEnded(() -> {
       if (active.remove(run.runId, run)) {
-        engine.logWriter().keep(run.log); // for a line about it that comes after its end
+        services.logWriter().keep(run.log); // for a line about it that comes after its end
       }
     });
   }
@@ -287,7 +288,7 @@ final class RunRegistry {
   /** The store no longer has {@code lease} as a run's: the run is dropped here. */
   void leaseLost(Lease lease) {
     ActiveRun run = active.get(lease.runId());
-    if (run == null || run.lease.epoch() != lease.epoch() || engine.isClosing()) {
+    if (run == null || run.lease.epoch() != lease.epoch() || services.isClosing()) {
       return; // gone, claimed again since, or being given up by close()
     }
     if (run.drop("its lease was lost")) { // not a run whose end released it
@@ -334,7 +335,7 @@ final class RunRegistry {
         pools.detach(pool);
       });
     }
-    after.add(() -> engine.runFinished(run.runId, event));
+    after.add(() -> services.runFinished(run.runId, event));
   }
 
   /**

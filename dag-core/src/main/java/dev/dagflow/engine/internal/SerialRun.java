@@ -22,7 +22,7 @@ abstract class SerialRun {
   /** How often a step tries the lock before it parks. */
   private static final int SPINS = 1_000;
 
-  final Engine engine;
+  final RunServices services;
   final String runId;
   final ReentrantLock lock = new ReentrantLock();
   /** This engine's hold on the run: every write carries its fence. Set under the lock. */
@@ -56,8 +56,8 @@ abstract class SerialRun {
   private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
   private final ReentrantLock noticeLock = new ReentrantLock();
 
-  SerialRun(Engine engine, String runId, Lease lease, int nodes) {
-    this.engine = engine;
+  SerialRun(RunServices services, String runId, Lease lease, int nodes) {
+    this.services = services;
     this.runId = runId;
     this.lease = lease;
     this.isDirty = new boolean[nodes];
@@ -95,13 +95,13 @@ abstract class SerialRun {
     RuntimeException lost;
     acquire();
     try {
-      if (engine.isClosed()) {
+      if (services.isClosed()) {
         throw new IllegalStateException("engine is closed");
       }
       if (detached) {
         throw new RunDroppedException(runId, "it was given up before this step");
       }
-      now = engine.time().now();
+      now = services.time().now();
       beginStep();
       operator = op;
       batch = RunChanges.builder(runId, lease.fence());
@@ -146,7 +146,7 @@ abstract class SerialRun {
    * given up (its changes then unstored: the run was dropped, and said why).
    */
   <T> T internalStep(Supplier<T> body) {
-    if (engine.isClosed() || detached) {
+    if (services.isClosed() || detached) {
       return null;
     }
     try {
@@ -155,7 +155,7 @@ abstract class SerialRun {
       return null;
     } catch (RuntimeException e) {
       // given up: its write was lost (the run is dropped, and that logged) or the engine closed
-      if (detached || e instanceof IllegalStateException && engine.isClosed()) {
+      if (detached || e instanceof IllegalStateException && services.isClosed()) {
         return null;
       }
       throw e;
@@ -231,7 +231,7 @@ abstract class SerialRun {
     RunChanges changes = batch.build();
     batch = null;
     if (!changes.isEmpty()) {
-      RuntimeException lost = engine.writes().apply(changes);
+      RuntimeException lost = services.writes().apply(changes);
       if (lost != null) { // nobody hears of what was not stored
         detached = true;
         writeLost = true;
@@ -240,7 +240,7 @@ abstract class SerialRun {
         return lost;
       }
     }
-    if (engine.hasListeners()) {
+    if (services.hasListeners()) {
       notices.addAll(stepNotices);
     }
     stepNotices.clear();
@@ -255,7 +255,7 @@ abstract class SerialRun {
       try {
         Object notice;
         while ((notice = notices.poll()) != null) {
-          engine.notifyListeners(notice);
+          services.notifyListeners(notice);
         }
       } finally {
         noticeLock.unlock();

@@ -16,11 +16,11 @@ import java.util.Optional;
 /** The engine's {@link TemplateCatalog}, over its template store. */
 final class Templates implements TemplateCatalog {
   private final TemplateStore store;
-  private final Engine engine;
+  private final RunServices services;
 
-  Templates(TemplateStore store, Engine engine) {
+  Templates(TemplateStore store, RunServices services) {
     this.store = store;
-    this.engine = engine;
+    this.services = services;
   }
 
   @Override
@@ -28,7 +28,7 @@ final class Templates implements TemplateCatalog {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(project, "project");
     Objects.requireNonNull(spec, "spec");
-    engine.checkTaskTypes(spec);
+    services.checkTaskTypes(spec);
     if (project.isEmpty() && spec.scope().kind() == DagScope.Kind.PROJECT) {
       throw new InvalidTemplateException(name, "a global template may be used from every "
           + "project, so its DAG may not run in project '" + spec.scope().id().orElseThrow()
@@ -44,7 +44,7 @@ final class Templates implements TemplateCatalog {
     if (!current.equals(project)) { // the store refuses it too; this is the same refusal, early
       throw InvalidTemplateException.cannotMove(name, current, project);
     }
-    return store.save(name, project, spec, engine.time().now());
+    return store.save(name, project, spec, services.time().now());
   }
 
   @Override

@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,9 @@ final class Triggers implements TriggerRegistry {
 
   private final TriggerStore store;
   private final TriggerMatcher matcher;
-  private final Engine engine;
+  private final RunServices services;
   private final Templates templates;
+  private final BiConsumer<String, String> stop;
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final Map<String, String> triggerOfRun = new ConcurrentHashMap<>();
   private final Map<String, Integer> triggersPerType = new ConcurrentHashMap<>();
@@ -59,11 +61,14 @@ final class Triggers implements TriggerRegistry {
     Event queued;
   }
 
-  Triggers(TriggerStore store, TriggerMatcher matcher, Engine engine, Templates templates) {
+  /** {@code stop} stops a run, here or by a command to its owner, as the engine's stop does. */
+  Triggers(TriggerStore store, TriggerMatcher matcher, RunServices services, Templates templates,
+      BiConsumer<String, String> stop) {
     this.store = store;
     this.matcher = matcher;
-    this.engine = engine;
+    this.services = services;
     this.templates = templates;
+    this.stop = stop;
   }
 
   /** Puts the stored triggers into the matcher. */
@@ -116,7 +121,7 @@ final class Triggers implements TriggerRegistry {
   public TriggerExplanation explain(EventTrigger trigger, Event event) {
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(event, "event");
-    Event stamped = event.time().isPresent() ? event : event.withTime(engine.time().now());
+    Event stamped = event.time().isPresent() ? event : event.withTime(services.time().now());
     List<String> active = List.of();
     Optional<String> queued = Optional.empty();
     State state = states.get(trigger.id());
@@ -126,7 +131,7 @@ final class Triggers implements TriggerRegistry {
         queued = Optional.ofNullable(state.queued).map(Event::id);
       }
     }
-    return TriggerExplainer.explain(trigger, stamped, engine.maxChainDepth(), active, queued,
+    return TriggerExplainer.explain(trigger, stamped, services.maxChainDepth(), active, queued,
         templates);
   }
 
@@ -148,8 +153,8 @@ final class Triggers implements TriggerRegistry {
       String reason = "event '" + event.id() + "' (" + event.type() + ") is at chain depth "
           + event.depth() + ", the limit is " + maxChainDepth + ": no trigger fires";
       LOG.warn(reason);
-      event.cause().ifPresent(cause -> engine.logIfRun(cause, LogLevel.WARN, reason));
-      engine.notifyListeners(limitReached(event, matches, maxChainDepth));
+      event.cause().ifPresent(cause -> services.logIfRun(cause, LogLevel.WARN, reason));
+      services.notifyListeners(limitReached(event, matches, maxChainDepth));
       for (EventTrigger t : matches) {
         firings.add(new TriggerFiring(t.id(), event.id(), Outcome.CHAIN_LIMIT, Optional.empty(),
             Optional.of(reason)));
@@ -202,7 +207,7 @@ final class Triggers implements TriggerRegistry {
       return failed(t, event, e.getMessage());
     }
     State state = states.computeIfAbsent(t.id(), k -> new State());
-    String runId = engine.newRunId();
+    String runId = services.newRunId();
     List<String> toStop;
     // decide under the trigger's monitor; start and stop runs outside it, since a run that
     // ends at once emits events that fire other triggers on this thread
@@ -268,8 +273,8 @@ final class Triggers implements TriggerRegistry {
       DagTemplate template = templates.resolve(t.templateName(), t.templateVersion(),
           t.project().or(event::project));
       ObjectNode params = t.mapParameters(event);
-      engine.start(runId, RunPlacement.ofTrigger(template, t, event), Optional.of(template),
-          params, Optional.empty(), Optional.of(event.id()), event.depth(),
+      services.registry().create(runId, RunPlacement.ofTrigger(template, t, event),
+          Optional.of(template), params, Optional.empty(), Optional.of(event.id()), event.depth(),
           Optional.of(startKey(t.id(), event.id())));
     } catch (DuplicateStartException e) {
       unregister(state, runId);
@@ -313,7 +318,7 @@ final class Triggers implements TriggerRegistry {
   private void stop(EventTrigger t, List<String> runs) {
     for (String previous : runs) {
       try {
-        engine.stop(previous, "trigger:" + t.id());
+        stop.accept(previous, "trigger:" + t.id());
       } catch (RunStateException | UnknownRunException ended) {
         // it ended meanwhile
       }
@@ -359,7 +364,7 @@ final class Triggers implements TriggerRegistry {
 
   private void count(EventTrigger t, boolean success, Optional<String> error) {
     try {
-      store.recordStart(t.id(), success, error, engine.time().now());
+      store.recordStart(t.id(), success, error, services.time().now());
     } catch (DagflowException e) { // deleted meanwhile, or the store failed
       LOG.info("trigger {}: a start could not be counted: {}", t.id(), e.getMessage());
     }
@@ -382,7 +387,7 @@ final class Triggers implements TriggerRegistry {
       next = state.activeRuns.isEmpty() ? state.queued : null;
       if (next != null) {
         state.queued = null;
-        nextRun = engine.newRunId();
+        nextRun = services.newRunId();
         triggerOfRun.put(nextRun, triggerId);
         state.activeRuns.add(nextRun);
       }
