@@ -18,8 +18,10 @@ import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.testing.ScriptedExecutor;
+import dev.dagflow.trigger.Event;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -113,8 +115,16 @@ class AbandonedAttemptsTest {
       loseB(b -> { });
     }
     ScriptedExecutor last = hangingB();
-    try (DagEngine engine = engine(last, b -> { })) {
+    List<Event> heard = new CopyOnWriteArrayList<>();
+    try (DagEngine engine = engine(last, b -> b.listener(new EngineListener() {
+      @Override
+      public void onEvent(Event event) {
+        heard.add(event);
+      }
+    }))) {
       RunView view = engine.await(run, Harness.WAIT);
+      // it failed while start() restored it: its events still go out
+      assertThat(heard).extracting(Event::type).contains("node.failed", "run.failed");
 
       assertThat(view.state()).isEqualTo(RunState.FAILED);
       NodeView b = view.node("b").orElseThrow();

@@ -398,6 +398,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     ended = true;
     leaseHeld = false; // the write of the end releases it
     slots.unpause();
+    slots.clearHeld(); // every node has ended: what was held back will never run
     wakeUp.cancel();
     CompletableFuture<RunState> finished = done;
     ScopePool p = pool;
@@ -466,7 +467,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    */
   private void run(Attempt a) {
     while (a != null) {
-      java.util.concurrent.CompletableFuture<NodeResult> stage =
+      CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
         Attempt pending = a;

@@ -100,10 +100,12 @@ public final class Engine implements DagEngine {
       starting = true;
     }
     triggers.load();
+    // before the claims: a run restored now may end at once, and its events must go out; a
+    // run submitted meanwhile is this engine's, with a live lease, so it is never claimed
+    started = true;
     // claims what is free now: the runs of engines that stopped, then more on a timer
     leases.start();
     commands.start();
-    started = true;
   }
 
   @Override
