@@ -110,8 +110,17 @@ public final class RunChanges {
       return this;
     }
 
+    /** Adds {@code attempt}, replacing one of the same node and number added before. */
     public Builder attempt(AttemptRecord attempt) {
-      attempts.add(check(attempt.runId(), attempt));
+      check(attempt.runId(), attempt);
+      for (int i = attempts.size() - 1; i >= 0; i--) {
+        AttemptRecord earlier = attempts.get(i);
+        if (earlier.attempt() == attempt.attempt() && earlier.nodeId().equals(attempt.nodeId())) {
+          attempts.set(i, attempt);
+          return this;
+        }
+      }
+      attempts.add(attempt);
       return this;
     }
 

@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param operator who asked
  * @param createdAt when it was asked, on the asking engine's clock
  * @param outcome what the owner did with it; empty while it waits
+ * @param takenBy the owner that took it to apply it ({@link RunStore#takeCommand}); empty while
+ *     nobody has
  */
 public record RunCommand(String id, String runId, Kind kind, Optional<String> nodeId,
     Optional<ObjectNode> patch, String operator, Instant createdAt,
-    Optional<CommandOutcome> outcome) {
+    Optional<CommandOutcome> outcome, Optional<String> takenBy) {
 
   /** What a command asks for: the control operations of {@code DagEngine}. */
   public enum Kind {
@@ -41,6 +43,7 @@ public record RunCommand(String id, String runId, Kind kind, Optional<String> no
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(takenBy, "takenBy");
     if (kind.hasNode() != nodeId.isPresent()) {
       throw new IllegalArgumentException("a " + kind + " command "
           + (kind.hasNode() ? "needs" : "takes no") + " nodeId");
@@ -55,7 +58,8 @@ public record RunCommand(String id, String runId, Kind kind, Optional<String> no
   /** A new command, waiting for its owner. */
   public static RunCommand of(String id, String runId, Kind kind, Optional<String> nodeId,
       Optional<ObjectNode> patch, String operator, Instant createdAt) {
-    return new RunCommand(id, runId, kind, nodeId, patch, operator, createdAt, Optional.empty());
+    return new RunCommand(id, runId, kind, nodeId, patch, operator, createdAt, Optional.empty(),
+        Optional.empty());
   }
 
   @Override
@@ -66,6 +70,12 @@ public record RunCommand(String id, String runId, Kind kind, Optional<String> no
   /** This command with {@code done} as its outcome. */
   public RunCommand withOutcome(CommandOutcome done) {
     return new RunCommand(id, runId, kind, nodeId, patch, operator, createdAt,
-        Optional.of(done));
+        Optional.of(done), takenBy);
+  }
+
+  /** This command taken by {@code owner} to apply it. */
+  public RunCommand takenBy(String owner) {
+    return new RunCommand(id, runId, kind, nodeId, patch, operator, createdAt, outcome,
+        Optional.of(owner));
   }
 }

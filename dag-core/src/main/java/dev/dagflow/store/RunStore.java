@@ -126,13 +126,20 @@ public interface RunStore {
   Optional<RunCommand> command(String commandId);
 
   /**
-   * Withdraws command {@code commandId} unless it has an outcome: atomically gives it the
-   * outcome {@link CommandOutcome.Result#CANCELLED} at {@code at}, so that no owner applies it
-   * (an owner's write that consumes it is then refused). What the sender of a command whose
-   * owner did not answer in time does.
+   * Takes command {@code commandId} for {@code owner} to apply, atomically: true unless it has
+   * an outcome (withdrawn, or applied already). A taken command can no longer be withdrawn; it
+   * stays pending until a write consumes it, so that the run's next owner takes it again if
+   * this one's write is lost.
+   */
+  boolean takeCommand(String commandId, String owner);
+
+  /**
+   * Withdraws command {@code commandId} unless it has an outcome or has been taken: atomically
+   * gives it the outcome {@link CommandOutcome.Result#CANCELLED} at {@code at}, so that no owner
+   * applies it. What the sender of a command whose owner did not answer in time does.
    *
-   * @return the command as it stands now: cancelled, or with the outcome its owner wrote;
-   *     empty if there is none with this id
+   * @return the command as it stands now: cancelled, taken by its owner, or with the outcome its
+   *     owner wrote; empty if there is none with this id
    */
   Optional<RunCommand> cancelCommand(String commandId, Instant at);
 

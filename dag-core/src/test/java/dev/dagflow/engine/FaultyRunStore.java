@@ -203,6 +203,12 @@ final class FaultyRunStore implements RunStore {
   }
 
   @Override
+  public boolean takeCommand(String commandId, String owner) {
+    check("take command " + commandId);
+    return inner.takeCommand(commandId, owner);
+  }
+
+  @Override
   public Optional<RunCommand> cancelCommand(String commandId, Instant at) {
     check("cancel command " + commandId);
     return inner.cancelCommand(commandId, at);

@@ -861,7 +861,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } else {
       LOG.error("run {}: a step's changes could not be stored; dropped here, to be recovered "
           + "from the store by this instance or another", runId, cause);
-      drop("a write could not be stored");
+      if (drop("a write could not be stored")) {
+        // claimable at once, by this instance or another, rather than after its lease expires
+        services.registry().giveBack(lease);
+      }
     }
   }
 
@@ -875,13 +878,23 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * @return whether the run was dropped now
    */
   boolean drop(String why) {
+    return drop(why, -1);
+  }
+
+  /**
+   * {@link #drop(String)}, unless the run holds a lease of another epoch than {@code epoch}
+   * by now (it was claimed back meanwhile, see {@link #adopt}); any epoch for -1.
+   */
+  boolean drop(String why, long epoch) {
     List<Attempt> running = new ArrayList<>();
     ScopePool p;
     boolean wasAdmitted;
     lock.lock(); // after a step under way, which writes nothing now
     try {
-      if (givenUp || !writeLost && ended) {
-        return false; // dropped already, or its end is stored: it leaves as an ended run does
+      if (givenUp || !writeLost && ended || epoch >= 0 && lease.epoch() != epoch) {
+        // dropped already, its end is stored (it leaves as an ended run does), or it was
+        // claimed back under a new epoch since the loss was seen
+        return false;
       }
       givenUp = true;
       detached = true;

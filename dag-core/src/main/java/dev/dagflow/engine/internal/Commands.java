@@ -85,6 +85,9 @@ final class Commands {
    */
   private void apply(ActiveRun run, RunCommand command) {
     try {
+      if (!runs.takeCommand(command.id(), owner)) {
+        return; // withdrawn by its sender meanwhile
+      }
       run.step(command.operator(), () -> {
         CommandOutcome outcome;
         try {
@@ -158,7 +161,7 @@ final class Commands {
       case NODE_STATE -> throw new NodeOperationException(runId, nodeId.orElseThrow(),
           NodeState.valueOf(outcome.state().orElseThrow()), message);
       case CANCELLED -> throw new CommandTimeoutException(runId, command.id(), kind.name(),
-          timeout);
+          timeout, true);
       default -> throw new IllegalStateException("the owner of run '" + runId + "' refused "
           + kind + ": " + message);
     }
@@ -166,11 +169,27 @@ final class Commands {
 
   /**
    * Withdraws a command its owner did not answer in time, unless the owner's outcome came
-   * first: then that outcome stands.
+   * first (then that outcome stands) or the owner has taken it: then its outcome is waited for
+   * once more.
+   *
+   * @throws CommandTimeoutException if the owner took it but has not answered by then
    */
   private CommandOutcome withdraw(RunCommand command) {
-    return runs.cancelCommand(command.id(), services.time().now())
-        .flatMap(RunCommand::outcome)
+    RunCommand now = runs.cancelCommand(command.id(), services.time().now())
         .orElseThrow(() -> new IllegalStateException("command " + command.id() + " is gone"));
+    if (now.outcome().isPresent()) {
+      return now.outcome().get();
+    }
+    try { // taken: its owner is applying it
+      return services.watches().await(interval,
+          () -> runs.command(command.id()).flatMap(RunCommand::outcome),
+          System.nanoTime() + timeout.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      // below: taken, and not answered
+    }
+    throw new CommandTimeoutException(command.runId(), command.id(), command.kind().name(),
+        timeout.multipliedBy(2), false);
   }
 }

@@ -104,7 +104,8 @@ final class Leases {
     }
     for (Lease lease : held) {
       if (lost.contains(lease.runId())) {
-        registry.leaseLost(lease);
+        // on the claims thread: dropping waits for the run's lock, renewals never do
+        work.schedule(work.now(), () -> registry.leaseLost(lease));
       }
     }
   }

@@ -202,7 +202,13 @@ final class RunRegistry {
     if (lease.isEmpty()) {
       return null;
     }
-    return recover(lease.get()); // maybe ended by now: the operation then says so
+    ActiveRun run = recover(lease.get()); // maybe ended by now: the operation then says so
+    if (run == null) { // it ended between the look and the claim (or this engine closes)
+      RunRecord now = record(runId);
+      throw new RunStateException(runId, now.state(), now.state().isTerminal()
+          ? "it has ended" : "this engine is closing");
+    }
+    return run;
   }
 
   /**
@@ -291,7 +297,7 @@ final class RunRegistry {
     if (run == null || run.lease.epoch() != lease.epoch() || services.isClosing()) {
       return; // gone, claimed again since, or being given up by close()
     }
-    if (run.drop("its lease was lost")) { // not a run whose end released it
+    if (run.drop("its lease was lost", lease.epoch())) { // not ended, not claimed back
       String now = runs.lease(lease.runId())
           .map(l -> "is at epoch " + l.epoch() + ", owned by " + l.owner())
           .orElse("has it owned by nobody");
@@ -349,6 +355,12 @@ final class RunRegistry {
       Lease lease = runs.claim(run.runId, config.instanceId, config.leaseTime)
           .orElseThrow(() -> new RunStateException(run.runId, run.record.state(),
               "another engine instance holds it now; try again"));
+      if (lease.epoch() != run.lease.epoch() + 1) {
+        // another instance had it between its end and this claim: what is here is stale
+        releaseQuietly(List.of(lease));
+        throw new RunStateException(run.runId, run.record.state(),
+            "another engine instance changed it meanwhile; try again");
+      }
       run.takeLease(lease);
     }
     ActiveRun other = active.putIfAbsent(run.runId, run);
@@ -394,6 +406,11 @@ final class RunRegistry {
     }
     abandoned.addAll(pools.close(deadline));
     return abandoned;
+  }
+
+  /** Gives {@code lease} up, if the store takes it: for a run dropped after a failed write. */
+  void giveBack(Lease lease) {
+    releaseQuietly(List.of(lease));
   }
 
   private void releaseQuietly(List<Lease> leases) {

@@ -19,6 +19,7 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunRecord;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,22 +50,31 @@ final class Views {
     }
     SpecGraph graph = SpecGraph.of(spec);
     int[][] counts = childCounts(spec, graph, records);
-    // the store lists attempts keyed by node id: each node's together, numbers in order
-    int[] from = new int[n];
-    int[] to = new int[n];
+    // the store lists attempts keyed by node id, numbers in order per node; grouped here by
+    // id, whatever order (and collation) the store lists the nodes in
+    List<List<AttemptRecord>> byNode = new ArrayList<>(n);
+    for (int v = 0; v < n; v++) {
+      byNode.add(null);
+    }
     for (int i = 0; i < attempts.size(); ) {
       String nodeId = attempts.get(i).nodeId();
       int v = spec.indexOf(nodeId);
-      if (v < 0 || to[v] != 0) {
+      if (v < 0) {
         throw new IllegalStateException("the run store listed an attempt of node '" + nodeId
-            + "' of run " + run.runId() + (v < 0 ? ", which is not in its spec"
-            : " apart from the node's others, against RunStore.attempts' contract"));
+            + "' of run " + run.runId() + ", which is not in its spec");
       }
-      from[v] = i;
+      int from = i;
       while (i < attempts.size() && attempts.get(i).nodeId().equals(nodeId)) {
         i++;
       }
-      to[v] = i;
+      List<AttemptRecord> group = attempts.subList(from, i);
+      if (byNode.get(v) != null) { // listed apart from its others: merged, by number
+        List<AttemptRecord> merged = new ArrayList<>(byNode.get(v));
+        merged.addAll(group);
+        merged.sort(Comparator.comparingInt(AttemptRecord::attempt));
+        group = merged;
+      }
+      byNode.set(v, group);
     }
     List<NodeView> nodes = new ArrayList<>(n);
     int ended = 0;
@@ -85,7 +95,7 @@ final class Views {
       ObjectNode config = r.config().isPresent() ? r.config().get().deepCopy() : node.config();
       config = secrets.redact(config);
       nodes.add(new NodeView(node.id(), node.kind(), node.taskType(), node.parent(), r.state(),
-          attempts.subList(from[v], to[v]), progress, r.startedAt(), r.endedAt(),
+          byNode.get(v) == null ? List.of() : byNode.get(v), progress, r.startedAt(), r.endedAt(),
           r.result().map(JsonNode::deepCopy), r.errorCode(), r.errorMessage(), config,
           children));
     }

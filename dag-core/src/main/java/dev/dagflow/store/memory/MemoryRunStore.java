@@ -143,6 +143,13 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
+  public boolean takeCommand(String commandId, String owner) {
+    Objects.requireNonNull(owner, "owner");
+    RunData data = commandRuns.get(Objects.requireNonNull(commandId, "commandId"));
+    return data != null && data.takeCommand(commandId, owner);
+  }
+
+  @Override
   public Optional<RunCommand> cancelCommand(String commandId, Instant at) {
     Objects.requireNonNull(at, "at");
     RunData data = commandRuns.get(Objects.requireNonNull(commandId, "commandId"));

@@ -143,11 +143,23 @@ final class RunData {
     return read(() -> Optional.ofNullable(commands.get(id)));
   }
 
-  /** Cancels command {@code id} unless it has an outcome; returns it as it stands. */
+  /** Takes command {@code id} for {@code taker} unless it has an outcome. */
+  boolean takeCommand(String id, String taker) {
+    return write(() -> {
+      RunCommand command = commands.get(id);
+      if (command.outcome().isPresent()) {
+        return false;
+      }
+      commands.put(id, command.takenBy(taker));
+      return true;
+    });
+  }
+
+  /** Cancels command {@code id} unless it has an outcome or was taken; returns it as it is. */
   RunCommand cancelCommand(String id, Instant at, Set<RunData> withPending) {
     return write(() -> {
       RunCommand command = commands.get(id);
-      if (command.outcome().isEmpty()) {
+      if (command.outcome().isEmpty() && command.takenBy().isEmpty()) {
         command = command.withOutcome(new CommandOutcome(id, CommandOutcome.Result.CANCELLED,
             Optional.empty(), Optional.of("withdrawn by its sender"), at));
         commands.put(id, command);

@@ -196,4 +196,29 @@ public abstract class RunCommandContract extends RunLeaseContract {
     assertThat(store.cancelCommand("nope", at(70))).isEmpty();
     assertThat(store.pendingCommands(OWNER)).isEmpty();
   }
+
+  @Test
+  void aTakenCommandCannotBeWithdrawnAndStaysPendingUntilConsumed() {
+    Lease lease = createFor("r-1", 0, LIVE);
+    store.addCommand(command("c-1", "r-1", Kind.STOP, 10));
+
+    assertThat(store.takeCommand("c-1", OWNER)).isTrue();
+    RunCommand taken = store.cancelCommand("c-1", at(20)).orElseThrow();
+    assertThat(taken.outcome()).as("not withdrawn: its owner applies it").isEmpty();
+    assertThat(taken.takenBy()).contains(OWNER);
+    assertThat(store.pendingCommands(OWNER)).extracting(RunCommand::id).containsExactly("c-1");
+
+    store.apply(RunChanges.builder("r-1", lease.fence()).commandOutcome(applied("c-1")).build());
+    assertThat(store.takeCommand("c-1", OTHER)).as("consumed").isFalse();
+    assertThat(store.pendingCommands(OWNER)).isEmpty();
+  }
+
+  @Test
+  void aWithdrawnCommandCannotBeTaken() {
+    createFor("r-1", 0, LIVE);
+    store.addCommand(command("c-1", "r-1", Kind.PAUSE, 10));
+    store.cancelCommand("c-1", at(20));
+    assertThat(store.takeCommand("c-1", OWNER)).isFalse();
+    assertThat(store.takeCommand("nope", OWNER)).isFalse();
+  }
 }
