@@ -70,8 +70,9 @@ public interface DagEngine extends AutoCloseable {
    * way, then returns anyway, logging one WARN line naming what it abandoned: runs whose step did
    * not end, attempts that outlasted the grace period, worker and timer threads still busy in
    * host code, log lines the log store did not take in time. Buffered log lines are written
-   * before the leases are released; lines written after the grace period are not stored. Every {@link #await} still pending on a run of this engine then fails at once with
-   * an {@link IllegalStateException}. Idempotent.
+   * before the leases are released; lines written after the grace period are not stored. Every
+   * {@link #await} still pending (on a run of this engine or of another) then fails at once
+   * with an {@link IllegalStateException}. Idempotent.
    */
   @Override
   void close();

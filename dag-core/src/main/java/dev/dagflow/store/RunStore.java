@@ -153,7 +153,8 @@ public interface RunStore {
   List<NodeRecord> nodes(String runId);
 
   /**
-   * The run's attempts, keyed by node id and attempt number: ordered by node id, then attempt
+   * The run's attempts, keyed by node id and attempt number: ordered by node id (binary, not by
+   * a collation), then attempt
    * number. Empty for an unknown run.
    */
   List<AttemptRecord> attempts(String runId);

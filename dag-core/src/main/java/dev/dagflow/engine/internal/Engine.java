@@ -142,7 +142,7 @@ public final class Engine implements DagEngine {
     }
     abandoned.addAll(registry.close(deadline)); // and releases its leases
     if (!leases.close(deadline)) {
-      abandoned.add("the lease thread dagflow-leases, still busy");
+      abandoned.add("the lease threads dagflow-leases and dagflow-claims, still busy");
     }
     if (ownTimer != null && !ownTimer.close(deadline)) {
       abandoned.add("the timer thread dagflow-timer, still busy in a task");

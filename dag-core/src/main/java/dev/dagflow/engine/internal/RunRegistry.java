@@ -86,8 +86,8 @@ final class RunRegistry {
     try {
       operator.ifPresent(run::submittedBy);
     } catch (RuntimeException e) {
-      if (!run.detached) {
-        throw e;
+      if (!run.writeLost()) {
+        throw e; // the engine closing, say: the caller hears of it
       }
       // stored, but not its submit record: dropped here, it runs once claimed from the store,
       // and the caller gets its id all the same (a retried submit would make a second run)

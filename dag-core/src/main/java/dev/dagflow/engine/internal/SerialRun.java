@@ -52,6 +52,16 @@ abstract class SerialRun {
   /** Set, under the lock, when a step's write could not be stored: the run is being dropped. */
   boolean writeLost;
 
+  /** Whether a step's write could not be stored (the run is dropped here for it). */
+  boolean writeLost() {
+    lock.lock();
+    try {
+      return writeLost;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // ---- listener notices, published in order outside the lock ----
   private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
   private final ReentrantLock noticeLock = new ReentrantLock();

@@ -82,10 +82,11 @@ final class NodeTable {
     return List.copyOf(out);
   }
 
-  /** Every attempt, by node in spec order, then by attempt number. */
+  /** Attempts by node id, compared char by char (binary, whatever a locale would say). */
   private static final Comparator<AttemptRecord> BY_NODE_ID =
       Comparator.comparing(AttemptRecord::nodeId);
 
+  /** Every attempt, by node id, then by attempt number: what RunStore.attempts lists. */
   List<AttemptRecord> attempts(String runId, DagSpec spec) {
     if (states == null) {
       return List.of();

@@ -207,7 +207,7 @@ final class RunData {
       for (HistoryEntry h : changes.history()) {
         h.nodeId().ifPresent(id -> indexOf(operation, "history entry", id));
       }
-      Set<String> answered = new HashSet<>();
+      Set<String> answered = changes.commandOutcomes().isEmpty() ? Set.of() : new HashSet<>();
       for (CommandOutcome done : changes.commandOutcomes()) {
         RunCommand command = commands.get(done.commandId());
         if (command == null || command.outcome().isPresent()
