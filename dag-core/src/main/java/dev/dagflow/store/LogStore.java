@@ -34,7 +34,8 @@ public interface LogStore {
    * several batches of one run, may come in one call. A call that throws may have stored some
    * of its batches (each whole or not at all); appending them again stores each line once.
    *
-   * @return the batches refused for their epoch, the very ones given, in order; empty if none
+   * @return the batches refused for their epoch (the ones given, or equal copies), in order;
+   *     empty if none
    * @throws StoreException if the store cannot be written (worth retrying)
    */
   List<LogBatch> append(List<LogBatch> batches);

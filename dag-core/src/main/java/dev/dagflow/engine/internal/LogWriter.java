@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -385,7 +385,7 @@ final class LogWriter {
       byLog.computeIfAbsent(l.log, k -> new ArrayList<>()).add(l.entry);
     }
     List<LogBatch> batches = new ArrayList<>(byLog.size());
-    Map<LogBatch, RunLog> logs = new IdentityHashMap<>();
+    Map<LogBatch, RunLog> logs = new HashMap<>(); // by value: a store may hand back copies
     byLog.forEach((log, lines) -> {
       LogBatch b = new LogBatch(log.runId, log.fence, lines);
       batches.add(b);
