@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class MultiEngineChaosTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int ENGINES = 3;
   private static final int RUNS = 30;
-  private static final int OPERATIONS = 40;
+  private static final int OPERATIONS = 80;
   /** Attempts of a node drawn from the seed; later ones succeed. */
   private static final int DRAWN_ATTEMPTS = 8;
   private static final String[] NAMES = {"engine-a", "engine-b", "engine-c"};
@@ -191,6 +192,7 @@ class MultiEngineChaosTest {
       Tally retries = new Tally();
       Map<String, Integer> refusals = new HashMap<>();
       List<String> unexpected = new ArrayList<>();
+      Map<String, List<String>> trace = new HashMap<>();
       for (int op = 0; op < OPERATIONS; op++) {
         if (op == appliesAt) {
           wrappers.get(appliesOn).failNextApplies(appliesFailing);
@@ -214,13 +216,16 @@ class MultiEngineChaosTest {
           via2 = (via2 + 1) % ENGINES;
         }
         DagEngine engine = engines.get(via);
+        String call = "operation " + op + " via " + NAMES[via] + "/" + NAMES[via2] + ": ";
         try {
           switch (kind) {
             case 0, 1 -> {
               engine.pause(run, "chaos-pause-" + op);
               pauses.add(run);
+              trace.computeIfAbsent(run, r -> new ArrayList<>()).add(call + "paused");
               engines.get(via2).resume(run, "chaos-resume-" + op);
               resumes.add(run);
+              trace.get(run).add(call + "resumed");
             }
             case 2 -> {
               engine.stop(run, "chaos-stop-" + op);
@@ -240,6 +245,7 @@ class MultiEngineChaosTest {
         } catch (RunStateException | NodeOperationException | UnknownNodeException
             | CommandTimeoutException | StoreException e) {
           refusals.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+          trace.computeIfAbsent(run, r -> new ArrayList<>()).add(call + e);
         } catch (RuntimeException e) {
           unexpected.add("operation " + op + " on " + run + " via " + NAMES[via] + ": " + e);
         }
@@ -257,16 +263,28 @@ class MultiEngineChaosTest {
       for (String run : runIds) {
         for (int tries = 0; tries < 5
             && shared.runs().run(run).orElseThrow().state() == RunState.PAUSED; tries++) {
+          // through the run's owner: an engine whose lease was taken over while its renewals
+          // failed may still answer from what it had (reported: it refuses the resume as
+          // RUNNING until it notices the loss)
+          DagEngine owner = shared.runs().lease(run).map(l -> List.of(NAMES).indexOf(l.owner()))
+              .filter(live::contains).map(engines::get).orElse(survivor);
           try {
-            survivor.resume(run, "chaos-cleanup");
+            owner.resume(run, "chaos-cleanup");
             resumes.add(run);
+            trace.computeIfAbsent(run, r -> new ArrayList<>()).add("cleanup: resumed");
           } catch (RunStateException | CommandTimeoutException | StoreException e) {
-            refusals.merge("cleanup " + e.getClass().getSimpleName(), 1, Integer::sum);
+            trace.computeIfAbsent(run, r -> new ArrayList<>()).add("cleanup: " + e);
           }
         }
       }
       for (String run : runIds) {
-        RunView view = survivor.await(run, WAIT);
+        RunView view;
+        try {
+          view = survivor.await(run, WAIT);
+        } catch (TimeoutException e) {
+          throw new AssertionError(done + ": run " + run + " has not ended: "
+              + stuck(shared, run) + "; operations " + trace.get(run), e);
+        }
         checkRun(shared, view, executionsPerNode, done + ", run " + run);
         List<HistoryEntry> history = shared.runs().history(run);
         String where = done + ", run " + run;
@@ -288,6 +306,22 @@ class MultiEngineChaosTest {
         engines.get(i).close();
       }
     }
+  }
+
+  /** What the store has of a run that did not end, for the failure message. */
+  private static String stuck(Stores shared, String run) {
+    StringBuilder b = new StringBuilder();
+    b.append(shared.runs().run(run).orElseThrow().state()).append(", lease ")
+        .append(shared.runs().lease(run)).append(", not ended ");
+    shared.runs().nodes(run).stream().filter(n -> !n.state().isTerminal())
+        .forEach(n -> b.append(n).append("; "));
+    b.append("history ");
+    shared.runs().history(run).forEach(h -> b.append(h.action()).append(' ')
+        .append(h.operator()).append(", "));
+    List<StateTransition> transitions = shared.runs().transitions(run);
+    b.append("last transitions ").append(
+        transitions.subList(Math.max(0, transitions.size() - 8), transitions.size()));
+    return b.toString();
   }
 
   private static void checkRun(Stores shared, RunView view,
