@@ -20,13 +20,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real {@link RunStore} around another, for fault tests: it fails the next applies, or every
- * apply of chosen runs, or every renewal; fails the next creates, before the store has the run or
- * after (its answer lost); or cuts its engine off from the store altogether (a crash, as far as
- * the store and the other instances can tell). One per engine: the engines of a test share the
+ * apply of chosen runs, or every renewal, or the next few renewals; fails the next creates,
+ * before the store has the run or after (its answer lost); or cuts its engine off from the store
+ * altogether (a crash, as far as the store and the other instances can tell); {@link #heal}
+ * lifts every fault. One per engine: the engines of a test share the
  * store inside, each through a wrapper of its own. Thread-safe.
  */
 final class FaultyRunStore implements RunStore {
@@ -36,6 +38,8 @@ final class FaultyRunStore implements RunStore {
   private final AtomicInteger loseNextCreates = new AtomicInteger();
   private final Set<String> failingRuns = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger failNextRenewals = new AtomicInteger();
+  private volatile CountDownLatch renewalsHealed = new CountDownLatch(0);
   private volatile boolean renewalsFail;
   private volatile boolean renewalsOnlyFail;
   private volatile boolean cutOff;
@@ -84,6 +88,35 @@ final class FaultyRunStore implements RunStore {
   /** Every renewal fails from now on, and nothing else: the engine's leases run out. */
   FaultyRunStore failRenewalsOnly() {
     renewalsOnlyFail = true;
+    return this;
+  }
+
+  /**
+   * The next {@code count} renewals fail, and nothing else; then renewals work again, as for a
+   * lease thread that lost the store for a while. {@link #renewalsHealed} opens after the last.
+   */
+  FaultyRunStore failNextRenewals(int count) {
+    renewalsHealed = new CountDownLatch(1);
+    failNextRenewals.set(count);
+    return this;
+  }
+
+  /** Opens once the renewals {@link #failNextRenewals} fails have all failed. */
+  CountDownLatch renewalsHealed() {
+    return renewalsHealed;
+  }
+
+  /** Every fault set so far is lifted (a cut-off too): calls reach the store inside again. */
+  FaultyRunStore heal() {
+    failNext.set(0);
+    failNextCreates.set(0);
+    loseNextCreates.set(0);
+    failingRuns.clear();
+    failNextRenewals.set(0);
+    renewalsHealed.countDown();
+    renewalsFail = false;
+    renewalsOnlyFail = false;
+    cutOff = false;
     return this;
   }
 
@@ -167,6 +200,12 @@ final class FaultyRunStore implements RunStore {
     check("renew leases");
     if (renewalsFail || renewalsOnlyFail) {
       throw fail("renew leases", "renewals fail");
+    }
+    if (takeOne(failNextRenewals)) {
+      if (failNextRenewals.get() == 0) {
+        renewalsHealed.countDown();
+      }
+      throw fail("renew leases", "one of the next renewals");
     }
     return inner.renew(leases, leaseTime);
   }
