@@ -302,6 +302,16 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return ended;
   }
 
+  /** {@link #hasEnded()}, from outside a step: takes the lock. */
+  boolean endedNow() {
+    lock.lock();
+    try {
+      return ended;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Stops every node of the run that has not ended. A run waiting for admission leaves its
    * pool's queue and goes PENDING -> STOPPED directly, as the run table allows: an evaluation

@@ -256,11 +256,21 @@ public final class Engine implements DagEngine {
    */
   private void onRun(String runId, String nodeId, String why, Kind kind, String operator,
       Consumer<ActiveRun> op) {
-    ActiveRun run = registry.unfinished(runId, nodeId, why);
-    if (run == null) {
-      commands.send(runId, kind, Optional.ofNullable(nodeId), Optional.empty(), operator);
-    } else {
-      op.accept(run);
+    for (int tries = 1; ; tries++) {
+      ActiveRun run = registry.unfinished(runId, nodeId, why);
+      if (run == null) {
+        commands.send(runId, kind, Optional.ofNullable(nodeId), Optional.empty(), operator);
+        return;
+      }
+      try {
+        op.accept(run);
+        return;
+      } catch (RunDroppedException e) {
+        if (tries == 2) {
+          throw e;
+        }
+        // given up here just now (its lease lost): ask again where the run is
+      }
     }
   }
 
@@ -396,15 +406,23 @@ public final class Engine implements DagEngine {
    */
   private void onNode(String runId, String nodeId, Kind kind, Optional<ObjectNode> patch,
       String operator, BiConsumer<RunControl, Integer> op) {
-    ActiveRun run = registry.forOperation(runId, nodeId);
-    if (run == null) {
-      commands.send(runId, kind, Optional.of(nodeId), patch, operator);
-      return;
-    }
-    try {
-      op.accept(run.control(), node(run, nodeId));
-    } finally {
-      registry.release(run);
+    for (int tries = 1; ; tries++) {
+      ActiveRun run = registry.forOperation(runId, nodeId);
+      if (run == null) {
+        commands.send(runId, kind, Optional.of(nodeId), patch, operator);
+        return;
+      }
+      try {
+        op.accept(run.control(), node(run, nodeId));
+        return;
+      } catch (RunDroppedException e) {
+        if (tries == 2) {
+          throw e;
+        }
+        // given up here just now (its lease lost): ask again where the run is
+      } finally {
+        registry.release(run);
+      }
     }
   }
 

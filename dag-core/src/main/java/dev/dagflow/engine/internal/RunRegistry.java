@@ -182,7 +182,7 @@ final class RunRegistry {
    * not null) exist, and the run has not ended ({@link RunStateException} saying {@code why}).
    */
   ActiveRun unfinished(String runId, String nodeId, String why) {
-    ActiveRun run = active.get(runId);
+    ActiveRun run = held(runId);
     if (run != null) {
       return run;
     }
@@ -194,6 +194,30 @@ final class RunRegistry {
       throw new RunStateException(runId, record.state(), "it has ended; " + why);
     }
     return claimNow(runId);
+  }
+
+  /**
+   * The run this engine runs, for an operation a host asks: only if the store still has it as
+   * this engine's. An operation that is refused writes nothing, so fencing alone would never
+   * show an engine that lost its lease unnoticed (its renewals failing) that it answers from a
+   * stale copy: the store is asked. A run found lost is dropped here; null then, as for a run
+   * not run here (or given up already).
+   */
+  private ActiveRun held(String runId) {
+    ActiveRun run = active.get(runId);
+    if (run == null || run.detached) {
+      return null;
+    }
+    Lease mine = run.lease;
+    Optional<Lease> stored = runs.lease(runId);
+    boolean lost = stored.map(l -> l.epoch() != mine.epoch()).orElse(false)
+        || stored.isEmpty() && !run.endedNow();
+    if (lost && run.drop("its lease was lost", mine.epoch())) {
+      LOG.warn("run {}: the store no longer has it as this engine's (epoch {}); dropped here",
+          runId, mine.epoch());
+      return null;
+    }
+    return lost ? null : run;
   }
 
   /** Claims and restores run {@code runId} if nobody holds it; null if somebody does. */
@@ -217,12 +241,12 @@ final class RunRegistry {
    * another instance holds it. Pass a run to {@link #release} when the operation is done.
    */
   ActiveRun forOperation(String runId, String nodeId) {
-    ActiveRun run = active.get(runId);
+    ActiveRun run = held(runId);
     if (run != null) {
       return run;
     }
     synchronized (loading) {
-      run = active.get(runId);
+      run = held(runId);
       if (run != null) {
         return run;
       }
