@@ -10,7 +10,6 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.RunQuery;
-import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.testing.Outcome;
 import java.time.Duration;

@@ -12,7 +12,6 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.RunQuery;
-import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.template.UnknownTemplateException;
 import dev.dagflow.trigger.Event;

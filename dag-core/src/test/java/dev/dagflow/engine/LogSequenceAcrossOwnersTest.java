@@ -11,7 +11,6 @@ import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.RunQuery;
-import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.trigger.Event;

@@ -11,7 +11,6 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.RunQuery;
-import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;

@@ -14,7 +14,6 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunSummary;
-import dev.dagflow.store.RunRecord;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;

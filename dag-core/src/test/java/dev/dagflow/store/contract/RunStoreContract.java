@@ -17,7 +17,6 @@ import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.Page;
-import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -270,7 +269,8 @@ public abstract class RunStoreContract extends RunPagesContract {
     RunRecord failed = a.withState(RunState.FAILED, at(9_000));
     store.apply(changes("a").status(failed.status()).build());
     assertThat(claimed("engine-b")).containsExactly("c", "d");
-    store.apply(changes("a").status(failed.withState(RunState.RUNNING, at(9_500)).status()).build());
+    store.apply(changes("a").status(failed.withState(RunState.RUNNING, at(9_500)).status())
+        .build());
     RunRecord e = store.run("e").orElseThrow();
     store.apply(changes("e").status(e.withState(RunState.RUNNING, at(9_600)).status()).build());
     assertThat(claimed("engine-c")).containsExactly("a", "c", "d", "e");
