@@ -153,9 +153,9 @@ public interface RunStore {
   List<NodeRecord> nodes(String runId);
 
   /**
-   * The run's attempts, keyed by node id and attempt number: ordered by node id (binary, not by
-   * a collation), then attempt
-   * number. Empty for an unknown run.
+   * The run's attempts, keyed by node id and attempt number: each node's together, by attempt
+   * number; the nodes in no particular order (not tied to the spec's). Empty for an unknown
+   * run.
    */
   List<AttemptRecord> attempts(String runId);
 

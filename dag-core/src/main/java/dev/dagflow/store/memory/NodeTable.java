@@ -8,7 +8,6 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,11 +81,7 @@ final class NodeTable {
     return List.copyOf(out);
   }
 
-  /** Attempts by node id, compared char by char (binary, whatever a locale would say). */
-  private static final Comparator<AttemptRecord> BY_NODE_ID =
-      Comparator.comparing(AttemptRecord::nodeId);
-
-  /** Every attempt, by node id, then by attempt number: what RunStore.attempts lists. */
+  /** Every attempt, each node's together by number, nodes in the spec's order. */
   List<AttemptRecord> attempts(String runId, DagSpec spec) {
     if (states == null) {
       return List.of();
@@ -107,8 +102,6 @@ final class NodeTable {
         out.add(attemptTable.read(chain[k], runId, nodeId));
       }
     }
-    // keyed by node id, whatever the spec's order: stable, so numbers stay in order per node
-    out.sort(BY_NODE_ID);
     return List.copyOf(out);
   }
 
