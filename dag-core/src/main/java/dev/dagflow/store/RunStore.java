@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * SPI: where runs live. The engine writes a run's record once with {@link #create} and then
@@ -63,6 +65,22 @@ public interface RunStore {
    *     names it)
    */
   void apply(RunChanges changes);
+
+  /**
+   * {@link #apply}, completed later: a store may write the changes of many runs in one
+   * transaction and complete each once it commits, on any thread. The stage fails with what
+   * {@code apply} would throw. The engine never has two writes of one run in flight, and acts
+   * on a write (dispatches what it made ready, tells listeners) only once its stage completes.
+   * The default applies at once, on the calling thread.
+   */
+  default CompletionStage<Void> applyAsync(RunChanges changes) {
+    try {
+      apply(changes);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Claims up to {@code limit} unfinished runs (PENDING, RUNNING or PAUSED) for {@code owner}:

@@ -19,7 +19,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,6 +45,10 @@ final class FaultyRunStore implements RunStore {
   private final AtomicInteger failNextRenewals = new AtomicInteger();
   private volatile CountDownLatch renewalsHealed = new CountDownLatch(0);
   private volatile boolean renewalsFail;
+  private volatile ScheduledExecutorService committer;
+  private volatile Duration lateBy = Duration.ZERO;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile boolean renewalsOnlyFail;
   private volatile boolean cutOff;
   private volatile Runnable onRelease = () -> { };
@@ -118,6 +126,43 @@ final class FaultyRunStore implements RunStore {
     renewalsOnlyFail = false;
     cutOff = false;
     return this;
+  }
+
+  /**
+   * From now on {@link #applyAsync} completes late: each write is applied {@code delay} after
+   * it was asked for, on {@code committer}, and only then completes, as a database that groups
+   * writes into one commit does. Counts the writes in flight ({@link #mostInFlight}).
+   */
+  FaultyRunStore completeLate(ScheduledExecutorService committer, Duration delay) {
+    this.committer = committer;
+    this.lateBy = delay;
+    return this;
+  }
+
+  /** The most writes that were in flight at once while writes completed late. */
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  @Override
+  public CompletionStage<Void> applyAsync(RunChanges changes) {
+    ScheduledExecutorService late = committer;
+    if (late == null) {
+      return RunStore.super.applyAsync(changes);
+    }
+    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    late.schedule(() -> {
+      try {
+        apply(changes);
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }, lateBy.toNanos(), TimeUnit.NANOSECONDS);
+    return done;
   }
 
   /** Every call fails from now on: nothing of the engine reaches the store any more. */

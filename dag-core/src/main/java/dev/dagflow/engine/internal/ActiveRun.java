@@ -102,10 +102,15 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
   // ---- the current step ----
-  /** The run's place at the start of the step: the one to free if the step ends it unstored. */
-  private ScopePool stepPool;
-  private boolean stepAdmitted;
-  private boolean stepEnded;
+  /** Ready nodes with a slot, for the pool once the step is stored; null while none. */
+  private List<ReadyNode> dispatches;
+  private ScopePool dispatchPool;
+  /**
+   * The place an end holds until its write is stored and its effects give the place back: the
+   * one a drop frees if that write is lost.
+   */
+  private ScopePool endPool;
+  private boolean endAdmitted;
   /** Set once {@link #drop} has given the run up. */
   private boolean givenUp;
   /** Whether the store still has {@link #lease} as the run's: not once its end is written. */
@@ -127,7 +132,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     this.record = record;
     nodes = new RunNodes(spec.size());
     inFlight = new Attempt[spec.size()];
-    slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED);
+    slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED,
+        this::queue);
     wakeUp = new WakeUp(services.time(), this::wake);
   }
 
@@ -139,12 +145,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return done;
   }
 
-  @Override
-  void beginStep() {
-    stepPool = pool;
-    stepAdmitted = admitted;
-    stepEnded = ended;
-  }
 
   /** After the body: dispatches what became ready, applies fail-fast, ends the run, sets timers. */
   @Override
@@ -415,8 +415,23 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     boolean wasAdmitted = admitted;
     admitted = false;
     pool = null;
+    endPool = p; // until its effects give the place back
+    endAdmitted = wasAdmitted;
+    after.add(() -> endStored(p));
     services.registry().runEnded(this, p, wasAdmitted, endEvent(outcome), after);
     after.add(() -> finished.complete(outcome));
+  }
+
+  /** An end is stored: its effects give its place back, a drop need not. */
+  private void endStored(ScopePool p) {
+    lock.lock();
+    try {
+      if (endPool == p) {
+        endPool = null;
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -461,7 +476,40 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       claimed = item; // the worker that finished the upstream runs it next, skipping the queue
       return;
     }
-    pool.submit(item);
+    queue(item);
+  }
+
+  /**
+   * Hands {@code item}, which holds a slot, to the pool once the step's write is durable: a
+   * node is dispatched only after what made it ready is stored. Under the lock.
+   */
+  private void queue(ReadyNode item) {
+    if (dispatches == null) {
+      dispatches = new ArrayList<>(4);
+      dispatchPool = pool;
+    }
+    dispatches.add(item);
+  }
+
+  @Override
+  void discarded() {
+    for (Attempt a : inFlight) {
+      if (a != null) {
+        a.neverStored(); // begun in a step that was given up: never stored, never run
+      }
+    }
+  }
+
+  @Override
+  Runnable takeDispatches() {
+    if (dispatches == null) {
+      return null;
+    }
+    List<ReadyNode> items = dispatches;
+    ScopePool target = dispatchPool;
+    dispatches = null;
+    dispatchPool = null;
+    return () -> items.forEach(target::submit);
   }
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
@@ -476,7 +524,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * thread completes it.
    */
   private void run(Attempt a) {
-    while (a != null) {
+    // each only once its RUNNING record is durable: the worker waits for its own write
+    while (a != null && a.awaitStored()) {
       CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
@@ -522,6 +571,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     markDirty(v);
     nodes.started(v, now);
     startTimer(a);
+    after.add(a::stored); // run only once its RUNNING record is durable
     return a;
   }
 
@@ -850,6 +900,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       for (Attempt a : inFlight) {
         if (a != null) {
           a.cancelTimer();
+          a.neverStored(); // a worker waiting for its write gives it up (a no-op once stored)
         }
       }
       done.completeExceptionally(new IllegalStateException(
@@ -899,6 +950,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     List<Attempt> running = new ArrayList<>();
     ScopePool p;
     boolean wasAdmitted;
+    ScopePool unfreedEnd;
+    boolean unfreedEndAdmitted;
     lock.lock(); // after a step under way, which writes nothing now
     try {
       if (givenUp || !writeLost && ended || epoch >= 0 && lease.epoch() != epoch) {
@@ -908,16 +961,20 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       givenUp = true;
       detached = true;
-      // the place this engine holds for it: pools are its own bookkeeping, not the store's
-      boolean endedInStep = writeLost && ended && !stepEnded;
-      p = endedInStep ? stepPool : pool;
-      wasAdmitted = endedInStep ? stepAdmitted : admitted;
+      // the places this engine holds for it (pools are its own bookkeeping, not the store's):
+      // the current one, and the one of an end whose write was lost
+      p = pool;
+      wasAdmitted = admitted;
+      unfreedEnd = endPool;
+      unfreedEndAdmitted = endAdmitted;
+      endPool = null;
       ended = true;
       for (int v = 0; v < inFlight.length; v++) {
         Attempt a = inFlight[v];
         if (a != null) {
           a.ended = true;
           a.cancelTimer();
+          a.neverStored(); // a worker waiting for its write gives it up (a no-op once stored)
           inFlight[v] = null;
           running.add(a);
         }
@@ -932,6 +989,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     done.completeExceptionally(new RunDroppedException(runId, why));
     running.forEach(services::attemptSettled);
     services.registry().dropped(this, p, wasAdmitted);
+    if (unfreedEnd != null) {
+      services.registry().freePlace(this, unfreedEnd, unfreedEndAdmitted);
+    }
     return true;
   }
 

@@ -9,6 +9,8 @@ import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.helpers.MessageFormatter;
@@ -33,6 +35,11 @@ final class Attempt implements NodeContext {
   AttemptRecord record;
   TimeSource.Cancellable timer;
   boolean ended;
+  /**
+   * Completed once the attempt's RUNNING record is durable (true), or when the run is given up
+   * before it is (false): the worker that began it runs it only then.
+   */
+  private final CompletableFuture<Boolean> stored = new CompletableFuture<>();
 
   Attempt(ActiveRun run, int node, int number, NodeExecutor executor, ObjectNode config,
       AttemptRecord record) {
@@ -45,6 +52,31 @@ final class Attempt implements NodeContext {
     this.config = config;
     this.record = record;
     this.engineRef = record.engineRef().orElse(null);
+  }
+
+  /** The attempt's RUNNING record is durable: its worker may run it. */
+  void stored() {
+    stored.complete(true);
+  }
+
+  /** The run was given up before the attempt's RUNNING record was durable: it never runs. */
+  void neverStored() {
+    stored.complete(false);
+  }
+
+  /**
+   * Waits until the attempt's RUNNING record is durable (at once with a store that completes
+   * writes at once); false if the run was given up first, or the worker interrupted.
+   */
+  boolean awaitStored() {
+    try {
+      return stored.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
   }
 
   @Override

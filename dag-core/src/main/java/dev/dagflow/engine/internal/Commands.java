@@ -88,7 +88,7 @@ final class Commands {
       if (!runs.takeCommand(command.id(), owner)) {
         return; // withdrawn by its sender meanwhile
       }
-      run.step(command.operator(), () -> {
+      run.step(command.operator(), false, () -> { // the claims thread never waits for a write
         CommandOutcome outcome;
         try {
           perform(run, command);

@@ -5,6 +5,7 @@ import dev.dagflow.state.NodeState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * A run's slots for nodes in flight (queued in its pool or running), against its policy's
@@ -14,13 +15,16 @@ import java.util.PriorityQueue;
  */
 final class NodeSlots {
   private final int max;
+  /** Where a node that takes a slot goes: the run queues it for its pool. */
+  private final Consumer<ReadyNode> submit;
   private final PriorityQueue<ReadyNode> held = new PriorityQueue<>();
   private int inFlight;
   private boolean paused;
 
-  /** {@code max} nodes in flight at most, 0 for no limit. */
-  NodeSlots(int max, boolean paused) {
+  /** {@code max} nodes in flight at most, 0 for no limit; a freed slot's node to {@code submit}. */
+  NodeSlots(int max, boolean paused, Consumer<ReadyNode> submit) {
     this.max = max;
+    this.submit = submit;
     this.paused = paused;
   }
 
@@ -94,7 +98,7 @@ final class NodeSlots {
 
   private void dispatchHeld(ScopePool pool, int most) {
     for (int i = 0; i < most && !held.isEmpty() && take(pool); i++) {
-      pool.submit(held.poll());
+      submit.accept(held.poll());
     }
   }
 }

@@ -336,6 +336,11 @@ final class RunRegistry {
    */
   void dropped(ActiveRun run, ScopePool pool, boolean admitted) {
     active.remove(run.runId, run);
+    freePlace(run, pool, admitted);
+  }
+
+  /** Gives back the place {@code run} held in {@code pool} (if any), and its pool. */
+  void freePlace(ActiveRun run, ScopePool pool, boolean admitted) {
     if (pool != null) {
       if (admitted) {
         pool.runEnded().forEach(next -> next.start(pool));

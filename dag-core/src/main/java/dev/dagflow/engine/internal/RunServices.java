@@ -74,7 +74,7 @@ final class RunServices {
     this.time = time;
     this.emit = emit;
     this.tracksAttempts = !config.shutdownGracePeriod.isZero();
-    this.writes = new RunWrites(runs, config.storeRetries, config.storeRetryBackoff,
+    this.writes = new RunWrites(runs, this::leaseTimer, config.storeRetries, config.storeRetryBackoff,
         config.storeRetryMaxBackoff);
     this.logWriter = new LogWriter(config.logStore, config.logBuffer, config.storeRetryBackoff,
         config.storeRetryMaxBackoff);
@@ -313,5 +313,10 @@ final class RunServices {
       LOG.debug("run {} is not run by this engine: a line not stored in its log: {}", runId,
           scrubbed);
     }
+  }
+
+  /** The real-time timer beside the renewals: for retries of failed writes, among others. */
+  private TimeSource leaseTimer() {
+    return leases.timer();
   }
 }

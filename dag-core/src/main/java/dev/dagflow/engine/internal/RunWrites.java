@@ -1,59 +1,87 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.engine.TimeSource;
 import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a step's changes reach the run store: a {@link StoreException} is retried with the same
- * batch, with capped exponential backoff; a {@link LeaseLostException} never is. Thread-safe.
+ * How a step's changes reach the run store, asynchronously: a {@link StoreException} is retried
+ * with the same batch, with capped exponential backoff on a timer (no thread waits); a {@link
+ * LeaseLostException} never is. Thread-safe.
  */
 final class RunWrites {
   private static final Logger LOG = LoggerFactory.getLogger(RunWrites.class);
 
   private final RunStore runs;
+  /** Real time, whatever the engine's time source: when a failed write is tried again. */
+  private final Supplier<TimeSource> timer;
   private final int retries;
   private final long backoffNanos;
   private final long maxBackoffNanos;
 
-  RunWrites(RunStore runs, int retries, Duration backoff, Duration maxBackoff) {
+  RunWrites(RunStore runs, Supplier<TimeSource> timer, int retries, Duration backoff,
+      Duration maxBackoff) {
     this.runs = runs;
+    this.timer = timer;
     this.retries = retries;
     this.backoffNanos = backoff.toNanos();
     this.maxBackoffNanos = maxBackoff.toNanos();
   }
 
   /**
-   * Applies {@code changes}, retrying a store failure; returns null once they are stored, or
-   * the failure that leaves them unstored: a lost lease, or the last failure once the retries
-   * are spent (an interrupt ends the retries too). Waits between tries on the calling thread.
+   * Writes {@code changes} through the store's {@link RunStore#applyAsync}, retrying a store
+   * failure on a timer: completes with null once they are stored, or with the failure that
+   * leaves them unstored (a lost lease, or the last failure once the retries are spent). A
+   * store that completes at once (the in-memory one) completes this at once, on the caller's
+   * thread.
    */
-  RuntimeException apply(RunChanges changes) {
-    long wait = backoffNanos;
-    for (int attempt = 0; ; attempt++) {
-      try {
-        runs.apply(changes);
-        return null;
-      } catch (LeaseLostException e) {
-        return e;
-      } catch (StoreException e) {
-        if (attempt == retries || Thread.currentThread().isInterrupted()) {
-          return e;
-        }
+  CompletableFuture<RuntimeException> write(RunChanges changes) {
+    CompletableFuture<RuntimeException> done = new CompletableFuture<>();
+    attempt(changes, 0, backoffNanos, done);
+    return done;
+  }
+
+  private void attempt(RunChanges changes, int attempt, long wait,
+      CompletableFuture<RuntimeException> done) {
+    CompletionStage<Void> stage;
+    try {
+      stage = runs.applyAsync(changes);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((v, error) -> {
+      Throwable e = error instanceof CompletionException c && c.getCause() != null
+          ? c.getCause() : error;
+      if (e == null) {
+        done.complete(null);
+      } else if (e instanceof LeaseLostException lost) {
+        done.complete(lost);
+      } else if (e instanceof StoreException failed && attempt < retries) {
         LOG.warn("run {}: writing {} changes failed (try {} of {}); trying again in {} ms: {}",
             changes.runId(), size(changes), attempt + 1, retries + 1, wait / 1_000_000,
-            e.getMessage());
-        pause(wait);
-        wait = Math.min(maxBackoffNanos, wait * 2);
-      } catch (RuntimeException e) {
-        return e; // a bug, in the store or in the changes: retrying would not mend it
+            failed.getMessage());
+        long next = Math.min(maxBackoffNanos, wait * 2);
+        try {
+          TimeSource t = timer.get();
+          t.schedule(t.now().plusNanos(wait),
+              () -> attempt(changes, attempt + 1, next, done));
+        } catch (RuntimeException closed) { // the timer has stopped: the engine closed
+          done.complete(failed);
+        }
+      } else {
+        // spent, or a bug in the store or the changes: retrying would not mend it
+        done.complete(e instanceof RuntimeException r ? r : new IllegalStateException(e));
       }
-    }
+    });
   }
 
   private static int size(RunChanges c) {
@@ -61,12 +89,5 @@ final class RunWrites {
         + c.commandOutcomes().size() + (c.status().isPresent() ? 1 : 0);
   }
 
-  /** Waits {@code nanos}, or less when interrupted (the interrupt stays set). */
-  private static void pause(long nanos) {
-    long end = System.nanoTime() + nanos;
-    for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted();
-        left = end - System.nanoTime()) {
-      LockSupport.parkNanos(left);
-    }
-  }
+
 }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -49,22 +51,51 @@ abstract class SerialRun {
    * then writes nothing and calls nothing when it ends, and no step runs after it.
    */
   volatile boolean detached;
-  /** Set, under the lock, when a step's write could not be stored: the run is being dropped. */
-  boolean writeLost;
+  /** Set when a step's write could not be stored: the run is being dropped. */
+  volatile boolean writeLost;
 
   /** Whether a step's write could not be stored (the run is dropped here for it). */
   boolean writeLost() {
-    lock.lock();
-    try {
-      return writeLost;
-    } finally {
-      lock.unlock();
-    }
+    return writeLost;
   }
 
-  // ---- listener notices, published in order outside the lock ----
-  private final ConcurrentLinkedQueue<Object> notices = new ConcurrentLinkedQueue<>();
-  private final ReentrantLock noticeLock = new ReentrantLock();
+  // ---- the write pipeline, guarded by writesLock (taken inside lock, never around it) ----
+  /**
+   * The steps whose effects have not happened yet, in order: the head's write is in flight (or
+   * its effects are being made), the others wait behind it. A run never has two writes in
+   * flight; its lock is not held while one is.
+   */
+  private final ArrayDeque<Pending> writes = new ArrayDeque<>();
+  /**
+   * Guards {@link #writes} alone: a write completing goes on with the next without the run's
+   * lock, which a step stuck in host code may hold.
+   */
+  private final Object writesLock = new Object();
+  /** The thread making this run's effects now, if any: a host operation it calls never waits. */
+  private volatile Thread effectsThread;
+
+  /** One step's write and what it causes once the write is durable. */
+  private static final class Pending {
+    /** Null when the step wrote nothing. */
+    final RunChanges changes;
+    /** Hands the step's ready nodes to the pool: first, as it did under the lock before. */
+    final Runnable dispatches;
+    final List<Object> notices;
+    final List<Runnable> callbacks;
+    /** For a host operation, which returns once its write is durable; null otherwise. */
+    final CompletableFuture<Void> durable;
+    /** A refusal the dispatch met (an inline worker executor), for the step to throw. */
+    volatile RuntimeException refused;
+
+    Pending(RunChanges changes, Runnable dispatches, List<Object> notices,
+        List<Runnable> callbacks, boolean waited) {
+      this.changes = changes;
+      this.dispatches = dispatches;
+      this.notices = notices;
+      this.callbacks = callbacks;
+      this.durable = waited && changes != null ? new CompletableFuture<>() : null;
+    }
+  }
 
   SerialRun(RunServices services, String runId, Lease lease, int nodes) {
     this.services = services;
@@ -72,9 +103,6 @@ abstract class SerialRun {
     this.lease = lease;
     this.isDirty = new boolean[nodes];
   }
-
-  /** Before a step's body, under the lock: what a step whose write fails falls back to. */
-  abstract void beginStep();
 
   /** After a step's body, still under the lock: what the body's changes lead to. */
   abstract void settle();
@@ -94,15 +122,25 @@ abstract class SerialRun {
    * @throws RunDroppedException if the run was given up before the step
    */
   <T> T step(String op, Supplier<T> body) {
+    return step(op, true, body);
+  }
+
+  /**
+   * {@link #step(String, Supplier)} on behalf of {@code op}, returning before its write is
+   * durable unless {@code wait}: for a command applied on an engine thread that must not wait
+   * for a write (its retries may need that very thread).
+   */
+  <T> T step(String op, boolean wait, Supplier<T> body) {
     if (lock.isHeldByCurrentThread()) {
       // host code called back into the run from inside a step (a context's progress during
       // reattach, a time source running a task at once): it joins the step under way
       return body.get();
     }
-    List<Runnable> todo;
     T result = null;
     RuntimeException failure = null;
-    RuntimeException lost;
+    Pending p;
+    boolean inline;
+    boolean start = false;
     acquire();
     try {
       if (services.isClosed()) {
@@ -112,7 +150,6 @@ abstract class SerialRun {
         throw new RunDroppedException(runId, "it was given up before this step");
       }
       now = services.time().now();
-      beginStep();
       operator = op;
       batch = RunChanges.builder(runId, lease.fence());
       try {
@@ -121,27 +158,179 @@ abstract class SerialRun {
       } catch (RuntimeException e) {
         failure = e; // an operation refused: what happened before it still counts
       } finally {
-        lost = flush();
-        todo = after;
-        after = new ArrayList<>();
+        p = collect(wait && op != null && effectsThread != Thread.currentThread());
+      }
+      // nothing written and nothing before it: its effects need no write to wait for
+      synchronized (writesLock) {
+        inline = p != null && p.changes == null && writes.isEmpty();
+        if (p != null && !inline) {
+          writes.add(p);
+          start = writes.size() == 1;
+        }
       }
     } finally {
       lock.unlock();
     }
-    if (lost != null) {
-      dropped(lost);
-      throw lost;
+    if (inline) {
+      effects(p);
+    } else if (start) {
+      submit(p);
     }
-    publish(); // listeners hear of the step before its callbacks run (unless another thread
-    // is publishing this run's notices right now: it publishes these too, maybe a moment later)
-    for (Runnable r : todo) {
-      Guard.run("engine callback", r);
+    if (p != null && p.refused != null) {
+      throw p.refused; // made on this thread: a worker executor the pool refuses, say
+    }
+    if (p != null && p.durable != null) {
+      try {
+        p.durable.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
     }
     if (failure != null) {
       throw failure;
     }
     return result;
   }
+
+  /**
+   * Writes {@code p}'s changes; once they are durable, makes its effects and goes on with the
+   * next write of the run. A write completed at once (the in-memory store) makes all of this
+   * happen on the calling thread, before it returns.
+   */
+  private void submit(Pending p) {
+    // a loop, not a recursion: with a store that completes at once, a long queue of one run's
+    // writes is written here one after the other without growing the stack
+    while (p != null) {
+      CompletableFuture<RuntimeException> write = services.writes().write(p.changes);
+      if (!write.isDone()) {
+        Pending waiting = p;
+        write.whenComplete((lost, error) -> submit(written(waiting, failure(lost, error))));
+        return;
+      }
+      p = written(p, failure(write.join(), null));
+    }
+  }
+
+  private static RuntimeException failure(RuntimeException lost, Throwable error) {
+    return lost != null ? lost : error == null ? null
+        : error instanceof RuntimeException r ? r : new IllegalStateException(error);
+  }
+
+  /**
+   * {@code p}'s write is done: makes its effects (and those of the steps behind it that wrote
+   * nothing); returns the next pending write to submit, or null.
+   */
+  private Pending written(Pending p, RuntimeException lost) {
+    while (true) {
+      if (lost != null) {
+        writeLost(lost);
+        return null;
+      }
+      effects(p);
+      Pending next;
+      synchronized (writesLock) {
+        writes.poll();
+        next = writes.peek();
+      }
+      if (next == null || next.changes != null) {
+        return next;
+      }
+      p = next; // nothing to write: its effects follow at once
+    }
+  }
+
+  /** Tells the listeners of {@code p}'s changes, then makes its callbacks, in order. */
+  private void effects(Pending p) {
+    Thread me = Thread.currentThread();
+    Thread before = effectsThread;
+    effectsThread = me;
+    try {
+      if (!services.isClosed()) {
+        if (p.dispatches != null) {
+          try {
+            p.dispatches.run();
+          } catch (ScopePool.InlineExecutionException e) {
+            p.refused = e; // a worker executor that runs loops inside execute(): said loudly
+          } catch (RuntimeException e) {
+            Guard.run("dispatch", () -> {
+              throw e;
+            });
+          }
+        }
+        for (Object notice : p.notices) {
+          services.notifyListeners(notice);
+        }
+        for (Runnable r : p.callbacks) {
+          Guard.run("engine callback", r);
+        }
+      }
+    } finally {
+      effectsThread = before;
+    }
+    if (p.durable != null) {
+      p.durable.complete(null);
+    }
+  }
+
+  /** A write could not be stored: nothing queued behind it happens, and the run is dropped. */
+  private void writeLost(RuntimeException lost) {
+    List<Pending> discarded;
+    writeLost = true;
+    detached = true;
+    synchronized (writesLock) {
+      discarded = new ArrayList<>(writes);
+      writes.clear();
+    }
+    for (Pending d : discarded) {
+      if (d.durable != null) {
+        d.durable.completeExceptionally(lost);
+      }
+    }
+    dropped(lost);
+  }
+
+  /**
+   * The step's changes and effects, as a {@link Pending}; null when the run was given up while
+   * the step was stuck (another engine may own the run now: nothing is written or called).
+   */
+  private Pending collect(boolean waited) {
+    List<Runnable> callbacks = after;
+    after = new ArrayList<>();
+    if (detached) {
+      for (int i = 0; i < dirtyCount; i++) {
+        isDirty[dirty[i]] = false;
+      }
+      dirtyCount = 0;
+      batch = null;
+      stepNotices.clear();
+      takeDispatches();
+      discarded();
+      return null;
+    }
+    for (int i = 0; i < dirtyCount; i++) {
+      int v = dirty[i];
+      isDirty[v] = false;
+      batch.node(nodeRecord(v));
+    }
+    dirtyCount = 0;
+    RunRecord changed = takeChangedRecord();
+    if (changed != null) {
+      batch.status(changed.status());
+    }
+    RunChanges changes = batch.build();
+    batch = null;
+    List<Object> notices = stepNotices.isEmpty() || !services.hasListeners() ? List.of()
+        : List.copyOf(stepNotices);
+    stepNotices.clear();
+    return new Pending(changes.isEmpty() ? null : changes, takeDispatches(), notices, callbacks,
+        waited);
+  }
+
+  /** The step's changes were discarded (the run given up meanwhile): nothing it began runs. */
+  abstract void discarded();
+
+  /** The ready nodes the step queued, as one effect that hands them to the pool; or null. */
+  abstract Runnable takeDispatches();
 
   /** A step on behalf of the engine itself: does nothing once the engine is closed. */
   void internalStep(Runnable body) {
@@ -213,63 +402,5 @@ abstract class SerialRun {
     lock.lock();
   }
 
-  /** Writes the step's changes; returns null once stored, or why they could not be. */
-  private RuntimeException flush() {
-    if (batch == null) {
-      return null;
-    }
-    if (detached) { // given up while this step was stuck: another engine may own the run now
-      for (int i = 0; i < dirtyCount; i++) {
-        isDirty[dirty[i]] = false;
-      }
-      dirtyCount = 0;
-      batch = null;
-      stepNotices.clear();
-      after.clear();
-      return null;
-    }
-    for (int i = 0; i < dirtyCount; i++) {
-      int v = dirty[i];
-      isDirty[v] = false;
-      batch.node(nodeRecord(v));
-    }
-    dirtyCount = 0;
-    RunRecord changed = takeChangedRecord();
-    if (changed != null) {
-      batch.status(changed.status());
-    }
-    RunChanges changes = batch.build();
-    batch = null;
-    if (!changes.isEmpty()) {
-      RuntimeException lost = services.writes().apply(changes);
-      if (lost != null) { // nobody hears of what was not stored
-        detached = true;
-        writeLost = true;
-        stepNotices.clear();
-        after.clear();
-        return lost;
-      }
-    }
-    if (services.hasListeners()) {
-      notices.addAll(stepNotices);
-    }
-    stepNotices.clear();
-    return null;
-  }
 
-  private void publish() {
-    while (!notices.isEmpty()) {
-      if (!noticeLock.tryLock()) {
-        return; // the thread holding it publishes ours too
-      }
-      try {
-        Object notice;
-        while ((notice = notices.poll()) != null) {
-          services.notifyListeners(notice);
-        }
-      } finally {
-        noticeLock.unlock();
-      }
-    }
-  }
 }

@@ -1,0 +1,101 @@
+package dev.dagflow.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.Stores;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run store that completes its writes late, on a thread of its own, after a delay: the
+ * engine acts on a write only once it is complete (no node dispatched, no listener told, no
+ * await returned before), and its workers go on meanwhile, so that several runs' writes are in
+ * flight at once, which is what lets a database group them into one commit.
+ */
+class LateWritesTest {
+  private static final int RUNS = 12;
+
+  private static DagSpec spec(int index) {
+    return DagSpec.builder("late-" + index)
+        .node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").dependsOn("a"))
+        .node(NodeSpec.task("c", "t").dependsOn("a"))
+        .node(NodeSpec.task("d", "t").dependsOn("b", "c"))
+        .build();
+  }
+
+  private static String key(StateTransition t) {
+    return t.time().truncatedTo(ChronoUnit.MILLIS) + " " + t.nodeId() + "#" + t.attempt() + " "
+        + t.from() + ">" + t.to();
+  }
+
+  @Test
+  void nothingIsActedOnBeforeItsWriteIsCompleteAndWritesOfManyRunsAreInFlightAtOnce()
+      throws Exception {
+    Stores base = Stores.inMemory();
+    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
+    FaultyRunStore late = new FaultyRunStore(base.runs())
+        .completeLate(committer, Duration.ofMillis(3));
+    List<String> early = new CopyOnWriteArrayList<>();
+    TaskHandler work = ctx -> {
+      // dispatched only once the write that made it ready, and its own RUNNING, are stored
+      List<NodeRecord> nodes = base.runs().nodes(ctx.runId());
+      for (String up : ctx.node().edges().stream().map(e -> e.upstream()).toList()) {
+        if (nodes.stream().noneMatch(n -> n.nodeId().equals(up)
+            && n.state() == NodeState.COMPLETED)) {
+          early.add(ctx.idempotencyKey() + " before " + up + " was stored COMPLETED");
+        }
+      }
+      List<AttemptRecord> attempts = base.runs().attempts(ctx.runId());
+      if (attempts.stream().noneMatch(a -> a.nodeId().equals(ctx.nodeId())
+          && a.attempt() == ctx.attempt() && a.outcome() == AttemptOutcome.RUNNING)) {
+        early.add(ctx.idempotencyKey() + " before its attempt was stored RUNNING");
+      }
+      return null;
+    };
+    EngineListener storedOnly = new EngineListener() {
+      @Override
+      public void onTransition(StateTransition t) {
+        if (base.runs().transitions(t.runId()).stream().map(LateWritesTest::key)
+            .noneMatch(key(t)::equals)) {
+          early.add("listener told of " + t + " before it was stored");
+        }
+      }
+    };
+    try (DagEngine engine = DagEngine.builder()
+        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
+            base.triggers()))
+        .workersPerScope(2).handler("t", work).listener(storedOnly).build()) {
+      engine.start();
+      List<String> runs = new ArrayList<>();
+      for (int i = 0; i < RUNS; i++) {
+        runs.add(engine.submit(spec(i)));
+      }
+      for (String run : runs) {
+        RunView view = engine.await(run, Duration.ofSeconds(20));
+        assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+        // await returned once the end was stored: the store says so, not only memory
+        assertThat(base.runs().run(run).orElseThrow().state()).isEqualTo(RunState.COMPLETED);
+      }
+      assertThat(early).isEmpty();
+      assertThat(late.mostInFlight()).as("writes of several runs in flight at once")
+          .isGreaterThan(1);
+    } finally {
+      committer.shutdownNow();
+    }
+  }
+}
