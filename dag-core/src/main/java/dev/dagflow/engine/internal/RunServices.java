@@ -74,8 +74,8 @@ final class RunServices {
     this.time = time;
     this.emit = emit;
     this.tracksAttempts = !config.shutdownGracePeriod.isZero();
-    this.writes = new RunWrites(runs, this::leaseTimer, config.storeRetries, config.storeRetryBackoff,
-        config.storeRetryMaxBackoff);
+    this.writes = new RunWrites(runs, this::leaseTimer, config.storeRetries,
+        config.storeRetryBackoff, config.storeRetryMaxBackoff);
     this.logWriter = new LogWriter(config.logStore, config.logBuffer, config.storeRetryBackoff,
         config.storeRetryMaxBackoff);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);

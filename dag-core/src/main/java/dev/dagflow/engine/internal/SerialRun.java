@@ -16,9 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * How the changes of one run are serialised: every change is a {@link #step} that runs under the
- * run's lock, collects what changed, writes it to the run store at once, and only then, outside
- * the lock, makes the callbacks into host code it queued ({@link #after}) and tells the
- * listeners, in order. {@link ActiveRun} supplies what a step does and what it writes.
+ * run's lock and collects what changed; its write then goes to the run store outside the lock,
+ * behind the run's earlier writes, and only once it is durable are the step's effects made, in
+ * order: the nodes it made ready handed to the pool, the listeners told, the callbacks into host
+ * code it queued ({@link #after}) made. {@link ActiveRun} supplies what a step does and what it
+ * writes.
  */
 abstract class SerialRun {
   /** How often a step tries the lock before it parks. */
@@ -114,10 +116,11 @@ abstract class SerialRun {
   abstract RunRecord takeChangedRecord();
 
   /**
-   * Runs {@code body} under the lock, then settles, writes the changes, and, outside the lock,
-   * tells the listeners and makes the queued callbacks. A body that throws still has what it
-   * changed before written; the exception is rethrown after. When the changes cannot be stored
-   * the run is dropped, nobody hears of them, and the store's failure is thrown.
+   * Runs {@code body} under the lock, then settles and queues the changes' write; for a host
+   * operation ({@code op} not null) returns once that write is durable and its effects made.
+   * A body that throws still has what it changed before written; the exception is rethrown
+   * after. When the changes cannot be stored the run is dropped, nobody hears of them, and a
+   * waiting operation gets the store's failure.
    *
    * @throws RunDroppedException if the run was given up before the step
    */
