@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import java.time.Duration;
@@ -40,35 +38,13 @@ class ConcurrentRunsStressTest {
     int n = 5 + random.nextInt(25);
     for (int v = 0; v < n; v++) {
       NodeSpec.Builder node = NodeSpec.task("n" + v, "flaky");
-      if (v > 0) {
-        int edges = 1 + random.nextInt(Math.min(3, v));
-        for (int e = 0; e < edges; e++) {
-          int u = random.nextInt(v);
-          EdgeType type = EdgeType.values()[random.nextInt(3)];
-          if (node.build().edges().stream().noneMatch(x -> x.upstream().equals("n" + u))) {
-            node.dependsOn("n" + u, type);
-          }
-        }
-      }
-      if (random.nextInt(4) == 0) {
-        node.retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(2))
-            .build());
-      }
+      RandomSpecs.dependOnEarlier(random, node, v);
+      RandomSpecs.maybeRetried(random, node);
       b.node(node);
     }
     return b.build();
   }
 
-  /** What each attempt of each node of a spec does: a roll from 0 to 9, by node and attempt. */
-  private static int[][] rolls(Random random, DagSpec spec) {
-    int[][] rolls = new int[spec.size()][DRAWN_ATTEMPTS];
-    for (int[] node : rolls) {
-      for (int a = 0; a < DRAWN_ATTEMPTS; a++) {
-        node[a] = random.nextInt(10);
-      }
-    }
-    return rolls;
-  }
 
   private static long retriesOf(DagEngine engine, String run, String node) {
     return engine.history(run).stream().filter(h -> h.action().equals("node.retry")
@@ -101,7 +77,8 @@ class ConcurrentRunsStressTest {
       List<String> runs = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         DagSpec spec = randomSpec(random, i);
-        rollsBySpec.add(rolls(random, spec)); // before the submit: its nodes start at once
+        // before the submit: its nodes start at once
+        rollsBySpec.add(RandomSpecs.rolls(random, spec, DRAWN_ATTEMPTS));
         runs.add(engine.submit(spec, JsonNodeFactory.instance.objectNode().put("index", i)));
       }
       int stops = 0;

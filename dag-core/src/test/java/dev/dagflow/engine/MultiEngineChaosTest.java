@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.spec.DagSpec;
-import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeSpec;
-import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.NodeTransitions;
 import dev.dagflow.state.RunState;
@@ -60,36 +58,13 @@ class MultiEngineChaosTest {
     int n = 10 + random.nextInt(21);
     for (int v = 0; v < n; v++) {
       NodeSpec.Builder node = NodeSpec.task("n" + v, "chaos");
-      if (v > 0) {
-        int edges = 1 + random.nextInt(Math.min(3, v));
-        Set<Integer> picked = new HashSet<>();
-        for (int e = 0; e < edges; e++) {
-          int u = random.nextInt(v);
-          EdgeType type = EdgeType.values()[random.nextInt(EdgeType.values().length)];
-          if (picked.add(u)) {
-            node.dependsOn("n" + u, type);
-          }
-        }
-      }
-      if (random.nextInt(4) == 0) {
-        node.retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(2))
-            .build());
-      }
+      RandomSpecs.dependOnEarlier(random, node, v);
+      RandomSpecs.maybeRetried(random, node);
       b.node(node);
     }
     return b.build();
   }
 
-  /** What each attempt of each node does: 0 fails, 1 holds until released, else succeeds. */
-  private static int[][] rolls(Random random, DagSpec spec) {
-    int[][] rolls = new int[spec.size()][DRAWN_ATTEMPTS];
-    for (int[] node : rolls) {
-      for (int a = 0; a < DRAWN_ATTEMPTS; a++) {
-        node[a] = random.nextInt(10);
-      }
-    }
-    return rolls;
-  }
 
   /** A transition as the store keeps it: its time to the millisecond. */
   private static String key(StateTransition t) {
@@ -182,7 +157,8 @@ class MultiEngineChaosTest {
       List<String> runIds = new ArrayList<>();
       for (int i = 0; i < RUNS; i++) {
         DagSpec spec = randomSpec(random, i);
-        rollsBySpec.add(rolls(random, spec)); // before the submit: its nodes start at once
+        // before the submit: its nodes start at once
+        rollsBySpec.add(RandomSpecs.rolls(random, spec, DRAWN_ATTEMPTS));
         runIds.add(engines.get(i % ENGINES).submit(spec,
             JsonNodeFactory.instance.objectNode().put("index", i)));
       }
