@@ -21,23 +21,25 @@ public final class RunQuery {
   private final String template;
   private final Instant createdFrom;
   private final Instant createdBefore;
+  private final String startKeyPrefix;
   private final int page;
   private final int size;
 
   private RunQuery(Set<RunState> states, String project, String template, Instant createdFrom,
-      Instant createdBefore, int page, int size) {
+      Instant createdBefore, String startKeyPrefix, int page, int size) {
     this.states = states;
     this.project = project;
     this.template = template;
     this.createdFrom = createdFrom;
     this.createdBefore = createdBefore;
+    this.startKeyPrefix = startKeyPrefix;
     this.page = page;
     this.size = size;
   }
 
   /** Every run, first page of 50. */
   public static RunQuery all() {
-    return new RunQuery(EnumSet.allOf(RunState.class), null, null, null, null, 0, 50);
+    return new RunQuery(EnumSet.allOf(RunState.class), null, null, null, null, null, 0, 50);
   }
 
   /** Only runs in one of {@code states}. @throws IllegalArgumentException if none is given */
@@ -49,19 +51,20 @@ public final class RunQuery {
     for (RunState s : states) {
       set.add(Objects.requireNonNull(s, "states"));
     }
-    return new RunQuery(set, project, template, createdFrom, createdBefore, page, size);
+    return new RunQuery(set, project, template, createdFrom, createdBefore, startKeyPrefix, page,
+        size);
   }
 
   /** Only runs of {@code project}. */
   public RunQuery project(String project) {
     return new RunQuery(states, Objects.requireNonNull(project, "project"), template,
-        createdFrom, createdBefore, page, size);
+        createdFrom, createdBefore, startKeyPrefix, page, size);
   }
 
   /** Only runs started from {@code template}. */
   public RunQuery template(String template) {
     return new RunQuery(states, project, Objects.requireNonNull(template, "template"),
-        createdFrom, createdBefore, page, size);
+        createdFrom, createdBefore, startKeyPrefix, page, size);
   }
 
   /** Only runs created at or after {@code from} and before {@code before}. */
@@ -71,7 +74,21 @@ public final class RunQuery {
     if (!from.isBefore(before)) {
       throw new IllegalArgumentException("created: from " + from + " is not before " + before);
     }
-    return new RunQuery(states, project, template, from, before, page, size);
+    return new RunQuery(states, project, template, from, before, startKeyPrefix, page, size);
+  }
+
+  /**
+   * Only runs whose {@link RunRecord#startKey() start key} begins with {@code prefix}, case
+   * included: {@code trigger:<id>/} finds the runs trigger {@code id} started.
+   *
+   * @throws IllegalArgumentException if {@code prefix} is empty
+   */
+  public RunQuery startKeyPrefix(String prefix) {
+    if (Objects.requireNonNull(prefix, "prefix").isEmpty()) {
+      throw new IllegalArgumentException("startKeyPrefix must not be empty");
+    }
+    return new RunQuery(states, project, template, createdFrom, createdBefore, prefix, page,
+        size);
   }
 
   /**
@@ -88,7 +105,8 @@ public final class RunQuery {
       throw new IllegalArgumentException(
           "size must be 1 to " + MAX_PAGE_SIZE + ", got " + size);
     }
-    return new RunQuery(states, project, template, createdFrom, createdBefore, page, size);
+    return new RunQuery(states, project, template, createdFrom, createdBefore, startKeyPrefix,
+        page, size);
   }
 
   /** The states asked for; unmodifiable. */
@@ -112,6 +130,10 @@ public final class RunQuery {
     return Optional.ofNullable(createdBefore);
   }
 
+  public Optional<String> startKeyPrefix() {
+    return Optional.ofNullable(startKeyPrefix);
+  }
+
   public int page() {
     return page;
   }
@@ -126,7 +148,9 @@ public final class RunQuery {
         && (project == null || run.project().filter(project::equals).isPresent())
         && (template == null || run.template().filter(template::equals).isPresent())
         && (createdFrom == null || !run.createdAt().isBefore(createdFrom))
-        && (createdBefore == null || run.createdAt().isBefore(createdBefore));
+        && (createdBefore == null || run.createdAt().isBefore(createdBefore))
+        && (startKeyPrefix == null
+            || run.startKey().filter(k -> k.startsWith(startKeyPrefix)).isPresent());
   }
 
   @Override
@@ -134,6 +158,7 @@ public final class RunQuery {
     return "RunQuery{states=" + states + (project == null ? "" : " project=" + project)
         + (template == null ? "" : " template=" + template)
         + (createdFrom == null ? "" : " created=[" + createdFrom + ", " + createdBefore + ")")
+        + (startKeyPrefix == null ? "" : " startKeyPrefix=" + startKeyPrefix)
         + " page=" + page + " size=" + size + "}";
   }
 }

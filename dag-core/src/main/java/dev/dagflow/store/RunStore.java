@@ -83,6 +83,23 @@ public interface RunStore {
   }
 
   /**
+   * Gives run {@code runId} a place among the runs of its scope ({@link
+   * RunRecord#scopeKey()}) if fewer than {@code limit} hold one, atomically across the store: of
+   * the instances sharing it, together never more than {@code limit} runs of a scope hold a place
+   * at once (the policies' {@code maxConcurrentRunsPerScope}). An unfinished run holds a place
+   * from its admission, or from the write that moves it out of PENDING, until the write that
+   * ends it. Runs with different limits share one count: a run is admitted if the count is below
+   * its own.
+   *
+   * @return true if the run holds a place now, having held one already or not; false, writing
+   *     nothing, if the scope is full or the run has ended
+   * @throws LeaseLostException if the run's epoch is not the fence's
+   * @throws StoreException if the run does not exist
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  boolean admit(String runId, Fence fence, int limit);
+
+  /**
    * Claims up to {@code limit} unfinished runs (PENDING, RUNNING or PAUSED) for {@code owner}:
    * runs nobody holds and runs whose lease has expired, oldest first (by creation time, then
    * id), never one with a live lease; a run whose lease {@code owner} itself let expire (an

@@ -1,5 +1,6 @@
 package dev.dagflow.store;
 
+import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.UnknownTriggerException;
@@ -36,7 +37,8 @@ public interface TriggerStore {
   List<EventTrigger> list(Optional<String> project);
 
   /**
-   * Deletes the trigger {@code id} with its counters and processed event ids; returns whether
+   * Deletes the trigger {@code id} with its counters, processed event ids and queued event;
+   * returns whether
    * there was one. Saving the id again starts from zero.
    */
   boolean delete(String id);
@@ -76,4 +78,29 @@ public interface TriggerStore {
    * @throws UnknownTriggerException if there is no trigger {@code triggerId}
    */
   boolean isProcessed(String triggerId, String eventId);
+
+  /**
+   * Stores {@code event} as the one trigger {@code triggerId} starts once its active runs have
+   * ended (its {@link dev.dagflow.trigger.OverlapPolicy#QUEUE_ONE} overlap), in place of the
+   * event queued before, atomically; so that the instance that ends the last active run, or any
+   * instance after a crash, starts it. The event is read back equal to {@code event}.
+   *
+   * @return the event it replaced; empty if none was queued
+   * @throws UnknownTriggerException if there is no trigger {@code triggerId}
+   */
+  Optional<Event> queue(String triggerId, Event event);
+
+  /** The event queued for trigger {@code triggerId}; empty if none is, or no such trigger. */
+  Optional<Event> queued(String triggerId);
+
+  /**
+   * Removes the event queued for trigger {@code triggerId} if it is still event {@code eventId}:
+   * what the instance that started it does, after its run is stored. Atomic.
+   *
+   * @return whether it removed it
+   */
+  boolean unqueue(String triggerId, String eventId);
+
+  /** The ids of the triggers with a queued event, by id. */
+  List<String> withQueued();
 }

@@ -2,6 +2,7 @@ package dev.dagflow.engine;
 
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
@@ -232,6 +233,12 @@ final class FaultyRunStore implements RunStore {
       throw fail("claim runs", "the lease thread cannot reach the store");
     }
     return inner.claim(owner, limit, leaseTime);
+  }
+
+  @Override
+  public boolean admit(String runId, Fence fence, int limit) {
+    check("admit run " + runId);
+    return inner.admit(runId, fence, limit);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.dagflow.engine;
 
 import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
 import java.time.Instant;
@@ -91,5 +92,25 @@ final class FaultyTriggerStore implements TriggerStore {
   @Override
   public boolean isProcessed(String triggerId, String eventId) {
     return inner.isProcessed(triggerId, eventId);
+  }
+
+  @Override
+  public Optional<Event> queue(String triggerId, Event event) {
+    return inner.queue(triggerId, event);
+  }
+
+  @Override
+  public Optional<Event> queued(String triggerId) {
+    return inner.queued(triggerId);
+  }
+
+  @Override
+  public boolean unqueue(String triggerId, String eventId) {
+    return inner.unqueue(triggerId, eventId);
+  }
+
+  @Override
+  public List<String> withQueued() {
+    return inner.withQueued();
   }
 }

@@ -3,6 +3,7 @@ package dev.dagflow.store.memory;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.DuplicateStartException;
+import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
@@ -20,6 +21,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +59,11 @@ final class MemoryRunStore implements RunStore {
   private final ConcurrentHashMap<String, RunData> commandRuns = new ConcurrentHashMap<>();
   /** The runs with a command that waits. */
   private final Set<RunData> withPending = ConcurrentHashMap.newKeySet();
+  /**
+   * Per scope key, the unfinished runs that hold a place in it (see {@link #admit}); each set
+   * guarded by itself, taken before a run's lock.
+   */
+  private final ConcurrentHashMap<String, Set<String>> places = new ConcurrentHashMap<>();
 
   MemoryRunStore(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -87,6 +94,12 @@ final class MemoryRunStore implements RunStore {
     if (!run.state().isTerminal()) {
       unfinished.put(key, run.runId());
     }
+    if (RunData.holdsPlace(run, false)) {
+      Set<String> holders = places(run.scopeKey());
+      synchronized (holders) {
+        holders.add(run.runId());
+      }
+    }
     return lease;
   }
 
@@ -97,7 +110,20 @@ final class MemoryRunStore implements RunStore {
     if (data == null) {
       throw new StoreException("apply run " + changes.runId(), "no run with this id");
     }
-    RunRecord old = data.apply(changes, withPending);
+    RunRecord old;
+    if (changes.status().isEmpty()) {
+      old = data.apply(changes, withPending);
+    } else { // it may take or give back a place: counted as admit counts
+      Set<String> holders = places(data.record().scopeKey());
+      synchronized (holders) {
+        old = data.apply(changes, withPending);
+        if (data.holdsPlace()) {
+          holders.add(changes.runId());
+        } else {
+          holders.remove(changes.runId());
+        }
+      }
+    }
     RunRecord now = data.record();
     if (old.state().isTerminal() != now.state().isTerminal()) {
       if (now.state().isTerminal()) {
@@ -106,6 +132,30 @@ final class MemoryRunStore implements RunStore {
         unfinished.put(Key.of(now), now.runId());
       }
     }
+  }
+
+  @Override
+  public boolean admit(String runId, Fence fence, int limit) {
+    Objects.requireNonNull(fence, "fence");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    RunData data = runs.get(Objects.requireNonNull(runId, "runId"));
+    if (data == null) {
+      throw new StoreException("admit run " + runId, "no run with this id");
+    }
+    Set<String> holders = places(data.record().scopeKey());
+    synchronized (holders) {
+      boolean admitted = data.admit(fence, () -> holders.size() < limit);
+      if (admitted) {
+        holders.add(runId);
+      }
+      return admitted;
+    }
+  }
+
+  private Set<String> places(String scopeKey) {
+    return places.computeIfAbsent(scopeKey, k -> new HashSet<>());
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.dagflow.store.memory;
 
 import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.UnknownTriggerException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -16,8 +18,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * The in-memory {@link TriggerStore}. Thread-safe: saves and deletes are serialised; each
  * trigger's counters change under that trigger's lock and its processed event ids are a
- * concurrent set, so neither waits on other triggers. Processed event ids are kept until the
- * trigger is deleted.
+ * concurrent set, so neither waits on other triggers; its queued event changes under its lock.
+ * Processed event ids are kept until the trigger is deleted.
  */
 final class MemoryTriggerStore implements TriggerStore {
   private final Object writeLock = new Object();
@@ -89,6 +91,45 @@ final class MemoryTriggerStore implements TriggerStore {
     return entry(triggerId).processed.contains(eventId);
   }
 
+  @Override
+  public Optional<Event> queue(String triggerId, Event event) {
+    Objects.requireNonNull(event, "event");
+    Entry entry = entry(triggerId);
+    synchronized (entry) {
+      Event before = entry.queued;
+      entry.queued = event;
+      return Optional.ofNullable(before);
+    }
+  }
+
+  @Override
+  public Optional<Event> queued(String triggerId) {
+    Entry entry = byId.get(Objects.requireNonNull(triggerId, "triggerId"));
+    return entry == null ? Optional.empty() : Optional.ofNullable(entry.queued);
+  }
+
+  @Override
+  public boolean unqueue(String triggerId, String eventId) {
+    Objects.requireNonNull(eventId, "eventId");
+    Entry entry = byId.get(Objects.requireNonNull(triggerId, "triggerId"));
+    if (entry == null) {
+      return false;
+    }
+    synchronized (entry) {
+      if (entry.queued == null || !entry.queued.id().equals(eventId)) {
+        return false;
+      }
+      entry.queued = null;
+      return true;
+    }
+  }
+
+  @Override
+  public List<String> withQueued() {
+    return byId.entrySet().stream().filter(e -> e.getValue().queued != null)
+        .map(Map.Entry::getKey).toList();
+  }
+
   private Entry entry(String id) {
     Entry entry = byId.get(Objects.requireNonNull(id, "id"));
     if (entry == null) {
@@ -108,6 +149,8 @@ final class MemoryTriggerStore implements TriggerStore {
     /** Replaced under the entry's lock; read without it. */
     volatile TriggerCounters counters;
     final Set<String> processed = ConcurrentHashMap.newKeySet();
+    /** Replaced under the entry's lock; read without it. */
+    volatile Event queued;
 
     Entry(EventTrigger trigger) {
       this.trigger = trigger;

@@ -1,6 +1,7 @@
 package dev.dagflow.store.memory;
 
 import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.RunState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.CommandOutcome;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +49,8 @@ final class RunData {
   private String owner;
   private long epoch;
   private Instant expiresAt;
+  /** Whether it was given a place in its scope while PENDING; guarded by the write lock. */
+  private boolean admitted;
   // ---- commands, guarded by the write lock ----
   private final Map<String, RunCommand> commands = new LinkedHashMap<>();
   private int pending;
@@ -110,6 +114,37 @@ final class RunData {
       }
       return null;
     });
+  }
+
+  /**
+   * Admits the run under {@code fence} if it holds no place and {@code room} says there is one:
+   * whether it holds a place now. Called under its scope's monitor.
+   */
+  boolean admit(Fence fence, BooleanSupplier room) {
+    return write(() -> {
+      if (fence.epoch() != epoch) {
+        throw new LeaseLostException("admit run " + runId, runId, fence, epoch,
+            Optional.ofNullable(owner));
+      }
+      if (holdsPlace(record, admitted)) {
+        return true;
+      }
+      if (record.state().isTerminal() || !room.getAsBoolean()) {
+        return false;
+      }
+      admitted = true;
+      return true;
+    });
+  }
+
+  /** Whether the run holds a place in its scope now. */
+  boolean holdsPlace() {
+    return read(() -> holdsPlace(record, admitted));
+  }
+
+  /** Whether {@code run} holds a place in its scope: unfinished, and admitted or started. */
+  static boolean holdsPlace(RunRecord run, boolean admitted) {
+    return !run.state().isTerminal() && (admitted || run.state() != RunState.PENDING);
   }
 
   Optional<Lease> currentLease() {
@@ -238,6 +273,7 @@ final class RunData {
         record = old.withStatus(status); // the definition stays as created
         if (status.state().isTerminal()) {
           owner = null; // an ended run is nobody's
+          admitted = false; // nor holds a place: a retry that re-opens it takes one by running
         }
       }
       return old;

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The part of the {@link RunStore} contract about reading a run back in pieces: transitions
  * and history page by page with their counts, attempts keyed by node id, and listings of
- * summaries. Extended by {@link RunStoreContract}, which implementations subclass.
+ * summaries. Extended by {@link RunAdmissionContract} and so by {@link RunStoreContract},
+ * which implementations subclass.
  */
 public abstract class RunPagesContract extends RunCommandContract {
 

@@ -5,11 +5,15 @@ import static dev.dagflow.store.contract.StoreFixtures.onThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.store.TriggerStore;
+import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.OverlapPolicy;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.UnknownTriggerException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -204,5 +208,71 @@ public abstract class TriggerStoreContract {
     assertThat(counters.failed()).isEqualTo(threads * starts / 3);
     assertThat(counters.lastFired()).contains(at(starts - 1));
     assertThat(counters.lastError()).isPresent();
+  }
+
+  // ---- the queued event (QUEUE_ONE) ----
+
+  private static Event event(String id) {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.put("text", "quote ' \" \\ and \u00e9\u6f22\ud83d\ude80");
+    payload.putObject("nested").putArray("list").add(1).add(2.5).add(true).addNull();
+    return Event.builder("asset_created").id(id).project("p1").payload(payload)
+        .time(Instant.parse("2024-03-01T10:15:30.123Z")).cause("e-0").depth(2).build();
+  }
+
+  @Test
+  void aQueuedEventRoundTripsAndReplacesTheOneBefore() {
+    store.save(trigger("t1", null));
+    store.save(trigger("t2", null));
+    assertThat(store.queued("t1")).isEmpty();
+    assertThat(store.queue("t1", event("e1"))).isEmpty();
+    assertThat(store.queued("t1")).contains(event("e1"));
+    assertThat(store.queue("t1", event("e2"))).contains(event("e1"));
+    assertThat(store.queued("t1")).contains(event("e2"));
+    Event bare = Event.builder("asset_created").id("e3").build();
+    store.queue("t2", bare);
+    assertThat(store.queued("t2")).contains(bare);
+    assertThat(store.withQueued()).containsExactly("t1", "t2");
+  }
+
+  @Test
+  void unqueueRemovesOnlyTheEventNamed() {
+    store.save(trigger("t1", null));
+    store.queue("t1", event("e1"));
+    assertThat(store.unqueue("t1", "e0")).isFalse();
+    assertThat(store.queued("t1")).contains(event("e1"));
+    assertThat(store.unqueue("t1", "e1")).isTrue();
+    assertThat(store.unqueue("t1", "e1")).isFalse();
+    assertThat(store.queued("t1")).isEmpty();
+    assertThat(store.withQueued()).isEmpty();
+    assertThat(store.unqueue("nope", "e1")).isFalse();
+  }
+
+  @Test
+  void savingATriggerKeepsItsQueuedEventAndDeletingDropsIt() {
+    store.save(trigger("t1", null));
+    store.queue("t1", event("e1"));
+    store.save(trigger("t1", "p1"));
+    assertThat(store.queued("t1")).contains(event("e1"));
+    store.delete("t1");
+    assertThat(store.queued("t1")).isEmpty();
+    store.save(trigger("t1", null));
+    assertThat(store.queued("t1")).isEmpty();
+  }
+
+  @Test
+  void anUnknownTriggerQueuesNothing() {
+    assertThatThrownBy(() -> store.queue("nope", event("e1")))
+        .isInstanceOf(UnknownTriggerException.class).hasMessageContaining("nope");
+    assertThat(store.queued("nope")).isEmpty();
+    assertThat(store.withQueued()).isEmpty();
+  }
+
+  @Test
+  void ofConcurrentUnqueuesOfOneEventExactlyOneSucceeds() throws Exception {
+    store.save(trigger("t1", null));
+    store.queue("t1", event("e1"));
+    List<Boolean> results = onThreads(8, thread -> store.unqueue("t1", "e1"));
+    assertThat(results).containsOnlyOnce(true);
   }
 }
