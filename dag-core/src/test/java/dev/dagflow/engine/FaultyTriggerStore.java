@@ -21,6 +21,7 @@ final class FaultyTriggerStore implements TriggerStore {
   private final AtomicInteger failNextMarks = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile Runnable onStartCounted = () -> { };
+  private volatile boolean queueReadsFail;
 
   FaultyTriggerStore(TriggerStore inner) {
     this.inner = inner;
@@ -29,6 +30,12 @@ final class FaultyTriggerStore implements TriggerStore {
   /** The next {@code count} calls of {@link #markProcessed} fail, whatever they mark. */
   FaultyTriggerStore failNextMarks(int count) {
     failNextMarks.set(count);
+    return this;
+  }
+
+  /** From now on every read of the queued events fails: an instance that cannot see them. */
+  FaultyTriggerStore failQueueReads() {
+    queueReadsFail = true;
     return this;
   }
 
@@ -101,6 +108,7 @@ final class FaultyTriggerStore implements TriggerStore {
 
   @Override
   public Optional<Event> queued(String triggerId) {
+    failQueueRead("read the queued event of trigger " + triggerId);
     return inner.queued(triggerId);
   }
 
@@ -111,6 +119,14 @@ final class FaultyTriggerStore implements TriggerStore {
 
   @Override
   public List<String> withQueued() {
+    failQueueRead("list the triggers with a queued event");
     return inner.withQueued();
+  }
+
+  private void failQueueRead(String operation) {
+    if (queueReadsFail) {
+      failed.incrementAndGet();
+      throw new StoreException(operation, "injected failure: queue reads fail");
+    }
   }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,10 +50,12 @@ class SecretRedactionTest {
     final List<ObjectNode> updated = new CopyOnWriteArrayList<>();
     final List<ObjectNode> contextAfterUpdate = new CopyOnWriteArrayList<>();
     final Map<String, CompletableFuture<NodeResult>> running = new ConcurrentHashMap<>();
+    final CountDownLatch called = new CountDownLatch(1);
 
     @Override
     public CompletionStage<NodeResult> execute(NodeContext context) {
       executed.add(context.config());
+      called.countDown();
       context.log(LogLevel.WARN, "connecting with {}", context.config());
       return running.computeIfAbsent(context.nodeId(), k -> new CompletableFuture<>());
     }
@@ -87,6 +91,8 @@ class SecretRedactionTest {
       String run = h.submit(spec);
       h.awaitNode(run, "deploy", NodeState.RUNNING);
       h.awaitCalls("report", 1);
+      // stored RUNNING comes before the executor's call: the update must come after it
+      assertThat(careless.called.await(10, TimeUnit.SECONDS)).isTrue();
 
       h.engine.updateNodeConfig(run, "deploy", json("{'dbPassword':'hunter2-new'}"), "ops");
       Throwable refused = catchThrowable(() ->

@@ -180,14 +180,17 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   // ---- lifecycle -------------------------------------------------------------------------
 
-  /** Starts a run that was admitted to its pool. */
+  /**
+   * Starts a run that was admitted to its pool, and by the store if its policy limits its
+   * scope's runs: {@link Admissions#start} is how the engine starts one.
+   */
   void start(ScopePool pool) {
     boolean[] ran = new boolean[1];
     internalStep(() -> {
       ran[0] = true;
       if (ended) { // stopped after its place was counted: give the place back
         List<ActiveRun> next = pool.runEnded();
-        after.add(() -> next.forEach(r -> r.start(pool)));
+        after.add(() -> next.forEach(r -> services.admissions().start(r, pool)));
         return;
       }
       this.pool = pool;
@@ -200,7 +203,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       eval.start();
     });
     if (!ran[0]) { // given up (dropped, or the engine closed) after its place was counted
-      pool.runEnded().forEach(r -> r.start(pool));
+      services.admissions().placeFreed(pool);
     }
   }
 

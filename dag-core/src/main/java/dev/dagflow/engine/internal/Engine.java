@@ -100,6 +100,7 @@ public final class Engine implements DagEngine {
       starting = true;
     }
     triggers.load();
+    leases.afterEachClaim(triggers::startQueued); // events queued by runs that ended elsewhere
     // before the claims: a run restored now may end at once, and its events must go out; a
     // run submitted meanwhile is this engine's, with a live lease, so it is never claimed
     started = true;
@@ -117,6 +118,7 @@ public final class Engine implements DagEngine {
       services.closing(config.shutdownGracePeriod.isZero());
     }
     leases.stopClaiming();
+    services.admissions().close();
     commands.close();
     watches.close(); // awaits of runs owned elsewhere, commands waiting for their owners
     List<String> abandoned = new ArrayList<>();

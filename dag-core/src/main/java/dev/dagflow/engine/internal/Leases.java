@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ final class Leases {
   private final SystemTimeSource renewals = new SystemTimeSource("dagflow-leases");
   /** Claims and restores, commands, and the store reads of awaits of runs owned elsewhere. */
   private final SystemTimeSource work = new SystemTimeSource("dagflow-claims");
+  /** What else runs on the claims thread after each claim, in order; set before start. */
+  private final List<Runnable> afterClaims = new CopyOnWriteArrayList<>();
   private volatile boolean claiming = true;
   private volatile boolean closed;
 
@@ -43,6 +46,15 @@ final class Leases {
     this.owner = owner;
     this.leaseTime = leaseTime;
     this.tick = leaseTime.dividedBy(3);
+  }
+
+  /**
+   * Runs {@code task} on the claims thread after every claim (a third of the lease time apart):
+   * for work that must look at the store now and then, as the claims do. Its exceptions are
+   * logged.
+   */
+  void afterEachClaim(Runnable task) {
+    afterClaims.add(task);
   }
 
   /** Claims every run that is free now, then renews and claims on the timers. */
@@ -82,6 +94,13 @@ final class Leases {
       work.schedule(work.now().plus(tick), () -> {
         try {
           claimAll();
+          for (Runnable task : afterClaims) {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.error("a task after the claims failed", e);
+            }
+          }
         } finally {
           scheduleClaims();
         }

@@ -98,7 +98,7 @@ final class RunRegistry {
     services.notifyListeners(new RunStateChange(runId, Optional.empty(), RunState.PENDING, now,
         operator));
     if (pool.admit(run, policy.maxConcurrentRuns)) {
-      run.start(pool);
+      services.admissions().start(run, pool);
     }
   }
 
@@ -150,8 +150,7 @@ final class RunRegistry {
     } catch (RuntimeException e) {
       if (pool != null) {
         if (running) {
-          ScopePool p = pool;
-          pool.runEnded().forEach(next -> next.start(p));
+          services.admissions().placeFreed(pool);
         }
         pools.detach(pool);
       }
@@ -162,7 +161,7 @@ final class RunRegistry {
     active.put(runId, run);
     run.ifEnded(() -> active.remove(runId, run));
     if (!running && pool.admit(run, run.maxConcurrentRuns())) {
-      run.start(pool);
+      services.admissions().start(run, pool);
     } else if (!running) {
       run.waitFor(pool);
     }
@@ -343,7 +342,7 @@ final class RunRegistry {
   void freePlace(ActiveRun run, ScopePool pool, boolean admitted) {
     if (pool != null) {
       if (admitted) {
-        pool.runEnded().forEach(next -> next.start(pool));
+        services.admissions().placeFreed(pool);
       } else {
         pool.withdraw(run);
       }
@@ -363,7 +362,7 @@ final class RunRegistry {
     if (pool != null) { // the place too is given back only once the end is stored
       after.add(() -> {
         if (admitted) {
-          pool.runEnded().forEach(r -> r.start(pool));
+          services.admissions().placeFreed(pool);
         } else {
           pool.withdraw(run);
         }
@@ -404,8 +403,7 @@ final class RunRegistry {
 
   /** A re-open that could not go on: gives the run's place and pool back. */
   void undoReopen(ScopePool pool) {
-    List<ActiveRun> next = pool.runEnded();
-    next.forEach(r -> r.start(pool));
+    services.admissions().placeFreed(pool);
     pools.detach(pool);
   }
 

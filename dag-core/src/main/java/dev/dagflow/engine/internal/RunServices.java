@@ -45,6 +45,7 @@ final class RunServices {
   private final RunRegistry registry;
   private final Leases leases;
   private final StoreWatch watches;
+  private final Admissions admissions;
   private final Templates templates;
   private final Triggers triggers;
   private final Consumer<Event> emit;
@@ -83,6 +84,7 @@ final class RunServices {
     this.registry = new RunRegistry(this, config);
     this.leases = new Leases(registry, runs, config.instanceId, config.leaseTime);
     this.watches = new StoreWatch(leases.timer());
+    this.admissions = new Admissions(runs, leases.timer(), config.leaseTime.dividedBy(3));
     this.templates = new Templates(config.templateStore, this);
     this.triggers = new Triggers(config.triggerStore, config.triggerMatcher, this, templates,
         stop);
@@ -112,6 +114,10 @@ final class RunServices {
 
   Leases leases() {
     return leases;
+  }
+
+  Admissions admissions() {
+    return admissions;
   }
 
   StoreWatch watches() {
@@ -269,7 +275,7 @@ final class RunServices {
   void runFinished(String runId, Event ended) {
     RunRecord r = runs.run(runId).orElse(null);
     if (r != null && r.state().isTerminal()) {
-      triggers.runEnded(runId); // re-opened by a retry meanwhile: it is still its trigger's
+      triggers.runEnded(r); // unless re-opened by a retry meanwhile: still its trigger's
     }
     if (ended != null) {
       emitQuietly(ended);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker pool of one worker key: a bounded number of worker loops taking ready nodes from a
  * queue ordered by run priority, node priority, then ready order; and the admission of runs under
- * the policies' limit of concurrent runs. The loops run on threads the pool made, or on the host's
+ * the policies' limit of concurrent runs, as this instance counts them (the store counts them
+ * over every instance: {@link Admissions}). The loops run on threads the pool made, or on the host's
  * executor, which the pool never shuts down: then the bound, the queue and the order are still
  * the pool's, only the threads are the host's. Thread-safe: one lock guards the queue and
  * counters, and is never held while a run's lock is taken or user code runs.
@@ -178,7 +179,25 @@ final class ScopePool {
   List<ActiveRun> runEnded() {
     synchronized (lock) {
       runningRuns--;
-      return admitWaiting();
+      return admitWaitingLocked();
+    }
+  }
+
+  /**
+   * The store refused {@code run} a place ({@link Admissions}) after this pool counted it as
+   * running: it waits again, in its order, until the pool is asked for its waiting runs again.
+   */
+  void refused(ActiveRun run) {
+    synchronized (lock) {
+      runningRuns--;
+      waitingRuns.add(run);
+    }
+  }
+
+  /** The waiting runs that may start now, already counted as running. */
+  List<ActiveRun> admitWaiting() {
+    synchronized (lock) {
+      return admitWaitingLocked();
     }
   }
 
@@ -189,7 +208,7 @@ final class ScopePool {
     }
   }
 
-  private List<ActiveRun> admitWaiting() {
+  private List<ActiveRun> admitWaitingLocked() {
     List<ActiveRun> admitted = new ArrayList<>();
     while (!waitingRuns.isEmpty()) {
       int limit = waitingRuns.peek().maxConcurrentRuns();

@@ -7,7 +7,11 @@ import dev.dagflow.DagflowException;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.engine.UnknownRunException;
 import dev.dagflow.log.LogLevel;
+import dev.dagflow.state.RunState;
 import dev.dagflow.store.DuplicateStartException;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.template.DagTemplate;
@@ -21,6 +25,7 @@ import dev.dagflow.trigger.TriggerFiring.Outcome;
 import dev.dagflow.trigger.TriggerMatcher;
 import dev.dagflow.trigger.TriggerRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,17 +53,18 @@ final class Triggers implements TriggerRegistry {
   private final Templates templates;
   private final BiConsumer<String, String> stop;
   private final Map<String, State> states = new ConcurrentHashMap<>();
-  private final Map<String, String> triggerOfRun = new ConcurrentHashMap<>();
   private final Map<String, Integer> triggersPerType = new ConcurrentHashMap<>();
 
   /**
-   * A trigger's active runs, the event it queued and the events it is acting on now (so that
-   * one event delivered twice at once is one firing); guarded by itself.
+   * What one instance knows of a trigger beside the store: the runs it is starting now, which
+   * the store may not list yet, and the events it is acting on now (so that one event delivered
+   * twice at once is one firing); guarded by itself. A trigger's active runs are the store's
+   * unfinished runs with its start key prefix, and its queued event is the store's, so that
+   * every instance sees them and a crash loses neither.
    */
   private static final class State {
-    final Set<String> activeRuns = new LinkedHashSet<>();
+    final Set<String> starting = new LinkedHashSet<>();
     final Set<String> firing = new HashSet<>();
-    Event queued;
   }
 
   /** {@code stop} stops a run, here or by a command to its owner, as the engine's stop does. */
@@ -124,12 +130,9 @@ final class Triggers implements TriggerRegistry {
     Event stamped = event.time().isPresent() ? event : event.withTime(services.time().now());
     List<String> active = List.of();
     Optional<String> queued = Optional.empty();
-    State state = states.get(trigger.id());
-    if (state != null) {
-      synchronized (state) {
-        active = List.copyOf(state.activeRuns);
-        queued = Optional.ofNullable(state.queued).map(Event::id);
-      }
+    if (store.get(trigger.id()).isPresent()) { // a trigger not saved yet has neither
+      active = active(trigger.id(), states.computeIfAbsent(trigger.id(), k -> new State()));
+      queued = store.queued(trigger.id()).map(Event::id);
     }
     return TriggerExplainer.explain(trigger, stamped, services.maxChainDepth(), active, queued,
         templates);
@@ -188,7 +191,42 @@ final class Triggers implements TriggerRegistry {
    * trigger:<triggerId>/<eventId>}. A trigger id has no {@code /}, so no two pairs share a key.
    */
   static String startKey(String triggerId, String eventId) {
-    return "trigger:" + triggerId + "/" + eventId;
+    return startKeyPrefix(triggerId) + eventId;
+  }
+
+  /** What the start keys of trigger {@code triggerId}'s runs begin with. */
+  private static String startKeyPrefix(String triggerId) {
+    return "trigger:" + triggerId + "/";
+  }
+
+  /** The trigger whose firing {@code startKey} is; null for another key or none. */
+  private static String triggerOf(Optional<String> startKey) {
+    if (startKey.isEmpty() || !startKey.get().startsWith("trigger:")) {
+      return null;
+    }
+    int slash = startKey.get().indexOf('/');
+    return slash < 0 ? null : startKey.get().substring("trigger:".length(), slash);
+  }
+
+  /**
+   * The trigger's active runs: the store's unfinished runs it started (the oldest first), then
+   * those this instance is starting now. Under the state's monitor, so that of two events here
+   * at once the second sees the first's run.
+   */
+  private List<String> active(String triggerId, State state) {
+    List<String> stored = new ArrayList<>(services.runs().list(RunQuery.all()
+        .startKeyPrefix(startKeyPrefix(triggerId))
+        .states(RunState.PENDING, RunState.RUNNING, RunState.PAUSED)
+        .page(0, RunQuery.MAX_PAGE_SIZE)).items().stream().map(RunSummary::runId).toList());
+    Collections.reverse(stored);
+    synchronized (state) {
+      for (String runId : state.starting) {
+        if (!stored.contains(runId)) {
+          stored.add(runId);
+        }
+      }
+    }
+    return stored;
   }
 
   /**
@@ -215,17 +253,21 @@ final class Triggers implements TriggerRegistry {
       if (!state.firing.add(event.id())) {
         return duplicate(t, event, "is being processed by this trigger");
       }
-      toStop = List.copyOf(state.activeRuns);
+      try {
+        toStop = t.overlap() == OverlapPolicy.ALLOW ? List.of() : active(t.id(), state);
+      } catch (DagflowException e) { // the store failed: the event may be delivered again
+        state.firing.remove(event.id());
+        return failed(t, event, e.getMessage());
+      }
       if (!toStop.isEmpty()
           && (t.overlap() == OverlapPolicy.SKIP || t.overlap() == OverlapPolicy.QUEUE_ONE)) {
         state.firing.remove(event.id());
-        return hold(t, event, state, String.join(", ", toStop));
+        return hold(t, event, String.join(", ", toStop));
       }
       if (t.overlap() != OverlapPolicy.CANCEL_PREVIOUS) {
         toStop = List.of();
       }
-      triggerOfRun.put(runId, t.id());
-      state.activeRuns.add(runId);
+      state.starting.add(runId);
     }
     try {
       return start(t, event, state, runId, toStop, false);
@@ -238,10 +280,11 @@ final class Triggers implements TriggerRegistry {
 
   /**
    * Skips or queues {@code event} while {@code active} runs: marks it processed first, so a
-   * duplicate is neither skipped again nor queued. Under the state's monitor, so the active run
-   * cannot end between the decision and the queueing.
+   * duplicate is neither skipped again nor queued. Under the state's monitor. A run that ends on
+   * another instance between the decision and the queueing leaves the event queued until the
+   * next look at the queued events, a third of the lease time later at most.
    */
-  private TriggerFiring hold(EventTrigger t, Event event, State state, String active) {
+  private TriggerFiring hold(EventTrigger t, Event event, String active) {
     try {
       if (!store.markProcessed(t.id(), event.id())) {
         return duplicate(t, event, "was already processed by this trigger");
@@ -253,11 +296,14 @@ final class Triggers implements TriggerRegistry {
       return new TriggerFiring(t.id(), event.id(), Outcome.SKIPPED, Optional.empty(),
           Optional.of("its previous run " + active + " is still active"));
     }
-    if (state.queued != null) {
-      LOG.info("trigger {}: event {} replaces queued event {}", t.id(), event.id(),
-          state.queued.id());
+    try {
+      store.queue(t.id(), event).ifPresent(before -> LOG.info(
+          "trigger {}: event {} replaces queued event {}", t.id(), event.id(), before.id()));
+    } catch (DagflowException e) { // marked but not queued: said, not hidden
+      LOG.warn("trigger {}: event {} could not be queued: {}", t.id(), event.id(),
+          e.getMessage());
+      return failed(t, event, "it could not be queued: " + e.getMessage());
     }
-    state.queued = event;
     return new TriggerFiring(t.id(), event.id(), Outcome.QUEUED, Optional.empty(),
         Optional.of("runs once its previous run " + active + " has ended"));
   }
@@ -265,7 +311,8 @@ final class Triggers implements TriggerRegistry {
   /**
    * Starts the run {@code runId} of trigger {@code t} for {@code event}, registered already, with
    * the firing's start key; then marks the event processed, unless it is {@code marked} already
-   * (a queued event), and stops {@code toStop}. Nothing is stopped for a duplicate.
+   * (a queued event, which leaves the queue once its run is stored, or it has failed for good),
+   * and stops {@code toStop}. Nothing is stopped for a duplicate.
    */
   private TriggerFiring start(EventTrigger t, Event event, State state, String runId,
       List<String> toStop, boolean marked) {
@@ -280,6 +327,8 @@ final class Triggers implements TriggerRegistry {
       unregister(state, runId);
       if (!marked) {
         markQuietly(t, event); // the mark after that run's creation was lost: repair it
+      } else {
+        unqueueQuietly(t, event); // started by another instance, or before a crash
       }
       return duplicate(t, event, "was already processed by this trigger: it started run "
           + e.existingRunId());
@@ -293,14 +342,20 @@ final class Triggers implements TriggerRegistry {
       }
       if (!again) {
         stop(t, toStop);
+        if (marked) {
+          unqueueQuietly(t, event);
+        }
       }
       String reason = e.getMessage();
       count(t, false, Optional.of(reason));
       LOG.warn("trigger {} could not start a run for event {}: {}", t.id(), event.id(), reason);
       return failed(t, event, reason);
     }
+    unregister(state, runId); // stored: the store lists it among the trigger's active runs
     if (!marked) {
       markQuietly(t, event);
+    } else {
+      unqueueQuietly(t, event);
     }
     stop(t, toStop);
     count(t, true, Optional.empty());
@@ -310,8 +365,17 @@ final class Triggers implements TriggerRegistry {
 
   private void unregister(State state, String runId) {
     synchronized (state) {
-      triggerOfRun.remove(runId);
-      state.activeRuns.remove(runId);
+      state.starting.remove(runId);
+    }
+  }
+
+  /** Takes a queued event whose run is stored (or that failed for good) off the queue. */
+  private void unqueueQuietly(EventTrigger t, Event event) {
+    try {
+      store.unqueue(t.id(), event.id());
+    } catch (DagflowException e) { // its run is stored: started again, the key refuses it
+      LOG.warn("trigger {}: queued event {} could not be taken off the queue: {}", t.id(),
+          event.id(), e.getMessage());
     }
   }
 
@@ -370,35 +434,55 @@ final class Triggers implements TriggerRegistry {
     }
   }
 
-  /** A run ended: a trigger that started it may start the event it queued. */
-  void runEnded(String runId) {
-    String triggerId = triggerOfRun.remove(runId);
-    if (triggerId == null) {
+  /** Run {@code run} has ended: the trigger that started it may start the event it queued. */
+  void runEnded(RunRecord run) {
+    String triggerId = triggerOf(run.startKey());
+    if (triggerId != null) {
+      startQueued(triggerId);
+    }
+  }
+
+  /**
+   * Starts the queued event of every trigger that has one and no active run: what the instance
+   * that ended a trigger's last run does at once, and every instance a third of the lease time
+   * later, for an event queued while that run ended elsewhere or left by a crash.
+   */
+  void startQueued() {
+    List<String> withQueued;
+    try {
+      withQueued = store.withQueued();
+    } catch (DagflowException e) {
+      LOG.warn("the queued events of triggers could not be read: {}", e.getMessage());
       return;
     }
-    State state = states.get(triggerId);
-    if (state == null) {
-      return;
-    }
+    withQueued.forEach(this::startQueued);
+  }
+
+  private void startQueued(String triggerId) {
     Event next;
-    String nextRun = null;
+    EventTrigger t;
+    State state = states.computeIfAbsent(triggerId, k -> new State());
+    String runId = services.newRunId();
     synchronized (state) {
-      state.activeRuns.remove(runId);
-      next = state.activeRuns.isEmpty() ? state.queued : null;
-      if (next != null) {
-        state.queued = null;
-        nextRun = services.newRunId();
-        triggerOfRun.put(nextRun, triggerId);
-        state.activeRuns.add(nextRun);
+      try {
+        next = store.queued(triggerId).orElse(null);
+        t = next == null ? null : store.get(triggerId).orElse(null);
+        if (t == null || !active(triggerId, state).isEmpty() || !state.firing.add(next.id())) {
+          return;
+        }
+      } catch (DagflowException e) {
+        LOG.warn("trigger {}: its queued event could not be read: {}", triggerId,
+            e.getMessage());
+        return;
       }
+      state.starting.add(runId);
     }
-    if (next != null) {
-      Optional<EventTrigger> t = store.get(triggerId);
-      if (t.isPresent()) {
-        TriggerFiring f = start(t.get(), next, state, nextRun, List.of(), true);
-        LOG.debug("trigger {}: queued event {}: {}", triggerId, next.id(), f);
-      } else {
-        unregister(state, nextRun);
+    try {
+      TriggerFiring f = start(t, next, state, runId, List.of(), true);
+      LOG.debug("trigger {}: queued event {}: {}", triggerId, next.id(), f);
+    } finally {
+      synchronized (state) {
+        state.firing.remove(next.id());
       }
     }
   }
