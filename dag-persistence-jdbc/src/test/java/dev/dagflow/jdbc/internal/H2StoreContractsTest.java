@@ -1,0 +1,22 @@
+package dev.dagflow.jdbc.internal;
+
+import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.contract.TemplateStoreContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dag-core store contracts, unchanged, on H2, in memory: one database for every store. */
+class H2StoreContractsTest {
+  @RegisterExtension
+  static final TestDatabase DB = TestDatabase.of(TestDatabase.Kind.H2_MEMORY);
+
+  @Nested
+  class Templates extends TemplateStoreContract {
+    @Override
+    protected TemplateStore newStore() {
+      DB.clear();
+      return new JdbcTemplateStore(DB.context());
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.dagflow.jdbc.internal;
+
+import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.contract.TemplateStoreContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dag-core store contracts, unchanged, on MariaDB: one database for every store. */
+class MariaDbStoreContractsTest {
+  @RegisterExtension
+  static final TestDatabase DB = TestDatabase.of(TestDatabase.Kind.MARIADB);
+
+  @Nested
+  class Templates extends TemplateStoreContract {
+    @Override
+    protected TemplateStore newStore() {
+      DB.clear();
+      return new JdbcTemplateStore(DB.context());
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.dagflow.jdbc.internal;
+
+import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.contract.TemplateStoreContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dag-core store contracts, unchanged, on PostgreSQL: one database for every store. */
+class PostgresqlStoreContractsTest {
+  @RegisterExtension
+  static final TestDatabase DB = TestDatabase.of(TestDatabase.Kind.POSTGRESQL);
+
+  @Nested
+  class Templates extends TemplateStoreContract {
+    @Override
+    protected TemplateStore newStore() {
+      DB.clear();
+      return new JdbcTemplateStore(DB.context());
+    }
+  }
+}
