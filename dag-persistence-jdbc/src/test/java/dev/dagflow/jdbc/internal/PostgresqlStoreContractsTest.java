@@ -1,7 +1,9 @@
 package dev.dagflow.jdbc.internal;
 
 import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.contract.PolicyStoreContract;
 import dev.dagflow.store.contract.TemplateStoreContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +19,15 @@ class PostgresqlStoreContractsTest {
     protected TemplateStore newStore() {
       DB.clear();
       return new JdbcTemplateStore(DB.context());
+    }
+  }
+
+  @Nested
+  class Policies extends PolicyStoreContract {
+    @Override
+    protected PolicyStore newStore() {
+      DB.clear();
+      return new JdbcPolicyStore(DB.context());
     }
   }
 }
