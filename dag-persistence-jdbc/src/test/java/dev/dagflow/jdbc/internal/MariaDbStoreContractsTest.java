@@ -3,8 +3,10 @@ package dev.dagflow.jdbc.internal;
 import dev.dagflow.jdbc.testing.TestDatabase;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.TriggerStore;
 import dev.dagflow.store.contract.PolicyStoreContract;
 import dev.dagflow.store.contract.TemplateStoreContract;
+import dev.dagflow.store.contract.TriggerStoreContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,6 +30,15 @@ class MariaDbStoreContractsTest {
     protected PolicyStore newStore() {
       DB.clear();
       return new JdbcPolicyStore(DB.context());
+    }
+  }
+
+  @Nested
+  class Triggers extends TriggerStoreContract {
+    @Override
+    protected TriggerStore newStore() {
+      DB.clear();
+      return new JdbcTriggerStore(DB.context());
     }
   }
 }
