@@ -1,9 +1,11 @@
 package dev.dagflow.jdbc.internal;
 
 import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.store.TriggerStore;
+import dev.dagflow.store.contract.LogStoreContract;
 import dev.dagflow.store.contract.PolicyStoreContract;
 import dev.dagflow.store.contract.TemplateStoreContract;
 import dev.dagflow.store.contract.TriggerStoreContract;
@@ -39,6 +41,15 @@ class MariaDbStoreContractsTest {
     protected TriggerStore newStore() {
       DB.clear();
       return new JdbcTriggerStore(DB.context());
+    }
+  }
+
+  @Nested
+  class Logs extends LogStoreContract {
+    @Override
+    protected LogStore newStore() {
+      DB.clear();
+      return new JdbcLogStore(DB.context());
     }
   }
 }
