@@ -63,8 +63,8 @@ final class TriggerSql {
     queued = "SELECT event FROM " + queue + " WHERE trigger_id = ?";
     queueUpdate = "UPDATE " + queue + " SET event_id = ?, event = ?, queued_at = "
         + dialect.nowMillis() + " WHERE trigger_id = ?";
-    queueInsert = "INSERT INTO " + queue + " (event_id, event, queued_at, trigger_id) VALUES (?, ?, "
-        + dialect.nowMillis() + ", ?)";
+    queueInsert = "INSERT INTO " + queue + " (event_id, event, queued_at, trigger_id)"
+        + " VALUES (?, ?, " + dialect.nowMillis() + ", ?)";
     unqueue = "DELETE FROM " + queue + " WHERE trigger_id = ? AND event_id = ?";
     withQueued = "SELECT trigger_id FROM " + queue + " ORDER BY trigger_id";
   }
