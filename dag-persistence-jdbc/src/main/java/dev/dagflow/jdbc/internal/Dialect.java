@@ -69,6 +69,14 @@ public abstract class Dialect {
     return anyInChain(e, this::foreignKeyViolation);
   }
 
+  /**
+   * Whether {@code e} (or one it chains) is a deadlock or serialization failure, after which
+   * the transaction may be run again: SQL state class 40 on every database here.
+   */
+  public boolean isTransient(SQLException e) {
+    return anyInChain(e, s -> s.getSQLState() != null && s.getSQLState().startsWith("40"));
+  }
+
   abstract boolean duplicateKey(SQLException e);
 
   abstract boolean foreignKeyViolation(SQLException e);

@@ -14,6 +14,9 @@ import javax.sql.DataSource;
  * operation and given back at its end; nothing else is held. Immutable and thread-safe.
  */
 public final class JdbcContext {
+  /** How many times {@link #transactionRetried} runs its work at most. */
+  public static final int MAX_TRIES = 10;
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Tables tables;
@@ -108,6 +111,28 @@ public final class JdbcContext {
       return inTransaction(connection, work);
     } catch (SQLException e) {
       throw failure(operation, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction like {@link #transaction}, and again from the start
+   * (up to {@value #MAX_TRIES} times in all) when it fails on a unique key or a deadlock or
+   * serialization failure: what a concurrent writer of the same rows causes, and what the work
+   * then finds done when it reads again.
+   *
+   * @throws StoreException naming the operation and URL if the database fails otherwise, or
+   *     still after the last try
+   */
+  public <T> T transactionRetried(String operation, SqlWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = connect(operation)) {
+        return inTransaction(connection, work);
+      } catch (SQLException e) {
+        boolean conflict = dialect.isDuplicateKey(e) || dialect.isTransient(e);
+        if (!conflict || attempt >= MAX_TRIES) {
+          throw failure(operation, e);
+        }
+      }
     }
   }
 

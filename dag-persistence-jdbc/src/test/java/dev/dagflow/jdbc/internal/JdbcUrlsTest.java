@@ -14,7 +14,8 @@ class JdbcUrlsTest {
           + "|jdbc:postgresql://h:5432/db?user=u&password=***&ssl=true",
       "jdbc:mariadb://h/db?PASSWORD=secret|jdbc:mariadb://h/db?PASSWORD=***",
       "jdbc:mariadb://u:secret@h:3306/db|jdbc:mariadb://u:***@h:3306/db",
-      "jdbc:h2:tcp://h/db;USER=sa;PASSWORD=secret;MODE=x|jdbc:h2:tcp://h/db;USER=sa;PASSWORD=***;MODE=x",
+      "jdbc:h2:tcp://h/db;USER=sa;PASSWORD=secret;MODE=x"
+          + "|jdbc:h2:tcp://h/db;USER=sa;PASSWORD=***;MODE=x",
       "jdbc:h2:mem:x|jdbc:h2:mem:x"})
   void passwordsAreHidden(String url, String shown) {
     assertThat(JdbcUrls.withoutPassword(url)).isEqualTo(shown);

@@ -13,11 +13,13 @@ import java.util.concurrent.ConcurrentMap;
  * from a system property, else an environment variable, else the default:
  *
  * <pre>
- * dagflow.test.postgresql.url       DAGFLOW_TEST_POSTGRESQL_URL       jdbc:postgresql://127.0.0.1:5432/test
- * dagflow.test.postgresql.user      DAGFLOW_TEST_POSTGRESQL_USER      postgres
+ * dagflow.test.postgresql.url       DAGFLOW_TEST_POSTGRESQL_URL
+ *                                   (jdbc:postgresql://127.0.0.1:5432/test)
+ * dagflow.test.postgresql.user      DAGFLOW_TEST_POSTGRESQL_USER      (postgres)
  * dagflow.test.postgresql.password  DAGFLOW_TEST_POSTGRESQL_PASSWORD  (empty)
- * dagflow.test.mariadb.url          DAGFLOW_TEST_MARIADB_URL          jdbc:mariadb://127.0.0.1:3306/test
- * dagflow.test.mariadb.user         DAGFLOW_TEST_MARIADB_USER         root
+ * dagflow.test.mariadb.url          DAGFLOW_TEST_MARIADB_URL
+ *                                   (jdbc:mariadb://127.0.0.1:3306/test)
+ * dagflow.test.mariadb.user         DAGFLOW_TEST_MARIADB_USER         (root)
  * dagflow.test.mariadb.password     DAGFLOW_TEST_MARIADB_PASSWORD     (empty)
  * </pre>
  *

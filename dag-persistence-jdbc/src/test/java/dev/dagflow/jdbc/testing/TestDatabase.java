@@ -81,6 +81,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
   private HikariDataSource dataSource;
   private JdbcContext context;
   private List<String> deleteOrder = List.of();
+  private int openClasses;
 
   private TestDatabase(Kind kind, boolean migrated) {
     this.kind = kind;
@@ -151,6 +152,10 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext extension) throws Exception {
+    // @Nested classes inherit the extension: only the outermost class opens and closes
+    if (openClasses++ > 0) {
+      return;
+    }
     if (kind.server != null) {
       String problem = kind.server.problem();
       if (!problem.isEmpty()) {
@@ -179,6 +184,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext extension) throws Exception {
+    if (--openClasses > 0) {
+      return;
+    }
     for (HikariDataSource pool : pools) {
       pool.close();
     }

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}policies (
   default_of VARCHAR(128) UNIQUE,
   policy CLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS ${prefix}policies_project ON ${prefix}policies (project);
 
 -- triggers, with their counters
 CREATE TABLE IF NOT EXISTS ${prefix}triggers (

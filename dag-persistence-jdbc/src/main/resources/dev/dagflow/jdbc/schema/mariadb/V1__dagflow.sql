@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}policies (
   name VARCHAR(128) NOT NULL PRIMARY KEY,
   project VARCHAR(128),
   default_of VARCHAR(128) UNIQUE,
-  policy MEDIUMTEXT NOT NULL
+  policy MEDIUMTEXT NOT NULL,
+  INDEX ${prefix}policies_project (project)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- triggers, with their counters

@@ -2,12 +2,14 @@
 -- ${prefix} is the table prefix: the built-in migrator replaces it; Flyway users set the
 -- placeholder "prefix" to the same value (flyway.placeholders.prefix=dagflow_).
 -- Times are BIGINT milliseconds since the epoch; JSON is TEXT, kept exactly as written.
+-- Names and ids that listings order by are COLLATE "C": ordered by code point, as Java orders
+-- strings, whatever the database's default collation.
 -- Form kept for the built-in migrator: comments are whole lines starting with "--", and each
 -- statement ends with ";" at the end of a line.
 
 -- templates: one row per version of a template
 CREATE TABLE IF NOT EXISTS ${prefix}templates (
-  name VARCHAR(128) NOT NULL,
+  name VARCHAR(128) COLLATE "C" NOT NULL,
   version INTEGER NOT NULL,
   project VARCHAR(128),
   spec TEXT NOT NULL,
@@ -18,15 +20,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}templates (
 -- policies: default_of is the policy's project ('' for a global one) while it is the default,
 -- else NULL, so that the unique key keeps one default per project
 CREATE TABLE IF NOT EXISTS ${prefix}policies (
-  name VARCHAR(128) NOT NULL PRIMARY KEY,
+  name VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY,
   project VARCHAR(128),
   default_of VARCHAR(128) UNIQUE,
   policy TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS ${prefix}policies_project ON ${prefix}policies (project);
 
 -- triggers, with their counters
 CREATE TABLE IF NOT EXISTS ${prefix}triggers (
-  id VARCHAR(128) NOT NULL PRIMARY KEY,
+  id VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY,
   project VARCHAR(128),
   definition TEXT NOT NULL,
   total BIGINT NOT NULL DEFAULT 0,
@@ -39,7 +42,8 @@ CREATE INDEX IF NOT EXISTS ${prefix}triggers_project ON ${prefix}triggers (proje
 
 -- the event ids each trigger has processed; processed_at (database clock) for retention
 CREATE TABLE IF NOT EXISTS ${prefix}trigger_events (
-  trigger_id VARCHAR(128) NOT NULL REFERENCES ${prefix}triggers (id) ON DELETE CASCADE,
+  trigger_id VARCHAR(128) COLLATE "C" NOT NULL
+    REFERENCES ${prefix}triggers (id) ON DELETE CASCADE,
   event_id VARCHAR(256) NOT NULL,
   processed_at BIGINT NOT NULL,
   PRIMARY KEY (trigger_id, event_id)
@@ -48,7 +52,7 @@ CREATE INDEX IF NOT EXISTS ${prefix}trigger_events_time ON ${prefix}trigger_even
 
 -- the one event a trigger queued (overlap QUEUE_ONE): the JSON of Event.document()
 CREATE TABLE IF NOT EXISTS ${prefix}trigger_queue (
-  trigger_id VARCHAR(128) NOT NULL PRIMARY KEY
+  trigger_id VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY
     REFERENCES ${prefix}triggers (id) ON DELETE CASCADE,
   event_id VARCHAR(256) NOT NULL,
   event TEXT NOT NULL,
