@@ -1,6 +1,11 @@
 package dev.dagflow.jdbc;
 
 import dev.dagflow.jdbc.internal.JdbcContext;
+import dev.dagflow.jdbc.internal.JdbcLogStore;
+import dev.dagflow.jdbc.internal.JdbcPolicyStore;
+import dev.dagflow.jdbc.internal.JdbcRunStore;
+import dev.dagflow.jdbc.internal.JdbcTemplateStore;
+import dev.dagflow.jdbc.internal.JdbcTriggerStore;
 import dev.dagflow.jdbc.internal.Migrator;
 import dev.dagflow.jdbc.internal.Tables;
 import dev.dagflow.store.StoreException;
@@ -121,8 +126,9 @@ public final class JdbcStores {
       } else {
         Migrator.check(context);
       }
-      throw new UnsupportedOperationException("the JDBC stores of " + context.url()
-          + " are not written yet: its schema is migrated, the stores come next (issue 12)");
+      return Stores.of(new JdbcRunStore(context), new JdbcLogStore(context),
+          new JdbcPolicyStore(context), new JdbcTemplateStore(context),
+          new JdbcTriggerStore(context));
     }
 
     private static void requireUnset(Object value, String option) {

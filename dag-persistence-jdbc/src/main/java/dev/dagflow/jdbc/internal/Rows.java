@@ -17,7 +17,7 @@ import java.util.Optional;
  * written by one {@link ObjectMapper}, absent values as SQL NULL. Stateless and thread-safe.
  */
 final class Rows {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonCodec.MAPPER;
 
   private Rows() {}
 
