@@ -1,0 +1,111 @@
+package dev.dagflow.jdbc.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * How values go into columns and come back: instants as BIGINT epoch milliseconds, JSON as text
+ * written by one {@link ObjectMapper}, absent values as SQL NULL. Stateless and thread-safe.
+ */
+final class Rows {
+  private static final ObjectMapper JSON = JsonCodec.MAPPER;
+
+  private Rows() {}
+
+  static void setString(PreparedStatement st, int i, Optional<String> value) throws SQLException {
+    if (value.isPresent()) {
+      st.setString(i, value.get());
+    } else {
+      st.setNull(i, Types.VARCHAR);
+    }
+  }
+
+  static void setMillis(PreparedStatement st, int i, Instant time) throws SQLException {
+    st.setLong(i, millis(time));
+  }
+
+  static void setMillis(PreparedStatement st, int i, Optional<Instant> time)
+      throws SQLException {
+    if (time.isPresent()) {
+      st.setLong(i, millis(time.get()));
+    } else {
+      st.setNull(i, Types.BIGINT);
+    }
+  }
+
+  static void setJson(PreparedStatement st, int i, Optional<? extends JsonNode> value)
+      throws SQLException {
+    if (value.isPresent()) {
+      st.setString(i, json(value.get()));
+    } else {
+      st.setNull(i, Types.VARCHAR);
+    }
+  }
+
+  static long millis(Instant time) {
+    try {
+      return time.toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("time " + time + " is out of range", e);
+    }
+  }
+
+  static Optional<String> string(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(rs.getString(column));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    return Instant.ofEpochMilli(rs.getLong(column));
+  }
+
+  static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  static String json(JsonNode value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode jsonNode(String text, String what) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("read " + what, "its stored JSON cannot be read: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  static ObjectNode object(String text, String what) {
+    JsonNode node = jsonNode(text, what);
+    if (!(node instanceof ObjectNode object)) {
+      throw new StoreException("read " + what, "its stored JSON is not an object");
+    }
+    return object;
+  }
+
+  static Optional<JsonNode> optionalJson(ResultSet rs, String column, String what)
+      throws SQLException {
+    String text = rs.getString(column);
+    return text == null ? Optional.empty() : Optional.of(jsonNode(text, what));
+  }
+
+  static Optional<ObjectNode> optionalObject(ResultSet rs, String column, String what)
+      throws SQLException {
+    String text = rs.getString(column);
+    return text == null ? Optional.empty() : Optional.of(object(text, what));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.dagflow.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dagflow.jdbc.SchemaVersionException;
+import dev.dagflow.jdbc.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in migrator on one database: subclassed once per database. Each test works on tables
+ * of a table prefix of its own, so that it starts from an empty schema.
+ */
+abstract class MigratorTest {
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+  /** Every table of schema version 1 but the run tables. */
+  private static final List<String> TABLES = List.of("schema_version", "templates", "policies",
+      "triggers", "trigger_events", "trigger_queue", "logs", "log_fences", "engine_instances");
+
+  /** The class's database, left empty by its extension. */
+  abstract TestDatabase database();
+
+  private static String freshPrefix() {
+    return "m" + PREFIXES.incrementAndGet() + "_";
+  }
+
+  @Test
+  void theDialectIsDetectedFromTheDatabase() {
+    JdbcContext detected = JdbcContext.open(database().dataSource(), null,
+        Tables.withPrefix("x_"));
+    assertThat(detected.dialect().kind()).isEqualTo(database().kind().dialect());
+    assertThat(detected.url()).startsWith("jdbc:");
+  }
+
+  @Test
+  void aFreshDatabaseIsMigratedToTheNewestVersion() throws SQLException {
+    JdbcContext context = database().context(freshPrefix());
+    assertThat(Migrator.recordedVersion(context)).isEmpty();
+
+    assertThat(Migrator.migrate(context)).containsExactly(1);
+
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(1));
+    for (String table : TABLES) {
+      assertThat(count(context, table)).as(table).isGreaterThanOrEqualTo(0);
+    }
+    assertThat(versionRows(context)).hasSize(1).first().asString().startsWith("1 dagflow ");
+    Migrator.check(context);
+  }
+
+  @Test
+  void migratingAgainChangesNothing() throws SQLException {
+    JdbcContext context = database().context(freshPrefix());
+    Migrator.migrate(context);
+    List<String> tables = database().tables();
+    List<String> versions = versionRows(context);
+
+    assertThat(Migrator.migrate(context)).isEmpty();
+
+    assertThat(database().tables()).isEqualTo(tables);
+    assertThat(versionRows(context)).isEqualTo(versions);
+  }
+
+  @Test
+  void aNewerSchemaIsRefusedNamingTheUrlAndBothVersions() throws SQLException {
+    JdbcContext context = database().context(freshPrefix());
+    Migrator.migrate(context);
+    execute(context, "INSERT INTO " + context.tables().name("schema_version")
+        + " (version, description, installed_at) VALUES (99, 'from the future', 0)");
+
+    for (Runnable attempt : List.<Runnable>of(() -> Migrator.migrate(context),
+        () -> Migrator.check(context))) {
+      assertThatThrownBy(attempt::run)
+          .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
+            assertThat(e.found()).isEqualTo(99);
+            assertThat(e.known()).isEqualTo(1);
+            assertThat(e.url()).isEqualTo(context.url());
+          })
+          .hasMessageContaining(context.url())
+          .hasMessageContaining("version 99")
+          .hasMessageContaining("version 1,");
+    }
+    assertThat(versionRows(context)).hasSize(2);
+  }
+
+  @Test
+  void checkingWithoutMigratingRefusesAnOlderSchemaAndTrustsOneWithoutVersionTable()
+      throws SQLException {
+    JdbcContext context = database().context(freshPrefix());
+    Migrator.check(context);
+    execute(context, context.dialect().versionTableDdl(context.tables()));
+
+    assertThatThrownBy(() -> Migrator.check(context))
+        .isInstanceOfSatisfying(SchemaVersionException.class,
+            e -> assertThat(e.found()).isZero())
+        .hasMessageContaining("older than version 1")
+        .hasMessageContaining(context.url());
+  }
+
+  @Test
+  void twoMigratorsStartingAtOnceOnAnEmptyDatabaseMigrateOnce() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        String prefix = freshPrefix();
+        List<JdbcContext> contexts = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          contexts.add(JdbcContext.of(database().newDataSource(),
+              Dialect.of(database().kind().dialect()), Tables.withPrefix(prefix),
+              database().context().url()));
+        }
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Future<List<Integer>>> results = new ArrayList<>();
+        for (JdbcContext context : contexts) {
+          results.add(threads.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            return Migrator.migrate(context);
+          }));
+        }
+        List<List<Integer>> applied = new ArrayList<>();
+        for (Future<List<Integer>> result : results) {
+          applied.add(result.get(60, TimeUnit.SECONDS));
+        }
+
+        assertThat(applied).as("round " + round).containsExactlyInAnyOrder(List.of(1), List.of());
+        assertThat(versionRows(contexts.get(0))).hasSize(1);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private static void execute(JdbcContext context, String sql) {
+    context.autoCommit("test", c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(sql);
+      }
+      return null;
+    });
+  }
+
+  private static long count(JdbcContext context, String table) {
+    return context.autoCommit("count", c -> {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + context.tables().name(table))) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  private static List<String> versionRows(JdbcContext context) throws SQLException {
+    try (Connection c = context.dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT version, description, installed_at FROM "
+            + context.tables().name("schema_version") + " ORDER BY version")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add((rs.getInt(1) + " " + rs.getString(2) + " " + rs.getLong(3))
+            .toLowerCase(Locale.ROOT));
+      }
+      return rows;
+    }
+  }
+}
