@@ -19,6 +19,7 @@ import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.Page;
 import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.Retention;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.RunStore;
@@ -237,6 +238,15 @@ public interface DagEngine extends AutoCloseable {
 
   /** Adds a listener; see {@link EngineListener} for when and where it is called. */
   void addListener(EngineListener listener);
+
+  /**
+   * Purges the stores now, as of the engine's clock, with the builder's {@link
+   * Builder#retention retention} (without one: only processed event ids older than 30 days).
+   * Safe while runs run: no unfinished run is purged.
+   *
+   * @throws dev.dagflow.store.StoreException if a store fails; what was purged stays purged
+   */
+  Retention.PurgeReport purge();
 
   /** The worker keys of the pools alive now; a pool is released once idle. */
   Set<String> workerPools();
@@ -466,6 +476,17 @@ public interface DagEngine extends AutoCloseable {
      */
     public Builder logBuffer(int lines) {
       config.logBuffer(lines);
+      return this;
+    }
+
+    /**
+     * What the engine purges from its stores, every {@link Retention#every()} (default an hour)
+     * on the thread that claims runs, from the time it starts: ended runs, logs and processed
+     * event ids past their ages. Without it the engine purges nothing on its own; {@link
+     * DagEngine#purge()} purges at once either way.
+     */
+    public Builder retention(Retention retention) {
+      config.retention(retention);
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.dagflow.store;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -62,4 +63,12 @@ public interface LogStore {
    * fence survive the purge of all its lines: {@link #fence} still counts them.
    */
   long purgeBefore(Instant time);
+
+  /**
+   * Deletes every line of the runs {@code runIds}, with their fences and numbering: what a
+   * purge of those runs does to their logs. A run without lines is skipped.
+   *
+   * @return how many lines it deleted
+   */
+  long deleteRuns(Collection<String> runIds);
 }

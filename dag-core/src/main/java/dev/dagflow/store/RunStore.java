@@ -42,7 +42,8 @@ public interface RunStore {
    * a stored run has already is refused, and the check and the creation are one atomic step, so
    * of concurrent creates with one key exactly one stores its run. A refused create stores
    * nothing (neither the run nor its key). Keys are compared exactly, case included; runs
-   * without a key never collide. A key stays taken as long as its run is stored.
+   * without a key never collide. A key stays taken as long as its run is stored (until {@link
+   * #purgeEnded} deletes it).
    *
    * @return the creator's lease
    * @throws DuplicateStartException naming the key and the stored run, if a run with the same
@@ -177,6 +178,17 @@ public interface RunStore {
    *     owner wrote; empty if there is none with this id
    */
   Optional<RunCommand> cancelCommand(String commandId, Instant at);
+
+  /**
+   * Deletes up to {@code limit} of the ended runs {@code which} names, the earliest ended first,
+   * with everything stored of them: status, nodes, attempts, transitions, history and commands.
+   * Their start keys are free again. An unfinished run is never deleted. One short operation:
+   * a purge of many runs calls it again until it returns fewer than {@code limit}.
+   *
+   * @return the ids of the runs deleted
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  List<String> purgeEnded(EndedRuns which, int limit);
 
   /** The run; empty if there is none with this id. */
   Optional<RunRecord> run(String runId);

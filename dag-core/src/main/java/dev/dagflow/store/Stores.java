@@ -38,11 +38,13 @@ public final class Stores {
 
   /**
    * Like {@link #inMemory()}, with leases that expire on {@code clock}: the store's clock,
-   * which several engines sharing the stores agree on. Tests of takeover move it by hand.
+   * which several engines sharing the stores agree on, and which dates processed event ids.
+   * Tests of takeover move it by hand.
    */
   public static Stores inMemory(InstantSource clock) {
     return new Stores(MemoryStores.runStore(clock), MemoryStores.logStore(),
-        MemoryStores.policyStore(), MemoryStores.templateStore(), MemoryStores.triggerStore());
+        MemoryStores.policyStore(), MemoryStores.templateStore(),
+        MemoryStores.triggerStore(clock));
   }
 
   /**

@@ -103,4 +103,16 @@ public interface TriggerStore {
 
   /** The ids of the triggers with a queued event, by id. */
   List<String> withQueued();
+
+  /**
+   * Forgets up to {@code limit} of the processed event ids recorded (on the store's clock)
+   * before {@code processedBefore}, the oldest first: an event delivered again after that is
+   * not known as processed (the start key of the run it started still refuses a second run
+   * while that run is stored). One short operation; a purge calls it until it returns fewer
+   * than {@code limit}.
+   *
+   * @return how many it forgot
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  int purgeProcessed(Instant processedBefore, int limit);
 }

@@ -2,6 +2,7 @@ package dev.dagflow.engine;
 
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
+import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
@@ -233,6 +234,12 @@ final class FaultyRunStore implements RunStore {
       throw fail("claim runs", "the lease thread cannot reach the store");
     }
     return inner.claim(owner, limit, leaseTime);
+  }
+
+  @Override
+  public List<String> purgeEnded(EndedRuns which, int limit) {
+    check("purge ended runs");
+    return inner.purgeEnded(which, limit);
   }
 
   @Override

@@ -118,6 +118,11 @@ final class FaultyTriggerStore implements TriggerStore {
   }
 
   @Override
+  public int purgeProcessed(Instant processedBefore, int limit) {
+    return inner.purgeProcessed(processedBefore, limit);
+  }
+
+  @Override
   public List<String> withQueued() {
     failQueueRead("list the triggers with a queued event");
     return inner.withQueued();

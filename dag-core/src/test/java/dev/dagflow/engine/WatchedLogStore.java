@@ -7,6 +7,7 @@ import dev.dagflow.store.LogBatch;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.StoreException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -148,6 +149,11 @@ final class WatchedLogStore implements LogStore {
   @Override
   public List<LogEntry> query(LogQuery query) {
     return inner.query(query);
+  }
+
+  @Override
+  public long deleteRuns(Collection<String> runIds) {
+    return inner.deleteRuns(runIds);
   }
 
   @Override

@@ -26,7 +26,9 @@ import dev.dagflow.store.Page;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunCommand.Kind;
 import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.Retention;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.Stores;
 import dev.dagflow.store.RunSummary;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,38 @@ public final class Engine implements DagEngine {
     // claims what is free now: the runs of engines that stopped, then more on a timer
     leases.start();
     commands.start();
+    if (config.retention != null) {
+      schedulePurge(config.retention);
+    }
+  }
+
+  private void schedulePurge(Retention retention) {
+    TimeSource timer = leases.timer();
+    timer.schedule(timer.now().plus(retention.every()), () -> {
+      if (services.isClosing()) {
+        return;
+      }
+      try {
+        Retention.PurgeReport purged = retention.purge(stores(), time.now());
+        LOG.info("purged {} ended runs, {} log lines and {} processed event ids ({})",
+            purged.runs(), purged.logLines(), purged.processedEvents(), retention);
+      } catch (RuntimeException e) {
+        LOG.warn("a purge failed; the next one is in {}", retention.every(), e);
+      } finally {
+        schedulePurge(retention);
+      }
+    });
+  }
+
+  @Override
+  public Retention.PurgeReport purge() {
+    Retention retention = config.retention != null ? config.retention
+        : Retention.builder().build();
+    return retention.purge(stores(), time.now());
+  }
+
+  private Stores stores() {
+    return Stores.of(runs, logs, config.policyStore, config.templateStore, config.triggerStore);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.dagflow.internal.Ids;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.Retention;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
@@ -57,6 +58,8 @@ public final class EngineConfig {
   Duration storeRetryBackoff = Duration.ofMillis(20);
   Duration storeRetryMaxBackoff = Duration.ofSeconds(1);
   int logBuffer = 10_000;
+  /** What the engine purges on its timer; null: nothing, unless the host calls purge(). */
+  Retention retention;
   ExecutionPolicy engineDefaultPolicy = ExecutionPolicy.builder("engine-default").build();
   final List<EngineListener> listeners = new ArrayList<>();
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
@@ -250,6 +253,10 @@ public final class EngineConfig {
     this.logBuffer = lines;
   }
 
+  public void retention(Retention retention) {
+    this.retention = Objects.requireNonNull(retention, "retention");
+  }
+
   public void engineDefaultPolicy(ExecutionPolicy policy) {
     this.engineDefaultPolicy = Objects.requireNonNull(policy, "engineDefaultPolicy");
   }
@@ -301,6 +308,7 @@ public final class EngineConfig {
     c.storeRetryBackoff = storeRetryBackoff;
     c.storeRetryMaxBackoff = storeRetryMaxBackoff;
     c.logBuffer = logBuffer;
+    c.retention = retention;
     c.engineDefaultPolicy = engineDefaultPolicy;
     c.listeners.addAll(listeners);
     c.evaluator = evaluator;

@@ -7,6 +7,7 @@ import dev.dagflow.store.LogBatch;
 import dev.dagflow.store.LogStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,6 +132,20 @@ final class MemoryLogStore implements LogStore {
         removed += before - log.lines.size();
         if (log.lines.isEmpty()) {
           log.lines.trimToSize();
+        }
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public long deleteRuns(Collection<String> runIds) {
+    long removed = 0;
+    for (String runId : runIds) {
+      RunLog log = runs.remove(Objects.requireNonNull(runId, "runIds"));
+      if (log != null) {
+        synchronized (log) {
+          removed += log.lines.size();
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.dagflow.store.memory;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.DuplicateStartException;
+import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
@@ -205,6 +206,38 @@ final class MemoryRunStore implements RunStore {
     RunData data = commandRuns.get(Objects.requireNonNull(commandId, "commandId"));
     return data == null ? Optional.empty()
         : Optional.of(data.cancelCommand(commandId, at, withPending));
+  }
+
+  @Override
+  public List<String> purgeEnded(EndedRuns which, int limit) {
+    Objects.requireNonNull(which, "which");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    List<RunRecord> ended = new ArrayList<>();
+    for (RunData data : newestFirst.values()) {
+      RunRecord r = data.record();
+      if (r.state().isTerminal() && which.matches(r.project(), r.endedAt().orElseThrow())) {
+        ended.add(r);
+      }
+    }
+    ended.sort(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
+        .thenComparing(RunRecord::runId));
+    List<String> purged = new ArrayList<>();
+    for (RunRecord r : ended.subList(0, Math.min(limit, ended.size()))) {
+      RunData data = runs.get(r.runId());
+      if (data == null || !data.record().state().isTerminal()) {
+        continue; // purged or re-opened meanwhile
+      }
+      runs.remove(r.runId(), data);
+      newestFirst.remove(Key.of(r));
+      unfinished.remove(Key.of(r));
+      r.startKey().ifPresent(key -> startKeys.remove(key, r.runId()));
+      data.commandIds().forEach(id -> commandRuns.remove(id, data));
+      withPending.remove(data);
+      purged.add(r.runId());
+    }
+    return List.copyOf(purged);
   }
 
   @Override

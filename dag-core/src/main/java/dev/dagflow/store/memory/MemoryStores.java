@@ -32,6 +32,11 @@ public final class MemoryStores {
   }
 
   public static TriggerStore triggerStore() {
-    return new MemoryTriggerStore();
+    return triggerStore(InstantSource.system());
+  }
+
+  /** A trigger store that dates processed event ids on {@code clock}. */
+  public static TriggerStore triggerStore(InstantSource clock) {
+    return new MemoryTriggerStore(clock);
   }
 }

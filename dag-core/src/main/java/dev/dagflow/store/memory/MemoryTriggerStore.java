@@ -6,11 +6,13 @@ import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
 import dev.dagflow.trigger.UnknownTriggerException;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -22,8 +24,14 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * Processed event ids are kept until the trigger is deleted.
  */
 final class MemoryTriggerStore implements TriggerStore {
+  private final InstantSource clock;
   private final Object writeLock = new Object();
   private final ConcurrentNavigableMap<String, Entry> byId = new ConcurrentSkipListMap<>();
+
+  /** A store that dates processed event ids on {@code clock}, the store's clock. */
+  MemoryTriggerStore(InstantSource clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
 
   @Override
   public void save(EventTrigger trigger) {
@@ -82,13 +90,13 @@ final class MemoryTriggerStore implements TriggerStore {
   @Override
   public boolean markProcessed(String triggerId, String eventId) {
     Objects.requireNonNull(eventId, "eventId");
-    return entry(triggerId).processed.add(eventId);
+    return entry(triggerId).processed.putIfAbsent(eventId, clock.instant()) == null;
   }
 
   @Override
   public boolean isProcessed(String triggerId, String eventId) {
     Objects.requireNonNull(eventId, "eventId");
-    return entry(triggerId).processed.contains(eventId);
+    return entry(triggerId).processed.containsKey(eventId);
   }
 
   @Override
@@ -125,6 +133,31 @@ final class MemoryTriggerStore implements TriggerStore {
   }
 
   @Override
+  public int purgeProcessed(Instant processedBefore, int limit) {
+    Objects.requireNonNull(processedBefore, "processedBefore");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    record Mark(Entry entry, String eventId, Instant at) {}
+    List<Mark> old = new ArrayList<>();
+    for (Entry entry : byId.values()) {
+      entry.processed.forEach((eventId, at) -> {
+        if (at.isBefore(processedBefore)) {
+          old.add(new Mark(entry, eventId, at));
+        }
+      });
+    }
+    old.sort(Comparator.comparing(Mark::at));
+    int forgotten = 0;
+    for (Mark mark : old.subList(0, Math.min(limit, old.size()))) {
+      if (mark.entry().processed.remove(mark.eventId(), mark.at())) {
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
+  @Override
   public List<String> withQueued() {
     return byId.entrySet().stream().filter(e -> e.getValue().queued != null)
         .map(Map.Entry::getKey).toList();
@@ -148,7 +181,8 @@ final class MemoryTriggerStore implements TriggerStore {
     volatile EventTrigger trigger;
     /** Replaced under the entry's lock; read without it. */
     volatile TriggerCounters counters;
-    final Set<String> processed = ConcurrentHashMap.newKeySet();
+    /** Each processed event id, with when it was marked. */
+    final Map<String, Instant> processed = new ConcurrentHashMap<>();
     /** Replaced under the entry's lock; read without it. */
     volatile Event queued;
 

@@ -174,6 +174,11 @@ final class RunData {
     });
   }
 
+  /** The ids of the run's commands, for a purge. */
+  List<String> commandIds() {
+    return read(() -> List.copyOf(commands.keySet()));
+  }
+
   Optional<RunCommand> command(String id) {
     return read(() -> Optional.ofNullable(commands.get(id)));
   }

@@ -428,4 +428,17 @@ public abstract class LogStoreContract {
     }
     return out;
   }
+
+  @Test
+  void deletingRunsDropsTheirLinesAndNumberingAndNothingElse() {
+    sixLines();
+    LogEntry other = line("r-2", 1, "a", LogLevel.ERROR, "other run", 5);
+    append(other);
+    assertThat(store.deleteRuns(List.of("r-1", "unknown"))).isEqualTo(6);
+    assertThat(store.query(LogQuery.of("r-1"))).isEmpty();
+    assertThat(store.query(LogQuery.of("r-2"))).containsExactly(other);
+    // a run's numbering goes with it: fenced again, it starts from nothing
+    assertThat(store.fence("r-1", new Fence("engine-b", 1))).isZero();
+    assertThat(store.deleteRuns(List.of())).isZero();
+  }
 }

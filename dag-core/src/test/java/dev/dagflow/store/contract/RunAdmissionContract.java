@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The part of the {@link RunStore} contract that instances sharing a store count together: the
  * places of a scope's runs ({@link RunStore#admit}), and the listing of a trigger's runs by start
- * key prefix. Extended by {@link RunStoreContract}, which implementations subclass.
+ * key prefix. Extended by {@link RunPurgeContract} and so by {@link RunStoreContract}, which
+ * implementations subclass.
  */
 public abstract class RunAdmissionContract extends RunPagesContract {
 

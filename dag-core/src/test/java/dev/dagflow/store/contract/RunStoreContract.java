@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * concurrency to the writes of {@link RunChangesContract} and the leases of {@link
  * RunLeaseContract}.
  */
-public abstract class RunStoreContract extends RunAdmissionContract {
+public abstract class RunStoreContract extends RunPurgeContract {
   /** How many runs and claiming threads the claim races have. */
   private static final int RACE_RUNS = 200;
   private static final int CLAIMERS = 8;

@@ -275,4 +275,28 @@ public abstract class TriggerStoreContract {
     List<Boolean> results = onThreads(8, thread -> store.unqueue("t1", "e1"));
     assertThat(results).containsOnlyOnce(true);
   }
+
+  // ---- forgetting processed event ids ----
+
+  @Test
+  void purgedProcessedIdsAreForgottenOldestFirstAndOnlyThoseBeforeTheTime() {
+    store.save(trigger("t1", null));
+    store.save(trigger("t2", null));
+    store.markProcessed("t1", "e1");
+    store.markProcessed("t2", "e2");
+    store.markProcessed("t1", "e3");
+    Instant past = Instant.now().minusSeconds(3600);
+    Instant future = Instant.now().plusSeconds(3600);
+    assertThat(store.purgeProcessed(past, 10)).isZero();
+    assertThat(store.isProcessed("t1", "e1")).isTrue();
+    assertThat(store.purgeProcessed(future, 2)).isEqualTo(2);
+    assertThat(store.purgeProcessed(future, 2)).isEqualTo(1);
+    assertThat(store.isProcessed("t1", "e1")).isFalse();
+    assertThat(store.isProcessed("t2", "e2")).isFalse();
+    assertThat(store.isProcessed("t1", "e3")).isFalse();
+    // forgotten, an event id may be processed again
+    assertThat(store.markProcessed("t1", "e1")).isTrue();
+    assertThatThrownBy(() -> store.purgeProcessed(future, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+  }
 }

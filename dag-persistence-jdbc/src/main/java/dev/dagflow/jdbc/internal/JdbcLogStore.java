@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -146,13 +147,34 @@ public final class JdbcLogStore implements LogStore {
   }
 
   @Override
+  public long deleteRuns(Collection<String> runIds) {
+    Objects.requireNonNull(runIds, "runIds");
+    long total = 0;
+    for (String runId : List.copyOf(runIds)) { // a transaction per run keeps each one short
+      total += context.transaction("delete the log of run " + runId, c -> {
+        int deleted;
+        try (PreparedStatement st = c.prepareStatement(sql.deleteRunLines)) {
+          st.setString(1, runId);
+          deleted = st.executeUpdate();
+        }
+        try (PreparedStatement st = c.prepareStatement(sql.deleteRunFence)) {
+          st.setString(1, runId);
+          st.executeUpdate();
+        }
+        return deleted;
+      });
+    }
+    return total;
+  }
+
+  @Override
   public long purgeBefore(Instant time) {
     Objects.requireNonNull(time, "time");
     long total = 0;
     while (true) {
       int deleted = context.autoCommit("purge log lines before " + time, c -> {
         try (PreparedStatement st = c.prepareStatement(sql.purgeChunk)) {
-          st.setLong(1, time.toEpochMilli());
+          st.setLong(1, Rows.bound(time));
           st.setInt(2, PURGE_CHUNK);
           return st.executeUpdate();
         }

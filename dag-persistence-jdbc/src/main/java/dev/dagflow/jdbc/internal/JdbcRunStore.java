@@ -11,6 +11,7 @@ import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.CommandOutcome;
 import dev.dagflow.store.DuplicateStartException;
+import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.Lease;
@@ -535,6 +536,48 @@ public final class JdbcRunStore implements RunStore {
         st.executeUpdate();
       }
       return command(c, commandId);
+    });
+  }
+
+  // ---- bounded growth ---------------------------------------------------------------------
+
+  @Override
+  public List<String> purgeEnded(EndedRuns which, int limit) {
+    Objects.requireNonNull(which, "which");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    List<String> otherThan = List.copyOf(which.otherThan());
+    return db.transaction("purge runs ended before " + which.endedBefore(), c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          sql.endedRuns(which.project().isPresent(), otherThan.size()))) {
+        int i = 1;
+        st.setLong(i++, Rows.bound(which.endedBefore()));
+        if (which.project().isPresent()) {
+          st.setString(i++, which.project().get());
+        }
+        for (String project : otherThan) {
+          st.setString(i++, project);
+        }
+        st.setInt(i, limit);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      if (!ids.isEmpty()) {
+        try (PreparedStatement st = c.prepareStatement(sql.deleteRun())) {
+          for (String id : ids) {
+            st.setString(1, id);
+            st.addBatch();
+          }
+          st.executeBatch();
+        }
+      }
+      ids.forEach(specs::invalidate);
+      return List.copyOf(ids);
     });
   }
 

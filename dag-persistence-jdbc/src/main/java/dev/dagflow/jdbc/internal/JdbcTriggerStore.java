@@ -223,6 +223,35 @@ public final class JdbcTriggerStore implements TriggerStore {
   }
 
   @Override
+  public int purgeProcessed(Instant processedBefore, int limit) {
+    Objects.requireNonNull(processedBefore, "processedBefore");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    return context.transaction("forget events processed before " + processedBefore, c -> {
+      List<String[]> old = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(sql.oldestProcessed)) {
+        st.setLong(1, Rows.bound(processedBefore));
+        st.setInt(2, limit);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            old.add(new String[] {rs.getString(1), rs.getString(2)});
+          }
+        }
+      }
+      int forgotten = 0;
+      try (PreparedStatement st = c.prepareStatement(sql.forgetProcessed)) {
+        for (String[] key : old) {
+          st.setString(1, key[0]);
+          st.setString(2, key[1]);
+          forgotten += st.executeUpdate();
+        }
+      }
+      return forgotten;
+    });
+  }
+
+  @Override
   public List<String> withQueued() {
     return context.autoCommit("list the triggers with a queued event", c -> {
       List<String> ids = new ArrayList<>();

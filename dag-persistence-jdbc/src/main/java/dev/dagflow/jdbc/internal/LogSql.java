@@ -19,6 +19,8 @@ final class LogSql {
   /** Queries by {@code [node given][since given]}, each with the parameters in that order. */
   final String[][] query = new String[2][2];
   final String purgeChunk;
+  final String deleteRunLines;
+  final String deleteRunFence;
 
   LogSql(Tables tables, Dialect dialect) {
     String logs = tables.name("logs");
@@ -37,6 +39,8 @@ final class LogSql {
             + (since == 1 ? " AND logged_at >= ?" : "") + " ORDER BY seq LIMIT ?";
       }
     }
+    deleteRunLines = "DELETE FROM " + logs + " WHERE run_id = ?";
+    deleteRunFence = "DELETE FROM " + fences + " WHERE run_id = ?";
     purgeChunk = dialect.kind() == JdbcDialect.POSTGRESQL
         ? "DELETE FROM " + logs + " WHERE (run_id, seq) IN (SELECT run_id, seq FROM " + logs
             + " WHERE logged_at < ? LIMIT ?)"

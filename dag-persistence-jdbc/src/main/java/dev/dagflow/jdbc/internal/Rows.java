@@ -59,6 +59,18 @@ final class Rows {
     }
   }
 
+  /**
+   * {@code time} as a bound of a query on millisecond columns: a time past what a long holds
+   * is the largest or smallest long, beyond every stored time.
+   */
+  static long bound(Instant time) {
+    try {
+      return time.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return time.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   static Optional<String> string(ResultSet rs, String column) throws SQLException {
     return Optional.ofNullable(rs.getString(column));
   }

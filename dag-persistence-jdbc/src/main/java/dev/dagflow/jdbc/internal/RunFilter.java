@@ -39,11 +39,11 @@ final class RunFilter {
     });
     query.createdFrom().ifPresent(from -> {
       conditions.add("r.created_at >= ?");
-      values.add(Rows.millis(from));
+      values.add(Rows.bound(from));
     });
     query.createdBefore().ifPresent(before -> {
       conditions.add("r.created_at < ?");
-      values.add(Rows.millis(before));
+      values.add(Rows.bound(before));
     });
     query.startKeyPrefix().ifPresent(prefix -> {
       conditions.add(RunSql.startKeyLike());

@@ -156,6 +156,24 @@ final class RunSql {
         + (skipLocked() ? " FOR UPDATE SKIP LOCKED" : "");
   }
 
+  /**
+   * Up to {@code ?} ended runs that ended before {@code ?}, earliest first, locked: of {@code
+   * project} when {@code byProject}, else of no project or one not among {@code otherThan}
+   * projects ({@code ?} each).
+   */
+  String endedRuns(boolean byProject, int otherThan) {
+    String which = byProject ? " AND r.project = ?" : otherThan == 0 ? ""
+        : " AND (r.project IS NULL OR r.project NOT IN (" + marks(otherThan) + "))";
+    return "SELECT r.id FROM " + t.name("runs") + " r JOIN " + t.name("run_status")
+        + " s ON s.run_id = r.id WHERE s.state NOT IN " + UNFINISHED + " AND s.ended_at < ?"
+        + which + " ORDER BY s.ended_at, r.id LIMIT ? FOR UPDATE";
+  }
+
+  /** Deletes a run: its status, nodes, attempts, transitions, history, commands go with it. */
+  String deleteRun() {
+    return "DELETE FROM " + t.name("runs") + " WHERE id = ?";
+  }
+
   /** The status rows of {@code n} runs, locked in id order (so that writers never deadlock). */
   String lockStatuses(int n) {
     return "SELECT run_id, state, started_at, ended_at, owner, epoch, lease_expires, admitted, "

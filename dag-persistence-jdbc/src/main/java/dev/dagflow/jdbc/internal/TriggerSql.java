@@ -34,6 +34,8 @@ final class TriggerSql {
   final String queueInsert;
   final String unqueue;
   final String withQueued;
+  final String oldestProcessed;
+  final String forgetProcessed;
 
   TriggerSql(Tables tables, Dialect dialect) {
     String t = tables.name("triggers");
@@ -67,5 +69,8 @@ final class TriggerSql {
         + " VALUES (?, ?, " + dialect.nowMillis() + ", ?)";
     unqueue = "DELETE FROM " + queue + " WHERE trigger_id = ? AND event_id = ?";
     withQueued = "SELECT trigger_id FROM " + queue + " ORDER BY trigger_id";
+    oldestProcessed = "SELECT trigger_id, event_id FROM " + events + " WHERE processed_at < ?"
+        + " ORDER BY processed_at, trigger_id, event_id LIMIT ?";
+    forgetProcessed = "DELETE FROM " + events + " WHERE trigger_id = ? AND event_id = ?";
   }
 }

@@ -132,7 +132,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
   version BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_claim
-  ON ${prefix}run_status (state, created_at, run_id);
+  ON ${prefix}run_status (state, lease_expires);
+CREATE INDEX IF NOT EXISTS ${prefix}run_status_ended ON ${prefix}run_status (state, ended_at);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_owner ON ${prefix}run_status (owner);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_scope ON ${prefix}run_status (scope_key, state);
 
