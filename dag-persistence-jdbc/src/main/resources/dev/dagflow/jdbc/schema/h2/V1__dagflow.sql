@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}logs (
   PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX IF NOT EXISTS ${prefix}logs_time ON ${prefix}logs (logged_at);
+-- one node's lines of a long log, without reading the other nodes' lines
+CREATE INDEX IF NOT EXISTS ${prefix}logs_node ON ${prefix}logs (run_id, node_id, seq);
 
 -- the epoch each run's log is fenced at, and the highest line number it has held
 CREATE TABLE IF NOT EXISTS ${prefix}log_fences (

@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}logs (
   logged_at BIGINT NOT NULL,
   message MEDIUMTEXT NOT NULL,
   PRIMARY KEY (run_id, seq),
-  INDEX ${prefix}logs_time (logged_at)
+  INDEX ${prefix}logs_time (logged_at),
+  INDEX ${prefix}logs_node (run_id, node_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- the epoch each run's log is fenced at, and the highest line number it has held
