@@ -145,6 +145,13 @@ public interface RunStore {
   Optional<Lease> lease(String runId);
 
   /**
+   * Records that engine instance {@code instanceId}, started at {@code startedAt}, is alive now
+   * (on the store's clock): what an operator reads to see the instances sharing a store. Called
+   * on the claims thread every third of the lease time. The default keeps nothing.
+   */
+  default void heartbeat(String instanceId, Instant startedAt) {}
+
+  /**
    * Stores {@code command} for the owner of its run to apply; see {@link #pendingCommands}.
    *
    * @throws IllegalArgumentException if the command has an outcome already

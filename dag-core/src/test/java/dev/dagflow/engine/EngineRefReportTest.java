@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,39 @@ class EngineRefReportTest {
         assertThat(a.idempotencyKey()).isEqualTo(run + ":x:1");
       });
     }
+  }
+
+  @Test
+  void aReportReturnsOnlyOnceItsWriteIsCompleteOnAStoreThatCompletesLate() throws Exception {
+    Stores base = Stores.inMemory();
+    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
+    FaultyRunStore late = new FaultyRunStore(base.runs())
+        .completeLate(committer, Duration.ofMillis(20));
+    List<String> unstored = new CopyOnWriteArrayList<>();
+    NodeExecutor reporting = ctx -> {
+      String ref = "task-" + ctx.nodeId();
+      ctx.reportEngineRef(ref);
+      Optional<String> stored = stored(base, ctx.runId(), ctx.nodeId(), 1).engineRef();
+      if (!stored.equals(Optional.of(ref))) {
+        unstored.add(ctx.nodeId() + " had " + stored + " stored when its report returned");
+      }
+      return CompletableFuture.completedFuture(NodeResult.success());
+    };
+    DagSpec.Builder wide = DagSpec.builder("wide");
+    for (int i = 0; i < 20; i++) {
+      wide.node(NodeSpec.task("n" + i, "remote"));
+    }
+    try (DagEngine engine = DagEngine.builder().stores(Stores.of(late, base.logs(),
+        base.policies(), base.templates(), base.triggers())).workersPerScope(4)
+        .executor("remote", reporting).build()) {
+      engine.start();
+      String run = engine.submit(wide.build());
+      assertThat(engine.await(run, Duration.ofSeconds(30)).state())
+          .isEqualTo(RunState.COMPLETED);
+    } finally {
+      committer.shutdownNow();
+    }
+    assertThat(unstored).isEmpty();
   }
 
   @Test

@@ -237,6 +237,12 @@ final class FaultyRunStore implements RunStore {
   }
 
   @Override
+  public void heartbeat(String instanceId, Instant startedAt) {
+    check("record a heartbeat");
+    inner.heartbeat(instanceId, startedAt);
+  }
+
+  @Override
   public List<String> purgeEnded(EndedRuns which, int limit) {
     check("purge ended runs");
     return inner.purgeEnded(which, limit);

@@ -850,7 +850,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * Joins the step under way when the executor reports it from inside one (in {@code reattach}).
    */
   void engineRef(Attempt a, String ref) {
-    internalStep(() -> {
+    internalStepStored(() -> { // reportEngineRef returns once the reference is stored
       Optional<String> stored = a.record.engineRef();
       if (stored.isPresent()) {
         if (stored.get().equals(ref)) {

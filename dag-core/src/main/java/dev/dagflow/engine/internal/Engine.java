@@ -31,6 +31,7 @@ import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.RunSummary;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -103,6 +104,8 @@ public final class Engine implements DagEngine {
     }
     triggers.load();
     leases.afterEachClaim(triggers::startQueued); // events queued by runs that ended elsewhere
+    Instant startedAt = Instant.now();
+    leases.afterEachClaim(() -> runs.heartbeat(config.instanceId, startedAt));
     // before the claims: a run restored now may end at once, and its events must go out; a
     // run submitted meanwhile is this engine's, with a live lease, so it is never claimed
     started = true;

@@ -49,7 +49,8 @@ final class Leases {
   }
 
   /**
-   * Runs {@code task} on the claims thread after every claim (a third of the lease time apart):
+   * Runs {@code task} after every claim: at start, on the caller's thread, then on the claims
+   * thread (a third of the lease time apart):
    * for work that must look at the store now and then, as the claims do. Its exceptions are
    * logged.
    */
@@ -60,6 +61,7 @@ final class Leases {
   /** Claims every run that is free now, then renews and claims on the timers. */
   void start() {
     claimAll();
+    runAfterClaims();
     scheduleRenewal();
     scheduleClaims();
   }
@@ -94,17 +96,21 @@ final class Leases {
       work.schedule(work.now().plus(tick), () -> {
         try {
           claimAll();
-          for (Runnable task : afterClaims) {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              LOG.error("a task after the claims failed", e);
-            }
-          }
+          runAfterClaims();
         } finally {
           scheduleClaims();
         }
       });
+    }
+  }
+
+  private void runAfterClaims() {
+    for (Runnable task : afterClaims) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("a task after the claims failed", e);
+      }
     }
   }
 

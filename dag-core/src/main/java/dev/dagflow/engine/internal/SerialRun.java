@@ -134,6 +134,11 @@ abstract class SerialRun {
    * for a write (its retries may need that very thread).
    */
   <T> T step(String op, boolean wait, Supplier<T> body) {
+    return run(op, wait && op != null, body);
+  }
+
+  /** A step on behalf of {@code op} (null: the engine), waiting for its write if {@code waits}. */
+  private <T> T run(String op, boolean waits, Supplier<T> body) {
     if (lock.isHeldByCurrentThread()) {
       // host code called back into the run from inside a step (a context's progress during
       // reattach, a time source running a task at once): it joins the step under way
@@ -161,7 +166,7 @@ abstract class SerialRun {
       } catch (RuntimeException e) {
         failure = e; // an operation refused: what happened before it still counts
       } finally {
-        p = collect(wait && op != null && effectsThread != Thread.currentThread());
+        p = collect(waits && effectsThread != Thread.currentThread());
       }
       // nothing written and nothing before it: its effects need no write to wait for
       synchronized (writesLock) {
@@ -348,11 +353,27 @@ abstract class SerialRun {
    * given up (its changes then unstored: the run was dropped, and said why).
    */
   <T> T internalStep(Supplier<T> body) {
+    return internalStep(false, body);
+  }
+
+  /**
+   * {@link #internalStep(Runnable)}, returning once its write is durable: for a report whose
+   * caller is promised it is stored (an engine reference). Never on the thread that makes the
+   * run's effects, which would wait for itself.
+   */
+  void internalStepStored(Runnable body) {
+    internalStep(true, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  private <T> T internalStep(boolean waits, Supplier<T> body) {
     if (services.isClosed() || detached) {
       return null;
     }
     try {
-      return step(null, body);
+      return run(null, waits, body);
     } catch (RunDroppedException e) {
       return null;
     } catch (RuntimeException e) {

@@ -25,6 +25,8 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,6 +55,8 @@ public final class JdbcRunStore implements RunStore {
   /** The version of the spec JSON this store writes; {@link #spec} reads every older one. */
   static final int SPEC_FORMAT = 1;
   private static final int CONFLICT_RETRIES = 5;
+  /** The host this JVM runs on, as the engine instances table names it. */
+  private static final String HOST = hostName();
 
   private final JdbcContext db;
   private final RunSql sql;
@@ -427,6 +431,30 @@ public final class JdbcRunStore implements RunStore {
         }
       }
     });
+  }
+
+  @Override
+  public void heartbeat(String instanceId, Instant startedAt) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(startedAt, "startedAt");
+    db.transaction("record the heartbeat of " + instanceId, c -> {
+      long now = now(c);
+      try (PreparedStatement st = c.prepareStatement(sql.heartbeat)) {
+        st.setString(1, instanceId);
+        st.setString(2, HOST);
+        Rows.setMillis(st, 3, startedAt);
+        st.setLong(4, now);
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   // ---- commands --------------------------------------------------------------------------

@@ -63,6 +63,7 @@ final class RunSql {
   final String placesTaken;
   final String admitRun;
   final String statusForAdmission;
+  final String heartbeat;
 
   RunSql(JdbcDialect dialect, Tables tables, String nowMillis) {
     this.dialect = dialect;
@@ -136,6 +137,8 @@ final class RunSql {
     placesTaken = "SELECT COUNT(*) FROM " + status + " WHERE scope_key = ? AND state IN "
         + UNFINISHED + " AND (admitted = TRUE OR state <> 'PENDING')";
     admitRun = "UPDATE " + status + " SET admitted = TRUE WHERE run_id = ?";
+    heartbeat = upsert(t.name("engine_instances"), "id, host, started_at, heartbeat_at",
+        List.of("id"));
     statusForAdmission = "SELECT epoch, owner, state, admitted, scope_key FROM " + status
         + " WHERE run_id = ? FOR UPDATE";
   }

@@ -13,6 +13,10 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Stores;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,22 @@ abstract class DurableEngineTest {
     return b.build();
   }
 
+  /** The ids in the engine instances table. */
+  private List<String> instances() throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = database().dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, host, started_at, heartbeat_at FROM "
+            + "dagflow_engine_instances")) {
+      while (rs.next()) {
+        assertThat(rs.getString("host")).isNotBlank();
+        assertThat(rs.getLong("heartbeat_at")).isGreaterThanOrEqualTo(rs.getLong("started_at"));
+        ids.add(rs.getString("id"));
+      }
+    }
+    return ids;
+  }
+
   @Test
   void runsOfLayeredDagsCompleteWithEveryRecordStored() throws Exception {
     database().clear();
@@ -52,12 +72,14 @@ abstract class DurableEngineTest {
     Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     List<String> runs = new ArrayList<>();
     try (DagEngine engine = DagEngine.builder().stores(stores).workersPerScope(8)
+        .instanceId("durable-1")
         .leaseTime(Duration.ofSeconds(5)).handler("work", ctx -> {
           executions.computeIfAbsent(ctx.idempotencyKey(), k -> new AtomicInteger())
               .incrementAndGet();
           return JsonNodeFactory.instance.objectNode().put("node", ctx.nodeId());
         }).build()) {
       engine.start();
+      assertThat(instances()).containsExactly("durable-1"); // its heartbeat, at start
       for (int i = 0; i < 20; i++) {
         runs.add(engine.submit(layered("layered-" + i, 5, 10),
             JsonNodeFactory.instance.objectNode().put("i", i)));

@@ -132,7 +132,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
   history BIGINT NOT NULL,
   version BIGINT NOT NULL,
   INDEX ${prefix}run_status_claim (state, lease_expires),
-  INDEX ${prefix}run_status_ended (state, ended_at),
+  INDEX ${prefix}run_status_ended (ended_at),
   INDEX ${prefix}run_status_owner (owner),
   INDEX ${prefix}run_status_scope (scope_key, state),
   FOREIGN KEY (run_id) REFERENCES ${prefix}runs (id) ON DELETE CASCADE

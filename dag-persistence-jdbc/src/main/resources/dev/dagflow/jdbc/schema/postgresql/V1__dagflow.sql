@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
 );
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_claim
   ON ${prefix}run_status (state, lease_expires);
-CREATE INDEX IF NOT EXISTS ${prefix}run_status_ended ON ${prefix}run_status (state, ended_at);
+CREATE INDEX IF NOT EXISTS ${prefix}run_status_ended ON ${prefix}run_status (ended_at);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_owner ON ${prefix}run_status (owner);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_scope ON ${prefix}run_status (scope_key, state);
 
