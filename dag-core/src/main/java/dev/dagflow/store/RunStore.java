@@ -189,7 +189,8 @@ public interface RunStore {
   /**
    * Deletes up to {@code limit} of the ended runs {@code which} names, the earliest ended first,
    * with everything stored of them: status, nodes, attempts, transitions, history and commands.
-   * Their start keys are free again. An unfinished run is never deleted. One short operation:
+   * Their start keys are free again. An unfinished run is never deleted, nor an ended one an
+   * instance holds (it claimed the run to re-open it). One short operation:
    * a purge of many runs calls it again until it returns fewer than {@code limit}.
    *
    * @return the ids of the runs deleted

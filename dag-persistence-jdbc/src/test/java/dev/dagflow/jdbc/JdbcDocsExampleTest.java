@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dagflow.engine.DagEngine;
+import dev.dagflow.jdbc.internal.Migrator;
 import dev.dagflow.store.Stores;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,7 +28,7 @@ class JdbcDocsExampleTest {
         Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM wf_schema_version")) {
         assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getInt(1)).isEqualTo(Migrator.newestVersion());
       }
       st.execute("SHUTDOWN");
     }

@@ -215,6 +215,24 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     });
   }
 
+  /**
+   * Puts the run back among {@code pool}'s waiting runs after the store refused it a place,
+   * under the run's lock, so that a stop cannot come between; false, changing nothing, if the
+   * run has ended or was given up (a stop withdraws only a run that waits).
+   */
+  boolean waitAgain(ScopePool pool) {
+    lock.lock();
+    try {
+      if (ended) {
+        return false;
+      }
+      pool.refused(this);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Waits for admission: attached to its pool but not started. */
   void waitFor(ScopePool pool) {
     lock.lock();

@@ -38,8 +38,12 @@ final class Admissions {
   /** Starts {@code run}, which {@code pool} admitted: at once, or once the store has a place. */
   void start(ActiveRun run, ScopePool pool) {
     int limit = run.maxConcurrentRuns();
-    if (limit == 0 || closed) {
-      run.start(pool); // closing: the start gives the place back, as a given-up run does
+    if (limit == 0) {
+      run.start(pool);
+      return;
+    }
+    if (closed) { // nothing new starts; the run stays in the store for another instance
+      waitAgain(run, pool);
       return;
     }
     claims.schedule(claims.now(), () -> admit(run, pool, limit));
@@ -52,23 +56,36 @@ final class Admissions {
     } catch (LeaseLostException e) {
       LOG.warn("run {}: its lease was taken over before it could start (epoch {}, now {})",
           run.runId, e.fence().epoch(), e.currentEpoch());
-      pool.refused(run); // waiting again, so that the drop withdraws it from its pool
       run.drop("its lease was lost");
+      run.start(pool); // a run given up never starts: this gives its place back
       return;
     } catch (RuntimeException e) {
       LOG.warn("run {}: the store could not admit it; asking again in {}", run.runId,
           retryEvery, e);
       placed = false;
     }
-    if (placed || closed) {
+    if (placed) {
+      run.start(pool);
+    } else {
+      waitAgain(run, pool);
+    }
+  }
+
+  /**
+   * Puts {@code run} back among its pool's waiting runs, to be asked for again; a run that
+   * ended (stopped while the store was asked) or was given up meanwhile gives its place back
+   * instead, as its start does.
+   */
+  private void waitAgain(ActiveRun run, ScopePool pool) {
+    if (!run.waitAgain(pool)) {
       run.start(pool);
       return;
     }
-    LOG.debug("run {} waits: its scope {} has {} runs across the instances", run.runId,
-        pool.key, limit);
-    pool.refused(run);
-    refused.add(pool);
-    scheduleRetry();
+    LOG.debug("run {} waits for a place in scope {}", run.runId, pool.key);
+    if (!closed) {
+      refused.add(pool);
+      scheduleRetry();
+    }
   }
 
   private void scheduleRetry() {

@@ -56,6 +56,8 @@ public final class Engine implements DagEngine {
   private final LogStore logs;
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
+  /** The purges' timer ({@code dagflow-purge}); null without a retention. */
+  private final SystemTimeSource purges;
   /** What the runs and the other internal classes need of the engine. */
   private final RunServices services;
   private final RunRegistry registry;
@@ -76,6 +78,7 @@ public final class Engine implements DagEngine {
     this.runs = config.runStore;
     this.logs = config.logStore;
     this.ownTimer = config.timeSource == null ? new SystemTimeSource("dagflow-timer") : null;
+    this.purges = config.retention == null ? null : new SystemTimeSource("dagflow-purge");
     this.time = config.timeSource != null ? config.timeSource : ownTimer;
     this.services = new RunServices(config, time, this::emit, this::stop);
     this.logWriter = services.logWriter();
@@ -117,8 +120,9 @@ public final class Engine implements DagEngine {
     }
   }
 
+  /** On a thread of its own: a long purge must not hold up claims, admissions and retries. */
   private void schedulePurge(Retention retention) {
-    TimeSource timer = leases.timer();
+    SystemTimeSource timer = purges;
     timer.schedule(timer.now().plus(retention.every()), () -> {
       if (services.isClosing()) {
         return;
@@ -185,6 +189,9 @@ public final class Engine implements DagEngine {
     }
     if (ownTimer != null && !ownTimer.close(deadline)) {
       abandoned.add("the timer thread dagflow-timer, still busy in a task");
+    }
+    if (purges != null && !purges.close(deadline)) {
+      abandoned.add("the purge thread dagflow-purge, still busy purging");
     }
     if (!abandoned.isEmpty()) {
       LOG.warn("close() gave up after {} and abandoned: {}", config.shutdownGracePeriod.isZero()

@@ -467,7 +467,8 @@ final class Triggers implements TriggerRegistry {
       try {
         next = store.queued(triggerId).orElse(null);
         t = next == null ? null : store.get(triggerId).orElse(null);
-        if (t == null || !active(triggerId, state).isEmpty() || !state.firing.add(next.id())) {
+        if (t == null || !t.enabled() || !active(triggerId, state).isEmpty()
+            || !state.firing.add(next.id())) {
           return;
         }
       } catch (DagflowException e) {

@@ -226,8 +226,9 @@ final class MemoryRunStore implements RunStore {
     List<String> purged = new ArrayList<>();
     for (RunRecord r : ended.subList(0, Math.min(limit, ended.size()))) {
       RunData data = runs.get(r.runId());
-      if (data == null || !data.record().state().isTerminal()) {
-        continue; // purged or re-opened meanwhile
+      if (data == null || !data.record().state().isTerminal()
+          || data.currentLease().isPresent()) {
+        continue; // purged, or claimed to be re-opened, meanwhile
       }
       runs.remove(r.runId(), data);
       newestFirst.remove(Key.of(r));

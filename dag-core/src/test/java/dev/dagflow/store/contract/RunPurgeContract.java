@@ -103,6 +103,15 @@ public abstract class RunPurgeContract extends RunAdmissionContract {
   }
 
   @Test
+  void anEndedRunClaimedToBeReopenedIsNotPurged() {
+    runWithRecords("r-0", null, RunState.FAILED, 10);
+    Lease retry = store.claim("r-0", OTHER, LIVE).orElseThrow();
+    assertThat(store.purgeEnded(EndedRuns.before(at(100)), 10)).isEmpty();
+    store.release(List.of(retry));
+    assertThat(store.purgeEnded(EndedRuns.before(at(100)), 10)).containsExactly("r-0");
+  }
+
+  @Test
   void aPurgeGoesByChunksEarliestEndFirst() {
     runWithRecords("r-0", null, RunState.COMPLETED, 30);
     runWithRecords("r-1", null, RunState.COMPLETED, 10);

@@ -85,7 +85,7 @@ public abstract class Dialect {
   String versionTableDdl(Tables tables) {
     return "CREATE TABLE IF NOT EXISTS " + tables.name("schema_version") + " ("
         + "version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL, "
-        + "installed_at BIGINT NOT NULL)";
+        + "installed_at BIGINT NOT NULL, readable_from INTEGER NOT NULL)";
   }
 
   /**

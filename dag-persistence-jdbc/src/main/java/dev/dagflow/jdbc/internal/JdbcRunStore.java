@@ -55,6 +55,8 @@ public final class JdbcRunStore implements RunStore {
   /** The version of the spec JSON this store writes; {@link #spec} reads every older one. */
   static final int SPEC_FORMAT = 1;
   private static final int CONFLICT_RETRIES = 5;
+  /** The most status rows one lock statement of a renewal names. */
+  private static final int LOCK_CHUNK = 1_000;
   /** The host this JVM runs on, as the engine instances table names it. */
   private static final String HOST = hostName();
 
@@ -203,9 +205,8 @@ public final class JdbcRunStore implements RunStore {
   }
 
   private boolean admitOnce(String operation, String runId, Fence fence, int limit) {
-    return db.transaction(operation, c -> {
-      // each count sees the admissions committed before the scope's lock was given
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    // each count sees the admissions committed before the scope's lock was given
+    return readCommitted(operation, c -> {
       String scope;
       try (PreparedStatement st = c.prepareStatement(sql.statusForAdmission)) {
         st.setString(1, runId);
@@ -273,7 +274,8 @@ public final class JdbcRunStore implements RunStore {
     }
     String operation = "claim runs for " + owner;
     if (sql.skipLocked()) {
-      return db.transaction(operation, c -> {
+      // read committed: on MariaDB repeatable read's gap locks make two claims deadlock
+      return readCommitted(operation, c -> {
         long now = now(c);
         List<Candidate> free = freeRuns(c, now, limit);
         List<Lease> claimed = new ArrayList<>(free.size());
@@ -371,6 +373,7 @@ public final class JdbcRunStore implements RunStore {
     }
     List<Lease> all = List.copyOf(leases);
     int[] counts = db.transaction("renew " + all.size() + " leases", c -> {
+      lockLeases(c, all);
       long until = now(c) + lease;
       try (PreparedStatement st = c.prepareStatement(sql.renew)) {
         for (Lease l : all) {
@@ -407,6 +410,7 @@ public final class JdbcRunStore implements RunStore {
     }
     List<Lease> all = List.copyOf(leases);
     db.transaction("release " + all.size() + " leases", c -> {
+      lockLeases(c, all);
       try (PreparedStatement st = c.prepareStatement(sql.release)) {
         for (Lease l : all) {
           st.setString(1, l.runId());
@@ -417,6 +421,22 @@ public final class JdbcRunStore implements RunStore {
         return st.executeBatch();
       }
     });
+  }
+
+  /**
+   * Locks the status rows of {@code leases} in the database's id order, the order the writer
+   * locks them in, so that a renewal and a batch of writes never deadlock.
+   */
+  private void lockLeases(Connection c, List<Lease> leases) throws SQLException {
+    for (int from = 0; from < leases.size(); from += LOCK_CHUNK) {
+      List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + LOCK_CHUNK));
+      try (PreparedStatement st = c.prepareStatement(sql.lockLeases(chunk.size()))) {
+        for (int i = 0; i < chunk.size(); i++) {
+          st.setString(i + 1, chunk.get(i).runId());
+        }
+        st.executeQuery().close();
+      }
+    }
   }
 
   @Override
@@ -818,6 +838,24 @@ public final class JdbcRunStore implements RunStore {
       }
       return new Page<>(items, query.page(), query.size(), total);
     });
+  }
+
+  /**
+   * {@code work} in one transaction at READ COMMITTED, the connection's own level restored
+   * after it: statements that must see what others committed while this one waited for a lock.
+   */
+  private <T> T readCommitted(String operation, JdbcContext.SqlWork<T> work) {
+    try (Connection c = db.connect(operation)) {
+      int level = c.getTransactionIsolation();
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      try {
+        return JdbcContext.inTransaction(c, work);
+      } finally {
+        c.setTransactionIsolation(level);
+      }
+    } catch (SQLException e) {
+      throw db.failure(operation, e);
+    }
   }
 
   /** The database's clock, in epoch milliseconds, read on {@code c}. */

@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * exist yet and an interrupted migration is finished by the next). It works under a database
  * lock, so that of several engines starting at once on an empty database one migrates and the
  * others wait and then find nothing to do. A database recorded at a version newer than the newest
- * known is refused. Stateless; thread-safe.
+ * known is used as it is if that version is readable by this one (its script was additive: see
+ * {@link SchemaScript#readableFrom}), and refused otherwise. Stateless; thread-safe.
  */
 public final class Migrator {
   /** Every script, by version, oldest first. */
-  public static final List<SchemaScript> SCRIPTS = List.of(new SchemaScript(1, "dagflow"));
+  public static final List<SchemaScript> SCRIPTS = List.of(new SchemaScript(1, "dagflow", 1),
+      new SchemaScript(2, "admissions_and_instances", 1));
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
@@ -47,6 +49,12 @@ public final class Migrator {
    * @throws StoreException naming the URL if the database fails
    */
   public static List<Integer> migrate(JdbcContext context) {
+    return migrate(context, SCRIPTS);
+  }
+
+  /** {@link #migrate(JdbcContext)} knowing only {@code scripts}: as an older dagflow would. */
+  static List<Integer> migrate(JdbcContext context, List<SchemaScript> scripts) {
+    int newest = scripts.get(scripts.size() - 1).version();
     String operation = "migrate the dagflow schema at " + context.url();
     try (Connection connection = context.connect(operation)) {
       connection.setAutoCommit(true);
@@ -56,9 +64,9 @@ public final class Migrator {
           st.execute(context.dialect().versionTableDdl(context.tables()));
         }
         int found = recorded(connection, context);
-        refuseNewer(context, found);
+        refuseUnreadable(context, connection, found, newest);
         List<Integer> applied = new ArrayList<>();
-        for (SchemaScript script : SCRIPTS) {
+        for (SchemaScript script : scripts) {
           if (script.version() > found) {
             apply(connection, context, script);
             applied.add(script.version());
@@ -66,7 +74,7 @@ public final class Migrator {
         }
         if (!applied.isEmpty()) {
           LOG.info("Migrated the dagflow schema (prefix '{}') at {} from version {} to {}",
-              context.tables().prefix(), context.url(), found, newestVersion());
+              context.tables().prefix(), context.url(), found, newest);
         }
         return List.copyOf(applied);
       }
@@ -85,16 +93,24 @@ public final class Migrator {
    * @throws StoreException naming the URL if the database fails
    */
   public static void check(JdbcContext context) {
+    check(context, newestVersion());
+  }
+
+  /** {@link #check(JdbcContext)} for a dagflow whose newest version is {@code newest}. */
+  static void check(JdbcContext context, int newest) {
     OptionalInt found = recordedVersion(context);
     if (found.isEmpty()) {
       return;
     }
-    refuseNewer(context, found.getAsInt());
-    if (found.getAsInt() < newestVersion()) {
-      throw new SchemaVersionException(context.url(), found.getAsInt(), newestVersion(),
+    context.autoCommit("read the dagflow schema version at " + context.url(), c -> {
+      refuseUnreadable(context, c, found.getAsInt(), newest);
+      return null;
+    });
+    if (found.getAsInt() < newest) {
+      throw new SchemaVersionException(context.url(), found.getAsInt(), newest,
           "the database at " + context.url() + " holds the dagflow schema (prefix '"
               + context.tables().prefix() + "') at version " + found.getAsInt()
-              + ", older than version " + newestVersion() + " which this dagflow needs: "
+              + ", older than version " + newest + " which this dagflow needs: "
               + "migrate it (JdbcStores.builder(dataSource).migrate(true), or Flyway)");
     }
   }
@@ -110,13 +126,38 @@ public final class Migrator {
         : OptionalInt.empty());
   }
 
-  private static void refuseNewer(JdbcContext context, int found) {
-    if (found > newestVersion()) {
-      throw new SchemaVersionException(context.url(), found, newestVersion(),
-          "the database at " + context.url() + " holds the dagflow schema (prefix '"
-              + context.tables().prefix() + "') at version " + found + ", newer than version "
-              + newestVersion() + ", the newest this dagflow knows: a later dagflow migrated "
-              + "it; run that one (or a later), or give this one a database of its own");
+  /**
+   * Refuses a database at a version newer than {@code newest} unless that version is readable
+   * by {@code newest} (recorded with it, from its script's {@link SchemaScript#readableFrom}).
+   */
+  private static void refuseUnreadable(JdbcContext context, Connection connection, int found,
+      int newest) throws SQLException {
+    if (found <= newest) {
+      return;
+    }
+    int readableFrom = readableFrom(connection, context, found);
+    if (readableFrom <= newest) {
+      LOG.info("The dagflow schema (prefix '{}') at {} is at version {}, newer than version {}"
+          + " that this dagflow knows, and readable by it: used as it is",
+          context.tables().prefix(), context.url(), found, newest);
+      return;
+    }
+    throw new SchemaVersionException(context.url(), found, newest,
+        "the database at " + context.url() + " holds the dagflow schema (prefix '"
+            + context.tables().prefix() + "') at version " + found + ", newer than version "
+            + newest + ", the newest this dagflow knows, and readable only from version "
+            + readableFrom + ": a later dagflow migrated it; run that one (or a later), or give "
+            + "this one a database of its own");
+  }
+
+  private static int readableFrom(Connection connection, JdbcContext context, int version)
+      throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT readable_from FROM "
+        + context.tables().name("schema_version") + " WHERE version = ?")) {
+      st.setInt(1, version);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : version;
+      }
     }
   }
 
@@ -137,10 +178,11 @@ public final class Migrator {
       }
       try (PreparedStatement record = c.prepareStatement("INSERT INTO "
           + context.tables().name("schema_version")
-          + " (version, description, installed_at) VALUES (?, ?, "
-          + context.dialect().nowMillis() + ")")) {
+          + " (version, description, installed_at, readable_from) VALUES (?, ?, "
+          + context.dialect().nowMillis() + ", ?)")) {
         record.setInt(1, script.version());
         record.setString(2, script.description());
+        record.setInt(3, script.readableFrom());
         record.executeUpdate();
       }
       return null;

@@ -169,6 +169,7 @@ final class RunSql {
         : " AND (r.project IS NULL OR r.project NOT IN (" + marks(otherThan) + "))";
     return "SELECT r.id FROM " + t.name("runs") + " r JOIN " + t.name("run_status")
         + " s ON s.run_id = r.id WHERE s.state NOT IN " + UNFINISHED + " AND s.ended_at < ?"
+        + " AND s.owner IS NULL" // not one an instance has claimed to re-open it
         + which + " ORDER BY s.ended_at, r.id LIMIT ? FOR UPDATE";
   }
 
@@ -182,6 +183,12 @@ final class RunSql {
     return "SELECT run_id, state, started_at, ended_at, owner, epoch, lease_expires, admitted, "
         + "transitions, history FROM " + t.name("run_status") + " WHERE run_id IN ("
         + marks(n) + ") ORDER BY run_id FOR UPDATE";
+  }
+
+  /** The status rows of {@code n} runs locked in id order, to renew or release their leases. */
+  String lockLeases(int n) {
+    return "SELECT run_id FROM " + t.name("run_status") + " WHERE run_id IN (" + marks(n)
+        + ") ORDER BY run_id FOR UPDATE";
   }
 
   /** The commands among {@code n} ids, locked. */

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +67,13 @@ final class RunWriter {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final ThreadPoolExecutor thread;
+  /**
+   * Where writes are completed: never the writer thread, as what a completed write sets off
+   * (dispatches, listeners, triggers, an operation that waits for a write of its own) would
+   * then hold up every write behind it, or wait for itself. A thread per completion at once,
+   * so that one that blocks holds up no other.
+   */
+  private final ThreadPoolExecutor completer;
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
 
@@ -73,17 +82,28 @@ final class RunWriter {
     this.sql = sql;
     this.specs = specs;
     this.thread = new ThreadPoolExecutor(0, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "dagflow-jdbc-writer");
-          t.setDaemon(true);
-          return t;
-        });
+        daemon("dagflow-jdbc-writer"));
+    this.completer = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemon("dagflow-jdbc-completer"));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** One write waiting to be committed. */
   private static final class Pending {
     final RunChanges changes;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Why the batch under way refuses it; null while it does not. */
+    RuntimeException refused;
+    /** Whether its outcome is known (completed, or handed to the completer). */
+    boolean settled;
 
     Pending(RunChanges changes) {
       this.changes = changes;
@@ -116,10 +136,14 @@ final class RunWriter {
   private void drain() {
     List<Pending> deferred = new ArrayList<>();
     while (true) {
-      List<Pending> batch = new ArrayList<>(deferred);
-      deferred.clear();
+      List<Pending> batch = new ArrayList<>();
       Set<String> runs = new HashSet<>();
-      batch.forEach(p -> runs.add(p.runId()));
+      List<Pending> later = new ArrayList<>();
+      for (Pending p : deferred) { // in order: a run's first deferred write now, the rest later
+        (runs.add(p.runId()) ? batch : later).add(p);
+      }
+      deferred.clear();
+      deferred.addAll(later);
       Pending next;
       while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
         if (runs.add(next.runId())) {
@@ -128,7 +152,7 @@ final class RunWriter {
           deferred.add(next); // a later write of a run in this batch: in the next, in order
         }
       }
-      if (batch.isEmpty()) {
+      if (batch.isEmpty() && deferred.isEmpty()) {
         draining.set(false);
         if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
           return;
@@ -139,7 +163,7 @@ final class RunWriter {
         write(batch);
       } catch (RuntimeException | Error e) {
         LOG.error("the run writer failed", e);
-        batch.forEach(p -> p.done.completeExceptionally(e));
+        batch.stream().filter(p -> !p.settled).forEach(p -> fail(p, e));
       }
     }
   }
@@ -159,15 +183,25 @@ final class RunWriter {
     }
     if (batch.size() == 1) {
       Pending p = batch.get(0);
-      p.done.completeExceptionally(db.failure("apply run " + p.runId(), failure));
+      fail(p, db.failure("apply run " + p.runId(), failure));
       return;
     }
     // refused whole: each run on its own, so that only the run at fault fails
     for (Pending p : batch) {
-      if (!p.done.isDone()) {
+      if (!p.settled) {
         write(List.of(p));
       }
     }
+  }
+
+  private void succeed(Pending p) {
+    p.settled = true;
+    completer.execute(() -> p.done.complete(null));
+  }
+
+  private void fail(Pending p, Throwable why) {
+    p.settled = true;
+    completer.execute(() -> p.done.completeExceptionally(why));
   }
 
   /** A locked status row, as the batch found it. */
@@ -179,19 +213,15 @@ final class RunWriter {
    * its own sake. Throws, completing nothing that was to be written, if the database fails.
    */
   private void writeAll(List<Pending> batch) throws SQLException {
-    List<Pending> accepted = new ArrayList<>(batch.size());
-    try (Connection c = db.connect("apply " + batch.size() + " runs' changes")) {
+    List<Pending> open = batch.stream().filter(p -> !p.settled).toList();
+    List<Pending> accepted = new ArrayList<>(open.size());
+    try (Connection c = db.connect("apply " + open.size() + " runs' changes")) {
       JdbcContext.inTransaction(c, connection -> {
         accepted.clear();
-        Map<String, Status> statuses = lockStatuses(connection, batch);
-        for (Pending p : batch) {
-          if (p.done.isDone()) {
-            continue;
-          }
-          RuntimeException refused = check(connection, p, statuses.get(p.runId()));
-          if (refused != null) {
-            p.done.completeExceptionally(refused);
-          } else {
+        Map<String, Status> statuses = lockStatuses(connection, open);
+        for (Pending p : open) {
+          p.refused = check(connection, p, statuses.get(p.runId()));
+          if (p.refused == null) {
             accepted.add(p);
           }
         }
@@ -200,10 +230,16 @@ final class RunWriter {
         return null;
       });
     }
+    // told only now, with the batch's locks given back: a refused run's owner may write to
+    // the same rows at once (to give its lease back, say)
     commits.incrementAndGet();
     written.addAndGet(accepted.size());
-    for (Pending p : accepted) {
-      p.done.complete(null);
+    for (Pending p : open) {
+      if (p.refused != null) {
+        fail(p, p.refused);
+      } else {
+        succeed(p);
+      }
     }
   }
 
@@ -243,7 +279,12 @@ final class RunWriter {
       return new LeaseLostException(operation, p.runId(), changes.fence(), status.epoch,
           Optional.ofNullable(status.owner));
     }
-    DagSpec spec = specs.spec(c, p.runId());
+    DagSpec spec;
+    try {
+      spec = specs.spec(c, p.runId());
+    } catch (RuntimeException e) { // a spec this dagflow cannot read: only this run fails
+      return new StoreException(operation, e.getMessage(), e);
+    }
     try {
       if (changes.status().isPresent()) {
         RunStatus s = changes.status().get();
@@ -324,9 +365,9 @@ final class RunWriter {
         String[] command = found.get(done.commandId());
         boolean own = command != null && command[0].equals(p.runId());
         if (!own || command[1] != null || !answered.add(done.commandId())) {
-          p.done.completeExceptionally(new StoreException("apply run " + p.runId(),
-              "command " + done.commandId() + (own ? " has an outcome already"
-                  : " is not a command of this run")));
+          p.refused = new StoreException("apply run " + p.runId(), "command "
+              + done.commandId() + (own ? " has an outcome already"
+                  : " is not a command of this run"));
           return true;
         }
       }

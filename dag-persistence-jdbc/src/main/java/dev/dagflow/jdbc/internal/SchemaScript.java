@@ -15,8 +15,18 @@ import java.util.List;
  *
  * @param version the schema version the script brings the database to
  * @param description the words of its file name after {@code __}
+ * @param readableFrom the oldest schema version an engine may know and still use a database at
+ *     this version: {@code version} for a script that changes what older engines rely on, lower
+ *     for an additive one (expand now, contract in a later version), so that engines of two
+ *     versions can share a database while a host rolls out
  */
-public record SchemaScript(int version, String description) {
+public record SchemaScript(int version, String description, int readableFrom) {
+  public SchemaScript {
+    if (readableFrom < 1 || readableFrom > version) {
+      throw new IllegalArgumentException("readableFrom must be 1 to " + version + ", was "
+          + readableFrom);
+    }
+  }
 
   /** The resource path of this script for {@code dialect}. */
   public String resource(Dialect dialect) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dagflow.jdbc.SchemaVersionException;
 import dev.dagflow.jdbc.testing.TestDatabase;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.store.Fence;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,13 +55,13 @@ abstract class MigratorTest {
     JdbcContext context = database().context(freshPrefix());
     assertThat(Migrator.recordedVersion(context)).isEmpty();
 
-    assertThat(Migrator.migrate(context)).containsExactly(1);
+    assertThat(Migrator.migrate(context)).containsExactly(1, 2);
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(1));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
     for (String table : TABLES) {
       assertThat(count(context, table)).as(table).isGreaterThanOrEqualTo(0);
     }
-    assertThat(versionRows(context)).hasSize(1).first().asString().startsWith("1 dagflow ");
+    assertThat(versionRows(context)).hasSize(2).first().asString().startsWith("1 dagflow ");
     Migrator.check(context);
   }
 
@@ -80,21 +83,23 @@ abstract class MigratorTest {
     JdbcContext context = database().context(freshPrefix());
     Migrator.migrate(context);
     execute(context, "INSERT INTO " + context.tables().name("schema_version")
-        + " (version, description, installed_at) VALUES (99, 'from the future', 0)");
+        + " (version, description, installed_at, readable_from)"
+        + " VALUES (99, 'from the future', 0, 99)");
 
     for (Runnable attempt : List.<Runnable>of(() -> Migrator.migrate(context),
         () -> Migrator.check(context))) {
       assertThatThrownBy(attempt::run)
           .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
             assertThat(e.found()).isEqualTo(99);
-            assertThat(e.known()).isEqualTo(1);
+            assertThat(e.known()).isEqualTo(2);
             assertThat(e.url()).isEqualTo(context.url());
           })
           .hasMessageContaining(context.url())
           .hasMessageContaining("version 99")
-          .hasMessageContaining("version 1,");
+          .hasMessageContaining("version 2,")
+          .hasMessageContaining("readable only from version 99");
     }
-    assertThat(versionRows(context)).hasSize(2);
+    assertThat(versionRows(context)).hasSize(3);
   }
 
   @Test
@@ -107,7 +112,7 @@ abstract class MigratorTest {
     assertThatThrownBy(() -> Migrator.check(context))
         .isInstanceOfSatisfying(SchemaVersionException.class,
             e -> assertThat(e.found()).isZero())
-        .hasMessageContaining("older than version 1")
+        .hasMessageContaining("older than version 2")
         .hasMessageContaining(context.url());
   }
 
@@ -136,12 +141,47 @@ abstract class MigratorTest {
           applied.add(result.get(60, TimeUnit.SECONDS));
         }
 
-        assertThat(applied).as("round " + round).containsExactlyInAnyOrder(List.of(1), List.of());
-        assertThat(versionRows(contexts.get(0))).hasSize(1);
+        assertThat(applied).as("round " + round)
+            .containsExactlyInAnyOrder(List.of(1, 2), List.of());
+        assertThat(versionRows(contexts.get(0))).hasSize(2);
       }
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void aDatabaseAtVersionOneIsUpgradedWithWhatItHolds() {
+    JdbcContext context = database().context(freshPrefix());
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 1))).containsExactly(1);
+    // a run as an engine that knows only version 1 stored it
+    DagSpec spec = DagSpec.builder("old").node(NodeSpec.task("a", "t")).build();
+    execute(context, "INSERT INTO " + context.tables().name("runs") + " (id, spec_id, "
+        + "spec_format, spec, params, scope_key, template_version, priority, created_at, "
+        + "chain_depth) VALUES ('r-1', 'old', 1, '" + spec.toJson().replace("'", "''")
+        + "', '{}', 'worker-global', 0, 0, 1000, 0)");
+    execute(context, "INSERT INTO " + context.tables().name("run_status") + " (run_id, state, "
+        + "created_at, scope_key, owner, epoch, lease_expires, transitions, history, version) "
+        + "VALUES ('r-1', 'PENDING', 1000, 'worker-global', 'old-engine', 1, 0, 0, 0, 0)");
+
+    assertThat(Migrator.migrate(context)).containsExactly(2);
+    assertThat(Migrator.migrate(context)).isEmpty();
+
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
+    JdbcRunStore runs = new JdbcRunStore(context);
+    assertThat(runs.run("r-1").orElseThrow().spec()).isEqualTo(spec);
+    assertThat(runs.admit("r-1", new Fence("old-engine", 1), 1)).isTrue(); // the new column
+  }
+
+  @Test
+  void aNewerSchemaThatIsReadableByThisVersionIsUsedAsItIs() {
+    JdbcContext context = database().context(freshPrefix());
+    Migrator.migrate(context);
+    // version 2 is additive: a dagflow that knows only version 1 neither refuses nor migrates
+    List<SchemaScript> older = Migrator.SCRIPTS.subList(0, 1);
+    assertThat(Migrator.migrate(context, older)).isEmpty();
+    Migrator.check(context, 1);
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
   }
 
   private static void execute(JdbcContext context, String sql) {

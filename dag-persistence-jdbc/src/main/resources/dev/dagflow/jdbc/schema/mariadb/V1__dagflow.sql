@@ -81,14 +81,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}log_fences (
   last_seq BIGINT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
--- engine instances sharing the database, with their heartbeats
-CREATE TABLE IF NOT EXISTS ${prefix}engine_instances (
-  id VARCHAR(128) NOT NULL PRIMARY KEY,
-  host VARCHAR(255) NOT NULL,
-  started_at BIGINT NOT NULL,
-  heartbeat_at BIGINT NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
-
 -- runs
 -- runs: each run's definition, written once when it is created; spec_format is the version of
 -- the spec's JSON form, so that a newer engine reads what an older one wrote. start_key is
@@ -127,7 +119,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
   owner VARCHAR(256),
   epoch BIGINT NOT NULL,
   lease_expires BIGINT,
-  admitted BOOLEAN NOT NULL,
   transitions BIGINT NOT NULL,
   history BIGINT NOT NULL,
   version BIGINT NOT NULL,
@@ -136,11 +127,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
   INDEX ${prefix}run_status_owner (owner),
   INDEX ${prefix}run_status_scope (scope_key, state),
   FOREIGN KEY (run_id) REFERENCES ${prefix}runs (id) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
-
--- the scopes admissions have counted, one row each: locked while a run's place is decided
-CREATE TABLE IF NOT EXISTS ${prefix}scopes (
-  scope_key VARCHAR(400) NOT NULL PRIMARY KEY
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- node records: the nodes of a run that have left PENDING

@@ -81,14 +81,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}log_fences (
   last_seq BIGINT NOT NULL
 );
 
--- engine instances sharing the database, with their heartbeats
-CREATE TABLE IF NOT EXISTS ${prefix}engine_instances (
-  id VARCHAR(128) NOT NULL PRIMARY KEY,
-  host VARCHAR(255) NOT NULL,
-  started_at BIGINT NOT NULL,
-  heartbeat_at BIGINT NOT NULL
-);
-
 -- runs
 -- runs: each run's definition, written once when it is created; spec_format is the version of
 -- the spec's JSON form, so that a newer engine reads what an older one wrote. start_key is
@@ -128,7 +120,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}run_status (
   owner VARCHAR(256),
   epoch BIGINT NOT NULL,
   lease_expires BIGINT,
-  admitted BOOLEAN NOT NULL,
   transitions BIGINT NOT NULL,
   history BIGINT NOT NULL,
   version BIGINT NOT NULL
@@ -138,11 +129,6 @@ CREATE INDEX IF NOT EXISTS ${prefix}run_status_claim
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_ended ON ${prefix}run_status (ended_at);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_owner ON ${prefix}run_status (owner);
 CREATE INDEX IF NOT EXISTS ${prefix}run_status_scope ON ${prefix}run_status (scope_key, state);
-
--- the scopes admissions have counted, one row each: locked while a run's place is decided
-CREATE TABLE IF NOT EXISTS ${prefix}scopes (
-  scope_key VARCHAR(400) NOT NULL PRIMARY KEY
-);
 
 -- node records: the nodes of a run that have left PENDING
 CREATE TABLE IF NOT EXISTS ${prefix}nodes (
