@@ -123,6 +123,25 @@ class RetentionTest {
   }
 
   @Test
+  void theRetentionOfTheDocsPurgesOnlyWhatItNames() {
+    // docs:start stores.md retention
+    Retention retention = Retention.builder()
+        .endedRuns(Duration.ofDays(30))           // completed, failed and stopped runs...
+        .endedRuns("audit", Duration.ofDays(365)) // ...but this project's for a year
+        .logs(Duration.ofDays(14))                // log lines, by the time they were written
+        .processedEvents(Duration.ofDays(30))     // the default: triggers' processed event ids
+        .build();
+    DagEngine engine = DagEngine.builder().retention(retention).build();
+    // docs:end
+    try (engine) {
+      assertThat(retention.endedRunsByProject()).containsEntry("audit", Duration.ofDays(365));
+      assertThat(retention.logs()).contains(Duration.ofDays(14));
+      engine.start();
+      assertThat(engine.purge()).isEqualTo(new Retention.PurgeReport(0, 0, 0));
+    }
+  }
+
+  @Test
   void badSettingsAreRefusedByName() {
     assertThatThrownBy(() -> Retention.builder().endedRuns(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endedRuns");
