@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one step of a run changed, written by {@link RunStore#apply} all together: the run's
@@ -13,6 +14,9 @@ import java.util.Optional;
  * the writer's {@link Fence}. Immutable once built.
  */
 public final class RunChanges {
+  private static final AtomicLong WRITE_IDS = new AtomicLong();
+
+  private final long writeId;
   private final String runId;
   private final Fence fence;
   private final RunStatus status;
@@ -23,6 +27,7 @@ public final class RunChanges {
   private final List<CommandOutcome> commandOutcomes;
 
   private RunChanges(Builder b) {
+    writeId = WRITE_IDS.incrementAndGet();
     runId = b.runId;
     fence = b.fence;
     status = b.status;
@@ -40,6 +45,16 @@ public final class RunChanges {
 
   public String runId() {
     return runId;
+  }
+
+  /**
+   * What tells these changes from every other of the JVM: the same object given to the store
+   * again (a write retried because its answer was lost) has the same id. With the fence's epoch
+   * it names one write of one owner, so that a store that can commit a write and lose the
+   * answer may recognise the same write again and not apply it twice.
+   */
+  public long writeId() {
+    return writeId;
   }
 
   /** The writer's fence: the store refuses the changes if its epoch is not the run's. */

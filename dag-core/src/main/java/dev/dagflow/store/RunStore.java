@@ -53,7 +53,10 @@ public interface RunStore {
   Lease create(RunRecord run, String owner, Duration leaseTime);
 
   /**
-   * Writes one step's changes at once: all of them, or none when it throws. Of the run itself
+   * Writes one step's changes at once: all of them, or none when it throws. The engine gives a
+   * write whose outcome it did not hear (the store failed) to the store again, the same object:
+   * a store that may commit a write and then fail to say so should recognise it by its {@link
+   * RunChanges#writeId()} under the same epoch and not apply it twice. Of the run itself
    * only its {@link RunStatus} is written: its definition is {@link #create}'s. A status in a
    * terminal state releases the run's lease with the same write; a command outcome consumes its
    * command with the same write.

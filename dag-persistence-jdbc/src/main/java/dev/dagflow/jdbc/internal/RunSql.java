@@ -101,7 +101,7 @@ final class RunSql {
         + "operator, old_value, new_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     updateStatus = "UPDATE " + status + " SET state = ?, started_at = ?, ended_at = ?, "
         + "owner = ?, lease_expires = ?, admitted = ?, transitions = ?, history = ?, "
-        + "version = version + 1 WHERE run_id = ?";
+        + "last_write = ?, version = version + 1 WHERE run_id = ?";
     updateCommandOutcome = "UPDATE " + t.name("commands") + " SET outcome = ?, "
         + "outcome_state = ?, outcome_message = ?, outcome_at = ? WHERE id = ? AND run_id = ? "
         + "AND outcome IS NULL";
@@ -181,7 +181,8 @@ final class RunSql {
   /** The status rows of {@code n} runs, locked in id order (so that writers never deadlock). */
   String lockStatuses(int n) {
     return "SELECT run_id, state, started_at, ended_at, owner, epoch, lease_expires, admitted, "
-        + "transitions, history FROM " + t.name("run_status") + " WHERE run_id IN ("
+        + "transitions, history, last_write FROM " + t.name("run_status")
+        + " WHERE run_id IN ("
         + marks(n) + ") ORDER BY run_id FOR UPDATE";
   }
 

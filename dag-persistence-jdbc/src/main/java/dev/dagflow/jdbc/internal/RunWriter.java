@@ -206,7 +206,7 @@ final class RunWriter {
 
   /** A locked status row, as the batch found it. */
   private record Status(String state, Long startedAt, Long endedAt, String owner, long epoch,
-      long leaseExpires, boolean admitted, long transitions, long history) {}
+      long leaseExpires, boolean admitted, long transitions, long history, long lastWrite) {}
 
   /**
    * Writes {@code batch} in one transaction and completes each write: written, or failed for
@@ -220,8 +220,9 @@ final class RunWriter {
         accepted.clear();
         Map<String, Status> statuses = lockStatuses(connection, open);
         for (Pending p : open) {
-          p.refused = check(connection, p, statuses.get(p.runId()));
-          if (p.refused == null) {
+          Status status = statuses.get(p.runId());
+          p.refused = check(connection, p, status);
+          if (p.refused == null && !appliedAlready(p, status)) {
             accepted.add(p);
           }
         }
@@ -256,11 +257,21 @@ final class RunWriter {
           statuses.put(rs.getString("run_id"), new Status(rs.getString("state"),
               nullableLong(rs, "started_at"), nullableLong(rs, "ended_at"),
               rs.getString("owner"), rs.getLong("epoch"), rs.getLong("lease_expires"),
-              rs.getBoolean("admitted"), rs.getLong("transitions"), rs.getLong("history")));
+              rs.getBoolean("admitted"), rs.getLong("transitions"), rs.getLong("history"),
+              rs.getLong("last_write")));
         }
       }
     }
     return statuses;
+  }
+
+  /**
+   * Whether {@code p} is the write the run's row says was applied last, under the same epoch:
+   * the same write retried because the answer to its commit was lost. It is done already.
+   */
+  private static boolean appliedAlready(Pending p, Status status) {
+    return status.lastWrite == p.changes.writeId()
+        && status.epoch == p.changes.fence().epoch();
   }
 
   private static Long nullableLong(ResultSet rs, String column) throws SQLException {
@@ -522,7 +533,8 @@ final class RunWriter {
     st.setBoolean(6, !endsNow && old.admitted);
     st.setLong(7, old.transitions + changes.transitions().size());
     st.setLong(8, old.history + changes.history().size());
-    st.setString(9, changes.runId());
+    st.setLong(9, changes.writeId());
+    st.setString(10, changes.runId());
   }
 
   private static void setLong(PreparedStatement st, int i, Long value) throws SQLException {
