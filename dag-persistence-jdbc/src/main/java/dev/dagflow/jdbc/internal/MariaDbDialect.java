@@ -27,8 +27,11 @@ final class MariaDbDialect extends Dialect {
 
   @Override
   public String nowMillis() {
-    // NOW(3), the statement's start, rather than SYSDATE(3): safe for statement replication
-    return "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+    // the statement's start (UNIX_TIMESTAMP() and NOW() both read it: safe for statement
+    // replication), as seconds since the epoch without an argument to convert, so that no
+    // session time zone with summer time makes an hour of the clock ambiguous; the
+    // milliseconds from NOW(6), whose fraction no time zone changes
+    return "CAST(UNIX_TIMESTAMP() * 1000 + FLOOR(MICROSECOND(NOW(6)) / 1000) AS SIGNED)";
   }
 
   @Override
