@@ -482,8 +482,8 @@ public interface DagEngine extends AutoCloseable {
     /**
      * What the engine purges from its stores, every {@link Retention#every()} (default an hour)
      * from the time it starts, on a thread of its own ({@code dagflow-purge}): ended runs, logs
-     * and processed event ids past their ages. Without it the engine purges nothing on its own; {@link
-     * DagEngine#purge()} purges at once either way.
+     * and processed event ids past their ages. Without it the engine purges nothing on its own;
+     * {@link DagEngine#purge()} purges at once either way.
      */
     public Builder retention(Retention retention) {
       config.retention(retention);

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * The worker pool of one worker key: a bounded number of worker loops taking ready nodes from a
  * queue ordered by run priority, node priority, then ready order; and the admission of runs under
  * the policies' limit of concurrent runs, as this instance counts them (the store counts them
- * over every instance: {@link Admissions}). The loops run on threads the pool made, or on the host's
- * executor, which the pool never shuts down: then the bound, the queue and the order are still
- * the pool's, only the threads are the host's. Thread-safe: one lock guards the queue and
+ * over every instance: {@link Admissions}). The loops run on threads the pool made, or on the
+ * host's executor, which the pool never shuts down: then the bound, the queue and the order are
+ * still the pool's, only the threads are the host's. Thread-safe: one lock guards the queue and
  * counters, and is never held while a run's lock is taken or user code runs.
  */
 final class ScopePool {
