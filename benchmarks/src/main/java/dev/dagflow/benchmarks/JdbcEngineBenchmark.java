@@ -57,8 +57,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * transaction of either peer counted: reads, polls, lease renewals, validation queries (see
  * {@link PgCommitCounter} for how the counts are made current before each reading). It is NaN
  * on H2 and MariaDB, whose server-wide counters would include other programs' statements. The
- * counter {@code units} is the nodes or executions of the operation; commits per node is {@code
- * commits / units}. Each iteration prints its figures too.
+ * counter {@code units} is the nodes or executions of the operation; JMH sums both over the
+ * measured iterations, so commits per node is {@code commits / units}. Each iteration prints its
+ * own figures too.
  *
  * <p>Targets (issue 12): dagflow at least twice db-scheduler's rate, at most 0.25 commits per
  * node.
