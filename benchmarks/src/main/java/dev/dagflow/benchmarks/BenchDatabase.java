@@ -293,8 +293,9 @@ public enum BenchDatabase {
           case POSTGRESQL -> {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
               st.execute("DROP SCHEMA " + name + " CASCADE");
+            } finally {
+              commits.closeAndAwaitBackends();
             }
-            commits.closeAndAwaitBackends();
           }
           case MARIADB -> {
             pool.close();
