@@ -11,11 +11,26 @@ import dev.dagflow.log.LogQuery;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.RunState;
+import dev.dagflow.state.StateTransition;
+import dev.dagflow.state.TriggerType;
+import dev.dagflow.store.AttemptOutcome;
+import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.Fence;
+import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.Lease;
 import dev.dagflow.store.LogBatch;
+import dev.dagflow.store.NodeRecord;
+import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunCommand;
+import dev.dagflow.store.RunQuery;
+import dev.dagflow.store.RunRecord;
+import dev.dagflow.store.RunSummary;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,6 +209,56 @@ abstract class HostileDataTest {
     ExecutionPolicy policy = b.build();
     stores.policies.save(policy);
     assertThat(stores.policies.get("hostile")).contains(policy);
+  }
+
+  @Test
+  void runsWithHostileParamsConfigsResultsAndTextReadBackExactly() {
+    JdbcRunStore runs = new JdbcRunStore(database().context());
+    ObjectNode config = hostileObject();
+    String big = oneMegabyte();
+    DagSpec spec = DagSpec.builder("hostile").name(String.join(" ", HOSTILE)).metadata(config)
+        .node(NodeSpec.task("n.1:-_", HOSTILE.get(5)).config(config)).build();
+    String runId = "r'; DROP TABLE x; --\"%_\\\uD83D\uDE80\u6F22 ";
+    RunRecord run = new RunRecord(runId, spec, hostileObject(), RunState.PENDING,
+        "worker-" + HOSTILE.get(5), Optional.of("p-1"), Optional.of("t-1"), 1, 0, AT,
+        Optional.empty(), Optional.empty(), Optional.of(HOSTILE.get(6)), 0,
+        Optional.of("trigger:x/a%_b'\uD83D\uDE80"));
+    Lease lease = runs.create(run, HOSTILE.get(5), Duration.ofMinutes(1));
+    assertThat(runs.run(runId)).contains(run);
+    NodeRecord node = new NodeRecord(runId, "n.1:-_", NodeState.FAILED, 1, 0, 100,
+        Optional.of(AT), Optional.of(AT), Optional.empty(), Optional.of(hostileObject()),
+        Optional.of(String.join("", HOSTILE)), Optional.of(big), Optional.of(config));
+    AttemptRecord attempt = new AttemptRecord(runId, "n.1:-_", 1, AT, Optional.of(AT),
+        AttemptOutcome.FAILED, Optional.of(hostileObject()), Optional.of(HOSTILE.get(5)),
+        Optional.of(big), Optional.of(HOSTILE.get(7).trim() + "ref"));
+    List<StateTransition> transitions = new ArrayList<>();
+    List<HistoryEntry> history = new ArrayList<>();
+    for (String text : HOSTILE) {
+      transitions.add(new StateTransition(runId, "n.1:-_", 1, NodeState.RUNNING,
+          NodeState.FAILED, text, TriggerType.USER, text, AT));
+      history.add(new HistoryEntry(runId, Optional.of("n.1:-_"), text, text,
+          JSON.textNode(text), hostileObject(), AT));
+    }
+    RunChanges.Builder changes = RunChanges.builder(runId, lease.fence()).node(node)
+        .attempt(attempt);
+    transitions.forEach(changes::transition);
+    history.forEach(changes::history);
+    runs.apply(changes.build());
+    assertThat(runs.nodes(runId)).containsExactly(node);
+    assertThat(runs.attempts(runId)).containsExactly(attempt);
+    assertThat(runs.transitions(runId)).containsExactlyElementsOf(transitions);
+    assertThat(runs.history(runId)).containsExactlyElementsOf(history);
+    assertThat(runs.list(RunQuery.all().startKeyPrefix("trigger:x/a%_")).items())
+        .extracting(RunSummary::runId).containsExactly(runId);
+    // as LIKE wildcards these would match the key: as plain characters they do not
+    assertThat(runs.list(RunQuery.all().startKeyPrefix("trigger:x/a%%")).items()).isEmpty();
+    assertThat(runs.list(RunQuery.all().startKeyPrefix("trigger:x/_")).items()).isEmpty();
+
+    RunCommand command = RunCommand.of(HOSTILE.get(6) + "c", runId,
+        RunCommand.Kind.UPDATE_CONFIG, Optional.of("n.1:-_"), Optional.of(config),
+        String.join("", HOSTILE), AT);
+    runs.addCommand(command);
+    assertThat(runs.command(command.id())).contains(command);
   }
 
   /** The template and policy stores of one context. */
