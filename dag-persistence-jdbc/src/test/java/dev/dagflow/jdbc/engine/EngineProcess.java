@@ -12,12 +12,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The main class of the child JVMs of the process tests: one engine on the JDBC stores of the
  * database named by the {@code db.*} arguments ({@link DatabaseSettings}), with the handlers of
- * {@link ProcessWorkload}, a HikariCP pool of {@value #POOL_SIZE}, and these arguments:
+ * {@link ProcessWorkload}, a HikariCP pool of {@value #POOL_SIZE}, run ids {@code
+ * <instance>-r00001, -r00002, ...} in the order of submission, and these arguments:
  * {@code instance=<engine instance id>}, {@code lease=<lease time in ms>}, {@code
  * workers=<workers per scope>}, {@code seed=<seed of the layered DAGs>}.
  *
@@ -50,11 +52,14 @@ public final class EngineProcess {
     long seed = Long.parseLong(required(options, "seed"));
     CountDownLatch paused = new CountDownLatch(1);
     watchForPauses(lease, paused);
+    AtomicInteger runs = new AtomicInteger(); // run ids in the order of submission
 
     try (HikariDataSource pool = db.pool(instance, POOL_SIZE)) {
       DagEngine engine = ProcessWorkload.handlers(DagEngine.builder(), pool, instance, paused)
           .stores(JdbcStores.builder(pool).build()).instanceId(instance).leaseTime(lease)
-          .workersPerScope(workers).build();
+          .workersPerScope(workers).runIds(() -> String.format("%s-r%05d", instance,
+              runs.incrementAndGet()))
+          .build();
       engine.start();
       say("ready");
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in,

@@ -60,9 +60,15 @@ public record DatabaseSettings(String url, String user, String password, String 
         values.get("schema"), values.get("catalog"));
   }
 
-  /** A new HikariCP pool of {@code size} connections on the database. */
+  /**
+   * A new HikariCP pool of {@code size} connections on the database; on PostgreSQL its
+   * connections carry {@code name} as their application name (in {@code pg_stat_activity}).
+   */
   public HikariDataSource pool(String name, int size) {
     HikariConfig config = new HikariConfig();
+    if (url.startsWith("jdbc:postgresql:")) {
+      config.addDataSourceProperty("ApplicationName", name);
+    }
     config.setPoolName(name);
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(size);
