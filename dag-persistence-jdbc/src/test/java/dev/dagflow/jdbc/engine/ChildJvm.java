@@ -113,6 +113,12 @@ final class ChildJvm implements AutoCloseable {
     await(answer::equals, "'" + answer + "'", timeout);
   }
 
+  /** The ids of the runs the child said it submitted ({@code run <tag> <id>}), in order. */
+  List<String> submittedRuns() {
+    return answers().stream().filter(a -> a.startsWith("run "))
+        .map(a -> a.substring(a.lastIndexOf(' ') + 1)).toList();
+  }
+
   /** Every line the child wrote, its log lines among them. */
   List<String> lines() {
     try {

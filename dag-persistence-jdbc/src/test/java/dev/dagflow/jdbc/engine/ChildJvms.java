@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -23,6 +25,14 @@ final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandle
     boolean holds() throws Exception;
   }
 
+  /** The children still running in this JVM: killed if it ends before its tests kill them. */
+  private static final Set<ChildJvm> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ChildJvm::close),
+        "child-jvms-reaper"));
+  }
+
   private final List<ChildJvm> children = new ArrayList<>();
   private Path directory;
 
@@ -34,6 +44,7 @@ final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandle
     }
     ChildJvm child = ChildJvm.start(name, directory, args);
     children.add(child);
+    LIVE.add(child);
     return child;
   }
 
@@ -71,6 +82,7 @@ final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandle
   public void afterEach(ExtensionContext context) {
     for (ChildJvm child : children) {
       child.close();
+      LIVE.remove(child);
     }
     children.clear();
   }

@@ -64,12 +64,6 @@ abstract class CrashRecoveryTest {
     return args;
   }
 
-  /** The run ids the child said it submitted, in order. */
-  static List<String> runIds(ChildJvm child) {
-    return child.answers().stream().filter(a -> a.startsWith("run "))
-        .map(a -> a.substring(a.lastIndexOf(' ') + 1)).toList();
-  }
-
   private static int executions(DataSource dataSource) {
     try {
       return ExecutionTable.executions(dataSource);
@@ -89,7 +83,7 @@ abstract class CrashRecoveryTest {
     child.await("ready", WAIT);
     child.send("layered 0 " + RUNS);
     child.await("submitted", WAIT);
-    List<String> runs = runIds(child);
+    List<String> runs = child.submittedRuns();
     assertThat(runs).as(seed).hasSize(RUNS).doesNotHaveDuplicates();
 
     // opened once the child has opened the database: on H2 the child's is the server

@@ -32,9 +32,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Three engines in three child JVMs on one database: 100 runs of 100 nodes submitted across
  * them; one child, drawn from the seed, is killed a quarter of the way: every run completes,
- * every node exactly once except the attempts running in the killed JVM, and the survivors
- * take its runs over within two lease times. Control operations asked of the test JVM's engine
- * reach the runs a child owns as commands, each applied and recorded once with its operator.
+ * every node exactly once except the attempts running in the killed JVM (as many as it had
+ * stored RUNNING at that moment: with four workers, a few or none), and a survivor claims its
+ * runs within two lease times. The first execution of a node of those runs comes later: the
+ * claimer's pool runs the nodes of its own runs queued before them first (a pool's queue is in
+ * ready order, and hundreds are queued with a hundred runs on two cores), so that figure is
+ * printed with the count of those nodes and held to a looser bound. Control operations asked of
+ * the test JVM's engine reach the runs a child owns as commands, each applied and recorded once
+ * with its operator.
  * Seeded: the DAGs and the child killed come from the seed, printed in every failure and
  * replayed with {@code -Ddagflow.instances.seed=<seed>}.
  */
@@ -97,7 +102,7 @@ abstract class SeveralInstancesTest {
     Map<String, String> submittedBy = new LinkedHashMap<>();
     for (ChildJvm engine : engines) {
       engine.await("submitted", WAIT);
-      CrashRecoveryTest.runIds(engine).forEach(run -> submittedBy.put(run, engine.name()));
+      engine.submittedRuns().forEach(run -> submittedBy.put(run, engine.name()));
     }
     assertThat(submittedBy).as(seed).hasSize(RUNS);
 
@@ -139,8 +144,8 @@ abstract class SeveralInstancesTest {
     System.out.printf("%s: %s killed with %d executions seen, owning %d unfinished runs with "
             + "%d attempts stored RUNNING (read in %d ms); its first run claimed elsewhere "
             + "%d ms after the kill, the first node of its runs executed elsewhere %d ms after "
-            + "it (by %s, after %d nodes of its own runs queued before them); all done %d ms "
-            + "after it; %s%n",
+            + "it (by %s, which ran %d nodes of its own runs between its claim and then); all "
+            + "done %d ms after the kill; %s%n",
         getClass().getSimpleName(), victim.name(), seen.get(), atKill.owned().size(),
         atKill.running().size(), atKill.millis(), claimed.toMillis(), takeover.toMillis(),
         claimer, ahead, ended - killedAt, audit);
@@ -150,8 +155,6 @@ abstract class SeveralInstancesTest {
     // pool's queue is in ready order): hundreds of nodes here, on two cores
     assertThat(takeover).as(seed + ": from the kill to the first node of " + victim.name()
         + "'s runs executed elsewhere").isLessThan(LEASE.multipliedBy(5));
-    assertThat(audit.abandoned).as(seed + ": attempts lost with " + victim.name())
-        .isPositive();
     for (ChildJvm engine : engines) {
       if (engine != victim) {
         assertThat(audit.byInstance).as(seed + ": executions by " + engine.name())
