@@ -8,7 +8,6 @@ import dev.dagflow.jdbc.JdbcStores;
 import dev.dagflow.jdbc.testing.DatabaseSettings;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.Stores;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ abstract class CrashRecoveryTest {
   abstract DatabaseSettings prepare() throws Exception;
 
   /** A pool of {@code size} on the database, closed after the test. */
-  private DataSource pool(DatabaseSettings db, String name, int size) {
+  private HikariDataSource pool(DatabaseSettings db, String name, int size) {
     HikariDataSource pool = db.pool(name, size);
     pools.add(pool);
     return pool;
@@ -64,13 +63,6 @@ abstract class CrashRecoveryTest {
     return args;
   }
 
-  private static int executions(DataSource dataSource) {
-    try {
-      return ExecutionTable.executions(dataSource);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @Test
   void aKilledEnginesRunsAreFinishedByTheNextWithOnlyItsRunningAttemptsRunAgain()
@@ -87,10 +79,13 @@ abstract class CrashRecoveryTest {
     assertThat(runs).as(seed).hasSize(RUNS).doesNotHaveDuplicates();
 
     // opened once the child has opened the database: on H2 the child's is the server
-    HikariDataSource watch = (HikariDataSource) pool(db, "watch", 2);
+    HikariDataSource watch = pool(db, "watch", 2);
     AtomicInteger seen = new AtomicInteger();
     ChildJvms.until("a quarter of the executions recorded", WAIT,
-        () -> seen.updateAndGet(n -> executions(watch)) >= RUNS * NODES / 4);
+        () -> {
+          seen.set(ExecutionTable.executions(watch));
+          return seen.get() >= RUNS * NODES / 4;
+        });
     child.kill();
     long killed = System.nanoTime();
 
@@ -99,6 +94,8 @@ abstract class CrashRecoveryTest {
     KillSnapshot atKill = KillSnapshot.take(dataSource, "crashing");
     int onRecord = ExecutionTable.executions(dataSource);
     assertThat(atKill.owned()).as(seed + ": the killed engine's runs").isNotEmpty();
+    assertThat(onRecord).as(seed + ": executions the database kept through the kill, of those "
+        + "seen before it").isGreaterThanOrEqualTo(seen.get());
     Stores stores = JdbcStores.builder(dataSource).build();
     try (DagEngine restarted = ProcessWorkload.handlers(DagEngine.builder(), dataSource,
             "restarted", new CountDownLatch(0))
