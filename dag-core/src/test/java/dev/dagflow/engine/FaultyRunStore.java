@@ -54,6 +54,7 @@ final class FaultyRunStore implements RunStore {
   private volatile boolean renewalsOnlyFail;
   private volatile boolean cutOff;
   private volatile Runnable onRelease = () -> { };
+  private volatile Duration nodeReadsTake = Duration.ZERO;
 
   FaultyRunStore(RunStore inner) {
     this.inner = inner;
@@ -165,6 +166,15 @@ final class FaultyRunStore implements RunStore {
       }
     }, lateBy.toNanos(), TimeUnit.NANOSECONDS);
     return done;
+  }
+
+  /**
+   * From now on each read of a run's nodes takes {@code time} longer, as on a slow database:
+   * restoring a run reads them, so restoring many runs takes that long per run.
+   */
+  FaultyRunStore slowNodeReads(Duration time) {
+    nodeReadsTake = time;
+    return this;
   }
 
   /** Every call fails from now on: nothing of the engine reaches the store any more. */
@@ -327,6 +337,15 @@ final class FaultyRunStore implements RunStore {
   @Override
   public List<NodeRecord> nodes(String runId) {
     check("read nodes of run " + runId);
+    Duration slow = nodeReadsTake;
+    if (!slow.isZero()) {
+      try {
+        Thread.sleep(slow.toMillis()); // the injected slowness itself
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw fail("read nodes of run " + runId, "interrupted");
+      }
+    }
     return inner.nodes(runId);
   }
 

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,11 @@ final class Leases {
   private final SystemTimeSource renewals = new SystemTimeSource("dagflow-leases");
   /** Claims and restores, commands, and the store reads of awaits of runs owned elsewhere. */
   private final SystemTimeSource work = new SystemTimeSource("dagflow-claims");
+  /**
+   * The runs claimed and not yet restored, by id: theirs from the claim on, so renewed with the
+   * rest while a slow restore of a batch goes on (else they expired, and were claimed again).
+   */
+  private final Map<String, Lease> restoring = new ConcurrentHashMap<>();
   /** What else runs on the claims thread after each claim, in order; set before start. */
   private final List<Runnable> afterClaims = new CopyOnWriteArrayList<>();
   private volatile boolean claiming = true;
@@ -60,9 +67,9 @@ final class Leases {
 
   /** Claims every run that is free now, then renews and claims on the timers. */
   void start() {
+    scheduleRenewal(); // first: the runs claimed now are renewed while they are restored
     claimAll();
     runAfterClaims();
-    scheduleRenewal();
     scheduleClaims();
   }
 
@@ -116,7 +123,12 @@ final class Leases {
 
   /** Renews every lease this engine holds; drops the runs whose lease it no longer holds. */
   void renew() {
-    List<Lease> held = registry.leases();
+    // the restoring first: one restored meanwhile is then found with the active runs
+    Map<String, Lease> byRun = new LinkedHashMap<>(restoring);
+    for (Lease lease : registry.leases()) {
+      byRun.put(lease.runId(), lease);
+    }
+    List<Lease> held = List.copyOf(byRun.values());
     if (held.isEmpty() || closed) {
       return;
     }
@@ -154,6 +166,9 @@ final class Leases {
 
   /** Takes claimed runs over: the running ones first, as they hold their places. */
   private void recover(List<Lease> claimed) {
+    for (Lease lease : claimed) {
+      restoring.put(lease.runId(), lease);
+    }
     List<Lease> order = new ArrayList<>(claimed);
     Map<String, Boolean> pending = new HashMap<>();
     for (Lease lease : claimed) {
@@ -171,6 +186,8 @@ final class Leases {
       } catch (RuntimeException e) {
         LOG.error("could not recover run {}; its lease is given back and it stays as it is "
             + "in the store", lease.runId(), e);
+      } finally {
+        restoring.remove(lease.runId(), lease);
       }
     }
   }

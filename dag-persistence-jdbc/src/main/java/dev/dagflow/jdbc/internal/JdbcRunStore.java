@@ -55,7 +55,7 @@ public final class JdbcRunStore implements RunStore {
   /** The version of the spec JSON this store writes; {@link #spec} reads every older one. */
   static final int SPEC_FORMAT = 1;
   private static final int CONFLICT_RETRIES = 5;
-  /** The most status rows one lock statement of a renewal names. */
+  /** The most leases one transaction renews or releases: a lock statement's parameters. */
   private static final int LOCK_CHUNK = 1_000;
   /** The host this JVM runs on, as the engine instances table names it. */
   private static final String HOST = hostName();
@@ -372,20 +372,25 @@ public final class JdbcRunStore implements RunStore {
       return Set.of();
     }
     List<Lease> all = List.copyOf(leases);
-    int[] counts = db.transaction("renew " + all.size() + " leases", c -> {
-      lockLeases(c, all);
-      long until = now(c) + lease;
-      try (PreparedStatement st = c.prepareStatement(sql.renew)) {
-        for (Lease l : all) {
-          st.setLong(1, until);
-          st.setString(2, l.runId());
-          st.setString(3, l.owner());
-          st.setLong(4, l.epoch());
-          st.addBatch();
+    int[] counts = new int[all.size()];
+    for (int from = 0; from < all.size(); from += LOCK_CHUNK) {
+      List<Lease> chunk = all.subList(from, Math.min(all.size(), from + LOCK_CHUNK));
+      int[] done = db.transaction("renew " + chunk.size() + " leases", c -> {
+        lockInWriterOrder(c, chunk);
+        long until = now(c) + lease;
+        try (PreparedStatement st = c.prepareStatement(sql.renew)) {
+          for (Lease l : chunk) {
+            st.setLong(1, until);
+            st.setString(2, l.runId());
+            st.setString(3, l.owner());
+            st.setLong(4, l.epoch());
+            st.addBatch();
+          }
+          return st.executeBatch();
         }
-        return st.executeBatch();
-      }
-    });
+      });
+      System.arraycopy(done, 0, counts, from, done.length);
+    }
     Set<String> lost = new LinkedHashSet<>();
     for (int i = 0; i < all.size(); i++) {
       Lease l = all.get(i);
@@ -409,32 +414,39 @@ public final class JdbcRunStore implements RunStore {
       return;
     }
     List<Lease> all = List.copyOf(leases);
-    db.transaction("release " + all.size() + " leases", c -> {
-      lockLeases(c, all);
-      try (PreparedStatement st = c.prepareStatement(sql.release)) {
-        for (Lease l : all) {
-          st.setString(1, l.runId());
-          st.setString(2, l.owner());
-          st.setLong(3, l.epoch());
-          st.addBatch();
+    for (int from = 0; from < all.size(); from += LOCK_CHUNK) {
+      List<Lease> chunk = all.subList(from, Math.min(all.size(), from + LOCK_CHUNK));
+      db.transaction("release " + chunk.size() + " leases", c -> {
+        lockInWriterOrder(c, chunk);
+        try (PreparedStatement st = c.prepareStatement(sql.release)) {
+          for (Lease l : chunk) {
+            st.setString(1, l.runId());
+            st.setString(2, l.owner());
+            st.setLong(3, l.epoch());
+            st.addBatch();
+          }
+          return st.executeBatch();
         }
-        return st.executeBatch();
-      }
-    });
+      });
+    }
   }
 
   /**
-   * Locks the status rows of {@code leases} in the database's id order, the order the writer
-   * locks them in, so that a renewal and a batch of writes never deadlock.
+   * Locks the status rows of {@code leases} with the statement the run writer locks its batch's
+   * with, so in the same order (run id, as the database orders it): a renewal or release that
+   * updated its rows in its own order held some while it waited for others, which a batch of
+   * writes held while it waited for those: a deadlock (PostgreSQL breaks it only after its
+   * deadlock_timeout, 1 s by default, long enough for short leases to expire meanwhile).
    */
-  private void lockLeases(Connection c, List<Lease> leases) throws SQLException {
-    for (int from = 0; from < leases.size(); from += LOCK_CHUNK) {
-      List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + LOCK_CHUNK));
-      try (PreparedStatement st = c.prepareStatement(sql.lockLeases(chunk.size()))) {
-        for (int i = 0; i < chunk.size(); i++) {
-          st.setString(i + 1, chunk.get(i).runId());
+  private void lockInWriterOrder(Connection c, List<Lease> leases) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql.lockStatuses(leases.size()))) {
+      for (int i = 0; i < leases.size(); i++) {
+        st.setString(i + 1, leases.get(i).runId());
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rs.getString(1); // read to the end: every row locked, whatever the fetch size
         }
-        st.executeQuery().close();
       }
     }
   }

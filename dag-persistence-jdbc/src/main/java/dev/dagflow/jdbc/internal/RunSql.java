@@ -186,12 +186,6 @@ final class RunSql {
         + marks(n) + ") ORDER BY run_id FOR UPDATE";
   }
 
-  /** The status rows of {@code n} runs locked in id order, to renew or release their leases. */
-  String lockLeases(int n) {
-    return "SELECT run_id FROM " + t.name("run_status") + " WHERE run_id IN (" + marks(n)
-        + ") ORDER BY run_id FOR UPDATE";
-  }
-
   /** The commands among {@code n} ids, locked. */
   String lockCommands(int n) {
     return "SELECT id, run_id, outcome FROM " + t.name("commands") + " WHERE id IN ("

@@ -118,6 +118,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         context.url());
   }
 
+  /**
+   * How another JVM reaches the class's database: the pool's URL, user and password, and the
+   * schema (PostgreSQL) or database (MariaDB) of the class.
+   */
+  public DatabaseSettings settings() {
+    return new DatabaseSettings(dataSource.getJdbcUrl(),
+        dataSource.getUsername() == null ? "" : dataSource.getUsername(),
+        dataSource.getPassword() == null ? "" : dataSource.getPassword(),
+        dataSource.getSchema() == null ? "" : dataSource.getSchema(),
+        dataSource.getCatalog() == null ? "" : dataSource.getCatalog());
+  }
+
   /** Another pool on the class's database, closed after the class's last test. */
   public DataSource newDataSource() {
     HikariDataSource pool = pool();
