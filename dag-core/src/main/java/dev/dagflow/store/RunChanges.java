@@ -26,6 +26,18 @@ public final class RunChanges {
   private final List<HistoryEntry> history;
   private final List<CommandOutcome> commandOutcomes;
 
+  private RunChanges(RunChanges other, Fence fence) {
+    writeId = WRITE_IDS.incrementAndGet();
+    runId = other.runId;
+    this.fence = fence;
+    status = other.status;
+    nodes = other.nodes;
+    attempts = other.attempts;
+    transitions = other.transitions;
+    history = other.history;
+    commandOutcomes = other.commandOutcomes;
+  }
+
   private RunChanges(Builder b) {
     writeId = WRITE_IDS.incrementAndGet();
     runId = b.runId;
@@ -55,6 +67,15 @@ public final class RunChanges {
    */
   public long writeId() {
     return writeId;
+  }
+
+  /**
+   * These changes under {@code fence}, as another write: what an engine that claimed its own
+   * run back (nobody held it in between) writes a change again with that the store refused for
+   * the epoch it had before.
+   */
+  public RunChanges withFence(Fence fence) {
+    return new RunChanges(this, Objects.requireNonNull(fence, "fence"));
   }
 
   /** The writer's fence: the store refuses the changes if its epoch is not the run's. */

@@ -937,7 +937,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   void dropped(RuntimeException cause) {
     if (cause instanceof LeaseLostException lost) {
       LOG.warn("run {}: its lease was taken over (epoch {}, now {}, {}); dropped here: the new "
-          + "owner finishes it", runId, lease.epoch(), lost.currentEpoch(),
+          + "owner finishes it", runId, lost.fence().epoch(), lost.currentEpoch(),
           lost.currentOwner().map(o -> "owned by " + o).orElse("owned by nobody"));
       drop("its lease was lost");
     } else {
@@ -1007,7 +1007,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } finally {
       lock.unlock();
     }
-    done.completeExceptionally(new RunDroppedException(runId, why));
+    RunDroppedException dropped = new RunDroppedException(runId, why);
+    done.completeExceptionally(dropped);
+    abandonParked(dropped); // a write that waited for a claim back that is not to be
     running.forEach(services::attemptSettled);
     services.registry().dropped(this, p, wasAdmitted);
     if (unfreedEnd != null) {
@@ -1029,10 +1031,11 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       lease = newLease;
       leaseHeld = true;
-      return true;
     } finally {
       lock.unlock();
     }
+    resumeParked(); // a write refused for the old epoch meanwhile goes on under the new one
+    return true;
   }
 
   /** Whether the store has this run's lease as this engine's (under the lock). */

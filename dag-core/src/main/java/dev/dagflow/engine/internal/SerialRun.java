@@ -1,14 +1,16 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.store.Fence;
 import dev.dagflow.store.Lease;
+import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
 import dev.dagflow.store.RunRecord;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,6 +70,12 @@ abstract class SerialRun {
    * flight; its lock is not held while one is.
    */
   private final ArrayDeque<Pending> writes = new ArrayDeque<>();
+  /**
+   * The head of {@link #writes}, refused under an epoch the store says this engine claimed
+   * after it: held until the claim is adopted ({@link #resumeParked}) or the run given up
+   * ({@link #abandonParked}); guarded by {@code writesLock}.
+   */
+  private Pending parked;
   /**
    * Guards {@link #writes} alone: a write completing goes on with the next without the run's
    * lock, which a step stuck in host code may hold.
@@ -209,13 +217,67 @@ abstract class SerialRun {
     // a loop, not a recursion: with a store that completes at once, a long queue of one run's
     // writes is written here one after the other without growing the stack
     while (p != null) {
-      CompletableFuture<RuntimeException> write = services.writes().write(p.changes);
+      CompletableFuture<RuntimeException> write = services.writes().write(fenced(p.changes));
       if (!write.isDone()) {
         Pending waiting = p;
         write.whenComplete((lost, error) -> submit(written(waiting, failure(lost, error))));
         return;
       }
       p = written(p, failure(write.join(), null));
+    }
+  }
+
+  /**
+   * {@code changes} under the run's lease now: a write built before this engine claimed its own
+   * run back (adopted: nobody held it in between) goes on under the new epoch.
+   */
+  private RunChanges fenced(RunChanges changes) {
+    Lease now = lease;
+    Fence fence = changes.fence();
+    return fence.epoch() < now.epoch() && fence.owner().equals(now.owner())
+        ? changes.withFence(now.fence()) : changes;
+  }
+
+  /**
+   * Whether the store refused a write of this engine's only because this engine has claimed the
+   * run again since, with nobody in between: the write goes on under the new epoch.
+   */
+  private boolean claimedBackBy(RuntimeException lost) {
+    return lost instanceof LeaseLostException l
+        && l.currentOwner().filter(lease.owner()::equals).isPresent()
+        && l.currentEpoch() == l.fence().epoch() + 1;
+  }
+
+  /**
+   * The claim of this run back by this engine is adopted: the write refused for the old epoch,
+   * held meanwhile, is written again under the new one.
+   */
+  void resumeParked() {
+    Pending p;
+    synchronized (writesLock) {
+      p = parked;
+      parked = null;
+    }
+    if (p != null) {
+      submit(p);
+    }
+  }
+
+  /** The run was given up while a write waited for its claim back: nothing behind it happens. */
+  void abandonParked(RuntimeException why) {
+    List<Pending> discarded;
+    synchronized (writesLock) {
+      if (parked == null) {
+        return;
+      }
+      parked = null;
+      discarded = new ArrayList<>(writes);
+      writes.clear();
+    }
+    for (Pending d : discarded) {
+      if (d.durable != null) {
+        d.durable.completeExceptionally(why);
+      }
     }
   }
 
@@ -230,6 +292,15 @@ abstract class SerialRun {
    */
   private Pending written(Pending p, RuntimeException lost) {
     while (true) {
+      if (lost != null && claimedBackBy(lost)) {
+        synchronized (writesLock) {
+          if (lease.epoch() != ((LeaseLostException) lost).currentEpoch()) {
+            parked = p; // the claim is not adopted yet: it is, or the run is given up
+            return null;
+          }
+        }
+        return p; // adopted already: written again, under the new epoch
+      }
       if (lost != null) {
         writeLost(lost);
         return null;
