@@ -46,6 +46,19 @@ final class SystemTimeSource implements TimeSource {
     if (Thread.currentThread() == thread) {
       return true; // closed by host code a timer task called: it cannot wait for itself
     }
-    return Waits.awaitTermination(timer, deadline);
+    if (!Waits.awaitTermination(timer, deadline)) {
+      return false;
+    }
+    // the pool has terminated once its worker left its loop; the thread itself ends just after
+    Thread t = thread;
+    if (t == null) {
+      return true;
+    }
+    try {
+      t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller's: it asked to stop waiting
+    }
+    return !t.isAlive();
   }
 }
