@@ -534,19 +534,38 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
-  void dispatch(ReadyNode item) {
-    run(internalStep(() -> begin(item)));
+  void dispatch(ReadyNode item, ScopePool worker) {
+    run(internalStep(() -> begin(item)), worker);
   }
 
   /**
-   * Runs attempts on the calling worker: an attempt that completes at once (a task handler)
-   * is ended in a step that may hand this worker the next node, so a chain of quick nodes costs
-   * one step per node; an attempt still running when {@code execute} returns ends on whatever
-   * thread completes it.
+   * Runs attempts on the calling worker of {@code worker}: an attempt that completes at once (a
+   * task handler) is ended in a step that may hand this worker the next node, so a chain of
+   * quick nodes costs one step per node; an attempt still running when {@code execute} returns
+   * ends on whatever thread completes it. Each runs only once its RUNNING record is durable:
+   * with a store that completes writes later, the worker does not wait for it but goes on with
+   * the pool's other work, and the attempt is handed back to a worker of the pool once its
+   * write is durable ({@link ScopePool#park}), so that the writes of many runs meet in one
+   * commit.
    */
-  private void run(Attempt a) {
-    // each only once its RUNNING record is durable: the worker waits for its own write
-    while (a != null && a.awaitStored()) {
+  private void run(Attempt a, ScopePool worker) {
+    run(a, worker, false);
+  }
+
+  private void run(Attempt a, ScopePool worker, boolean resumed) {
+    while (a != null) {
+      if (!a.storeSettled()) {
+        Attempt waiting = a;
+        holdTimer(a); // its timeout counts from when it runs, once resumed
+        worker.park();
+        a.whenStoreSettled(stored -> worker.unpark(stored
+            ? () -> run(waiting, worker, true) : null));
+        return;
+      }
+      if (!a.isStored() || resumed && !timeFromNow(a)) {
+        return; // the run was given up before its RUNNING record was durable, or it ended
+      }
+      resumed = false;
       CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
@@ -556,6 +575,42 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         return;
       }
       a = attemptEnded(a, stage.join(), true);
+    }
+  }
+
+  /** A parked attempt's timeout is held while it waits (see {@link #timeFromNow}). */
+  private void holdTimer(Attempt a) {
+    lock.lock();
+    try {
+      if (!a.ended && a.timer != null) {
+        a.cancelTimer();
+        a.timerHeld = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A parked attempt is about to run: its timeout counts from now, not from its begin, as it
+   * waited for its RUNNING record and then for a worker. False if it ended meanwhile (stopped,
+   * or its run given up): it does not run.
+   */
+  private boolean timeFromNow(Attempt a) {
+    lock.lock();
+    try {
+      if (a.ended) {
+        return false;
+      }
+      if (a.timerHeld) {
+        a.timerHeld = false;
+        Duration timeout = policy.timeout(spec.nodes().get(a.node));
+        a.timer = services.time().schedule(services.time().now().plus(timeout),
+            () -> timedOut(a, timeout));
+      }
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 
