@@ -40,7 +40,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +113,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    */
   private ScopePool endPool;
   private boolean endAdmitted;
+  /** Attempts parked until their RUNNING record is durable ({@link #park}). */
+  private final Set<Attempt> parkedAttempts = ConcurrentHashMap.newKeySet();
   /** Set once {@link #drop} has given the run up. */
   private boolean givenUp;
   /** Whether the store still has {@link #lease} as the run's: not once its end is written. */
@@ -556,10 +560,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     while (a != null) {
       if (!a.storeSettled()) {
         Attempt waiting = a;
-        holdTimer(a); // its timeout counts from when it runs, once resumed
+        if (!park(a)) {
+          return; // the run was given up: the attempt never runs here
+        }
         worker.park();
-        a.whenStoreSettled(stored -> worker.unpark(stored
-            ? () -> run(waiting, worker, true) : null));
+        a.whenStoreSettled(stored -> {
+          parkedAttempts.remove(waiting);
+          worker.unpark(stored ? () -> run(waiting, worker, true) : null);
+        });
         return;
       }
       if (!a.isStored() || resumed && !timeFromNow(a)) {
@@ -578,16 +586,32 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
-  /** A parked attempt's timeout is held while it waits (see {@link #timeFromNow}). */
-  private void holdTimer(Attempt a) {
+  /**
+   * Parks {@code a}, whose RUNNING record is not durable yet: its timeout is held while it
+   * waits (see {@link #timeFromNow}), and a drop or close of the run settles it as never
+   * stored. False, parking nothing, if the run was given up already.
+   */
+  private boolean park(Attempt a) {
     lock.lock();
     try {
+      if (givenUp || detached) {
+        return false;
+      }
+      parkedAttempts.add(a);
       if (!a.ended && a.timer != null) {
         a.cancelTimer();
         a.timerHeld = true;
       }
+      return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Settles every parked attempt as never stored: the run was given up. Not under the lock. */
+  private void settleParked() {
+    for (Attempt a : List.copyOf(parkedAttempts)) {
+      a.neverStored(); // a no-op for one stored meanwhile
     }
   }
 
@@ -599,7 +623,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private boolean timeFromNow(Attempt a) {
     lock.lock();
     try {
-      if (a.ended) {
+      if (a.ended || givenUp || detached || services.isClosed()) {
         return false;
       }
       if (a.timerHeld) {
@@ -970,6 +994,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       // a step stuck in host code holds the lock: its awaits fail now all the same
       done.completeExceptionally(new IllegalStateException(
           "the engine was closed before run " + runId + " ended"));
+      abandonParked(new IllegalStateException("the engine was closed before run " + runId
+          + " ended"));
       return false;
     }
     try {
@@ -985,6 +1011,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return true;
     } finally {
       lock.unlock();
+      settleParked();
+      // a write held for a claim back that will not be adopted now: its waiters hear of it
+      abandonParked(new IllegalStateException("the engine was closed before run " + runId
+          + " ended"));
     }
   }
 
@@ -1062,6 +1092,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } finally {
       lock.unlock();
     }
+    settleParked();
     RunDroppedException dropped = new RunDroppedException(runId, why);
     done.completeExceptionally(dropped);
     abandonParked(dropped); // a write that waited for a claim back that is not to be
@@ -1079,15 +1110,20 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * ended meanwhile.
    */
   boolean adopt(Lease newLease) {
+    boolean adopted;
     lock.lock();
     try {
-      if (detached || givenUp || ended) {
-        return false;
+      adopted = !(detached || givenUp || ended);
+      if (adopted) {
+        lease = newLease;
+        leaseHeld = true;
       }
-      lease = newLease;
-      leaseHeld = true;
     } finally {
       lock.unlock();
+    }
+    if (!adopted) {
+      refuseClaimBack(newLease.epoch()); // a write held for it is lost: the run is restored
+      return false;
     }
     resumeParked(); // a write refused for the old epoch meanwhile goes on under the new one
     return true;

@@ -135,7 +135,12 @@ final class ScopePool {
       }
     }
     if (spawn) {
-      spawn();
+      try {
+        spawn();
+      } catch (InlineExecutionException e) { // told when a node is queued: logged here
+        LOG.error("the worker executor ran a loop of {} inline; a resumed attempt waits for "
+            + "the next loop", key, e);
+      }
     }
   }
 

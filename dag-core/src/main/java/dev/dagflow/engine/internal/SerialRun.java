@@ -76,6 +76,13 @@ abstract class SerialRun {
    * ({@link #abandonParked}); guarded by {@code writesLock}.
    */
   private Pending parked;
+  /** Why {@link #parked} was refused; guarded by {@code writesLock}. */
+  private LeaseLostException parkedFor;
+  /**
+   * The highest epoch this engine will not adopt (a claim back it refused, or the run given up
+   * here): a write refused for it is lost, not held; guarded by {@code writesLock}.
+   */
+  private long notAdopted;
   /**
    * Guards {@link #writes} alone: a write completing goes on with the next without the run's
    * lock, which a step stuck in host code may hold.
@@ -257,9 +264,27 @@ abstract class SerialRun {
     synchronized (writesLock) {
       p = parked;
       parked = null;
+      parkedFor = null;
     }
     if (p != null) {
       submit(p);
+    }
+  }
+
+  /**
+   * The claim of this run back under {@code epoch} will not be adopted (the run ended here,
+   * or was given up): a write held for it, or refused for it later, is lost as any other.
+   */
+  void refuseClaimBack(long epoch) {
+    LeaseLostException lost;
+    synchronized (writesLock) {
+      notAdopted = Math.max(notAdopted, epoch);
+      lost = parked != null ? parkedFor : null;
+      parked = null;
+      parkedFor = null;
+    }
+    if (lost != null) {
+      writeLost(lost);
     }
   }
 
@@ -267,10 +292,12 @@ abstract class SerialRun {
   void abandonParked(RuntimeException why) {
     List<Pending> discarded;
     synchronized (writesLock) {
+      notAdopted = Long.MAX_VALUE; // given up: nothing is held for a claim back from now on
       if (parked == null) {
         return;
       }
       parked = null;
+      parkedFor = null;
       discarded = new ArrayList<>(writes);
       writes.clear();
     }
@@ -293,13 +320,19 @@ abstract class SerialRun {
   private Pending written(Pending p, RuntimeException lost) {
     while (true) {
       if (lost != null && claimedBackBy(lost)) {
+        LeaseLostException refused = (LeaseLostException) lost;
         synchronized (writesLock) {
-          if (lease.epoch() != ((LeaseLostException) lost).currentEpoch()) {
-            parked = p; // the claim is not adopted yet: it is, or the run is given up
+          boolean adopted = lease.epoch() == refused.currentEpoch();
+          if (!adopted && !detached && refused.currentEpoch() > notAdopted) {
+            parked = p; // the claim is not adopted yet: it is, or it is refused, or given up
+            parkedFor = refused;
             return null;
           }
+          if (adopted) {
+            return p; // written again, under the new epoch
+          }
         }
-        return p; // adopted already: written again, under the new epoch
+        // given up here, or the claim back will not be adopted: lost, as any other
       }
       if (lost != null) {
         writeLost(lost);
