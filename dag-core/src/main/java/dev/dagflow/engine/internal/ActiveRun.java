@@ -40,9 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +111,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    */
   private ScopePool endPool;
   private boolean endAdmitted;
-  /** Attempts parked until their RUNNING record is durable ({@link #park}). */
-  private final Set<Attempt> parkedAttempts = ConcurrentHashMap.newKeySet();
   /** Set once {@link #drop} has given the run up. */
   private boolean givenUp;
   /** Whether the store still has {@link #lease} as the run's: not once its end is written. */
@@ -538,42 +534,19 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
-  void dispatch(ReadyNode item, ScopePool worker) {
-    run(internalStep(() -> begin(item)), worker);
+  void dispatch(ReadyNode item) {
+    run(internalStep(() -> begin(item)));
   }
 
   /**
-   * Runs attempts on the calling worker of {@code worker}: an attempt that completes at once (a
-   * task handler) is ended in a step that may hand this worker the next node, so a chain of
-   * quick nodes costs one step per node; an attempt still running when {@code execute} returns
-   * ends on whatever thread completes it. Each runs only once its RUNNING record is durable:
-   * with a store that completes writes later, the worker does not wait for it but goes on with
-   * the pool's other work, and the attempt is handed back to a worker of the pool once its
-   * write is durable ({@link ScopePool#park}), so that the writes of many runs meet in one
-   * commit.
+   * Runs attempts on the calling worker: an attempt that completes at once (a task handler)
+   * is ended in a step that may hand this worker the next node, so a chain of quick nodes costs
+   * one step per node; an attempt still running when {@code execute} returns ends on whatever
+   * thread completes it.
    */
-  private void run(Attempt a, ScopePool worker) {
-    run(a, worker, false);
-  }
-
-  private void run(Attempt a, ScopePool worker, boolean resumed) {
-    while (a != null) {
-      if (!a.storeSettled()) {
-        Attempt waiting = a;
-        if (!park(a)) {
-          return; // the run was given up: the attempt never runs here
-        }
-        worker.park();
-        a.whenStoreSettled(stored -> {
-          parkedAttempts.remove(waiting);
-          worker.unpark(stored ? () -> run(waiting, worker, true) : null);
-        });
-        return;
-      }
-      if (!a.isStored() || resumed && !timeFromNow(a)) {
-        return; // the run was given up before its RUNNING record was durable, or it ended
-      }
-      resumed = false;
+  private void run(Attempt a) {
+    // each only once its RUNNING record is durable: the worker waits for its own write
+    while (a != null && a.awaitStored()) {
       CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
@@ -583,58 +556,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         return;
       }
       a = attemptEnded(a, stage.join(), true);
-    }
-  }
-
-  /**
-   * Parks {@code a}, whose RUNNING record is not durable yet: its timeout is held while it
-   * waits (see {@link #timeFromNow}), and a drop or close of the run settles it as never
-   * stored. False, parking nothing, if the run was given up already.
-   */
-  private boolean park(Attempt a) {
-    lock.lock();
-    try {
-      if (givenUp || detached) {
-        return false;
-      }
-      parkedAttempts.add(a);
-      if (!a.ended && a.timer != null) {
-        a.cancelTimer();
-        a.timerHeld = true;
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Settles every parked attempt as never stored: the run was given up. Not under the lock. */
-  private void settleParked() {
-    for (Attempt a : List.copyOf(parkedAttempts)) {
-      a.neverStored(); // a no-op for one stored meanwhile
-    }
-  }
-
-  /**
-   * A parked attempt is about to run: its timeout counts from now, not from its begin, as it
-   * waited for its RUNNING record and then for a worker. False if it ended meanwhile (stopped,
-   * or its run given up): it does not run.
-   */
-  private boolean timeFromNow(Attempt a) {
-    lock.lock();
-    try {
-      if (a.ended || givenUp || detached || services.isClosed()) {
-        return false;
-      }
-      if (a.timerHeld) {
-        a.timerHeld = false;
-        Duration timeout = policy.timeout(spec.nodes().get(a.node));
-        a.timer = services.time().schedule(services.time().now().plus(timeout),
-            () -> timedOut(a, timeout));
-      }
-      return true;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -1011,7 +932,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       return true;
     } finally {
       lock.unlock();
-      settleParked();
       // a write held for a claim back that will not be adopted now: its waiters hear of it
       abandonParked(new IllegalStateException("the engine was closed before run " + runId
           + " ended"));
@@ -1092,7 +1012,6 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     } finally {
       lock.unlock();
     }
-    settleParked();
     RunDroppedException dropped = new RunDroppedException(runId, why);
     done.completeExceptionally(dropped);
     abandonParked(dropped); // a write that waited for a claim back that is not to be

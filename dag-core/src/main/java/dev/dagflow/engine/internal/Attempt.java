@@ -10,7 +10,7 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.helpers.MessageFormatter;
@@ -34,8 +34,6 @@ final class Attempt implements NodeContext {
   private volatile String engineRef;
   AttemptRecord record;
   TimeSource.Cancellable timer;
-  /** Whether its timeout was held while it waited for its RUNNING record; under the lock. */
-  boolean timerHeld;
   boolean ended;
   /**
    * Completed once the attempt's RUNNING record is durable (true), or when the run is given up
@@ -66,22 +64,19 @@ final class Attempt implements NodeContext {
     stored.complete(false);
   }
 
-  /** Whether the attempt's RUNNING record is known durable, or known never to be. */
-  boolean storeSettled() {
-    return stored.isDone();
-  }
-
-  /** Whether the attempt's RUNNING record is durable; false while not known, or never. */
-  boolean isStored() {
-    return stored.getNow(false);
-  }
-
   /**
-   * Calls {@code then} with whether the attempt's RUNNING record became durable (false: the
-   * run was given up first), on the thread that learns it.
+   * Waits until the attempt's RUNNING record is durable (at once with a store that completes
+   * writes at once); false if the run was given up first, or the worker interrupted.
    */
-  void whenStoreSettled(Consumer<Boolean> then) {
-    stored.thenAccept(then);
+  boolean awaitStored() {
+    try {
+      return stored.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.dagflow.engine.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -36,18 +35,6 @@ final class ScopePool {
   private volatile Thread spawning;
   private final Object lock = new Object();
   private final PriorityQueue<ReadyNode> queue = new PriorityQueue<>();
-  /** Attempts whose RUNNING record became durable, to run before any ready node. */
-  private final ArrayDeque<Runnable> resumed = new ArrayDeque<>();
-  /**
-   * Attempts begun by a worker that went on without waiting for their RUNNING record (parked),
-   * not yet resumed: while there are as many as workers, no worker begins another node.
-   */
-  private int parked;
-  /**
-   * How many attempts, parked or resumed and not yet run, each worker may have begun ahead: the
-   * most a resumed attempt waits for is that many others run before it on its worker.
-   */
-  static final int PARKED_PER_WORKER = 8;
   private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
   private int busyWorkers;
   private int runningRuns;
@@ -110,40 +97,6 @@ final class ScopePool {
     }
   }
 
-  /** A worker goes on without waiting for the RUNNING record of the attempt it began. */
-  void park() {
-    synchronized (lock) {
-      parked++;
-    }
-  }
-
-  /**
-   * A parked attempt's RUNNING record is durable ({@code run} runs it on a worker, before any
-   * ready node), or it never will be ({@code run} null): either way its place among the parked
-   * is free again.
-   */
-  void unpark(Runnable run) {
-    boolean spawn;
-    synchronized (lock) {
-      parked--;
-      if (run != null && !closed) {
-        resumed.add(run);
-      }
-      spawn = !closed && busyWorkers < size && (!resumed.isEmpty() || !queue.isEmpty());
-      if (spawn) {
-        busyWorkers++;
-      }
-    }
-    if (spawn) {
-      try {
-        spawn();
-      } catch (InlineExecutionException e) { // told when a node is queued: logged here
-        LOG.error("the worker executor ran a loop of {} inline; a resumed attempt waits for "
-            + "the next loop", key, e);
-      }
-    }
-  }
-
   /** Whether {@code node} would be taken before every node waiting in the queue. */
   boolean wouldRunFirst(ReadyNode node) {
     synchronized (lock) {
@@ -164,35 +117,21 @@ final class ScopePool {
     boolean counted = true;
     try {
       while (true) {
-        ReadyNode next = null;
-        Runnable resume = null;
+        ReadyNode next;
         synchronized (lock) {
-          if (!closed) {
-            resume = resumed.poll();
-            if (resume == null && parked < size * PARKED_PER_WORKER) {
-              next = queue.poll();
-            }
-          }
-          if (next == null && resume == null) {
+          next = closed ? null : queue.poll();
+          if (next == null) {
             busyWorkers--;
             counted = false;
             return;
           }
         }
         try {
-          if (resume != null) {
-            resume.run();
-          } else {
-            next.run().dispatch(next, this);
-          }
+          next.run().dispatch(next);
         } catch (RuntimeException | StackOverflowError e) {
           // a bug or a store failure: the run may be stuck, the worker must not die with it
-          if (next != null) {
-            LOG.error("worker of {} failed on node {} of run {}", key, next.node(),
-                next.run().runId, e);
-          } else {
-            LOG.error("worker of {} failed on an attempt it resumed", key, e);
-          }
+          LOG.error("worker of {} failed on node {} of run {}", key, next.node(),
+              next.run().runId, e);
         }
       }
     } finally {
@@ -304,7 +243,6 @@ final class ScopePool {
     synchronized (lock) {
       closed = true;
       queue.clear();
-      resumed.clear();
     }
     if (own != null) {
       own.shutdownNow(); // only what the pool made: the host's executor and threads are the host's
