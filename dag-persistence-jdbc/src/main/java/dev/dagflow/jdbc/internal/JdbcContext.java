@@ -137,6 +137,24 @@ public final class JdbcContext {
   }
 
   /**
+   * {@code work} in one transaction at READ COMMITTED, the connection's own level restored
+   * after it: statements that must see what others committed while this one waited for a lock.
+   */
+  public <T> T readCommitted(String operation, SqlWork<T> work) {
+    try (Connection c = connect(operation)) {
+      int level = c.getTransactionIsolation();
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      try {
+        return inTransaction(c, work);
+      } finally {
+        c.setTransactionIsolation(level);
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /**
    * Runs {@code work} in one transaction on {@code connection}, committed when it returns and
    * rolled back when it throws; the connection is left in auto-commit mode.
    */

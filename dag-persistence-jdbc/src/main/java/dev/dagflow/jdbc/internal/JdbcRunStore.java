@@ -9,7 +9,6 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
-import dev.dagflow.store.CommandOutcome;
 import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
@@ -25,18 +24,14 @@ import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.StoreException;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,9 +40,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The {@link RunStore} over JDBC. Reads and lease operations take a connection of the host's
- * data source each; writes go through {@link RunWriter}, which commits the changes of many runs
- * in one transaction. Leases are judged on the database's clock, read in the statement's own
+ * The {@link RunStore} over JDBC: creates, reads, admissions and purges here; writes through
+ * {@link RunWriter}, which commits the changes of many runs in one transaction; leases in {@link
+ * JdbcLeases} and commands in {@link JdbcCommands}. Each operation takes a connection of the
+ * host's data source. Leases are judged on the database's clock, read in the statement's own
  * transaction. Thread-safe: all state is in the database, but for a bounded cache of the specs
  * of runs written lately (a spec never changes), used to check the node ids of writes.
  */
@@ -55,14 +51,12 @@ public final class JdbcRunStore implements RunStore {
   /** The version of the spec JSON this store writes; {@link #spec} reads every older one. */
   static final int SPEC_FORMAT = 1;
   private static final int CONFLICT_RETRIES = 5;
-  /** The most leases one transaction renews or releases: a lock statement's parameters. */
-  private static final int LOCK_CHUNK = 1_000;
-  /** The host this JVM runs on, as the engine instances table names it. */
-  private static final String HOST = hostName();
 
   private final JdbcContext db;
   private final RunSql sql;
   private final RunWriter writer;
+  private final JdbcLeases leases;
+  private final JdbcCommands commands;
   private final Cache<String, DagSpec> specs =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
 
@@ -70,6 +64,8 @@ public final class JdbcRunStore implements RunStore {
     this.db = Objects.requireNonNull(db, "db");
     this.sql = new RunSql(db.dialect().kind(), db.tables(), db.dialect().nowMillis());
     this.writer = new RunWriter(db, sql, this::spec);
+    this.leases = new JdbcLeases(db, sql);
+    this.commands = new JdbcCommands(db, sql);
   }
 
   // ---- create and write ----------------------------------------------------------------
@@ -84,7 +80,7 @@ public final class JdbcRunStore implements RunStore {
     String params = Rows.json(run.params());
     try {
       Lease created = db.transaction(operation, c -> {
-        long now = now(c);
+        long now = sql.now(c);
         try (PreparedStatement st = c.prepareStatement(sql.insertRun)) {
           st.setString(1, run.runId());
           st.setString(2, run.spec().id());
@@ -206,7 +202,7 @@ public final class JdbcRunStore implements RunStore {
 
   private boolean admitOnce(String operation, String runId, Fence fence, int limit) {
     // each count sees the admissions committed before the scope's lock was given
-    return readCommitted(operation, c -> {
+    return db.readCommitted(operation, c -> {
       String scope;
       try (PreparedStatement st = c.prepareStatement(sql.statusForAdmission)) {
         st.setString(1, runId);
@@ -263,340 +259,63 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  // ---- leases ----------------------------------------------------------------------------
+  // ---- leases: JdbcLeases -------------------------------------------------------------
 
   @Override
   public List<Lease> claim(String owner, int limit, Duration leaseTime) {
-    Objects.requireNonNull(owner, "owner");
-    long lease = Objects.requireNonNull(leaseTime, "leaseTime").toMillis();
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be positive, got " + limit);
-    }
-    String operation = "claim runs for " + owner;
-    if (sql.skipLocked()) {
-      // read committed: on MariaDB repeatable read's gap locks make two claims deadlock
-      return readCommitted(operation, c -> {
-        long now = now(c);
-        List<Candidate> free = freeRuns(c, now, limit);
-        List<Lease> claimed = new ArrayList<>(free.size());
-        for (Candidate run : free) {
-          if (claimOne(c, run, owner, now, lease)) {
-            claimed.add(new Lease(run.runId, owner, run.epoch + 1,
-                Instant.ofEpochMilli(now + lease)));
-          }
-        }
-        return List.copyOf(claimed);
-      });
-    }
-    // no SKIP LOCKED (H2): candidates unlocked, each claimed by an update that checks that
-    // nobody claimed it first, in a transaction of its own so that no claim waits long
-    return db.autoCommit(operation, c -> {
-      long now = now(c);
-      List<Lease> claimed = new ArrayList<>();
-      for (Candidate run : freeRuns(c, now, limit)) {
-        boolean won;
-        try {
-          won = claimOne(c, run, owner, now, lease);
-        } catch (SQLException e) {
-          if (!Conflicts.isConflict(e)) {
-            throw e;
-          }
-          won = false; // another claim holds or took it
-        }
-        if (won) {
-          claimed.add(new Lease(run.runId, owner, run.epoch + 1,
-              Instant.ofEpochMilli(now + lease)));
-        }
-      }
-      return List.copyOf(claimed);
-    });
-  }
-
-  private record Candidate(String runId, long epoch) {}
-
-  private List<Candidate> freeRuns(Connection c, long now, int limit) throws SQLException {
-    List<Candidate> free = new ArrayList<>();
-    try (PreparedStatement st = c.prepareStatement(sql.freeRuns())) {
-      st.setLong(1, now);
-      st.setInt(2, limit);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          free.add(new Candidate(rs.getString(1), rs.getLong(2)));
-        }
-      }
-    }
-    return free;
-  }
-
-  private boolean claimOne(Connection c, Candidate run, String owner, long now, long lease)
-      throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql.claimOne)) {
-      st.setString(1, owner);
-      st.setLong(2, now + lease);
-      st.setString(3, run.runId);
-      st.setLong(4, run.epoch);
-      st.setLong(5, now);
-      return st.executeUpdate() == 1;
-    }
+    return leases.claim(owner, limit, leaseTime);
   }
 
   @Override
   public Optional<Lease> claim(String runId, String owner, Duration leaseTime) {
-    Objects.requireNonNull(runId, "runId");
-    Objects.requireNonNull(owner, "owner");
-    long lease = Objects.requireNonNull(leaseTime, "leaseTime").toMillis();
-    return db.transaction("claim run " + runId + " for " + owner, c -> {
-      long now = now(c);
-      long epoch;
-      try (PreparedStatement st = c.prepareStatement(sql.claimedEpoch)) {
-        st.setString(1, runId);
-        try (ResultSet rs = st.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<Lease>empty();
-          }
-          epoch = rs.getLong(1);
-        }
-      }
-      if (!claimOne(c, new Candidate(runId, epoch), owner, now, lease)) {
-        return Optional.<Lease>empty(); // a live lease, or claimed meanwhile
-      }
-      return Optional.of(new Lease(runId, owner, epoch + 1, Instant.ofEpochMilli(now + lease)));
-    });
+    return leases.claim(runId, owner, leaseTime);
   }
 
   @Override
-  public Set<String> renew(Collection<Lease> leases, Duration leaseTime) {
-    Objects.requireNonNull(leases, "leases");
-    long lease = Objects.requireNonNull(leaseTime, "leaseTime").toMillis();
-    if (leases.isEmpty()) {
-      return Set.of();
-    }
-    List<Lease> all = List.copyOf(leases);
-    int[] counts = new int[all.size()];
-    for (int from = 0; from < all.size(); from += LOCK_CHUNK) {
-      List<Lease> chunk = all.subList(from, Math.min(all.size(), from + LOCK_CHUNK));
-      int[] done = db.transaction("renew " + chunk.size() + " leases", c -> {
-        lockInWriterOrder(c, chunk);
-        long until = now(c) + lease;
-        try (PreparedStatement st = c.prepareStatement(sql.renew)) {
-          for (Lease l : chunk) {
-            st.setLong(1, until);
-            st.setString(2, l.runId());
-            st.setString(3, l.owner());
-            st.setLong(4, l.epoch());
-            st.addBatch();
-          }
-          return st.executeBatch();
-        }
-      });
-      System.arraycopy(done, 0, counts, from, done.length);
-    }
-    Set<String> lost = new LinkedHashSet<>();
-    for (int i = 0; i < all.size(); i++) {
-      Lease l = all.get(i);
-      if (counts[i] == 0 || counts[i] == Statement.EXECUTE_FAILED) {
-        lost.add(l.runId());
-      } else if (counts[i] == Statement.SUCCESS_NO_INFO) { // a driver that batches blind
-        Optional<Lease> now = lease(l.runId());
-        if (now.isEmpty() || !now.get().owner().equals(l.owner())
-            || now.get().epoch() != l.epoch()) {
-          lost.add(l.runId());
-        }
-      }
-    }
-    return Set.copyOf(lost);
+  public Set<String> renew(Collection<Lease> held, Duration leaseTime) {
+    return leases.renew(held, leaseTime);
   }
 
   @Override
-  public void release(Collection<Lease> leases) {
-    Objects.requireNonNull(leases, "leases");
-    if (leases.isEmpty()) {
-      return;
-    }
-    List<Lease> all = List.copyOf(leases);
-    for (int from = 0; from < all.size(); from += LOCK_CHUNK) {
-      List<Lease> chunk = all.subList(from, Math.min(all.size(), from + LOCK_CHUNK));
-      db.transaction("release " + chunk.size() + " leases", c -> {
-        lockInWriterOrder(c, chunk);
-        try (PreparedStatement st = c.prepareStatement(sql.release)) {
-          for (Lease l : chunk) {
-            st.setString(1, l.runId());
-            st.setString(2, l.owner());
-            st.setLong(3, l.epoch());
-            st.addBatch();
-          }
-          return st.executeBatch();
-        }
-      });
-    }
-  }
-
-  /**
-   * Locks the status rows of {@code leases} with the statement the run writer locks its batch's
-   * with, so in the same order (run id, as the database orders it): a renewal or release that
-   * updated its rows in its own order held some while it waited for others, which a batch of
-   * writes held while it waited for those: a deadlock (PostgreSQL breaks it only after its
-   * deadlock_timeout, 1 s by default, long enough for short leases to expire meanwhile).
-   */
-  private void lockInWriterOrder(Connection c, List<Lease> leases) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql.lockStatuses(leases.size()))) {
-      for (int i = 0; i < leases.size(); i++) {
-        st.setString(i + 1, leases.get(i).runId());
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          rs.getString(1); // read to the end: every row locked, whatever the fetch size
-        }
-      }
-    }
+  public void release(Collection<Lease> held) {
+    leases.release(held);
   }
 
   @Override
   public Optional<Lease> lease(String runId) {
-    Objects.requireNonNull(runId, "runId");
-    return db.autoCommit("read the lease of run " + runId, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.lease)) {
-        st.setString(1, runId);
-        try (ResultSet rs = st.executeQuery()) {
-          return rs.next() ? Optional.of(new Lease(runId, rs.getString(1), rs.getLong(2),
-              Instant.ofEpochMilli(rs.getLong(3)))) : Optional.<Lease>empty();
-        }
-      }
-    });
+    return leases.lease(runId);
   }
 
   @Override
   public void heartbeat(String instanceId, Instant startedAt) {
-    Objects.requireNonNull(instanceId, "instanceId");
-    Objects.requireNonNull(startedAt, "startedAt");
-    db.transaction("record the heartbeat of " + instanceId, c -> {
-      long now = now(c);
-      try (PreparedStatement st = c.prepareStatement(sql.heartbeat)) {
-        st.setString(1, instanceId);
-        st.setString(2, HOST);
-        Rows.setMillis(st, 3, startedAt);
-        st.setLong(4, now);
-        return st.executeUpdate();
-      }
-    });
+    leases.heartbeat(instanceId, startedAt);
   }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  // ---- commands --------------------------------------------------------------------------
+  // ---- commands: JdbcCommands ---------------------------------------------------------
 
   @Override
   public void addCommand(RunCommand command) {
-    Objects.requireNonNull(command, "command");
-    if (command.outcome().isPresent()) {
-      throw new IllegalArgumentException("command " + command.id() + " has an outcome already");
-    }
-    String operation = "add command " + command.id() + " to run " + command.runId();
-    try {
-      db.autoCommit(operation, c -> {
-        try (PreparedStatement st = c.prepareStatement(sql.insertCommand)) {
-          st.setString(1, command.id());
-          st.setString(2, command.runId());
-          st.setString(3, command.kind().name());
-          Rows.setString(st, 4, command.nodeId());
-          Rows.setJson(st, 5, command.patch());
-          st.setString(6, command.operator());
-          Rows.setMillis(st, 7, command.createdAt());
-          return st.executeUpdate();
-        } catch (SQLException e) {
-          if (db.dialect().isForeignKeyViolation(e)) {
-            throw new StoreException(operation, "no run with this id", e);
-          }
-          if (db.dialect().isDuplicateKey(e)) {
-            throw new StoreException(operation, "a command with this id exists", e);
-          }
-          throw e;
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      throw new StoreException(operation, e.getMessage(), e);
-    }
+    commands.add(command);
   }
 
   @Override
   public List<RunCommand> pendingCommands(String owner) {
-    Objects.requireNonNull(owner, "owner");
-    return db.autoCommit("read the commands for " + owner, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.waitingCommandsOf)) {
-        st.setString(1, owner);
-        try (ResultSet rs = st.executeQuery()) {
-          List<RunCommand> commands = new ArrayList<>();
-          while (rs.next()) {
-            commands.add(command(rs));
-          }
-          return List.copyOf(commands);
-        }
-      }
-    });
+    return commands.pending(owner);
   }
 
   @Override
   public Optional<RunCommand> command(String commandId) {
-    Objects.requireNonNull(commandId, "commandId");
-    return db.autoCommit("read command " + commandId, c -> command(c, commandId));
-  }
-
-  private Optional<RunCommand> command(Connection c, String commandId) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql.commandById)) {
-      st.setString(1, commandId);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(command(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private static RunCommand command(ResultSet rs) throws SQLException {
-    String id = rs.getString("id");
-    Optional<CommandOutcome> outcome = Optional.empty();
-    String result = rs.getString("outcome");
-    if (result != null) {
-      outcome = Optional.of(new CommandOutcome(id, CommandOutcome.Result.valueOf(result),
-          Rows.string(rs, "outcome_state"), Rows.string(rs, "outcome_message"),
-          Rows.instant(rs, "outcome_at")));
-    }
-    return new RunCommand(id, rs.getString("run_id"),
-        RunCommand.Kind.valueOf(rs.getString("kind")), Rows.string(rs, "node_id"),
-        Rows.optionalObject(rs, "patch", "command " + id), rs.getString("operator"),
-        Rows.instant(rs, "created_at"), outcome, Rows.string(rs, "taken_by"));
+    return commands.get(commandId);
   }
 
   @Override
   public boolean takeCommand(String commandId, String owner) {
-    Objects.requireNonNull(commandId, "commandId");
-    Objects.requireNonNull(owner, "owner");
-    return db.autoCommit("take command " + commandId, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.takeCommand)) {
-        st.setString(1, owner);
-        st.setString(2, commandId);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return commands.take(commandId, owner);
   }
 
   @Override
   public Optional<RunCommand> cancelCommand(String commandId, Instant at) {
-    Objects.requireNonNull(commandId, "commandId");
-    Objects.requireNonNull(at, "at");
-    return db.transaction("withdraw command " + commandId, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.cancelCommand)) {
-        st.setString(1, "withdrawn by its sender");
-        Rows.setMillis(st, 2, at);
-        st.setString(3, commandId);
-        st.executeUpdate();
-      }
-      return command(c, commandId);
-    });
+    return commands.cancel(commandId, at);
   }
 
   // ---- bounded growth ---------------------------------------------------------------------
@@ -850,32 +569,6 @@ public final class JdbcRunStore implements RunStore {
       }
       return new Page<>(items, query.page(), query.size(), total);
     });
-  }
-
-  /**
-   * {@code work} in one transaction at READ COMMITTED, the connection's own level restored
-   * after it: statements that must see what others committed while this one waited for a lock.
-   */
-  private <T> T readCommitted(String operation, JdbcContext.SqlWork<T> work) {
-    try (Connection c = db.connect(operation)) {
-      int level = c.getTransactionIsolation();
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      try {
-        return JdbcContext.inTransaction(c, work);
-      } finally {
-        c.setTransactionIsolation(level);
-      }
-    } catch (SQLException e) {
-      throw db.failure(operation, e);
-    }
-  }
-
-  /** The database's clock, in epoch milliseconds, read on {@code c}. */
-  private long now(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql.now); ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.dagflow.jdbc.internal;
 
 import dev.dagflow.jdbc.JdbcDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 
@@ -141,6 +145,14 @@ final class RunSql {
         List.of("id"));
     statusForAdmission = "SELECT epoch, owner, state, admitted, scope_key FROM " + status
         + " WHERE run_id = ? FOR UPDATE";
+  }
+
+  /** The database's clock, in epoch milliseconds, read on {@code c}. */
+  long now(Connection c) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(now); ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** Whether claims lock their candidates and skip those another claim has locked. */
