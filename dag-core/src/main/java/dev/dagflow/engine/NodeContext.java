@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.AttemptRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,6 +77,28 @@ public interface NodeContext {
    *     attempt has one reference, which a re-attaching executor relies on
    */
   void reportEngineRef(String ref);
+
+  /**
+   * The nodes inside this container, in spec order, when its executor {@link
+   * NodeExecutor#runsSubtree() runs its subtree}; empty for any other attempt. Unmodifiable.
+   */
+  List<NodeSpec> subtree();
+
+  /**
+   * How the executor that runs this container's subtree reports the state of task node {@code
+   * nodeId} inside it. Reports are applied in the order they are made, under the run's lock,
+   * and ignored once this attempt has ended. When the stage {@code execute} returned ends, the
+   * subtree ends with it: with a success, a node reported running but not ended fails ("ended
+   * without reporting its outcome") and one never reported is skipped, so the container
+   * follows its children; with a failure, the container fails and so does every node inside
+   * still running.
+   *
+   * @throws NullPointerException if {@code nodeId} is null
+   * @throws IllegalArgumentException naming the node, if it is not a task node inside this
+   *     container
+   * @throws IllegalStateException if this attempt's executor does not run the subtree
+   */
+  SubtreeNode child(String nodeId);
 
   /** Reports progress from 0 to 100; values outside are clamped. */
   void progress(int percent);

@@ -26,6 +26,23 @@ public interface NodeExecutor {
   default void cancel(NodeContext context) {
   }
 
+  /**
+   * Whether this executor, registered for the task type of a container, runs the container's
+   * whole subtree itself (as a remote engine does, given the subtree in one request) rather
+   * than setting up its environment. Then the engine calls {@link #execute} once for the
+   * container, with a context whose {@link NodeContext#subtree()} lists the nodes inside, and
+   * dispatches none of them to an executor: the nodes' task types need no executor of their
+   * own, and their states are what the executor reports through {@link NodeContext#child}.
+   * The container is INITIALIZING until the first report, RUNNING after it; its stage ends the
+   * subtree (see {@link NodeContext#child}). The nodes inside keep their gates: a report on a
+   * node whose gates are still closed is held until they open, so reports may come in any
+   * order. Their own timeouts and retry policies do not apply (the container's timeout does).
+   * Asked once per run, when it is submitted or taken over. The default is false.
+   */
+  default boolean runsSubtree() {
+    return false;
+  }
+
   /** Whether {@link #update} can change the config of a running attempt. */
   default boolean supportsLiveUpdate() {
     return false;

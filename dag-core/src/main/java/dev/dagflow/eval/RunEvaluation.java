@@ -44,6 +44,17 @@ public interface RunEvaluation {
   void timedOut(int node, String reason);
 
   /**
+   * The executor that ran the whole subtree of a container elsewhere has ended, and the
+   * container is RUNNING: every node inside that has not ended ends now, a RUNNING task
+   * FAILED, a READY one STOPPED, a WAITING one SKIPPED, each with {@code reason}. With {@code
+   * failed} the container itself ends FAILED with {@code reason}, and so does every container
+   * inside still running; without, their states follow their children, as always.
+   *
+   * @throws IllegalArgumentException if the node is not a RUNNING container
+   */
+  void subtreeEnded(int node, boolean failed, String reason);
+
+  /**
    * A RUNNING task's attempt failed or timed out and it will be tried again: it waits until
    * {@code at}.
    *

@@ -153,4 +153,50 @@ class ContainerSemanticsTest {
     assertThat(run.state("box")).isEqualTo(COMPLETED);
     assertThat(run.state("after")).isEqualTo(READY);
   }
+
+  @Test
+  void aFailedSubtreeFailsWhatRunsInsideAndStopsOrSkipsTheRest() {
+    RunDriver run = nested().dispatch("outer");
+    run.run.containerReady(run.index("outer"));
+    run.dispatch("middle", "inner", "t1"); // t1 RUNNING, t2 WAITING, sibling READY
+    run.run.subtreeEnded(run.index("outer"), true, "E_REMOTE: gone");
+
+    assertThat(run.states())
+        .containsEntry("t1", FAILED)
+        .containsEntry("t2", SKIPPED)
+        .containsEntry("sibling", STOPPED)
+        .containsEntry("inner", FAILED)
+        .containsEntry("middle", FAILED)
+        .containsEntry("outer", FAILED)
+        .containsEntry("after", SKIPPED)
+        .containsEntry("cleanup", READY);
+    assertThat(run.transitions).contains("outer:RUNNING>FAILED", "t1:RUNNING>FAILED");
+  }
+
+  @Test
+  void aSubtreeEndedWithoutFailureLeavesTheContainerToItsChildren() {
+    RunDriver run = nested().dispatch("outer");
+    run.run.containerReady(run.index("outer"));
+    run.dispatch("middle", "inner").succeed("t1", "t2"); // inner COMPLETED; sibling READY
+    run.run.subtreeEnded(run.index("outer"), false, "never reported");
+
+    assertThat(run.states())
+        .containsEntry("sibling", STOPPED)
+        .containsEntry("middle", COMPLETED)
+        .containsEntry("outer", COMPLETED)
+        .containsEntry("after", READY);
+  }
+
+  @Test
+  void onlyARunningContainerEndsItsSubtree() {
+    RunDriver run = nested();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> run.run.subtreeEnded(run.index("outer"), true, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'outer' is not a running container: it is READY");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> run.run.subtreeEnded(run.index("after"), true, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(run.state("outer")).isEqualTo(READY);
+  }
 }

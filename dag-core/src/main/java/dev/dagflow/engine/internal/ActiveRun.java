@@ -98,6 +98,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
   private ObjectNode reopened;
   private final WakeUp wakeUp;
+  /** The containers whose executor runs their subtree, and what is inside; null if none. */
+  final Subtrees subtrees;
   /** Volatile besides: awaiting a run never waits for its lock. */
   private volatile CompletableFuture<RunState> done = new CompletableFuture<>();
 
@@ -135,6 +137,22 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     slots = new NodeSlots(policy.maxParallelNodes, record.state() == RunState.PAUSED,
         this::queue);
     wakeUp = new WakeUp(services.time(), this::wake);
+    subtrees = Subtrees.of(this);
+  }
+
+  /** The run's evaluation; under the lock, once started. */
+  RunEvaluation eval() {
+    return eval;
+  }
+
+  /** The number of node {@code v}'s latest attempt; takes the lock. */
+  int attemptOf(int v) {
+    lock.lock();
+    try {
+      return nodes.attempt(v);
+    } finally {
+      lock.unlock();
+    }
   }
 
   int maxConcurrentRuns() {
@@ -159,7 +177,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
           continue;
         }
         NodeSpec node = spec.nodes().get(v);
-        if (node.isContainer() && node.taskType().isEmpty()) {
+        if (subtrees != null && subtrees.inside(v)) {
+          subtrees.ready(v); // its container's executor runs it
+        } else if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
           offer(new ReadyNode(this, v, priority, node.priority(), services.nextReadySeq()));
@@ -603,7 +623,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   void startTimer(Attempt a) {
-    Duration timeout = policy.timeout(spec.nodes().get(a.node));
+    NodeSpec node = spec.nodes().get(a.node);
+    Duration timeout = subtrees != null && subtrees.drives(a.node) ? policy.subtreeTimeout(node)
+        : policy.timeout(node);
     if (timeout != null) {
       a.timer = services.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
     }
@@ -672,6 +694,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (a.ended) {
       // expected after the engine cancelled the attempt; a sign of an executor bug otherwise
       AttemptOutcome outcome = a.record.outcome();
+      if (subtrees != null && subtrees.drives(a.node) && outcome != AttemptOutcome.STOPPED
+          && outcome != AttemptOutcome.TIMED_OUT) {
+        return; // the container ended with its children first: this is the expected end
+      }
       boolean cancelled = outcome == AttemptOutcome.TIMED_OUT
           || outcome == AttemptOutcome.STOPPED;
       services.log(this, node, a.number, cancelled ? LogLevel.INFO : LogLevel.WARN,
@@ -681,6 +707,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
     endAttempt(a);
     int v = a.node;
+    if (subtrees != null && subtrees.drives(v) && subtreeEnded(a, result)) {
+      return;
+    }
     if (result.isSuccess()) {
       JsonNode value = result.result().orElse(NullNode.instance);
       a.record = a.record.ended(now, AttemptOutcome.COMPLETED, value, null, null);
@@ -710,6 +739,32 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
   }
 
+  /**
+   * The executor that ran the subtree of container {@code a.node} ended with {@code result}:
+   * records the attempt and ends the subtree. False, recording nothing, for a failure while the
+   * container is INITIALIZING: that is a failed set-up, as for any container.
+   */
+  private boolean subtreeEnded(Attempt a, NodeResult result) {
+    int c = a.node;
+    if (result.isSuccess()) {
+      a.record = a.record.ended(now, AttemptOutcome.COMPLETED,
+          result.result().orElse(NullNode.instance), null, null);
+      batch.attempt(a.record);
+      subtrees.started(c);
+      subtrees.ended(c, null, null);
+      return true;
+    }
+    if (eval.state(c) != NodeState.RUNNING) {
+      return false;
+    }
+    String code = result.errorCode().orElseThrow();
+    String message = secrets.scrub(result.errorMessage().orElseThrow());
+    a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
+    batch.attempt(a.record);
+    subtrees.ended(c, code, message);
+    return true;
+  }
+
   private void timedOut(Attempt a, Duration timeout) {
     internalStep(() -> {
       if (a.ended) {
@@ -722,7 +777,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       batch.attempt(a.record);
       after.add(() -> Guard.cancel(a.executor, a));
       NodeSpec node = spec.nodes().get(a.node);
-      if (attemptsLeft(a.node, node)) {
+      if (node.isContainer()) { // not tried again: its set-up, or its subtree, failed
+        setError(a.node, "TIMEOUT", message);
+        if (eval.state(a.node) == NodeState.INITIALIZING) {
+          eval.failed(a.node, "set-up failed: TIMEOUT: " + message);
+        } else if (subtrees != null && subtrees.drives(a.node)) {
+          subtrees.ended(a.node, "TIMEOUT", message);
+        }
+      } else if (attemptsLeft(a.node, node)) {
         retryLater(a, TriggerType.TIMEOUT, message);
       } else {
         setError(a.node, "TIMEOUT", message);
@@ -796,8 +858,19 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   private void nodeEnded(int v, NodeState to) {
     nodes.ended(v, now);
+    if (subtrees != null && subtrees.inside(v)) {
+      subtrees.nodeEnded(v, to);
+    }
     Attempt a = inFlight[v];
-    if (a != null) { // stopped while running
+    if (a != null && (to == NodeState.COMPLETED || to == NodeState.FAILED)
+        && subtrees != null && subtrees.drives(v)) {
+      // every node inside ended: so did the work of the container's executor
+      endAttempt(a);
+      a.record = to == NodeState.COMPLETED
+          ? a.record.ended(now, AttemptOutcome.COMPLETED, NullNode.instance, null, null)
+          : a.record.ended(now, AttemptOutcome.FAILED, null, "CHILD_FAILED", "a child failed");
+      batch.attempt(a.record);
+    } else if (a != null) { // stopped while running
       endAttempt(a);
       a.record = a.record.ended(now, AttemptOutcome.STOPPED, null, "STOPPED",
           "the node was stopped");
@@ -885,6 +958,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       a.storedEngineRef(ref);
       batch.attempt(a.record);
+      if (subtrees != null && subtrees.drives(a.node)) {
+        subtrees.started(a.node);
+      }
     });
   }
 

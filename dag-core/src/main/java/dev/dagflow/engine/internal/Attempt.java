@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
+import dev.dagflow.engine.SubtreeNode;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -148,7 +150,7 @@ final class Attempt implements NodeContext {
     engineRef = ref;
   }
 
-  private static void checkEngineRef(String ref) {
+  static void checkEngineRef(String ref) {
     Objects.requireNonNull(ref, "engineRef");
     String problem = null;
     if (ref.isBlank()) {
@@ -168,6 +170,28 @@ final class Attempt implements NodeContext {
           + AttemptRecord.MAX_ENGINE_REF_LENGTH + " characters, without control characters; it "
           + problem);
     }
+  }
+
+  @Override
+  public List<NodeSpec> subtree() {
+    Subtrees subtrees = run.subtrees;
+    return subtrees != null && subtrees.drives(node) ? subtrees.subtree(node) : List.of();
+  }
+
+  @Override
+  public SubtreeNode child(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    Subtrees subtrees = run.subtrees;
+    if (subtrees == null || !subtrees.drives(node)) {
+      throw new IllegalStateException("attempt " + this + " does not run a subtree: its executor"
+          + " (task type '" + taskType + "') does not run the subtree of a container");
+    }
+    int v = run.spec.indexOf(nodeId);
+    if (v < 0 || !subtrees.inside(v, node) || run.spec.nodes().get(v).isContainer()) {
+      throw new IllegalArgumentException("node '" + nodeId + "' is not a task node inside"
+          + " container '" + spec.id() + "'");
+    }
+    return new DrivenNode(this, v);
   }
 
   @Override

@@ -137,6 +137,17 @@ final class Guard {
     }
   }
 
+  /** Whether {@code executor} runs a container's subtree; a throw counts as no, logged. */
+  static boolean runsSubtree(NodeExecutor executor) {
+    try {
+      return executor.runsSubtree();
+    } catch (Throwable t) {
+      rethrowIfFatal(t);
+      LOG.warn("runsSubtree() of executor {} threw; taken as false", executor, t);
+      return false;
+    }
+  }
+
   /** Calls a host's listener or other callback; a throw is logged. */
   static void run(String what, Runnable callback) {
     try {

@@ -110,6 +110,11 @@ final class RunPolicy {
     return node.isContainer() ? null : node.timeout().orElse(timeout);
   }
 
+  /** The timeout of a container whose executor runs its subtree: as a task's. */
+  Duration subtreeTimeout(NodeSpec node) {
+    return node.timeout().orElse(timeout);
+  }
+
   /** The policies' default config for {@code taskType}; empty if none has one. */
   Optional<ObjectNode> defaultConfig(String taskType) {
     return first(p -> p.defaultConfig(taskType));

@@ -37,12 +37,22 @@ final class RunRecovery {
         return; // it starts when admitted
       }
       run.restoreEvaluation(states);
+      Subtrees subtrees = run.subtrees;
+      if (subtrees != null && !run.hasEnded()) { // open before their container may end them
+        for (int v = 0; v < states.size(); v++) {
+          if (subtrees.inside(v) && states.get(v) == NodeState.RUNNING
+              && run.nodeState(v) == NodeState.RUNNING) {
+            subtrees.restored(v, lastAttempt(v, attempts));
+          }
+        }
+      }
       for (int v = 0; v < states.size(); v++) { // stored READY or running; the rest follows
         NodeState s = states.get(v);
         if (s == NodeState.READY) {
           run.addReady(v);
         } else if (!run.hasEnded() && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
-            && run.nodeState(v) == s && run.spec.nodes().get(v).taskType().isPresent()) {
+            && run.nodeState(v) == s && run.spec.nodes().get(v).taskType().isPresent()
+            && (subtrees == null || !subtrees.inside(v))) {
           recoverAttempt(v, attempts);
         }
       }
@@ -57,11 +67,7 @@ final class RunRecovery {
    */
   private void recoverAttempt(int v, List<AttemptRecord> attempts) {
     NodeSpec node = run.spec.nodes().get(v);
-    AttemptRecord last = attempts.stream()
-        .filter(a -> a.nodeId().equals(node.id()) && a.attempt() == run.nodes.attempt(v))
-        .findFirst()
-        .orElse(AttemptRecord.started(run.runId, node.id(), Math.max(1, run.nodes.attempt(v)),
-            run.now));
+    AttemptRecord last = lastAttempt(v, attempts);
     Attempt old = run.newAttempt(v, last.attempt(), last);
     Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
@@ -79,7 +85,12 @@ final class RunRecovery {
         "lost with its engine instance (it stopped, or lost the run's lease)"));
     run.markDirty(v);
     if (node.isContainer()) {
-      run.nodeFailed(v, "set-up abandoned: the engine stopped while it ran");
+      if (run.subtrees != null && run.subtrees.drives(v) && run.nodeState(v) == NodeState.RUNNING) {
+        run.subtrees.ended(v, "ABANDONED", "the executor running the container's subtree was"
+            + " lost with its engine instance, and could not re-attach");
+      } else {
+        run.nodeFailed(v, "set-up abandoned: the engine stopped while it ran");
+      }
       return;
     }
     long abandoned = 1 + attempts.stream().filter(a -> a.nodeId().equals(node.id())
@@ -94,6 +105,16 @@ final class RunRecovery {
     }
     // not the node's fault: the attempt does not count against its retry budget
     run.retryAbandoned(v);
+  }
+
+  /** The stored record of node {@code v}'s latest attempt, or a fresh one if none was stored. */
+  private AttemptRecord lastAttempt(int v, List<AttemptRecord> attempts) {
+    String id = run.spec.nodes().get(v).id();
+    return attempts.stream()
+        .filter(a -> a.nodeId().equals(id) && a.attempt() == run.nodes.attempt(v))
+        .findFirst()
+        .orElse(AttemptRecord.started(run.runId, id, Math.max(1, run.nodes.attempt(v)),
+            run.now));
   }
 
   private static String ordinal(long n) {

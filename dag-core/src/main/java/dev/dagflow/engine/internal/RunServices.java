@@ -146,6 +146,9 @@ final class RunServices {
       node.taskType().filter(type -> !config.executors.containsKey(type))
           .ifPresent(type -> unknown.put(node.id(), type));
     }
+    if (!unknown.isEmpty()) { // nodes inside a subtree another executor runs need none
+      Subtrees.driven(spec, config.executors::get).forEach(unknown::remove);
+    }
     if (!unknown.isEmpty()) {
       throw new UnknownTaskTypeException(spec.id(), unknown);
     }

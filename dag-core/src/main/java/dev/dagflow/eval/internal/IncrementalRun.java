@@ -187,6 +187,69 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   @Override
+  public void subtreeEnded(int node, boolean failed, String reason) {
+    checkNode(node);
+    Objects.requireNonNull(reason, "reason");
+    if (!plan.container[node] || state[node] != RUNNING) {
+      throw new IllegalArgumentException("node '" + plan.id(node)
+          + "' is not a running container: it is " + STATES[state[node]]);
+    }
+    // Every node inside ends before anything propagates, children before their containers; a
+    // running container inside fails with the subtree, or else follows its children as they
+    // drain.
+    int[] order = subtree(node);
+    for (int i = order.length - 1; i >= 0; i--) {
+      int v = order[i];
+      byte s = state[v];
+      if (plan.container[v]) {
+        if (s == WAITING) {
+          move(v, SKIPPED, TriggerType.DEPENDENCY, reason);
+        } else if (s == READY) {
+          move(v, STOPPED, TriggerType.SYSTEM, reason);
+        } else if (s == INITIALIZING || s == RUNNING && failed) {
+          move(v, FAILED, TriggerType.ERROR, reason); // else it follows its children
+        }
+      } else if (s == RUNNING) {
+        move(v, FAILED, TriggerType.ERROR, reason);
+      } else if (s == READY) {
+        move(v, STOPPED, TriggerType.SYSTEM, reason);
+      } else if (s == WAITING) {
+        move(v, SKIPPED, TriggerType.DEPENDENCY, reason);
+      }
+    }
+    if (failed) {
+      move(node, FAILED, TriggerType.ERROR, reason);
+    }
+    drain();
+  }
+
+  /** The nodes inside container {@code c}, in preorder: each before what is inside it. */
+  private int[] subtree(int c) {
+    int[] out = new int[16];
+    int size = 0;
+    int[] stack = {c};
+    int top = 1;
+    while (top > 0) {
+      int p = stack[--top];
+      for (int k = plan.childStart[p + 1] - 1; k >= plan.childStart[p]; k--) {
+        edgeVisits++;
+        int child = plan.children[k];
+        if (size == out.length) {
+          out = Arrays.copyOf(out, size * 2);
+        }
+        out[size++] = child;
+        if (plan.container[child]) {
+          if (top == stack.length) {
+            stack = Arrays.copyOf(stack, top * 2);
+          }
+          stack[top++] = child;
+        }
+      }
+    }
+    return Arrays.copyOf(out, size);
+  }
+
+  @Override
   public void retryAt(int node, Instant at, TriggerType trigger, String reason) {
     requireTask(node, "is not retried; its state follows its children");
     long atMillis = at.toEpochMilli();
