@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -229,6 +230,19 @@ public interface DagEngine extends AutoCloseable {
    * @throws IllegalStateException if the engine is closed before the run ends
    */
   RunView await(String runId, Duration timeout) throws InterruptedException, TimeoutException;
+
+  /**
+   * The run's end, without blocking: a stage completed with the run's view once its end is
+   * stored, whichever instance runs it (a run owned elsewhere is read back from the store as
+   * often as commands are looked for), at once for a run that has ended. It fails with an
+   * {@link IllegalStateException} if this engine closes first. Dependent stages run on an
+   * engine thread unless given an executor: do not block in them. Cancelling the stage stops
+   * the watch; it does not touch the run. A run re-opened by a retry before the stage completes
+   * completes it at its next end.
+   *
+   * @throws UnknownRunException if no run has this id
+   */
+  CompletionStage<RunView> completion(String runId);
 
   /**
    * Why the node is not running: its state and every gate still closed, a not-before gate told

@@ -37,6 +37,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -391,6 +394,58 @@ public final class Engine implements DagEngine {
       awaitStoredEnd(runId, deadline, timeout);
     }
     return get(runId);
+  }
+
+  @Override
+  public CompletionStage<RunView> completion(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    ActiveRun run = registry.get(runId);
+    CompletableFuture<RunView> view = new CompletableFuture<>();
+    if (run != null) {
+      run.done().whenComplete((state, error) -> {
+        if (error == null) {
+          completeWithView(view, runId);
+        } else if (unwrap(error) instanceof RunDroppedException) {
+          watchStoredEnd(runId, view); // given up here: the store tells when it ends
+        } else {
+          view.completeExceptionally(new IllegalStateException("run " + runId
+              + " ended abnormally", unwrap(error)));
+        }
+      });
+      return view;
+    }
+    if (record(runId).state().isTerminal()) { // throws UnknownRunException
+      completeWithView(view, runId);
+    } else {
+      watchStoredEnd(runId, view);
+    }
+    return view;
+  }
+
+  private void watchStoredEnd(String runId, CompletableFuture<RunView> view) {
+    CompletableFuture<Boolean> ended = watches.watch(watchInterval(), () -> runs.run(runId)
+        .filter(r -> !r.state().isTerminal()).isPresent() ? Optional.empty()
+        : Optional.of(Boolean.TRUE));
+    view.whenComplete((v, e) -> ended.cancel(false)); // a cancelled view stops the reads
+    ended.whenComplete((done, error) -> {
+      if (error == null) {
+        completeWithView(view, runId);
+      } else {
+        view.completeExceptionally(unwrap(error));
+      }
+    });
+  }
+
+  private void completeWithView(CompletableFuture<RunView> view, String runId) {
+    try {
+      view.complete(get(runId));
+    } catch (RuntimeException e) {
+      view.completeExceptionally(e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   /**

@@ -40,8 +40,26 @@ final class StoreWatch {
    */
   <T> T await(Duration interval, Supplier<Optional<T>> read, long deadline)
       throws InterruptedException, TimeoutException {
+    CompletableFuture<T> found = watch(interval, read);
+    try {
+      return found.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IllegalStateException ise ? ise
+          : new IllegalStateException("a wait on the store failed", e.getCause());
+    } finally {
+      found.cancel(false); // the reads stop
+    }
+  }
+
+  /**
+   * The first value {@code read} gives, read now and then every {@code interval}: completed
+   * with it, or failed with an {@link IllegalStateException} when the engine closes. Cancelling
+   * it stops the reads.
+   */
+  <T> CompletableFuture<T> watch(Duration interval, Supplier<Optional<T>> read) {
     CompletableFuture<T> found = new CompletableFuture<>();
     open.add(found);
+    found.whenComplete((value, error) -> open.remove(found));
     if (closed) {
       found.completeExceptionally(closed());
     }
@@ -68,15 +86,7 @@ final class StoreWatch {
       }
     };
     check.run();
-    try {
-      return found.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IllegalStateException ise ? ise
-          : new IllegalStateException("a wait on the store failed", e.getCause());
-    } finally {
-      found.cancel(false); // the reads stop
-      open.remove(found);
-    }
+    return found;
   }
 
   /** Fails every wait still open, and every later one. */
