@@ -116,6 +116,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheMicrometerPackageNeedsMicrometer() throws IOException {
+    // an optional dependency: the engine must load and run without the jar
+    List<String> users = new ArrayList<>();
+    Path home = MAIN.resolve("dev/dagflow/metrics/micrometer");
+    try (var files = Files.walk(MAIN)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        if (!f.startsWith(home) && Files.readString(f).contains("io.micrometer")) {
+          users.add(MAIN.relativize(f).toString());
+        }
+      }
+    }
+    assertThat(users).as("files outside dev.dagflow.metrics.micrometer naming Micrometer")
+        .isEmpty();
+  }
+
+  @Test
   void theEngineCannotBeConstructedWithoutItsDefaults() throws IOException {
     Path dir = Files.createTempDirectory("outside");
     Path source = dir.resolve("Outside.java");

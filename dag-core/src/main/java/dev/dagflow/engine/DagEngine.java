@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.internal.EngineConfig;
 import dev.dagflow.eval.DependencyEvaluator;
 import dev.dagflow.eval.NodeExplanation;
+import dev.dagflow.metrics.EngineMetrics;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.template.TemplateCatalog;
@@ -541,6 +542,18 @@ public interface DagEngine extends AutoCloseable {
     /** The source of retry jitter; default seeded from the system. */
     public Builder random(Random random) {
       config.random(random);
+      return this;
+    }
+
+    /**
+     * Where the engine reports attempts, retries, runs, worker pools, trigger firings and store
+     * writes (see {@link EngineMetrics}), such as {@code MicrometerMetrics.of(registry)}; by
+     * default nowhere, and nothing is measured.
+     *
+     * @throws IllegalStateException if metrics were set already
+     */
+    public Builder metrics(EngineMetrics metrics) {
+      config.metrics(metrics);
       return this;
     }
 

@@ -182,7 +182,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         } else if (node.isContainer() && node.taskType().isEmpty()) {
           eval.dispatched(v); // no set-up to run: it is RUNNING at once
         } else {
-          offer(new ReadyNode(this, v, priority, node.priority(), services.nextReadySeq()));
+          offer(new ReadyNode(this, v, priority, node.priority(), services.nextReadySeq(),
+              now));
         }
       }
       readyCount = 0;
@@ -311,6 +312,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   void reattached(Attempt a) {
     inFlight[a.node] = a;
     services.attemptStarted(a);
+    if (services.metrics().on) {
+      countRunning(a);
+    }
     slots.reattached();
     startTimer(a);
   }
@@ -502,6 +506,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     RunState from = record.state();
     record = record.withState(to, now);
     recordChanged = true;
+    Metrics metrics = services.metrics();
+    if (metrics.on) {
+      after.add(() -> metrics.runStateChanged(to));
+    }
     stepNotices.add(new RunStateChange(runId, Optional.of(from), to, now,
         Optional.ofNullable(operator)));
   }
@@ -608,6 +616,14 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
     inFlight[v] = a;
     services.attemptStarted(a);
+    Metrics metrics = services.metrics();
+    if (metrics.on) {
+      countRunning(a);
+      String type = a.taskType();
+      Instant readyAt = item.readyAt();
+      Instant at = now;
+      after.add(() -> metrics.attemptStarted(type, readyAt, at));
+    }
     batch.attempt(a.record);
     markDirty(v);
     nodes.started(v, now);
@@ -713,7 +729,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (result.isSuccess()) {
       JsonNode value = result.result().orElse(NullNode.instance);
       a.record = a.record.ended(now, AttemptOutcome.COMPLETED, value, null, null);
-      batch.attempt(a.record);
+      recordEnded(a.node, a.record);
       if (node.isContainer()) {
         eval.containerReady(v);
       } else {
@@ -725,7 +741,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     String code = result.errorCode().orElseThrow();
     String message = secrets.scrub(result.errorMessage().orElseThrow()); // may quote config
     a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
-    batch.attempt(a.record);
+    recordEnded(a.node, a.record);
     String reason = code + ": " + message;
     if (node.isContainer()) {
       setError(v, code, message);
@@ -749,7 +765,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (result.isSuccess()) {
       a.record = a.record.ended(now, AttemptOutcome.COMPLETED,
           result.result().orElse(NullNode.instance), null, null);
-      batch.attempt(a.record);
+      recordEnded(a.node, a.record);
       subtrees.started(c);
       subtrees.ended(c, null, null);
       return true;
@@ -760,7 +776,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     String code = result.errorCode().orElseThrow();
     String message = secrets.scrub(result.errorMessage().orElseThrow());
     a.record = a.record.ended(now, AttemptOutcome.FAILED, null, code, message);
-    batch.attempt(a.record);
+    recordEnded(a.node, a.record);
     subtrees.ended(c, code, message);
     return true;
   }
@@ -774,7 +790,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       endAttempt(a);
       String message = "attempt " + a.number + " exceeded its timeout of " + timeout;
       a.record = a.record.ended(now, AttemptOutcome.TIMED_OUT, null, "TIMEOUT", message);
-      batch.attempt(a.record);
+      recordEnded(a.node, a.record);
       after.add(() -> Guard.cancel(a.executor, a));
       NodeSpec node = spec.nodes().get(a.node);
       if (node.isContainer()) { // not tried again: its set-up, or its subtree, failed
@@ -803,6 +819,11 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     Instant at = now.plus(wait);
     nodes.waitUntil(a.node, at);
     eval.retryAt(a.node, at, trigger, reason + "; retry in " + wait);
+    Metrics metrics = services.metrics();
+    if (metrics.on) {
+      String type = a.taskType();
+      after.add(() -> metrics.retryScheduled(type, trigger));
+    }
   }
 
   private void endAttempt(Attempt a) {
@@ -811,12 +832,40 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     services.logWriter().flushSoon(); // its lines show without waiting for the interval
     if (inFlight[a.node] == a) {
       inFlight[a.node] = null;
+      uncountRunning(a);
       if (services.tracksAttempts()) {
         after.add(() -> services.attemptSettled(a)); // once its end is stored
       }
     }
     markDirty(a.node);
     slots.release(pool);
+  }
+
+  private void countRunning(Attempt a) {
+    if (pool != null) {
+      a.countedIn = pool;
+      pool.runningNodes.incrementAndGet();
+    }
+  }
+
+  private static void uncountRunning(Attempt a) {
+    if (a.countedIn != null) {
+      a.countedIn.runningNodes.decrementAndGet();
+      a.countedIn = null;
+    }
+  }
+
+  /**
+   * Writes attempt record {@code rec} of node {@code v}, which has ended: once stored, metrics
+   * hear of it. Under the lock.
+   */
+  void recordEnded(int v, AttemptRecord rec) {
+    batch.attempt(rec);
+    Metrics metrics = services.metrics();
+    if (metrics.on) {
+      String type = spec.nodes().get(v).taskType().orElse("");
+      after.add(() -> metrics.attemptEnded(type, rec));
+    }
   }
 
   void setError(int v, String code, String message) {
@@ -869,12 +918,12 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       a.record = to == NodeState.COMPLETED
           ? a.record.ended(now, AttemptOutcome.COMPLETED, NullNode.instance, null, null)
           : a.record.ended(now, AttemptOutcome.FAILED, null, "CHILD_FAILED", "a child failed");
-      batch.attempt(a.record);
+      recordEnded(a.node, a.record);
     } else if (a != null) { // stopped while running
       endAttempt(a);
       a.record = a.record.ended(now, AttemptOutcome.STOPPED, null, "STOPPED",
           "the node was stopped");
-      batch.attempt(a.record);
+      recordEnded(a.node, a.record);
       after.add(() -> Guard.cancel(a.executor, a));
     }
     boolean failed = to == NodeState.FAILED || to == NodeState.TIMED_OUT;
@@ -1078,6 +1127,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
           a.cancelTimer();
           a.neverStored(); // a worker waiting for its write gives it up (a no-op once stored)
           inFlight[v] = null;
+          uncountRunning(a);
           running.add(a);
         }
       }

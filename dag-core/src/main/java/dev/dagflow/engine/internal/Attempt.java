@@ -36,6 +36,8 @@ final class Attempt implements NodeContext {
   private volatile String engineRef;
   AttemptRecord record;
   TimeSource.Cancellable timer;
+  /** The pool whose running nodes count this attempt, with metrics; null otherwise. */
+  ScopePool countedIn;
   boolean ended;
   /**
    * Completed once the attempt's RUNNING record is durable (true), or when the run is given up

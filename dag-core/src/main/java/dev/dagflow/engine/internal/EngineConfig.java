@@ -1,5 +1,6 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.metrics.EngineMetrics;
 import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.EngineListener;
 import dev.dagflow.engine.NodeExecutor;
@@ -65,6 +66,8 @@ public final class EngineConfig {
   DependencyEvaluator evaluator = DependencyEvaluator.incremental();
   Supplier<String> runIds = () -> UUID.randomUUID().toString();
   Random random;
+  /** Null: no metrics, and nothing measured. */
+  EngineMetrics metrics;
 
   private EngineConfig() {
   }
@@ -277,6 +280,13 @@ public final class EngineConfig {
     this.random = Objects.requireNonNull(random, "random");
   }
 
+  public void metrics(EngineMetrics metrics) {
+    if (this.metrics != null) {
+      throw new IllegalStateException("metrics were already set to " + this.metrics);
+    }
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
   /** A copy sharing nothing mutable with this one, with defaults filled in. */
   EngineConfig copy() {
     EngineConfig c = new EngineConfig();
@@ -314,6 +324,7 @@ public final class EngineConfig {
     c.evaluator = evaluator;
     c.runIds = runIds;
     c.random = random != null ? random : new Random();
+    c.metrics = metrics;
     return c;
   }
 

@@ -1,10 +1,13 @@
 package dev.dagflow.engine.internal;
 
+import java.time.Instant;
+
 /**
  * A node waiting in a pool's queue: first by run priority, then node priority (both higher
- * first), then the order it became ready.
+ * first), then the order it became ready; {@code readyAt} is when, on the engine's time source.
  */
-record ReadyNode(ActiveRun run, int node, int runPriority, int nodePriority, long seq)
+record ReadyNode(ActiveRun run, int node, int runPriority, int nodePriority, long seq,
+    Instant readyAt)
     implements Comparable<ReadyNode> {
 
   @Override

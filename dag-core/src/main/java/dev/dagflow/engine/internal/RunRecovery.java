@@ -81,7 +81,7 @@ final class RunRecovery {
       return;
     }
     // old.record: with the reference the executor may have reported while it tried
-    run.batch.attempt(old.record.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
+    run.recordEnded(v, old.record.ended(run.now, AttemptOutcome.ABANDONED, null, "ABANDONED",
         "lost with its engine instance (it stopped, or lost the run's lease)"));
     run.markDirty(v);
     if (node.isContainer()) {

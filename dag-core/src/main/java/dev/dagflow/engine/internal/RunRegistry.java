@@ -47,7 +47,7 @@ final class RunRegistry {
     this.services = services;
     this.config = config;
     this.runs = config.runStore;
-    this.pools = new ScopePools(config, services.time());
+    this.pools = new ScopePools(config, services.time(), services.metrics());
   }
 
   /**

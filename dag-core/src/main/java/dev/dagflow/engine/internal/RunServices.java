@@ -46,6 +46,7 @@ final class RunServices {
   private final Leases leases;
   private final StoreWatch watches;
   private final Admissions admissions;
+  private final Metrics metrics;
   private final Templates templates;
   private final Triggers triggers;
   private final Consumer<Event> emit;
@@ -75,8 +76,9 @@ final class RunServices {
     this.time = time;
     this.emit = emit;
     this.tracksAttempts = !config.shutdownGracePeriod.isZero();
+    this.metrics = new Metrics(config.metrics);
     this.writes = new RunWrites(runs, this::leaseTimer, config.storeRetries,
-        config.storeRetryBackoff, config.storeRetryMaxBackoff);
+        config.storeRetryBackoff, config.storeRetryMaxBackoff, metrics);
     this.logWriter = new LogWriter(config.logStore, config.logBuffer, config.storeRetryBackoff,
         config.storeRetryMaxBackoff);
     this.listeners = new CopyOnWriteArrayList<>(config.listeners);
@@ -122,6 +124,10 @@ final class RunServices {
 
   StoreWatch watches() {
     return watches;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   Templates templates() {

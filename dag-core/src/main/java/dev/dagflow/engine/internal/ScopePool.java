@@ -1,5 +1,6 @@
 package dev.dagflow.engine.internal;
 
+import dev.dagflow.metrics.PoolStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -7,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * still the pool's, only the threads are the host's. Thread-safe: one lock guards the queue and
  * counters, and is never held while a run's lock is taken or user code runs.
  */
-final class ScopePool {
+final class ScopePool implements PoolStats {
   private static final Logger LOG = LoggerFactory.getLogger(ScopePool.class);
   final String key;
   private final int size;
@@ -38,6 +40,8 @@ final class ScopePool {
   private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
   private int busyWorkers;
   private int runningRuns;
+  /** Attempts of its runs in flight, counted only when the engine has metrics. */
+  final AtomicInteger runningNodes = new AtomicInteger();
   /** Runs attached to this pool (admitted or waiting); the pool is released at zero. */
   int attached;
   boolean closed;
@@ -246,6 +250,53 @@ final class ScopePool {
     }
     if (own != null) {
       own.shutdownNow(); // only what the pool made: the host's executor and threads are the host's
+    }
+  }
+
+  // ---- the figures a metrics system reads (PoolStats) -----------------------------------
+
+  @Override
+  public String workerKey() {
+    return key;
+  }
+
+  @Override
+  public int workers() {
+    synchronized (lock) {
+      return closed ? 0 : size;
+    }
+  }
+
+  @Override
+  public int busyWorkers() {
+    synchronized (lock) {
+      return closed ? 0 : busyWorkers;
+    }
+  }
+
+  @Override
+  public int queuedNodes() {
+    synchronized (lock) {
+      return queue.size();
+    }
+  }
+
+  @Override
+  public int runningNodes() {
+    return runningNodes.get();
+  }
+
+  @Override
+  public int activeRuns() {
+    synchronized (lock) {
+      return closed ? 0 : runningRuns;
+    }
+  }
+
+  @Override
+  public int waitingRuns() {
+    synchronized (lock) {
+      return closed ? 0 : waitingRuns.size();
     }
   }
 

@@ -24,11 +24,13 @@ final class ScopePools {
   private final Map<String, ScopePool> pools = new HashMap<>();
   private final EngineConfig config;
   private final TimeSource time;
+  private final Metrics metrics;
   private boolean closed;
 
-  ScopePools(EngineConfig config, TimeSource time) {
+  ScopePools(EngineConfig config, TimeSource time, Metrics metrics) {
     this.config = config;
     this.time = time;
+    this.metrics = metrics;
   }
 
   /** The pool of {@code key}, attaching one more run to it. */
@@ -36,7 +38,12 @@ final class ScopePools {
     if (closed) {
       throw new IllegalStateException("engine is closed");
     }
-    ScopePool pool = pools.computeIfAbsent(key, this::create);
+    ScopePool pool = pools.get(key);
+    if (pool == null) {
+      pool = create(key);
+      pools.put(key, pool);
+      metrics.poolOpened(pool); // under this lock: after the close of an older pool of the key
+    }
     pool.attached++;
     return pool;
   }
@@ -62,6 +69,7 @@ final class ScopePools {
         return;
       }
       pools.remove(pool.key);
+      metrics.poolClosed(pool.key);
     }
     pool.shutdown();
   }
@@ -80,6 +88,7 @@ final class ScopePools {
       closed = true;
       all = new TreeMap<>(pools);
       pools.clear();
+      all.keySet().forEach(metrics::poolClosed);
     }
     all.values().forEach(ScopePool::shutdown);
     List<String> busy = new ArrayList<>();

@@ -227,14 +227,14 @@ final class Subtrees {
     AttemptRecord rec = open.remove(v);
     if (result.isSuccess()) {
       JsonNode value = result.result().orElse(NullNode.instance);
-      run.batch.attempt(rec.ended(run.now, AttemptOutcome.COMPLETED, value, null, null));
+      run.recordEnded(v, rec.ended(run.now, AttemptOutcome.COMPLETED, value, null, null));
       run.nodes.completed(v, value);
       run.eval().completed(v, value);
       return;
     }
     String code = result.errorCode().orElseThrow();
     String message = run.secrets.scrub(result.errorMessage().orElseThrow());
-    run.batch.attempt(rec.ended(run.now, AttemptOutcome.FAILED, null, code, message));
+    run.recordEnded(v, rec.ended(run.now, AttemptOutcome.FAILED, null, code, message));
     run.setError(v, code, message);
     run.eval().failed(v, code + ": " + message);
   }
@@ -277,7 +277,7 @@ final class Subtrees {
     String code = outcome == AttemptOutcome.STOPPED ? "STOPPED" : run.nodes.errorCode(v);
     String message = outcome == AttemptOutcome.STOPPED ? "the node was stopped"
         : run.nodes.errorMessage(v);
-    run.batch.attempt(rec.ended(run.now, outcome, null, code, message));
+    run.recordEnded(v, rec.ended(run.now, outcome, null, code, message));
   }
 
   /** Node {@code v} inside was stored RUNNING with attempt {@code rec}: it is open again. */

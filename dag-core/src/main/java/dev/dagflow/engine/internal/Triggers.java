@@ -150,6 +150,15 @@ final class Triggers implements TriggerRegistry {
 
   /** Matches {@code event} and lets each matching trigger act on it. */
   List<TriggerFiring> fire(Event event, int maxChainDepth) {
+    List<TriggerFiring> firings = fireAll(event, maxChainDepth);
+    Metrics metrics = services.metrics();
+    if (metrics.on) {
+      firings.forEach(f -> metrics.triggerFired(f.outcome()));
+    }
+    return firings;
+  }
+
+  private List<TriggerFiring> fireAll(Event event, int maxChainDepth) {
     List<EventTrigger> matches = matcher.match(event);
     List<TriggerFiring> firings = new ArrayList<>(matches.size());
     if (event.depth() > maxChainDepth && !matches.isEmpty()) {
