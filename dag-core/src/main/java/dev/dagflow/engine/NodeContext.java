@@ -88,10 +88,10 @@ public interface NodeContext {
    * How the executor that runs this container's subtree reports the state of task node {@code
    * nodeId} inside it. Reports are applied in the order they are made, under the run's lock,
    * and ignored once this attempt has ended. When the stage {@code execute} returned ends, the
-   * subtree ends with it: with a success, a node reported running but not ended fails ("ended
-   * without reporting its outcome") and one never reported is skipped, so the container
-   * follows its children; with a failure, the container fails and so does every node inside
-   * still running.
+   * subtree ends with it: with a success, a node that could run but whose end was not reported
+   * fails ({@code NO_OUTCOME}) and one still waiting is skipped, so the container follows its
+   * children; with a failure, the container fails and so does every node inside that could
+   * run.
    *
    * @throws NullPointerException if {@code nodeId} is null
    * @throws IllegalArgumentException naming the node, if it is not a task node inside this

@@ -37,7 +37,7 @@ public interface NodeExecutor {
    * subtree (see {@link NodeContext#child}). The nodes inside keep their gates: a report on a
    * node whose gates are still closed is held until they open, so reports may come in any
    * order. Their own timeouts and retry policies do not apply (the container's timeout does).
-   * Asked once per run, when it is submitted or taken over. The default is false.
+   * Asked when a run is submitted and when it is taken over. The default is false.
    */
   default boolean runsSubtree() {
     return false;

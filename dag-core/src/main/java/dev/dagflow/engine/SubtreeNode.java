@@ -1,6 +1,9 @@
 package dev.dagflow.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.log.LogLevel;
+import java.util.Map;
 
 /**
  * A task node inside a container whose executor {@link NodeExecutor#runsSubtree() runs the
@@ -17,6 +20,15 @@ public interface SubtreeNode {
   String nodeId();
 
   /**
+   * The node's config to send: the policy's default config for its task type, the node's own
+   * config over it, and updates made before the container started over that. A copy.
+   */
+  ObjectNode config();
+
+  /** The results of the upstream nodes of this node that have completed, by id; copies. */
+  Map<String, JsonNode> upstreamResults();
+
+  /**
    * The node has started; {@link #progress}, {@link #reportEngineRef} and {@link #ended} imply
    * it.
    */
@@ -27,7 +39,9 @@ public interface SubtreeNode {
 
   /**
    * The reference of the node's work where it runs (a remote agent's id), stored with the
-   * node's attempt with the run's next write. Rules as {@link NodeContext#reportEngineRef}.
+   * node's attempt with the run's next write; the first one reported for an attempt is kept,
+   * a different one later is ignored. The characters allowed are those of {@link
+   * NodeContext#reportEngineRef}.
    *
    * @throws IllegalArgumentException naming {@code engineRef}, if it breaks the rules
    */

@@ -51,8 +51,12 @@ public interface RunEvaluation {
    * inside still running; without, their states follow their children, as always.
    *
    * @throws IllegalArgumentException if the node is not a RUNNING container
+   * @throws UnsupportedOperationException by default: an evaluator of a host's that does not
+   *     implement it cannot run containers whose executor runs the subtree
    */
-  void subtreeEnded(int node, boolean failed, String reason);
+  default void subtreeEnded(int node, boolean failed, String reason) {
+    throw new UnsupportedOperationException("this evaluator cannot end a container's subtree");
+  }
 
   /**
    * A RUNNING task's attempt failed or timed out and it will be tried again: it waits until

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.log.LogQuery;
+import dev.dagflow.policy.ExecutionPolicy;
+import dev.dagflow.policy.FailureStrategy;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.NodeState;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +51,7 @@ class SubtreeExecutorTest {
   /** Runs the subtree "remotely": the test drives each context it is given. */
   static final class Driver implements NodeExecutor {
     final LinkedBlockingQueue<NodeContext> started = new LinkedBlockingQueue<>();
-    final Map<String, CompletableFuture<NodeResult>> stages = new java.util.concurrent
-        .ConcurrentHashMap<>();
+    final Map<String, CompletableFuture<NodeResult>> stages = new ConcurrentHashMap<>();
     final List<String> cancelled = new CopyOnWriteArrayList<>();
     volatile boolean canReattach;
 
@@ -197,7 +199,8 @@ class SubtreeExecutorTest {
       assertThat(view.state()).isEqualTo(RunState.FAILED);
       assertThat(view.nodeStates()).containsEntry("box", NodeState.FAILED)
           .containsEntry("a", NodeState.FAILED).containsEntry("b", NodeState.SKIPPED)
-          .containsEntry("c", NodeState.STOPPED).containsEntry("d", NodeState.SKIPPED);
+          .containsEntry("c", NodeState.FAILED) // could run, never reported: as a
+          .containsEntry("d", NodeState.SKIPPED);
       NodeView a = view.node("a").orElseThrow();
       assertThat(a.errorCode()).contains("E_REMOTE");
       assertThat(a.attempts()).singleElement().extracting(AttemptRecord::outcome)
@@ -219,7 +222,7 @@ class SubtreeExecutorTest {
       driver.end(box, NodeResult.success());
       RunView view = h.await(run);
       assertThat(view.nodeStates()).containsEntry("a", NodeState.COMPLETED)
-          .containsEntry("b", NodeState.FAILED).containsEntry("c", NodeState.STOPPED)
+          .containsEntry("b", NodeState.FAILED).containsEntry("c", NodeState.FAILED)
           .containsEntry("box", NodeState.FAILED);
       assertThat(view.node("b").orElseThrow().errorCode()).contains("NO_OUTCOME");
     }
@@ -385,6 +388,203 @@ class SubtreeExecutorTest {
       assertThat(view.node("a").orElseThrow().attempts()).singleElement()
           .extracting(AttemptRecord::outcome).isEqualTo(AttemptOutcome.FAILED);
       assertThat(second.started).isEmpty();
+    }
+  }
+
+  /** box holds a and b, neither depending on the other. */
+  private static DagSpec twoInside() {
+    return DagSpec.builder("two")
+        .node(NodeSpec.container("box").taskType("remote"))
+        .node(NodeSpec.task("a", "agent-a").parent("box"))
+        .node(NodeSpec.task("b", "agent-b").parent("box"))
+        .build();
+  }
+
+  @Test
+  void reportsMadeWhileReattachingCount() throws Exception {
+    Driver first = new Driver();
+    Harness h1 = harness(first);
+    String run = h1.submit(twoInside());
+    first.next().child("a").running();
+    h1.awaitNode(run, "a", NodeState.RUNNING);
+    h1.engine.close();
+
+    NodeExecutor resyncing = new NodeExecutor() {
+      @Override
+      public boolean runsSubtree() {
+        return true;
+      }
+
+      @Override
+      public CompletionStage<NodeResult> execute(NodeContext context) {
+        return new CompletableFuture<>();
+      }
+
+      @Override
+      public Optional<CompletionStage<NodeResult>> reattach(NodeContext context) {
+        context.child("a").ended(NodeResult.success()); // a ended while nobody watched
+        context.child("b").ended(NodeResult.success());
+        return Optional.of(CompletableFuture.completedFuture(NodeResult.success()));
+      }
+    };
+    try (DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
+        .executor("remote", resyncing).build()) {
+      engine.start();
+      RunView view = engine.await(run, Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("a").orElseThrow().attempts()).singleElement()
+          .extracting(AttemptRecord::outcome).isEqualTo(AttemptOutcome.COMPLETED);
+    }
+  }
+
+  @Test
+  void failFastInsideCancelsTheContainersExecutor() throws Exception {
+    Driver driver = new Driver();
+    ExecutionPolicy failFast = ExecutionPolicy.builder("ff")
+        .failureStrategy(FailureStrategy.FAIL_FAST).build();
+    try (Harness h = new Harness(b -> b.executor("remote", driver).engineDefaultPolicy(failFast),
+        "local")) {
+      String run = h.submit(twoInside());
+      NodeContext box = driver.next();
+      box.child("a").ended(NodeResult.failure("E", "x")); // b is stopped by fail fast
+      RunView view = h.await(run);
+      assertThat(view.nodeStates()).containsEntry("a", NodeState.FAILED)
+          .containsEntry("b", NodeState.STOPPED).containsEntry("box", NodeState.FAILED);
+      assertThat(driver.cancelled).containsExactly(box.idempotencyKey());
+      assertThat(view.node("box").orElseThrow().attempts()).singleElement()
+          .extracting(AttemptRecord::outcome).isEqualTo(AttemptOutcome.STOPPED);
+    }
+  }
+
+  @Test
+  void stoppingEveryNodeInsideCancelsTheContainersExecutor() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      String run = h.submit(twoInside());
+      NodeContext box = driver.next();
+      box.child("a").running();
+      box.child("b").running();
+      h.awaitNode(run, "b", NodeState.RUNNING);
+      h.engine.stopNode(run, "a", "ops");
+      h.engine.stopNode(run, "b", "ops");
+      h.await(run);
+      assertThat(driver.cancelled).containsExactly(box.idempotencyKey());
+    }
+  }
+
+  @Test
+  void aNodeInsideARunningSubtreeIsNotRetriedOnItsOwn() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      String run = h.submit(twoInside());
+      NodeContext box = driver.next();
+      box.child("a").ended(NodeResult.failure("E", "x"));
+      box.child("b").running();
+      h.awaitNode(run, "a", NodeState.FAILED);
+      assertThatThrownBy(() -> h.engine.retry(run, "a", "ops"))
+          .isInstanceOf(NodeOperationException.class)
+          .hasMessageContaining("inside container 'box'").hasMessageContaining("retry the");
+      assertThatThrownBy(() -> h.engine.updateNodeConfig(run, "b",
+          JsonNodeFactory.instance.objectNode().put("k", 1), "ops"))
+          .isInstanceOf(NodeOperationException.class).hasMessageContaining("update the");
+      assertThat(h.engine.get(run).node("a").orElseThrow().state())
+          .isEqualTo(NodeState.FAILED);
+    }
+  }
+
+  @Test
+  void retryingTheContainerRunsItsFailedNodesAgain() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      String run = h.submit(twoInside());
+      NodeContext box = driver.next();
+      box.child("a").running();
+      h.awaitNode(run, "a", NodeState.RUNNING);
+      driver.end(box, NodeResult.failure("E_REMOTE", "gone"));
+      assertThat(h.await(run).state()).isEqualTo(RunState.FAILED);
+      h.engine.retry(run, "box", "ops");
+      NodeContext again = driver.next();
+      assertThat(again.attempt()).isEqualTo(2);
+      again.child("a").ended(NodeResult.success());
+      again.child("b").ended(NodeResult.success());
+      driver.end(again, NodeResult.success());
+      RunView view = h.await(run);
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("a").orElseThrow().attempts()).extracting(AttemptRecord::outcome)
+          .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.COMPLETED);
+    }
+  }
+
+  @Test
+  void aNodeNeverReportedFailsTheRunRatherThanStoppingIt() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      String run = h.submit(twoInside());
+      NodeContext box = driver.next();
+      box.child("a").ended(NodeResult.success());
+      h.awaitNode(run, "a", NodeState.COMPLETED);
+      driver.end(box, NodeResult.success());
+      RunView view = h.await(run);
+      assertThat(view.state()).isEqualTo(RunState.FAILED);
+      assertThat(view.node("b").orElseThrow().errorCode()).contains("NO_OUTCOME");
+    }
+  }
+
+  @Test
+  void theNodesInsideShowTheirEffectiveConfigAndUpstreamResults() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      DagSpec spec = DagSpec.builder("cfg")
+          .node(NodeSpec.task("seed", "local"))
+          .node(NodeSpec.container("box").taskType("remote"))
+          .node(NodeSpec.task("a", "agent-a").parent("box").dependsOn("seed")
+              .config(JsonNodeFactory.instance.objectNode().put("depth", 2)))
+          .build();
+      h.executor.script("seed", Outcome.succeed(JsonNodeFactory.instance.objectNode()
+          .put("hosts", 3)));
+      String run = h.submit(spec);
+      NodeContext box = driver.next();
+      assertThat(box.child("a").config().get("depth").asInt()).isEqualTo(2);
+      h.awaitNode(run, "seed", NodeState.COMPLETED);
+      assertThat(box.child("a").upstreamResults().get("seed").get("hosts").asInt()).isEqualTo(3);
+      h.engine.stop(run, "t");
+    }
+  }
+
+  @Test
+  void aSetUpContainerRunningAtARestartKeepsItsSetUp() throws Exception {
+    Harness h1 = new Harness("setup", "t");
+    h1.executor.script("c", Outcome.succeed());
+    h1.executor.script("t1", Outcome.hang());
+    String run = h1.submit(DagSpec.builder("s")
+        .node(NodeSpec.container("c").taskType("setup"))
+        .node(NodeSpec.task("t1", "t").parent("c")).build());
+    h1.awaitNode(run, "t1", NodeState.RUNNING);
+    h1.engine.close();
+    h1.executor.script("t1", Outcome.succeed()); // the new attempt of t1
+    try (DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
+        .executor("setup", h1.executor).executor("t", h1.executor).build()) {
+      engine.start();
+      RunView view = engine.await(run, Duration.ofSeconds(10));
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.node("c").orElseThrow().attempts()).singleElement()
+          .extracting(AttemptRecord::outcome).isEqualTo(AttemptOutcome.COMPLETED);
+    }
+  }
+
+  @Test
+  void anInitializingContainerThatCannotReattachFailsAbandoned() throws Exception {
+    Driver first = new Driver();
+    Harness h1 = harness(first);
+    String run = h1.submit(twoInside());
+    first.next();
+    h1.engine.close();
+    try (DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
+        .executor("remote", new Driver()).build()) {
+      engine.start();
+      RunView view = engine.await(run, Duration.ofSeconds(10));
+      assertThat(view.node("box").orElseThrow().errorCode()).contains("ABANDONED");
+      assertThat(view.nodeStates()).containsEntry("a", NodeState.SKIPPED);
     }
   }
 }

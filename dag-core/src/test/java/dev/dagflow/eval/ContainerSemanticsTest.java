@@ -9,6 +9,7 @@ import static dev.dagflow.state.NodeState.SKIPPED;
 import static dev.dagflow.state.NodeState.STOPPED;
 import static dev.dagflow.state.NodeState.WAITING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
@@ -190,12 +191,10 @@ class ContainerSemanticsTest {
   @Test
   void onlyARunningContainerEndsItsSubtree() {
     RunDriver run = nested();
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> run.run.subtreeEnded(run.index("outer"), true, "x"))
+    assertThatThrownBy(() -> run.run.subtreeEnded(run.index("outer"), true, "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'outer' is not a running container: it is READY");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> run.run.subtreeEnded(run.index("after"), true, "x"))
+    assertThatThrownBy(() -> run.run.subtreeEnded(run.index("after"), true, "x"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(run.state("outer")).isEqualTo(READY);
   }

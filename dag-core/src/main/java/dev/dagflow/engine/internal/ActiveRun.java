@@ -145,14 +145,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     return eval;
   }
 
-  /** The number of node {@code v}'s latest attempt; takes the lock. */
-  int attemptOf(int v) {
-    lock.lock();
-    try {
-      return nodes.attempt(v);
-    } finally {
-      lock.unlock();
-    }
+  /** Whether node {@code v} is a container whose executor runs its subtree. */
+  boolean drives(int v) {
+    return subtrees != null && subtrees.drives(v);
   }
 
   int maxConcurrentRuns() {
@@ -396,10 +391,19 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * @throws IllegalStateException if the evaluation refuses to re-open the node
    */
   ObjectNode reopen(int v, String reason) {
+    String refused = subtrees == null ? null : subtrees.refusesRetry(v);
+    if (refused != null) {
+      throw new IllegalStateException(refused);
+    }
     ObjectNode before = JsonNodeFactory.instance.objectNode();
     reopened = before;
     try {
-      eval.reopen(v, reason);
+      List<Integer> failedInside = drives(v) ? subtrees.failedInside(v) : List.of();
+      if (failedInside.isEmpty()) {
+        eval.reopen(v, reason);
+      } else { // its executor runs them all again: re-opening them re-opens the container
+        failedInside.forEach(f -> eval.reopen(f, reason));
+      }
     } finally {
       reopened = null;
     }
@@ -640,7 +644,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   void startTimer(Attempt a) {
     NodeSpec node = spec.nodes().get(a.node);
-    Duration timeout = subtrees != null && subtrees.drives(a.node) ? policy.subtreeTimeout(node)
+    Duration timeout = drives(a.node) ? policy.subtreeTimeout(node)
         : policy.timeout(node);
     if (timeout != null) {
       a.timer = services.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
@@ -710,7 +714,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     if (a.ended) {
       // expected after the engine cancelled the attempt; a sign of an executor bug otherwise
       AttemptOutcome outcome = a.record.outcome();
-      if (subtrees != null && subtrees.drives(a.node) && outcome != AttemptOutcome.STOPPED
+      if (drives(a.node) && outcome != AttemptOutcome.STOPPED
           && outcome != AttemptOutcome.TIMED_OUT) {
         return; // the container ended with its children first: this is the expected end
       }
@@ -723,7 +727,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
     endAttempt(a);
     int v = a.node;
-    if (subtrees != null && subtrees.drives(v) && subtreeEnded(a, result)) {
+    if (drives(v) && subtreeEnded(a, result)) {
       return;
     }
     if (result.isSuccess()) {
@@ -797,7 +801,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         setError(a.node, "TIMEOUT", message);
         if (eval.state(a.node) == NodeState.INITIALIZING) {
           eval.failed(a.node, "set-up failed: TIMEOUT: " + message);
-        } else if (subtrees != null && subtrees.drives(a.node)) {
+        } else if (drives(a.node)) {
           subtrees.ended(a.node, "TIMEOUT", message);
         }
       } else if (attemptsLeft(a.node, node)) {
@@ -911,8 +915,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       subtrees.nodeEnded(v, to);
     }
     Attempt a = inFlight[v];
-    if (a != null && (to == NodeState.COMPLETED || to == NodeState.FAILED)
-        && subtrees != null && subtrees.drives(v)) {
+    boolean cut = a != null && drives(v) && subtrees.takeInterrupted(v);
+    if (a != null && (to == NodeState.COMPLETED || to == NodeState.FAILED) && drives(v)
+        && !cut) {
       // every node inside ended: so did the work of the container's executor
       endAttempt(a);
       a.record = to == NodeState.COMPLETED
@@ -1007,7 +1012,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       }
       a.storedEngineRef(ref);
       batch.attempt(a.record);
-      if (subtrees != null && subtrees.drives(a.node)) {
+      if (drives(a.node)) {
         subtrees.started(a.node);
       }
     });

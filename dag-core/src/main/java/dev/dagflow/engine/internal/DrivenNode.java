@@ -1,8 +1,11 @@
 package dev.dagflow.engine.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.SubtreeNode;
 import dev.dagflow.log.LogLevel;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.helpers.MessageFormatter;
 
@@ -22,6 +25,22 @@ final class DrivenNode implements SubtreeNode {
   @Override
   public String nodeId() {
     return container.run.id(node);
+  }
+
+  @Override
+  public ObjectNode config() {
+    ActiveRun run = container.run;
+    run.lock.lock();
+    try {
+      return run.effectiveConfig(node).deepCopy();
+    } finally {
+      run.lock.unlock();
+    }
+  }
+
+  @Override
+  public Map<String, JsonNode> upstreamResults() {
+    return container.run.upstreamResults(node);
   }
 
   @Override
@@ -50,7 +69,9 @@ final class DrivenNode implements SubtreeNode {
   public void log(LogLevel level, String message, Object... args) {
     String text = MessageFormatter.arrayFormat(String.valueOf(message), args).getMessage();
     ActiveRun run = container.run;
-    run.services.log(run, run.spec.nodes().get(node), Math.max(1, run.attemptOf(node)),
+    // the attempt number read without the lock, as a log line may be written at any time: at
+    // worst the number of the attempt just before
+    run.services.log(run, run.spec.nodes().get(node), Math.max(1, run.nodes.attempt(node)),
         level == null ? LogLevel.INFO : level, text);
   }
 

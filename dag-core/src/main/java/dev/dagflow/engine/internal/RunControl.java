@@ -111,6 +111,10 @@ final class RunControl {
             + (s == NodeState.COMPLETED ? "" : " (its run has COMPLETED)")
             + ", so a config update would change nothing");
       }
+      String inside = run.subtrees == null ? null : run.subtrees.refusesConfig(v);
+      if (inside != null) {
+        throw new NodeOperationException(run.runId, run.id(v), s, inside);
+      }
       Attempt running = run.running(v);
       NodeSpec node = run.spec.nodes().get(v);
       if (running != null && !running.executor.supportsLiveUpdate()) {

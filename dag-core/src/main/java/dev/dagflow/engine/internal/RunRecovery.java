@@ -8,7 +8,9 @@ import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.store.NodeRecord;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -37,12 +39,16 @@ final class RunRecovery {
         return; // it starts when admitted
       }
       run.restoreEvaluation(states);
+      Map<String, AttemptRecord> latest = new HashMap<>(); // each node's latest attempt
+      for (AttemptRecord a : attempts) {
+        latest.merge(a.nodeId(), a, (x, y) -> x.attempt() >= y.attempt() ? x : y);
+      }
       Subtrees subtrees = run.subtrees;
       if (subtrees != null && !run.hasEnded()) { // open before their container may end them
         for (int v = 0; v < states.size(); v++) {
           if (subtrees.inside(v) && states.get(v) == NodeState.RUNNING
               && run.nodeState(v) == NodeState.RUNNING) {
-            subtrees.restored(v, lastAttempt(v, attempts));
+            subtrees.restored(v, lastAttempt(v, latest));
           }
         }
       }
@@ -51,9 +57,8 @@ final class RunRecovery {
         if (s == NodeState.READY) {
           run.addReady(v);
         } else if (!run.hasEnded() && (s == NodeState.RUNNING || s == NodeState.INITIALIZING)
-            && run.nodeState(v) == s && run.spec.nodes().get(v).taskType().isPresent()
-            && (subtrees == null || !subtrees.inside(v))) {
-          recoverAttempt(v, attempts);
+            && run.nodeState(v) == s && hasAttemptInFlight(v, s)) {
+          recoverAttempt(v, latest, attempts);
         }
       }
       run.advance(); // abandoned attempts wait for no time: they are READY now
@@ -65,11 +70,15 @@ final class RunRecovery {
    * executor's {@code reattach} gets the stored attempt as it was: its number, so its old
    * idempotency key, and the engine reference stored with it.
    */
-  private void recoverAttempt(int v, List<AttemptRecord> attempts) {
+  private void recoverAttempt(int v, Map<String, AttemptRecord> latest,
+      List<AttemptRecord> attempts) {
     NodeSpec node = run.spec.nodes().get(v);
-    AttemptRecord last = lastAttempt(v, attempts);
+    AttemptRecord last = lastAttempt(v, latest);
     Attempt old = run.newAttempt(v, last.attempt(), last);
-    Optional<CompletionStage<NodeResult>> stage = Guard.reattach(old.executor, old);
+    // the executor of a subtree may report on the nodes inside while it re-attaches
+    Optional<CompletionStage<NodeResult>> stage = run.drives(v)
+        ? run.subtrees.reattaching(old, () -> Guard.reattach(old.executor, old))
+        : Guard.reattach(old.executor, old);
     if (stage.isPresent()) {
       run.reattached(old);
       run.after.add(() -> Guard.attach(stage.get(), old)
@@ -85,10 +94,11 @@ final class RunRecovery {
         "lost with its engine instance (it stopped, or lost the run's lease)"));
     run.markDirty(v);
     if (node.isContainer()) {
-      if (run.subtrees != null && run.subtrees.drives(v) && run.nodeState(v) == NodeState.RUNNING) {
+      if (run.drives(v) && run.nodeState(v) == NodeState.RUNNING) {
         run.subtrees.ended(v, "ABANDONED", "the executor running the container's subtree was"
             + " lost with its engine instance, and could not re-attach");
       } else {
+        run.setError(v, "ABANDONED", "the engine stopped while its set-up ran");
         run.nodeFailed(v, "set-up abandoned: the engine stopped while it ran");
       }
       return;
@@ -107,14 +117,25 @@ final class RunRecovery {
     run.retryAbandoned(v);
   }
 
+  /**
+   * Whether node {@code v}, stored {@code s}, had an attempt running: a task's, an
+   * INITIALIZING container's set-up, or the executor of a RUNNING container's subtree; not a
+   * node inside such a subtree (its container's executor runs it).
+   */
+  private boolean hasAttemptInFlight(int v, NodeState s) {
+    NodeSpec node = run.spec.nodes().get(v);
+    if (node.taskType().isEmpty() || run.subtrees != null && run.subtrees.inside(v)) {
+      return false;
+    }
+    return !node.isContainer() || s == NodeState.INITIALIZING || run.drives(v);
+  }
+
   /** The stored record of node {@code v}'s latest attempt, or a fresh one if none was stored. */
-  private AttemptRecord lastAttempt(int v, List<AttemptRecord> attempts) {
+  private AttemptRecord lastAttempt(int v, Map<String, AttemptRecord> latest) {
     String id = run.spec.nodes().get(v).id();
-    return attempts.stream()
-        .filter(a -> a.nodeId().equals(id) && a.attempt() == run.nodes.attempt(v))
-        .findFirst()
-        .orElse(AttemptRecord.started(run.runId, id, Math.max(1, run.nodes.attempt(v)),
-            run.now));
+    AttemptRecord last = latest.get(id);
+    return last != null && last.attempt() == run.nodes.attempt(v) ? last
+        : AttemptRecord.started(run.runId, id, Math.max(1, run.nodes.attempt(v)), run.now);
   }
 
   private static String ordinal(long n) {

@@ -12,10 +12,12 @@ import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The containers of one run whose executor runs their whole subtree ({@link
@@ -32,15 +34,46 @@ final class Subtrees {
    */
   private final int[] driver;
   private final boolean[] drives;
+  /** For each driving container, the nodes inside it in spec order; null for other nodes. */
+  private final int[][] insideOf;
+  private final List<NodeSpec>[] subtreeOf;
+  /**
+   * The driving containers a node inside of stopped while their executor ran (a stop, or fail
+   * fast): their work is cancelled when they end, not taken as done.
+   */
+  private final BitSet interrupted = new BitSet();
+  /** The attempt of a driving container being re-attached now: its reports count already. */
+  private Attempt reattaching;
   /** The open attempt of each node inside that the executor reported running. */
   private final Map<Integer, AttemptRecord> open = new HashMap<>();
   /** What was reported on a node inside before its gates opened. */
   private final Map<Integer, Held> held = new HashMap<>();
 
+  @SuppressWarnings("unchecked")
   private Subtrees(ActiveRun run, int[] driver, boolean[] drives) {
     this.run = run;
     this.driver = driver;
     this.drives = drives;
+    int n = driver.length;
+    int[] count = new int[n];
+    for (int v = 0; v < n; v++) {
+      if (driver[v] >= 0) {
+        count[driver[v]]++;
+      }
+    }
+    insideOf = new int[n][];
+    for (int c = 0; c < n; c++) {
+      if (drives(c)) {
+        insideOf[c] = new int[count[c]];
+        count[c] = 0;
+      }
+    }
+    for (int v = 0; v < n; v++) {
+      if (driver[v] >= 0) {
+        insideOf[driver[v]][count[driver[v]]++] = v;
+      }
+    }
+    subtreeOf = new List[n];
   }
 
   /** The subtrees of {@code run}; null if no container of its spec has such an executor. */
@@ -137,15 +170,82 @@ final class Subtrees {
     return driver[v] == c;
   }
 
-  /** The nodes inside the driving container {@code c}, in spec order. */
+  /** The driving container of node {@code v} inside; -1 if it is not inside one. */
+  int driverOf(int v) {
+    return driver[v];
+  }
+
+  /** The nodes inside the driving container {@code c}, in spec order; made once. */
   List<NodeSpec> subtree(int c) {
-    List<NodeSpec> inside = new ArrayList<>();
-    for (int v = 0; v < driver.length; v++) {
-      if (driver[v] == c) {
+    List<NodeSpec> list = subtreeOf[c];
+    if (list == null) {
+      List<NodeSpec> inside = new ArrayList<>(insideOf[c].length);
+      for (int v : insideOf[c]) {
         inside.add(run.spec.nodes().get(v));
       }
+      list = List.copyOf(inside);
+      subtreeOf[c] = list; // racy but safe: every thread makes the same immutable list
     }
-    return List.copyOf(inside);
+    return list;
+  }
+
+  /** Runs {@code reattach} of driving container attempt {@code a}, whose reports count. */
+  <T> T reattaching(Attempt a, Supplier<T> reattach) {
+    reattaching = a;
+    try {
+      return reattach.get();
+    } finally {
+      reattaching = null;
+    }
+  }
+
+  /**
+   * Why node {@code v} of a run cannot be retried now, or null if it can: a node inside a
+   * container whose executor still runs the subtree is that executor's; retry the container.
+   */
+  String refusesRetry(int v) {
+    int c = driver[v];
+    if (c >= 0 && !run.eval().state(c).isTerminal()) {
+      return "it is inside container '" + run.id(c) + "', whose executor runs the whole"
+          + " subtree; retry the container once it has ended";
+    }
+    return null;
+  }
+
+  /** Why node {@code v}'s config cannot change now, or null if it can. */
+  String refusesConfig(int v) {
+    int c = driver[v];
+    if (c >= 0 && run.eval().state(c) != NodeState.WAITING
+        && run.eval().state(c) != NodeState.READY && !run.eval().state(c).isTerminal()) {
+      return "it is inside container '" + run.id(c) + "', whose executor has taken the"
+          + " subtree with its config; update the container";
+    }
+    return null;
+  }
+
+  /**
+   * The nodes inside driving container {@code c} that ended FAILED or TIMED_OUT: a retry of the
+   * container re-opens them, since its executor runs them all again.
+   */
+  List<Integer> failedInside(int c) {
+    List<Integer> failed = new ArrayList<>();
+    for (int v : insideOf[c]) {
+      NodeState s = run.eval().state(v);
+      if (s == NodeState.FAILED || s == NodeState.TIMED_OUT) {
+        failed.add(v);
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Whether the work of driving container {@code c}'s executor was cut short (a node inside
+   * stopped), so that its end by its children must cancel it; clears the mark.
+   */
+  boolean takeInterrupted(int c) {
+    boolean was = interrupted.get(c);
+    interrupted.clear(c);
+    return was;
   }
 
   /**
@@ -175,7 +275,7 @@ final class Subtrees {
 
   /** A report on node {@code v} from the executor of attempt {@code a} of its container. */
   void report(Attempt a, int v, Held report) {
-    if (a.ended || run.running(a.node) != a) {
+    if (a.ended || run.running(a.node) != a && reattaching != a) {
       run.services.log(run, run.spec.nodes().get(v), run.nodes.attempt(v), LogLevel.INFO,
           "ignored a report (" + report + "): attempt " + a.number + " of container '"
               + run.id(a.node) + "' has ended");
@@ -244,15 +344,24 @@ final class Subtrees {
    * {@code code}: {@code message}; its RUNNING container's subtree ends with it.
    */
   void ended(int c, String code, String message) {
-    held.keySet().removeIf(v -> driver[v] == c);
+    interrupted.clear(c);
     if (run.eval().state(c) != NodeState.RUNNING) {
+      for (int v : insideOf[c]) {
+        held.remove(v);
+      }
       return; // it has no node inside, or they have all ended
     }
     boolean failed = code != null;
     String reason = failed ? code + ": " + message
         : "the executor of container '" + run.id(c) + "' ended without reporting its outcome";
-    for (int v : open.keySet()) {
-      if (driver[v] == c) {
+    for (int v : insideOf[c]) {
+      held.remove(v);
+      NodeState s = run.eval().state(v);
+      if (s == NodeState.READY && !run.spec.nodes().get(v).isContainer()) {
+        open(v); // it could run and was never reported: it fails, it was not stopped
+        s = NodeState.RUNNING;
+      }
+      if (s == NodeState.RUNNING && !run.spec.nodes().get(v).isContainer()) {
         run.setError(v, failed ? code : "NO_OUTCOME", failed ? message : reason);
       }
     }
@@ -265,6 +374,9 @@ final class Subtrees {
   /** Node {@code v} ended {@code to} by the evaluation (stopped, or its subtree ended). */
   void nodeEnded(int v, NodeState to) {
     held.remove(v);
+    if (to == NodeState.STOPPED && run.running(driver[v]) != null) {
+      interrupted.set(driver[v]); // the executor still runs what was stopped here
+    }
     AttemptRecord rec = open.remove(v);
     if (rec == null) {
       return;
