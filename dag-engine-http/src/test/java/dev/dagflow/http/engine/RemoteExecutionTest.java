@@ -29,7 +29,7 @@ class RemoteExecutionTest {
 
   RemoteExecutionTest() throws IOException {
     fake = new FakeEngine();
-    h = new RemoteHarness(fake, c -> c, e -> e);
+    h = new RemoteHarness(fake, c -> c, RemoteHarness::fast);
   }
 
   @AfterEach

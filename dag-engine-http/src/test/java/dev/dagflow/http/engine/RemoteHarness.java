@@ -35,14 +35,18 @@ final class RemoteHarness implements AutoCloseable {
     this(fake, Stores.inMemory(), "engine-a", client, executor);
   }
 
+  /** Polls every 20 ms. */
+  static HttpEngineExecutor.Builder fast(HttpEngineExecutor.Builder b) {
+    return b.pollInterval(Duration.ofMillis(20));
+  }
+
   RemoteHarness(FakeEngine fake, Stores stores, String instance,
       UnaryOperator<EngineClient.Builder> client,
       UnaryOperator<HttpEngineExecutor.Builder> executor) {
     this.stores = stores;
     this.client = client.apply(EngineClient.builder(fake.uri())
         .backoff(Duration.ofMillis(1), Duration.ofMillis(10))).build();
-    this.executor = executor.apply(HttpEngineExecutor.builder().client(this.client)
-        .pollInterval(Duration.ofMillis(20))).build();
+    this.executor = executor.apply(HttpEngineExecutor.builder().client(this.client)).build();
     this.engine = DagEngine.builder().instanceId(instance).stores(stores)
         .leaseTime(Duration.ofMillis(500)).executor("sim", this.executor)
         .handler("local", ctx -> null)
