@@ -124,9 +124,12 @@ final class FakeEngine implements AutoCloseable {
     statusDelay = delay;
   }
 
-  /** Serves logs shuffled, with {@code overlap} lines from before {@code since}, ids twice. */
-  void logFaults(long seed, int overlap, boolean repeatIdLines) {
-    logShuffle = new Random(seed);
+  /**
+   * Serves logs with {@code overlap} lines from before {@code since}, lines with an id twice,
+   * and shuffled by {@code shuffle} unless it is null.
+   */
+  void logFaults(Random shuffle, int overlap, boolean repeatIdLines) {
+    logShuffle = shuffle;
     logOverlap = overlap;
     repeatIds = repeatIdLines;
   }
