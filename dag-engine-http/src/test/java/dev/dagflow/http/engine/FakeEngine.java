@@ -108,6 +108,16 @@ final class FakeEngine implements AutoCloseable {
     return this;
   }
 
+  /** Answers task {@code taskId}'s polls with these from now on, dropping what was scripted. */
+  FakeEngine rescript(String taskId, Reply... replies) {
+    Task task = tasks.get(taskId);
+    synchronized (task) {
+      task.script.clear();
+      task.script.addAll(List.of(replies));
+    }
+    return this;
+  }
+
   /** Answers the next submits with these faults, in order, before taking one. */
   synchronized FakeEngine submitFaults(Reply... replies) {
     submitFaults.addAll(List.of(replies));
