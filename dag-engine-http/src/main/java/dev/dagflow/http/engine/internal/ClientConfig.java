@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An {@code EngineClient}'s settings, checked, and the threads it created. Built from a {@link
@@ -32,9 +33,17 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
   private static final List<String> RESERVED = List.of("authorization", "idempotency-key",
       "content-type", "content-length", "host", "connection");
 
-  /** Shuts down the threads this config created. */
+  /** Shuts down the threads this config created and waits a little for them to end. */
   public void shutdown() {
     owned.forEach(ExecutorService::shutdownNow);
+    for (ExecutorService e : owned) {
+      try {
+        e.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** The builder's state: each setter checks its argument and that it was not set before. */
