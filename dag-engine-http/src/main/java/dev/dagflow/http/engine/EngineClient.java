@@ -217,7 +217,7 @@ public final class EngineClient implements AutoCloseable {
       return this;
     }
 
-    /** The status path, with {@code {id}} for the task; default {@code /engine/task/{id}/status}. */
+    /** The status path, {@code {id}} for the task; default {@code /engine/task/{id}/status}. */
     public Builder statusPath(String path) {
       draft.statusPath(path);
       return this;

@@ -34,6 +34,13 @@ import java.util.function.Function;
  * engine does not answer (connection errors, 5xx, 429) is retried with backoff, without end: the
  * attempt stays RUNNING until the node's timeout, which cancels it.
  *
+ * <p>The log cursor, per agent: the latest timestamp taken. Each read asks for the lines {@code
+ * since} that time (less the {@link Builder#logLookback lookback}), inclusively; lines before it
+ * are dropped, and of the lines with one key (timestamp and the engine's line id, or timestamp,
+ * level and message) only those beyond the count already taken are new. So overlapping, repeated
+ * and shuffled answers and lines sharing a timestamp are each stored once, in timestamp order;
+ * the last lines of a task are read before its attempt ends.
+ *
  * <p>{@code cancel} (a timeout, a stop) asks the engine to stop the task and stops following
  * it; {@code update} sends a live config update ({@code PUT}). {@code reattach} follows the
  * stored reference again; without one (the previous engine stopped between the submit and the

@@ -111,6 +111,17 @@ class RemoteExecutionTest {
   }
 
   @Test
+  void anErrorCodeUnfitForANodeIsKeptInTheMessageUnderTheDefaultCode() throws Exception {
+    fake.script("task-1", Reply.failed("disk full!\n", "no space left"));
+
+    NodeView b = h.await(h.submit(chain())).node("b").orElseThrow();
+
+    assertThat(b.errorCode()).contains("ENGINE_TASK_FAILED");
+    assertThat(b.errorMessage()).contains("engine task 'task-1' failed: no space left "
+        + "[engine code disk full!\n]");
+  }
+
+  @Test
   void aTaskStoppedOnTheEngineFailsTheNode() throws Exception {
     fake.script("task-1", Reply.status("cancelled"));
 

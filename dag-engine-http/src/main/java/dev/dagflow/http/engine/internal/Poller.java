@@ -21,6 +21,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Poller {
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+  private static final String FAILED = "ENGINE_TASK_FAILED";
+  /** An engine's error code used as the node's: short, no spaces or control characters. */
+  private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+  private static final int MAX_MESSAGE = 10_000;
 
   private final RemoteTasks tasks;
   private final EngineClient client;
@@ -245,14 +250,18 @@ final class Poller {
       case FAILED -> {
         Optional<RemoteError> error = s.error().or(() -> s.agents().stream()
             .flatMap(a -> a.error().stream()).findFirst());
-        String code = error.flatMap(RemoteError::code).orElse("ENGINE_TASK_FAILED");
+        Optional<String> remote = error.flatMap(RemoteError::code);
+        String code = remote.filter(c -> CODE.matcher(c).matches()).orElse(FAILED);
         String agents = s.agents().stream().filter(a -> a.error().isPresent())
             .map(a -> a.agentId() + ": " + a.error().get().message())
             .collect(Collectors.joining("; "));
         String message = "engine task '" + s.taskId() + "' failed"
             + s.error().map(x -> ": " + x.message()).orElse("")
-            + (agents.isEmpty() ? "" : " (agents: " + agents + ")");
-        return NodeResult.failure(code, message);
+            + (agents.isEmpty() ? "" : " (agents: " + agents + ")")
+            + (remote.isPresent() && !remote.get().equals(code)
+                ? " [engine code " + Protocol.cut(remote.get()) + "]" : "");
+        return NodeResult.failure(code, message.length() <= MAX_MESSAGE ? message
+            : message.substring(0, MAX_MESSAGE) + "…");
       }
       case STOPPED -> {
         return NodeResult.failure("ENGINE_TASK_STOPPED", "engine task '" + s.taskId()
