@@ -17,6 +17,9 @@ import dev.dagflow.store.AttemptRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,33 @@ class RemoteFaultsTest {
     assertThat(h.nodeLog(run, "x")).filteredOn(l -> l.level() == LogLevel.WARN)
         .extracting(LogEntry::message).anySatisfy(m -> assertThat(m)
             .startsWith("the remote engine did not answer for task 'task-1'; polling goes on"));
+  }
+
+  @Test
+  void anEngineBackAfterRefusingConnectionsIsPolledAgainAndTheNodeCompletes() throws Exception {
+    h = new RemoteHarness(fake, c -> c.maxRetries(0), e -> RemoteHarness.fast(e)
+        .maxPollBackoff(Duration.ofMillis(160)));
+    String run = h.submit(one(NodeSpec.task("x", "sim")));
+    fake.awaitCount(STATUS, 1);
+    fake.stopServer();
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    try {
+      later.schedule(() -> {
+        fake.script("task-1", Reply.completed(Reply.JSON.createObjectNode().put("late", 1)));
+        fake.restart();
+        return null;
+      }, 500, TimeUnit.MILLISECONDS);
+
+      RunView done = h.await(run);
+
+      assertThat(done.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(done.node("x").orElseThrow().attempts()).hasSize(1);
+      assertThat(h.nodeLog(run, "x")).extracting(LogEntry::message).anySatisfy(m ->
+          assertThat(m).startsWith("the remote engine did not answer for task 'task-1'"))
+          .contains("the remote engine answers again for task 'task-1'");
+    } finally {
+      later.shutdownNow();
+    }
   }
 
   @Test
