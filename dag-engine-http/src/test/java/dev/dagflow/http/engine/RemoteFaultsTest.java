@@ -193,6 +193,22 @@ class RemoteFaultsTest {
         && r.method().equals("GET"))).isEmpty();
   }
 
+  @Test
+  void aBatchTheEngineFailsIsAskedForAgainAndEveryTaskInItCompletes() throws Exception {
+    h = new RemoteHarness(fake, c -> c.maxRetries(0).batchStatusPath("/engine/tasks/status",
+        10), RemoteHarness::fast);
+    fake.script("task-1", Reply.running(10), Reply.completed(null));
+    fake.script("task-2", Reply.http(503), Reply.http(500, "0"), Reply.completed(null));
+    fake.script("task-3", Reply.running(30), Reply.completed(null));
+
+    RunView done = h.await(h.submit(DagSpec.builder("three").node(NodeSpec.task("n1", "sim"))
+        .node(NodeSpec.task("n2", "sim")).node(NodeSpec.task("n3", "sim")).build()));
+
+    assertThat(done.state()).isEqualTo(RunState.COMPLETED);
+    assertThat(done.nodes()).allSatisfy(n -> assertThat(n.attempts()).hasSize(1));
+    assertThat(fake.requests("POST /engine/tasks/status").size()).isGreaterThanOrEqualTo(3);
+  }
+
   private void pollsManySlowTasks(java.util.function.UnaryOperator<EngineClient.Builder> client)
       throws Exception {
     h = new RemoteHarness(fake, client, e -> e.pollInterval(Duration.ofMillis(2)));

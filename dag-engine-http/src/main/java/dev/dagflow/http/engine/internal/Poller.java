@@ -98,26 +98,34 @@ final class Poller {
       if (due.isEmpty()) {
         return;
       }
-      if (client.hasBatchStatus()) {
-        for (int from = 0; from < due.size(); from += client.maxBatchSize()) {
-          List<Follow> chunk = due.subList(from, Math.min(due.size(),
-              from + client.maxBatchSize()));
-          List<String> ids = chunk.stream().map(f -> f.taskId).toList();
-          client.statuses(ids).whenComplete((map, error) -> {
-            for (Follow f : chunk) {
-              TaskStatus s = map == null ? null : map.get(f.taskId);
-              tasks.onCallbackThread(f, () -> polled(f, s, error));
-            }
-          });
-        }
-      } else {
-        for (Follow f : due) {
-          client.status(f.taskId).whenComplete((s, error) ->
-              tasks.onCallbackThread(f, () -> polled(f, s, error)));
-        }
+      int size = client.hasBatchStatus() ? client.maxBatchSize() : 1;
+      for (int from = 0; from < due.size(); from += size) {
+        poll(due.subList(from, Math.min(due.size(), from + size)));
       }
     } catch (RuntimeException e) {
       LOG.error("a poller tick failed; the next tick goes on", e); // a throw would end ticks
+    }
+  }
+
+  /** Asks for the statuses of {@code chunk}, each of which this tick made busy. */
+  private void poll(List<Follow> chunk) {
+    try {
+      if (chunk.size() == 1 && !client.hasBatchStatus()) {
+        Follow f = chunk.get(0);
+        client.status(f.taskId).whenComplete((s, error) ->
+            tasks.onCallbackThread(f, () -> polled(f, s, error)));
+        return;
+      }
+      List<String> ids = chunk.stream().map(f -> f.taskId).toList();
+      client.statuses(ids).whenComplete((map, error) -> {
+        for (Follow f : chunk) {
+          TaskStatus s = map == null ? null : map.get(f.taskId);
+          tasks.onCallbackThread(f, () -> polled(f, s, error));
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.error("polling {} engine tasks failed", chunk.size(), e);
+      chunk.forEach(f -> f.busy.set(false)); // polled again at the next tick
     }
   }
 
