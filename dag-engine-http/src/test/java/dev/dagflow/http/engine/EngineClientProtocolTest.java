@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.log.LogLevel;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -166,7 +167,7 @@ class EngineClientProtocolTest {
     assertThatThrownBy(() -> EngineClient.builder(uri).header("Authorization", "x"))
         .hasMessage("header name 'Authorization' is set by the client");
     assertThatThrownBy(() -> EngineClient.builder(uri).connectTimeout(Duration.ofSeconds(1))
-        .httpClient(java.net.http.HttpClient.newHttpClient()))
+        .httpClient(HttpClient.newHttpClient()))
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("httpClient:");
   }
 }

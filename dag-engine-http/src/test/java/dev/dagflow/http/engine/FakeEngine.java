@@ -301,6 +301,10 @@ final class FakeEngine implements AutoCloseable {
         log(task.agentId(), reply.lines.toArray(EngineLine[]::new));
         reply.lines.clear(); // written once, even if the reply repeats
       }
+      reply.others.forEach((agent, lines) -> {
+        log(agent, lines.toArray(EngineLine[]::new));
+        lines.clear();
+      });
       return reply;
     } finally {
       task.polling.decrementAndGet();

@@ -17,9 +17,11 @@ import dev.dagflow.store.AttemptRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,7 +171,7 @@ class RemoteFaultsTest {
     NodeView x = done.node("x").orElseThrow();
     assertThat(x.state()).isEqualTo(NodeState.TIMED_OUT);
     assertThat(x.attempts()).extracting(AttemptRecord::engineRef).containsExactly(
-        java.util.Optional.empty());
+        Optional.empty());
     assertThat(h.nodeLog(run(done), "x")).extracting(LogEntry::message)
         .anySatisfy(m -> assertThat(m).startsWith("the remote engine did not take the submit "
             + "yet; it is sent again under the same idempotency key"));
@@ -209,7 +211,7 @@ class RemoteFaultsTest {
     assertThat(fake.requests("POST /engine/tasks/status").size()).isGreaterThanOrEqualTo(3);
   }
 
-  private void pollsManySlowTasks(java.util.function.UnaryOperator<EngineClient.Builder> client)
+  private void pollsManySlowTasks(UnaryOperator<EngineClient.Builder> client)
       throws Exception {
     h = new RemoteHarness(fake, client, e -> e.pollInterval(Duration.ofMillis(2)));
     fake.statusDelay(Duration.ofMillis(15)); // each poll outlasts several ticks

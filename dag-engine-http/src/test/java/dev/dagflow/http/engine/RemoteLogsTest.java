@@ -115,6 +115,27 @@ class RemoteLogsTest {
   }
 
   @Test
+  void eachAgentOfATaskIsReadFromItsOwnCursor() throws Exception {
+    h = new RemoteHarness(fake, c -> c, RemoteHarness::fast);
+    fake.logFaults(null, 1, false);
+    fake.script("task-1",
+        Reply.running(10).withLines(at(5, "INFO", "red 5")).withAgent("blue",
+            at(1, "INFO", "blue 1")),
+        Reply.running(20).withLines(at(6, "INFO", "red 6")).withAgent("blue",
+            at(2, "INFO", "blue 2"), at(2, "INFO", "blue 2 again")),
+        Reply.completed(null).withAgent("blue", at(9, "INFO", "blue 9")));
+
+    List<String> messages = stored(runOne()).stream().map(Line::message).toList();
+
+    assertThat(messages).containsExactlyInAnyOrder("red 5", "red 6", "blue 1", "blue 2",
+        "blue 2 again", "blue 9");
+    assertThat(messages.stream().filter(m -> m.startsWith("blue")))
+        .containsExactly("blue 1", "blue 2", "blue 2 again", "blue 9");
+    assertThat(fake.requests("GET /engine/agent/blue/logs")).extracting(FakeEngine.Request::query)
+        .contains("since=2026-12-02T07%3A00%3A01.125Z", "since=2026-12-02T07%3A00%3A02.125Z");
+  }
+
+  @Test
   void aLookbackCatchesALineTheEngineStoredLateWithAnEarlierTimestamp() throws Exception {
     h = new RemoteHarness(fake, c -> c, e -> RemoteHarness.fast(e)
         .logLookback(Duration.ofSeconds(5)));

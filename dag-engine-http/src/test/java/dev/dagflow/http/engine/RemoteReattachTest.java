@@ -6,11 +6,13 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.spec.RetryPolicy;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.Stores;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -113,8 +115,8 @@ class RemoteReattachTest {
       throws Exception {
     RemoteHarness first = engine("engine-a");
     String run = first.submit(DagSpec.builder("retried").node(NodeSpec.task("b", "sim")
-        .retry(dev.dagflow.spec.RetryPolicy.builder().maxAttempts(2)
-            .initialDelay(java.time.Duration.ofMillis(1)).build())).build());
+        .retry(RetryPolicy.builder().maxAttempts(2)
+            .initialDelay(Duration.ofMillis(1)).build())).build());
     fake.awaitCount("GET /engine/task/task-1/status", 1);
     first.close();
     fake.tasks.remove("task-1"); // the remote engine lost it: its status is 404

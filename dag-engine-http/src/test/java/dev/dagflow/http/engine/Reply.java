@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One scripted answer of the {@link FakeEngine}: a task status (with log lines the engine
@@ -21,6 +23,8 @@ final class Reply {
   final String retryAfter;
   final String raw;
   final List<EngineLine> lines = new ArrayList<>();
+  /** Agents besides the task's own, with the lines the engine writes to each. */
+  final Map<String, List<EngineLine>> others = new LinkedHashMap<>();
 
   private Reply(String status, Integer progress, JsonNode result, JsonNode error, int code,
       String retryAfter, String raw) {
@@ -70,6 +74,12 @@ final class Reply {
     return this;
   }
 
+  /** The task has agent {@code agentId} too, and the engine writes these lines to its log. */
+  Reply withAgent(String agentId, EngineLine... more) {
+    others.computeIfAbsent(agentId, k -> new ArrayList<>()).addAll(List.of(more));
+    return this;
+  }
+
   boolean isStatus() {
     return status != null;
   }
@@ -83,6 +93,8 @@ final class Reply {
       body.put("progress", progress);
       agent.put("progress", progress);
     }
+    others.keySet().forEach(id -> body.withArray("agents").addObject()
+        .put("engine_agent_id", id).put("status", status));
     if (result != null) {
       body.set("result", result);
     }

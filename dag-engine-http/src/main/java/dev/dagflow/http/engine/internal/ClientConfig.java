@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -207,7 +208,7 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
 
     /** The config, with the threads of its defaults created now. */
     public ClientConfig build() {
-      List<ExecutorService> owned = new java.util.ArrayList<>();
+      List<ExecutorService> owned = new ArrayList<>();
       HttpClient client = http;
       if (client == null) {
         Executor e = executor;

@@ -14,6 +14,7 @@ import dev.dagflow.http.engine.TaskStatus;
 import dev.dagflow.log.LogLevel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -283,7 +284,7 @@ final class Poller {
   private static JsonNode agentResults(TaskStatus s) {
     Map<String, JsonNode> results = s.agents().stream().filter(a -> a.result().isPresent())
         .collect(Collectors.toMap(AgentStatus::agentId, a -> a.result().get(), (a, b) -> a,
-            java.util.LinkedHashMap::new));
+            LinkedHashMap::new));
     if (results.isEmpty()) {
       return null;
     }
