@@ -74,7 +74,11 @@ class EngineClientProtocolTest {
         Arguments.of("{\"status\": \"running\", \"status\": \"failed\"}", "(body)",
             "Duplicate field 'status'"),
         Arguments.of("{\"status\": \"running\", \"pad\": \"" + "x".repeat(3000) + "\"}",
-            "(body)", "over the limit of 2048"));
+            "(body)", "over the limit of 2048"),
+        Arguments.of("{\"status\": \"running\", \"result\": " + "[".repeat(1000)
+            + "]".repeat(1000) + "}", "(body)", "nesting depth (1001) exceeds the maximum"),
+        Arguments.of("{\"status\": \"running\", \"progress\": 1" + "0".repeat(1000) + "}",
+            "(body)", "Number value length (1001) exceeds the maximum"));
   }
 
   @ParameterizedTest
