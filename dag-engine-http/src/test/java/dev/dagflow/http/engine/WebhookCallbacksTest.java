@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +71,21 @@ class WebhookCallbacksTest {
 
   private int post(Map<String, List<String>> headers, String body) throws Exception {
     return Signer.post(http, callbackUri, headers, body);
+  }
+
+  @Test
+  void theHttpAdapterTakesPostsOnlyAndRefusesBodiesOverItsLimit() throws Exception {
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(callbackUri).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).contains("POST");
+
+    String huge = "{\"pad\": \"" + "x".repeat(1024 * 1024) + "\"}";
+    HttpResponse<String> big = http.send(HttpRequest.newBuilder(callbackUri)
+        .POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(big.body()).isEqualTo("{\"message\":\"the body is over 1048576 bytes\"}");
   }
 
   @Test
