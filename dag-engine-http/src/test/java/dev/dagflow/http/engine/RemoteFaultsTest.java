@@ -111,6 +111,24 @@ class RemoteFaultsTest {
   }
 
   @Test
+  void aSubmitTheEngineRefusesFailsTheNodePermanently() throws Exception {
+    h = new RemoteHarness(fake, c -> c.maxRetries(5), RemoteHarness::fast);
+    fake.submitFaults(Reply.http(404));
+    RetryPolicy three = RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(1))
+        .build();
+
+    NodeView x = h.await(h.submit(one(NodeSpec.task("x", "sim").retry(three)))).node("x")
+        .orElseThrow();
+
+    assertThat(x.state()).isEqualTo(NodeState.FAILED);
+    assertThat(x.errorCode()).contains("ENGINE_REQUEST_REFUSED");
+    assertThat(x.errorMessage().orElseThrow()).startsWith("submit (idempotency key '")
+        .endsWith("the engine answered 404: {\"message\":\"scripted 404\"}");
+    assertThat(x.attempts()).hasSize(1);
+    assertThat(fake.requests(SUBMIT)).hasSize(1);
+  }
+
+  @Test
   void anEngineDownLongerThanTheTimeoutTimesTheNodeOutWhichRunsUntilThen() throws Exception {
     h = new RemoteHarness(fake, c -> c.maxRetries(1), RemoteHarness::fast);
     String run = h.submit(one(NodeSpec.task("x", "sim").timeout(Duration.ofMillis(1500))));

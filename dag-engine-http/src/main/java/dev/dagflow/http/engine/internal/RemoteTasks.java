@@ -179,6 +179,8 @@ public final class RemoteTasks implements AutoCloseable {
             submit(f, body, tryNo + 1);
           }
         });
+      } else if (error instanceof EngineRequestException) { // a 404 here is a wrong path
+        end(f, NodeResult.permanentFailure(REFUSED, error.getMessage()));
       } else {
         end(f, failureOf(error));
       }
