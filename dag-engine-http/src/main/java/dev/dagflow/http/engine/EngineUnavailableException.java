@@ -1,6 +1,7 @@
 package dev.dagflow.http.engine;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -14,19 +15,21 @@ public final class EngineUnavailableException extends EngineException {
   private static final long serialVersionUID = 1L;
 
   private final int tries;
-  private final Integer status;
-  private final Duration retryAfter;
+  private final OptionalInt status;
+  private final Optional<Duration> retryAfter;
 
   /**
-   * @param status the last HTTP status, or {@code null} after a connection error
-   * @param retryAfter how long the engine last asked to wait, or {@code null}
+   * @param tries how many requests were sent
+   * @param status the last HTTP status; empty after a connection error
+   * @param retryAfter how long the engine last asked to wait; empty if it did not
+   * @param cause the last connection error; may be null
    */
-  public EngineUnavailableException(String operation, String message, int tries, Integer status,
-      Duration retryAfter, Throwable cause) {
+  public EngineUnavailableException(String operation, String message, int tries,
+      OptionalInt status, Optional<Duration> retryAfter, Throwable cause) {
     super(operation, message, cause);
     this.tries = tries;
-    this.status = status;
-    this.retryAfter = retryAfter;
+    this.status = Objects.requireNonNull(status, "status");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
   }
 
   /** How many requests were sent, retries included. */
@@ -36,11 +39,11 @@ public final class EngineUnavailableException extends EngineException {
 
   /** The HTTP status of the last answer; empty when the last try got no answer. */
   public OptionalInt status() {
-    return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+    return status;
   }
 
   /** How long the engine asked to wait before the next request ({@code Retry-After}). */
   public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+    return retryAfter;
   }
 }

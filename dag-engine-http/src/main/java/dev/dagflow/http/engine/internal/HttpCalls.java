@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -75,7 +76,7 @@ public final class HttpCalls {
       CompletableFuture<byte[]> result) {
     if (closed) {
       result.completeExceptionally(new EngineUnavailableException(op, "the client is closed",
-          tryNo - 1, null, null, null));
+          tryNo - 1, OptionalInt.empty(), Optional.empty(), null));
       return;
     }
     HttpRequest built;
@@ -136,7 +137,8 @@ public final class HttpCalls {
       String why = waitsTooLong ? "; it asked to retry after " + retryAfter.toMillis() + " ms"
           : closed ? "; the client is closed" : "";
       result.completeExceptionally(new EngineUnavailableException(op, what + " (" + tryNo
-          + (tryNo == 1 ? " try" : " tries") + why + ")", tryNo, status, retryAfter, cause));
+          + (tryNo == 1 ? " try" : " tries") + why + ")", tryNo, statusOf(status),
+          Optional.ofNullable(retryAfter), cause));
       return;
     }
     Duration delay = retryAfter != null ? retryAfter
@@ -146,7 +148,8 @@ public final class HttpCalls {
           TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new EngineUnavailableException(op, what
-          + " (the client is closed)", tryNo, status, retryAfter, cause));
+          + " (the client is closed)", tryNo, statusOf(status), Optional.ofNullable(retryAfter),
+          cause));
     }
   }
 
@@ -174,6 +177,10 @@ public final class HttpCalls {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  private static OptionalInt statusOf(Integer status) {
+    return status == null ? OptionalInt.empty() : OptionalInt.of(status);
   }
 
   private static String excerpt(byte[] body, String prefix) {
