@@ -13,6 +13,7 @@ import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.NodeRecord;
@@ -57,6 +58,7 @@ public final class JdbcRunStore implements RunStore {
   private final RunWriter writer;
   private final JdbcLeases leases;
   private final JdbcCommands commands;
+  private final IdempotencyKeyClaims keys;
   private final Cache<String, DagSpec> specs =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
 
@@ -66,57 +68,26 @@ public final class JdbcRunStore implements RunStore {
     this.writer = new RunWriter(db, sql, this::spec);
     this.leases = new JdbcLeases(db, sql);
     this.commands = new JdbcCommands(db, sql);
+    this.keys = new IdempotencyKeyClaims(sql, db.dialect());
   }
 
   // ---- create and write ----------------------------------------------------------------
 
   @Override
-  public Lease create(RunRecord run, String owner, Duration leaseTime) {
+  public Lease create(RunRecord run, String owner, Duration leaseTime, KeyReuse reuse) {
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(owner, "owner");
     long lease = Objects.requireNonNull(leaseTime, "leaseTime").toMillis();
+    Objects.requireNonNull(reuse, "reuse");
     String operation = "create run " + run.runId();
-    String spec = run.spec().toJson();
-    String params = Rows.json(run.params());
+    Insert insert = new Insert(run, run.spec().toJson(), Rows.json(run.params()), owner, lease);
     try {
-      Lease created = db.transaction(operation, c -> {
-        long now = sql.now(c);
-        try (PreparedStatement st = c.prepareStatement(sql.insertRun)) {
-          st.setString(1, run.runId());
-          st.setString(2, run.spec().id());
-          st.setInt(3, SPEC_FORMAT);
-          st.setString(4, spec);
-          st.setString(5, params);
-          st.setString(6, run.scopeKey());
-          Rows.setString(st, 7, run.project());
-          Rows.setString(st, 8, run.template());
-          st.setInt(9, run.templateVersion());
-          st.setInt(10, run.priority());
-          Rows.setMillis(st, 11, run.createdAt());
-          Rows.setString(st, 12, run.cause());
-          st.setInt(13, run.chainDepth());
-          Rows.setString(st, 14, run.startKey());
-          st.executeUpdate();
-        } catch (SQLException e) {
-          if (db.dialect().isDuplicateKey(e)) {
-            throw new Duplicate(e);
-          }
-          throw e;
-        }
-        try (PreparedStatement st = c.prepareStatement(sql.insertStatus)) {
-          st.setString(1, run.runId());
-          st.setString(2, run.state().name());
-          Rows.setMillis(st, 3, run.startedAt());
-          Rows.setMillis(st, 4, run.endedAt());
-          Rows.setMillis(st, 5, run.createdAt());
-          st.setString(6, run.scopeKey());
-          st.setString(7, owner);
-          st.setLong(8, now + lease);
-          st.setBoolean(9, false);
-          st.executeUpdate();
-        }
-        return new Lease(run.runId(), owner, 1, Instant.ofEpochMilli(now + lease));
-      });
+      Lease created;
+      if (run.idempotencyKey().isEmpty()) {
+        created = db.transaction(operation, c -> insert(c, insert, null));
+      } else {
+        created = createClaimingKey(operation, insert, reuse);
+      }
       specs.put(run.runId(), run.spec());
       return created;
     } catch (Duplicate e) {
@@ -124,6 +95,84 @@ public final class JdbcRunStore implements RunStore {
     } catch (IllegalArgumentException e) { // a time out of range
       throw new StoreException(operation, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Creates {@code run} with its idempotency key at READ COMMITTED (the key's row as committed
+   * now, and no gap locks), again when another create took the key first or the database
+   * chose this one to give way.
+   */
+  private Lease createClaimingKey(String operation, Insert insert, KeyReuse reuse) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.readCommitted(operation,
+            c -> insert(c, insert, keys.lock(c, operation, insert.run(), reuse)));
+      } catch (IdempotencyKeyClaims.KeyRace e) {
+        if (attempt == CONFLICT_RETRIES) {
+          throw new StoreException(operation, "its idempotency key was claimed and released "
+              + attempt + " times meanwhile", e.getCause());
+        }
+      } catch (StoreException e) {
+        if (attempt == CONFLICT_RETRIES || !(e.getCause() instanceof SQLException cause)
+            || !(Conflicts.isConflict(cause) || db.dialect().isTransient(cause))) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** A create's run with its JSON made ahead, outside the transaction. */
+  private record Insert(RunRecord run, String spec, String params, String owner, long lease) {}
+
+  /**
+   * Inserts the run and its status on {@code c}, then its key's row as {@code claim} says (none
+   * if null).
+   */
+  private Lease insert(Connection c, Insert insert, IdempotencyKeyClaims.Claim claim)
+      throws SQLException {
+    RunRecord run = insert.run();
+    String owner = insert.owner();
+    long lease = insert.lease();
+    long now = sql.now(c);
+    try (PreparedStatement st = c.prepareStatement(sql.insertRun)) {
+      st.setString(1, run.runId());
+      st.setString(2, run.spec().id());
+      st.setInt(3, SPEC_FORMAT);
+      st.setString(4, insert.spec());
+      st.setString(5, insert.params());
+      st.setString(6, run.scopeKey());
+      Rows.setString(st, 7, run.project());
+      Rows.setString(st, 8, run.template());
+      st.setInt(9, run.templateVersion());
+      st.setInt(10, run.priority());
+      Rows.setMillis(st, 11, run.createdAt());
+      Rows.setString(st, 12, run.cause());
+      st.setInt(13, run.chainDepth());
+      Rows.setString(st, 14, run.startKey());
+      Rows.setString(st, 15, run.idempotencyKey());
+      st.executeUpdate();
+    } catch (SQLException e) {
+      if (db.dialect().isDuplicateKey(e)) {
+        throw new Duplicate(e);
+      }
+      throw e;
+    }
+    try (PreparedStatement st = c.prepareStatement(sql.insertStatus)) {
+      st.setString(1, run.runId());
+      st.setString(2, run.state().name());
+      Rows.setMillis(st, 3, run.startedAt());
+      Rows.setMillis(st, 4, run.endedAt());
+      Rows.setMillis(st, 5, run.createdAt());
+      st.setString(6, run.scopeKey());
+      st.setString(7, owner);
+      st.setLong(8, now + lease);
+      st.setBoolean(9, false);
+      st.executeUpdate();
+    }
+    if (claim != null) {
+      keys.write(c, run, claim);
+    }
+    return new Lease(run.runId(), owner, 1, Instant.ofEpochMilli(now + lease));
   }
 
   /** Why a create broke a unique key: its id, or its start key. */
@@ -383,7 +432,8 @@ public final class JdbcRunStore implements RunStore {
         Rows.string(rs, "project"), Rows.string(rs, "template"), rs.getInt("template_version"),
         rs.getInt("priority"), Rows.instant(rs, "created_at"),
         Rows.optionalInstant(rs, "started_at"), Rows.optionalInstant(rs, "ended_at"),
-        Rows.string(rs, "cause"), rs.getInt("chain_depth"), Rows.string(rs, "start_key"));
+        Rows.string(rs, "cause"), rs.getInt("chain_depth"), Rows.string(rs, "start_key"),
+        Rows.string(rs, "idempotency_key"));
   }
 
   /** The spec of run {@code runId} as stored in {@code format}, cached. */
@@ -562,7 +612,8 @@ public final class JdbcRunStore implements RunStore {
                   rs.getInt("template_version"), rs.getInt("priority"),
                   Rows.instant(rs, "created_at"), Rows.optionalInstant(rs, "started_at"),
                   Rows.optionalInstant(rs, "ended_at"), Rows.string(rs, "cause"),
-                  rs.getInt("chain_depth"), Rows.string(rs, "start_key")));
+                  rs.getInt("chain_depth"), Rows.string(rs, "start_key"),
+                  Rows.string(rs, "idempotency_key")));
             }
           }
         }
