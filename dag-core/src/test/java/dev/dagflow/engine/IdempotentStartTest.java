@@ -55,11 +55,13 @@ class IdempotentStartTest {
   @Test
   void returnExistingIsTheDefaultAndAnswersWithTheKeysRunWhateverItsState() {
     try (Harness h = harness()) {
+      DagEngine engine = h.engine;
+      DagSpec spec = SPEC;
       // docs:start idempotent submit
-      String runId = h.engine.submit(SubmitRequest.builder().spec(SPEC)
+      String runId = engine.submit(SubmitRequest.builder().spec(spec)
           .idempotencyKey("order-42")                 // once per key in the run's project
           .build());
-      String again = h.engine.submit(SubmitRequest.builder().spec(SPEC)
+      String again = engine.submit(SubmitRequest.builder().spec(spec)
           .params(json("{\"other\":true}"))           // the key decides, not the request
           .idempotencyKey("order-42")
           .build());                                  // again == runId: no second run
