@@ -11,6 +11,8 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.store.Retention;
 import dev.dagflow.store.RunQuery;
 import dev.dagflow.store.RunSummary;
+import dev.dagflow.store.StoreException;
+import dev.dagflow.store.Stores;
 import dev.dagflow.testing.Outcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -156,6 +158,27 @@ class IdempotentStartTest {
       assertThat(next).isNotEqualTo(ended);
       assertThat(h.engine.submit(keyed(HANGS, "held", IdempotencyStrategy.RETURN_EXISTING)))
           .isEqualTo(hanging);
+    }
+  }
+
+  @Test
+  void aSubmitSentAgainAfterItsAnswerWasLostGetsTheRunStoredTheFirstTime() throws Exception {
+    Stores shared = Stores.inMemory();
+    FaultyRunStore runs = new FaultyRunStore(shared.runs()).loseNextCreateAnswers(1);
+    try (DagEngine engine = DagEngine.builder().leaseTime(Duration.ofMillis(300))
+        .stores(Stores.of(runs, shared.logs(), shared.policies(), shared.templates(),
+            shared.triggers()))
+        .handler("t", ctx -> null).build()) {
+      engine.start();
+      SubmitRequest request = SubmitRequest.builder().spec(SPEC).idempotencyKey("pay-9").build();
+      assertThatThrownBy(() -> engine.submit(request)).isInstanceOf(StoreException.class);
+      String stored = shared.runs().list(RunQuery.all()).items().get(0).runId();
+
+      // the client's retry: the run the lost answer was about, not a second one
+      assertThat(engine.submit(request)).isEqualTo(stored);
+      assertThat(engine.await(stored, Duration.ofSeconds(10)).state())
+          .isEqualTo(RunState.COMPLETED);
+      assertThat(shared.runs().list(RunQuery.all()).total()).isEqualTo(1);
     }
   }
 
