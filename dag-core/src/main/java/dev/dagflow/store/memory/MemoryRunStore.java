@@ -59,8 +59,7 @@ final class MemoryRunStore implements RunStore {
   /** The run of each start key; a key is put once its run is in {@code runs}. */
   private final ConcurrentHashMap<String, String> startKeys = new ConcurrentHashMap<>();
   /** The current run of each idempotency key in its project; put once its run is in runs. */
-  private final ConcurrentHashMap<IdempotencyKey, String> idempotencyKeys =
-      new ConcurrentHashMap<>();
+  private final KeyTable idempotencyKeys = new KeyTable();
   private final InstantSource clock;
   private final ConcurrentHashMap<String, RunData> commandRuns = new ConcurrentHashMap<>();
   /** The runs with a command that waits. */
@@ -73,13 +72,6 @@ final class MemoryRunStore implements RunStore {
 
   MemoryRunStore(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  /** An idempotency key in its project; an empty project is the global scope. */
-  private record IdempotencyKey(Optional<String> project, String key) {
-    static Optional<IdempotencyKey> of(RunRecord run) {
-      return run.idempotencyKey().map(key -> new IdempotencyKey(run.project(), key));
-    }
   }
 
   @Override
@@ -103,15 +95,12 @@ final class MemoryRunStore implements RunStore {
         throw new DuplicateStartException("create run " + run.runId(), startKey, holder);
       }
     }
-    Optional<IdempotencyKey> idempotencyKey = IdempotencyKey.of(run);
-    if (idempotencyKey.isPresent()) {
-      String holder = claim(idempotencyKey.get(), run.runId(), reuse);
-      if (holder != null) {
-        run.startKey().ifPresent(key -> startKeys.remove(key, run.runId()));
-        runs.remove(run.runId(), data);
-        throw new IdempotencyKeyTakenException("create run " + run.runId(), run.project(),
-            idempotencyKey.get().key(), holder);
-      }
+    Optional<String> keyHolder = idempotencyKeys.claim(run, reuse, this::hasEnded);
+    if (keyHolder.isPresent()) {
+      run.startKey().ifPresent(key -> startKeys.remove(key, run.runId()));
+      runs.remove(run.runId(), data);
+      throw new IdempotencyKeyTakenException("create run " + run.runId(), run.project(),
+          run.idempotencyKey().orElseThrow(), keyHolder.get());
     }
     Key key = Key.of(run);
     newestFirst.put(key, data);
@@ -127,22 +116,7 @@ final class MemoryRunStore implements RunStore {
     return lease;
   }
 
-  /**
-   * Points {@code key} at {@code runId} unless it points at a run {@code reuse} keeps it for;
-   * atomic per key. Returns null if it points at {@code runId} now, else the run it points at.
-   */
-  private String claim(IdempotencyKey key, String runId, KeyReuse reuse) {
-    String[] refusedBy = new String[1];
-    idempotencyKeys.compute(key, (k, current) -> {
-      if (current == null || reuse == KeyReuse.AFTER_END && hasEnded(current)) {
-        return runId;
-      }
-      refusedBy[0] = current;
-      return current;
-    });
-    return refusedBy[0];
-  }
-
+  /** Whether run {@code runId} has ended, or is gone (purged). */
   private boolean hasEnded(String runId) {
     RunData data = runs.get(runId);
     return data == null || data.record().state().isTerminal();
@@ -278,7 +252,7 @@ final class MemoryRunStore implements RunStore {
       newestFirst.remove(Key.of(r));
       unfinished.remove(Key.of(r));
       r.startKey().ifPresent(key -> startKeys.remove(key, r.runId()));
-      IdempotencyKey.of(r).ifPresent(key -> idempotencyKeys.remove(key, r.runId()));
+      idempotencyKeys.release(r);
       data.commandIds().forEach(id -> commandRuns.remove(id, data));
       withPending.remove(data);
       purged.add(r.runId());
