@@ -23,6 +23,8 @@ import java.util.Optional;
  * <pre>{@code
  * engine.submit(SubmitRequest.builder().template("scan").templateVersion(2)
  *     .params(params).operator("dana").build());
+ * engine.submit(SubmitRequest.builder().template("scan").params(params)
+ *     .idempotencyKey(requestId).build()); // sent twice, one run
  * }</pre>
  *
  * <p>Immutable and thread-safe; it shares nothing with its builder, and {@link #params()} hands
@@ -273,10 +275,6 @@ public final class SubmitRequest {
      *     a template version is set with a spec, or an idempotency strategy without a key
      */
     public SubmitRequest build() {
-      if (idempotencyStrategy != null && idempotencyKey == null) {
-        throw new InvalidSubmitRequestException("idempotencyStrategy", "is "
-            + idempotencyStrategy + ", but the request has no idempotencyKey");
-      }
       if (spec == null && template == null) {
         throw new InvalidSubmitRequestException("spec",
             "a request needs a spec or a template name; neither is set");
@@ -289,6 +287,10 @@ public final class SubmitRequest {
         throw new InvalidSubmitRequestException("templateVersion",
             "version " + templateVersion + " is set, but the request runs spec '" + spec.id()
                 + "', not a template");
+      }
+      if (idempotencyStrategy != null && idempotencyKey == null) {
+        throw new InvalidSubmitRequestException("idempotencyStrategy", "is "
+            + idempotencyStrategy + ", but the request has no idempotencyKey");
       }
       return new SubmitRequest(this);
     }
