@@ -87,6 +87,14 @@ public interface DagEngine extends AutoCloseable {
    * from. Its project and scope follow the rule of {@link PolicyCenter#effective(DagSpec,
    * String)}; a request with an operator is recorded in the run's history as {@code run.submit}.
    *
+   * <p>A request with an {@link SubmitRequest#idempotencyKey() idempotency key} starts at most
+   * one run per key in the run's project (the global scope for a run without one), across the
+   * engine instances sharing the stores: when the key names a run already, {@link
+   * IdempotencyStrategy#RETURN_EXISTING} returns that run's id, {@link IdempotencyStrategy#FAIL}
+   * throws, and {@link IdempotencyStrategy#FAIL_ON_RUNNING} throws while that run is unfinished
+   * and starts a new run once it has ended. The key is claimed in the same store operation that
+   * stores the run; it is free again once the run it names is purged.
+   *
    * @throws UnknownTaskTypeException if a node's task type has no executor
    * @throws dev.dagflow.template.UnknownTemplateException if there is no such template (or
    *     version)
@@ -95,6 +103,8 @@ public interface DagEngine extends AutoCloseable {
    * @throws dev.dagflow.json.InvalidJsonException naming {@code params} and the path in them,
    *     for params beyond the {@link dev.dagflow.json.JsonLimits} (by the short forms, which
    *     build the request)
+   * @throws IdempotencyConflictException if the request's idempotency key names a run its
+   *     strategy does not let it start beside
    */
   String submit(SubmitRequest request);
 

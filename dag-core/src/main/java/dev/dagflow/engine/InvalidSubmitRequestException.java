@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * A {@link SubmitRequest} is not valid. Carries the offending field ({@code spec},
- * {@code template}, {@code templateVersion}, {@code params} or {@code operator}); the message
- * starts with it. Thrown by {@link SubmitRequest.Builder}.
+ * {@code template}, {@code templateVersion}, {@code params}, {@code operator}, {@code
+ * idempotencyKey} or {@code idempotencyStrategy}); the message starts with it. Thrown by {@link
+ * SubmitRequest.Builder}.
  */
 public class InvalidSubmitRequestException extends DagflowException {
   private static final long serialVersionUID = 1L;

@@ -16,14 +16,17 @@ import java.util.stream.Collectors;
  * snapshot: it does not change as the run goes on.
  *
  * @param spec the full snapshot of the spec the run started from
+ * @param idempotencyKey the key the run was submitted with (see {@link
+ *     SubmitRequest#idempotencyKey()}); empty for none
  * @param progress 0 to 100: the share of nodes ended
  * @param nodes every node, in the spec's order
  * @param edges every edge, in the spec's order
  */
 public record RunView(String runId, DagSpec spec, ObjectNode params, RunState state,
     String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
-    int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
-    int progress, List<NodeView> nodes, List<EdgeView> edges) {
+    Optional<String> idempotencyKey, int priority, Instant createdAt,
+    Optional<Instant> startedAt, Optional<Instant> endedAt, int progress, List<NodeView> nodes,
+    List<EdgeView> edges) {
 
   public RunView {
     nodes = List.copyOf(nodes);

@@ -3,6 +3,7 @@ package dev.dagflow.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.IdempotencyKeys;
 import dev.dagflow.internal.Ids;
 import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.json.InvalidJsonException;
@@ -15,12 +16,15 @@ import java.util.Optional;
 
 /**
  * What to start a run of, and how: a spec, or a template by name (the latest version unless one
- * is given), the run's params and who asks. The one way into
- * {@link DagEngine#submit(SubmitRequest)}; the short forms of {@code submit} build one.
+ * is given), the run's params, who asks, and an idempotency key that makes the start happen
+ * once. The one way into {@link DagEngine#submit(SubmitRequest)}; the short forms of {@code
+ * submit} build one.
  *
  * <pre>{@code
  * engine.submit(SubmitRequest.builder().template("scan").templateVersion(2)
  *     .params(params).operator("dana").build());
+ * engine.submit(SubmitRequest.builder().template("scan").params(params)
+ *     .idempotencyKey(requestId).build()); // sent twice, one run
  * }</pre>
  *
  * <p>Immutable and thread-safe; it shares nothing with its builder, and {@link #params()} hands
@@ -32,6 +36,8 @@ public final class SubmitRequest {
   private final Integer templateVersion;
   private final ObjectNode params;
   private final String operator;
+  private final String idempotencyKey;
+  private final IdempotencyStrategy idempotencyStrategy;
 
   private SubmitRequest(Builder b) {
     spec = b.spec;
@@ -39,6 +45,9 @@ public final class SubmitRequest {
     templateVersion = b.templateVersion;
     params = b.params; // a canonical copy the builder only ever replaces, never changes
     operator = b.operator;
+    idempotencyKey = b.idempotencyKey;
+    idempotencyStrategy = b.idempotencyStrategy == null
+        ? IdempotencyStrategy.RETURN_EXISTING : b.idempotencyStrategy;
   }
 
   /** A builder with no spec, template or operator, and empty params. */
@@ -76,6 +85,22 @@ public final class SubmitRequest {
     return Optional.ofNullable(operator);
   }
 
+  /**
+   * The key that makes this start happen once in the run's project (the global scope for a run
+   * without one); empty for a run that may be started any number of times.
+   */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
+  }
+
+  /**
+   * What submit does when the {@link #idempotencyKey} names a run already; {@link
+   * IdempotencyStrategy#RETURN_EXISTING} unless set (and without a key).
+   */
+  public IdempotencyStrategy idempotencyStrategy() {
+    return idempotencyStrategy;
+  }
+
   /** A builder holding this request's values, to change some. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -84,6 +109,8 @@ public final class SubmitRequest {
     b.templateVersion = templateVersion;
     b.params = params.deepCopy();
     b.operator = operator;
+    b.idempotencyKey = idempotencyKey;
+    b.idempotencyStrategy = idempotencyKey == null ? null : idempotencyStrategy;
     return b;
   }
 
@@ -92,12 +119,14 @@ public final class SubmitRequest {
     return o instanceof SubmitRequest r && Objects.equals(spec, r.spec)
         && Objects.equals(template, r.template)
         && Objects.equals(templateVersion, r.templateVersion) && params.equals(r.params)
-        && Objects.equals(operator, r.operator);
+        && Objects.equals(operator, r.operator) && Objects.equals(idempotencyKey, r.idempotencyKey)
+        && idempotencyStrategy == r.idempotencyStrategy;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(spec, template, templateVersion, params, operator);
+    return Objects.hash(spec, template, templateVersion, params, operator, idempotencyKey,
+        idempotencyStrategy);
   }
 
   @Override
@@ -105,7 +134,9 @@ public final class SubmitRequest {
     String what = spec != null ? "spec " + spec.id()
         : "template " + template + (templateVersion == null ? " (latest)" : " v" + templateVersion);
     return "SubmitRequest{" + what + ", params=" + params
-        + (operator == null ? "" : ", operator=" + operator) + "}";
+        + (operator == null ? "" : ", operator=" + operator)
+        + (idempotencyKey == null ? ""
+            : ", idempotencyKey=" + idempotencyKey + " " + idempotencyStrategy) + "}";
   }
 
   /**
@@ -120,6 +151,8 @@ public final class SubmitRequest {
     private Integer templateVersion;
     private ObjectNode params = JsonNodeFactory.instance.objectNode();
     private String operator;
+    private String idempotencyKey;
+    private IdempotencyStrategy idempotencyStrategy;
 
     private Builder() {
     }
@@ -192,10 +225,54 @@ public final class SubmitRequest {
     }
 
     /**
+     * Makes the start happen once: a second request with {@code key} for the same project (the
+     * global scope for a run without one) does what {@link #idempotencyStrategy} says instead of
+     * starting a second run, on every engine instance sharing the stores. Keys are compared
+     * exactly, case included.
+     *
+     * @throws InvalidSubmitRequestException naming {@code idempotencyKey} unless the key is 1 to
+     *     255 visible ASCII characters (no spaces or control characters)
+     */
+    public Builder idempotencyKey(String key) {
+      Objects.requireNonNull(key, "idempotencyKey");
+      if (!IdempotencyKeys.isValid(key)) {
+        throw new InvalidSubmitRequestException("idempotencyKey", "must be "
+            + IdempotencyKeys.RULE + ", got " + describe(key));
+      }
+      this.idempotencyKey = key;
+      return this;
+    }
+
+    /**
+     * What submit does when the {@link #idempotencyKey} names a run already; {@link
+     * IdempotencyStrategy#RETURN_EXISTING} if not set. Only with a key: {@link #build()} refuses
+     * a strategy without one.
+     */
+    public Builder idempotencyStrategy(IdempotencyStrategy strategy) {
+      this.idempotencyStrategy = Objects.requireNonNull(strategy, "idempotencyStrategy");
+      return this;
+    }
+
+    /** What is wrong with {@code key}, which breaks the rule. */
+    private static String describe(String key) {
+      if (key.isEmpty()) {
+        return "an empty key";
+      }
+      if (key.length() > IdempotencyKeys.MAX_LENGTH) {
+        return "a key of " + key.length() + " characters";
+      }
+      int i = 0;
+      while (key.charAt(i) >= '!' && key.charAt(i) <= '~') {
+        i++;
+      }
+      return String.format(Locale.ROOT, "U+%04X at index %d", (int) key.charAt(i), i);
+    }
+
+    /**
      * Builds the request.
      *
      * @throws InvalidSubmitRequestException if neither or both of a spec and a template are set,
-     *     or a template version is set with a spec
+     *     a template version is set with a spec, or an idempotency strategy without a key
      */
     public SubmitRequest build() {
       if (spec == null && template == null) {
@@ -210,6 +287,10 @@ public final class SubmitRequest {
         throw new InvalidSubmitRequestException("templateVersion",
             "version " + templateVersion + " is set, but the request runs spec '" + spec.id()
                 + "', not a template");
+      }
+      if (idempotencyStrategy != null && idempotencyKey == null) {
+        throw new InvalidSubmitRequestException("idempotencyStrategy", "is "
+            + idempotencyStrategy + ", but the request has no idempotencyKey");
       }
       return new SubmitRequest(this);
     }

@@ -1,6 +1,7 @@
 package dev.dagflow.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.internal.IdempotencyKeys;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
 import java.time.Instant;
@@ -26,17 +27,26 @@ import java.util.Optional;
  *     DuplicateStartException}). A trigger's firing has {@code trigger:<triggerId>/<eventId>};
  *     empty for a run that may be started any number of times. Not blank, at most {@link
  *     #MAX_START_KEY_LENGTH} characters.
+ * @param idempotencyKey the key the run was submitted with, to be started once in its project
+ *     (a run without a project: in the global scope); empty for none. Unlike a start key it is
+ *     claimed in a record of its own that points at the key's current run (see {@link
+ *     RunStore#create(RunRecord, String, java.time.Duration, KeyReuse)}). 1 to {@link
+ *     #MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters.
  */
 public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState state,
     String scopeKey, Optional<String> project, Optional<String> template, int templateVersion,
     int priority, Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
-    Optional<String> cause, int chainDepth, Optional<String> startKey) {
+    Optional<String> cause, int chainDepth, Optional<String> startKey,
+    Optional<String> idempotencyKey) {
 
   /**
    * The longest start key: room for a trigger's, {@code trigger:} with a 128-character trigger id
    * and a 256-character event id.
    */
   public static final int MAX_START_KEY_LENGTH = 512;
+
+  /** The longest idempotency key. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = IdempotencyKeys.MAX_LENGTH;
 
   public RunRecord {
     Objects.requireNonNull(runId, "runId");
@@ -60,6 +70,13 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
             + MAX_START_KEY_LENGTH + " characters, was " + key.length() + " long");
       }
     });
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    idempotencyKey.ifPresent(key -> {
+      if (!IdempotencyKeys.isValid(key)) {
+        throw new IllegalArgumentException("idempotencyKey must be " + IdempotencyKeys.RULE
+            + ", was '" + key + "'");
+      }
+    });
   }
 
   /** What changes as the run runs: what a step writes of the run itself. */
@@ -75,13 +92,14 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
     }
     return new RunRecord(runId, spec, params, status.state(), scopeKey, project, template,
         templateVersion, priority, createdAt, status.startedAt(), status.endedAt(), cause,
-        chainDepth, startKey);
+        chainDepth, startKey, idempotencyKey);
   }
 
   /** This run as a listing shows it, without its spec and params. */
   public RunSummary summary() {
     return new RunSummary(runId, spec.id(), state, scopeKey, project, template,
-        templateVersion, priority, createdAt, startedAt, endedAt, cause, chainDepth, startKey);
+        templateVersion, priority, createdAt, startedAt, endedAt, cause, chainDepth, startKey,
+        idempotencyKey);
   }
 
   /** This run in {@code newState}; the start and end times follow. */
@@ -90,6 +108,7 @@ public record RunRecord(String runId, DagSpec spec, ObjectNode params, RunState 
         ? Optional.of(at) : startedAt;
     Optional<Instant> ended = newState.isTerminal() ? Optional.of(at) : Optional.empty();
     return new RunRecord(runId, spec, params, newState, scopeKey, project, template,
-        templateVersion, priority, createdAt, started, ended, cause, chainDepth, startKey);
+        templateVersion, priority, createdAt, started, ended, cause, chainDepth, startKey,
+        idempotencyKey);
   }
 }

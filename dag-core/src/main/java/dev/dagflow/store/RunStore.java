@@ -45,12 +45,35 @@ public interface RunStore {
    * without a key never collide. A key stays taken as long as its run is stored (until {@link
    * #purgeEnded} deletes it).
    *
+   * <p>A run's {@link RunRecord#idempotencyKey() idempotency key} is claimed in its project (a
+   * run without a project: in the global scope) in the same atomic step: the store keeps one
+   * record per project and key that points at the key's current run. With no record yet, the
+   * run is created and the record points at it; with one, {@code reuse} decides: {@link
+   * KeyReuse#NEVER} refuses the run, {@link KeyReuse#AFTER_END} refuses it while the current run
+   * is unfinished and otherwise creates it and points the record at it (the ended run keeps
+   * its key in its definition). Of concurrent creates with one key, one stores its run and the
+   * others are refused, on every instance sharing the store. Keys are compared exactly; the
+   * same key in two projects are two keys. A record lives as long as its current run: {@link
+   * #purgeEnded} deletes it with that run, and the key is free again.
+   *
+   * @param reuse what to do when the run's idempotency key points at a stored run already;
+   *     ignored for a run without one
    * @return the creator's lease
    * @throws DuplicateStartException naming the key and the stored run, if a run with the same
    *     start key exists
+   * @throws IdempotencyKeyTakenException naming the key and its current run, if {@code reuse}
+   *     refuses the run
    * @throws StoreException if a run with the same id exists
    */
-  Lease create(RunRecord run, String owner, Duration leaseTime);
+  Lease create(RunRecord run, String owner, Duration leaseTime, KeyReuse reuse);
+
+  /**
+   * {@link #create(RunRecord, String, Duration, KeyReuse)} with {@link KeyReuse#NEVER}: an
+   * idempotency key that points at a run already refuses this one.
+   */
+  default Lease create(RunRecord run, String owner, Duration leaseTime) {
+    return create(run, owner, leaseTime, KeyReuse.NEVER);
+  }
 
   /**
    * Writes one step's changes at once: all of them, or none when it throws. The engine gives a
@@ -191,8 +214,9 @@ public interface RunStore {
 
   /**
    * Deletes up to {@code limit} of the ended runs {@code which} names, the earliest ended first,
-   * with everything stored of them: status, nodes, attempts, transitions, history and commands.
-   * Their start keys are free again. An unfinished run is never deleted, nor an ended one an
+   * with everything stored of them: status, nodes, attempts, transitions, history and commands,
+   * and the records of the idempotency keys whose current run they are. Their start keys and
+   * those idempotency keys are free again. An unfinished run is never deleted, nor an ended one an
    * instance holds (it claimed the run to re-open it). One short operation:
    * a purge of many runs calls it again until it returns fewer than {@code limit}.
    *

@@ -14,7 +14,8 @@ import java.util.Optional;
 public record RunSummary(String runId, String specId, RunState state, String scopeKey,
     Optional<String> project, Optional<String> template, int templateVersion, int priority,
     Instant createdAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
-    Optional<String> cause, int chainDepth, Optional<String> startKey) {
+    Optional<String> cause, int chainDepth, Optional<String> startKey,
+    Optional<String> idempotencyKey) {
 
   public RunSummary {
     Objects.requireNonNull(runId, "runId");
@@ -28,5 +29,6 @@ public record RunSummary(String runId, String specId, RunState state, String sco
     Objects.requireNonNull(endedAt, "endedAt");
     Objects.requireNonNull(cause, "cause");
     Objects.requireNonNull(startKey, "startKey");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
   }
 }

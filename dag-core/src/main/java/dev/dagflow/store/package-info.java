@@ -1,7 +1,8 @@
 /**
  * The store SPIs: where the engine keeps runs, nodes, attempts, transitions, history, the
- * leases through which engine instances own runs, the commands they send each other, logs,
- * policies, templates, and event triggers with their counters and processed event ids. {@link
+ * leases through which engine instances own runs, the commands they send each other, the
+ * idempotency keys that make a submit start one run, logs, policies, templates, and event
+ * triggers with their counters and processed event ids. {@link
  * dev.dagflow.store.Stores#inMemory()} gives the default in-memory implementations; the JDBC
  * module implements the same interfaces over a database. Every implementation must pass the
  * abstract contract tests of dag-core's test-jar.

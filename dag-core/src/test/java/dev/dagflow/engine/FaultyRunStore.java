@@ -5,6 +5,7 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
@@ -211,13 +212,13 @@ final class FaultyRunStore implements RunStore {
   }
 
   @Override
-  public Lease create(RunRecord run, String owner, Duration leaseTime) {
+  public Lease create(RunRecord run, String owner, Duration leaseTime, KeyReuse reuse) {
     String operation = "create run " + run.runId();
     check(operation);
     if (takeOne(failNextCreates)) {
       throw fail(operation, "one of the next creates");
     }
-    Lease lease = inner.create(run, owner, leaseTime);
+    Lease lease = inner.create(run, owner, leaseTime, reuse);
     if (takeOne(loseNextCreates)) {
       throw fail(operation, "the answer to one of the next creates was lost");
     }

@@ -3,6 +3,8 @@ package dev.dagflow.engine.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.EngineListener;
+import dev.dagflow.engine.IdempotencyConflictException;
+import dev.dagflow.engine.IdempotencyStrategy;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.engine.TimeSource;
@@ -18,6 +20,8 @@ import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.IdempotencyKeyTakenException;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.store.LogStore;
@@ -223,8 +227,18 @@ public final class Engine implements DagEngine {
     RunPlacement place = template.map(RunPlacement::ofTemplate)
         .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()));
     String runId = services.newRunId();
-    registry.create(runId, place, template, request.params(), request.operator(),
-        Optional.empty(), 0, Optional.empty());
+    IdempotencyStrategy strategy = request.idempotencyStrategy();
+    try {
+      registry.create(runId, place, template, request.params(), request.operator(),
+          Optional.empty(), 0, Optional.empty(), request.idempotencyKey(),
+          strategy == IdempotencyStrategy.FAIL_ON_RUNNING ? KeyReuse.AFTER_END : KeyReuse.NEVER);
+    } catch (IdempotencyKeyTakenException e) {
+      if (strategy == IdempotencyStrategy.RETURN_EXISTING) {
+        return e.existingRunId();
+      }
+      throw new IdempotencyConflictException(e.idempotencyKey(), e.project(),
+          e.existingRunId(), strategy);
+    }
     return runId;
   }
 

@@ -9,6 +9,7 @@ import dev.dagflow.policy.SecretKeys;
 import dev.dagflow.policy.UnknownPolicyException;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.RunState;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.RunRecord;
 import dev.dagflow.store.RunStore;
@@ -60,6 +61,21 @@ final class RunRegistry {
   void create(String runId, RunPlacement place, Optional<DagTemplate> template,
       ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
       Optional<String> startKey) {
+    create(runId, place, template, params, operator, cause, chainDepth, startKey,
+        Optional.empty(), KeyReuse.NEVER);
+  }
+
+  /**
+   * {@link #create(String, RunPlacement, Optional, ObjectNode, Optional, Optional, int,
+   * Optional)} claiming {@code idempotencyKey} (if any) in the run's project as {@code reuse}
+   * says, in the store operation that stores the run.
+   *
+   * @throws dev.dagflow.store.IdempotencyKeyTakenException if the key names a run {@code
+   *     reuse} keeps it for
+   */
+  void create(String runId, RunPlacement place, Optional<DagTemplate> template,
+      ObjectNode params, Optional<String> operator, Optional<String> cause, int chainDepth,
+      Optional<String> startKey, Optional<String> idempotencyKey, KeyReuse reuse) {
     DagSpec spec = place.spec;
     services.checkTaskTypes(spec);
     RunPolicy policy = place.policy(config.policyStore, config.engineDefaultPolicy);
@@ -68,11 +84,11 @@ final class RunRegistry {
     RunRecord record = new RunRecord(runId, spec, RunValues.params(params), RunState.PENDING,
         scopeKey, place.project, template.map(DagTemplate::name),
         template.map(DagTemplate::version).orElse(0), spec.priority(), now, Optional.empty(),
-        Optional.empty(), cause, chainDepth, startKey);
+        Optional.empty(), cause, chainDepth, startKey, idempotencyKey);
     ScopePool pool = pools.attach(scopeKey); // first: it refuses once the engine is closed
     Lease lease;
     try {
-      lease = runs.create(record, config.instanceId, config.leaseTime);
+      lease = runs.create(record, config.instanceId, config.leaseTime, reuse);
     } catch (RuntimeException e) {
       pools.detach(pool);
       // a run stored all the same (its answer was what was lost) is nobody's once its lease

@@ -109,9 +109,9 @@ final class Views {
       }
     }
     return new RunView(run.runId(), Redaction.spec(spec, secrets), run.params().deepCopy(),
-        run.state(), run.scopeKey(),
-        run.project(), run.template(), run.templateVersion(), run.priority(), run.createdAt(),
-        run.startedAt(), run.endedAt(), n == 0 ? 100 : ended * 100 / n, nodes, edges);
+        run.state(), run.scopeKey(), run.project(), run.template(), run.templateVersion(),
+        run.idempotencyKey(), run.priority(), run.createdAt(), run.startedAt(), run.endedAt(),
+        n == 0 ? 100 : ended * 100 / n, nodes, edges);
   }
 
   /** Per container: total, completed, running, failed, ended children. */

@@ -6,6 +6,8 @@ import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.IdempotencyKeyTakenException;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Page;
@@ -33,9 +35,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The in-memory {@link RunStore}. Thread-safe: each run's data has a lock of its own (see
- * {@link RunData}); the maps of runs and of start keys are concurrent. Runs are kept until the
- * JVM ends, and so their start keys stay taken. Leases expire on the clock it is given, the
- * store's clock.
+ * {@link RunData}); the maps of runs, start keys and idempotency keys are concurrent. Runs are
+ * kept until the JVM ends or a purge, and so their keys stay taken. Leases expire on the clock it
+ * is given, the store's clock.
  */
 final class MemoryRunStore implements RunStore {
   /** Orders runs newest first: creation time descending, then id descending. */
@@ -56,6 +58,8 @@ final class MemoryRunStore implements RunStore {
   private final ConcurrentSkipListMap<Key, String> unfinished = new ConcurrentSkipListMap<>();
   /** The run of each start key; a key is put once its run is in {@code runs}. */
   private final ConcurrentHashMap<String, String> startKeys = new ConcurrentHashMap<>();
+  /** The current run of each idempotency key in its project; put once its run is in runs. */
+  private final KeyTable idempotencyKeys = new KeyTable();
   private final InstantSource clock;
   private final ConcurrentHashMap<String, RunData> commandRuns = new ConcurrentHashMap<>();
   /** The runs with a command that waits. */
@@ -71,10 +75,11 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
-  public Lease create(RunRecord run, String owner, Duration leaseTime) {
+  public Lease create(RunRecord run, String owner, Duration leaseTime, KeyReuse reuse) {
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(leaseTime, "leaseTime");
+    Objects.requireNonNull(reuse, "reuse");
     RunData data = new RunData(run);
     Lease lease = data.create(owner, clock.instant().plus(leaseTime));
     if (runs.putIfAbsent(run.runId(), data) != null) {
@@ -90,6 +95,13 @@ final class MemoryRunStore implements RunStore {
         throw new DuplicateStartException("create run " + run.runId(), startKey, holder);
       }
     }
+    Optional<String> keyHolder = idempotencyKeys.claim(run, reuse, this::hasEnded);
+    if (keyHolder.isPresent()) {
+      run.startKey().ifPresent(key -> startKeys.remove(key, run.runId()));
+      runs.remove(run.runId(), data);
+      throw new IdempotencyKeyTakenException("create run " + run.runId(), run.project(),
+          run.idempotencyKey().orElseThrow(), keyHolder.get());
+    }
     Key key = Key.of(run);
     newestFirst.put(key, data);
     if (!run.state().isTerminal()) {
@@ -102,6 +114,12 @@ final class MemoryRunStore implements RunStore {
       }
     }
     return lease;
+  }
+
+  /** Whether run {@code runId} has ended, or is gone (purged). */
+  private boolean hasEnded(String runId) {
+    RunData data = runs.get(runId);
+    return data == null || data.record().state().isTerminal();
   }
 
   @Override
@@ -234,6 +252,7 @@ final class MemoryRunStore implements RunStore {
       newestFirst.remove(Key.of(r));
       unfinished.remove(Key.of(r));
       r.startKey().ifPresent(key -> startKeys.remove(key, r.runId()));
+      idempotencyKeys.release(r);
       data.commandIds().forEach(id -> commandRuns.remove(id, data));
       withPending.remove(data);
       purged.add(r.runId());

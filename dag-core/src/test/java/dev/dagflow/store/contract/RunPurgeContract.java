@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The part of the {@link RunStore} contract about bounded growth: {@link RunStore#purgeEnded}
  * deletes ended runs with everything stored of them, chunk by chunk. Extended by {@link
- * RunStoreContract}, which implementations subclass.
+ * RunIdempotencyContract} and so by {@link RunStoreContract}, which implementations subclass.
  */
 public abstract class RunPurgeContract extends RunAdmissionContract {
 

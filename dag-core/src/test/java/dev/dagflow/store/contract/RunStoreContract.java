@@ -42,9 +42,9 @@ import org.junit.jupiter.api.Test;
  * The contract of {@link RunStore}: every implementation subclasses this with a factory of new,
  * empty stores (and {@link #closeStore} if it needs one). Adds listing, recovery, start keys and
  * concurrency to the writes of {@link RunChangesContract} and the leases of {@link
- * RunLeaseContract}.
+ * RunLeaseContract}, and the idempotency keys of {@link RunIdempotencyContract}.
  */
-public abstract class RunStoreContract extends RunPurgeContract {
+public abstract class RunStoreContract extends RunIdempotencyContract {
   /** How many runs and claiming threads the claim races have. */
   private static final int RACE_RUNS = 200;
   private static final int CLAIMERS = 8;

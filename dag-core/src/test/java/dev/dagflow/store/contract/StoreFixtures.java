@@ -85,14 +85,23 @@ public final class StoreFixtures {
         project == null ? "worker-global" : "worker-project-" + project,
         Optional.ofNullable(project), Optional.ofNullable(template), template == null ? 0 : 3,
         7, createdAt, started, ended, Optional.ofNullable(template).map(t -> "event-" + runId),
-        template == null ? 0 : 2, Optional.empty());
+        template == null ? 0 : 2, Optional.empty(), Optional.empty());
   }
 
   /** {@code run} with the start key {@code startKey}. */
   public static RunRecord withStartKey(RunRecord run, String startKey) {
     return new RunRecord(run.runId(), run.spec(), run.params(), run.state(), run.scopeKey(),
         run.project(), run.template(), run.templateVersion(), run.priority(), run.createdAt(),
-        run.startedAt(), run.endedAt(), run.cause(), run.chainDepth(), Optional.of(startKey));
+        run.startedAt(), run.endedAt(), run.cause(), run.chainDepth(), Optional.of(startKey),
+        run.idempotencyKey());
+  }
+
+  /** {@code run} with the idempotency key {@code key}. */
+  public static RunRecord withIdempotencyKey(RunRecord run, String key) {
+    return new RunRecord(run.runId(), run.spec(), run.params(), run.state(), run.scopeKey(),
+        run.project(), run.template(), run.templateVersion(), run.priority(), run.createdAt(),
+        run.startedAt(), run.endedAt(), run.cause(), run.chainDepth(), run.startKey(),
+        Optional.of(key));
   }
 
   /** A transition by the engine (no operator). */

@@ -9,10 +9,10 @@ import dev.dagflow.state.StateTransition;
 import dev.dagflow.state.TriggerType;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
-import dev.dagflow.store.DuplicateStartException;
 import dev.dagflow.store.EndedRuns;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.HistoryEntry;
+import dev.dagflow.store.KeyReuse;
 import dev.dagflow.store.Lease;
 import dev.dagflow.store.LeaseLostException;
 import dev.dagflow.store.NodeRecord;
@@ -40,12 +40,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The {@link RunStore} over JDBC: creates, reads, admissions and purges here; writes through
- * {@link RunWriter}, which commits the changes of many runs in one transaction; leases in {@link
- * JdbcLeases} and commands in {@link JdbcCommands}. Each operation takes a connection of the
- * host's data source. Leases are judged on the database's clock, read in the statement's own
- * transaction. Thread-safe: all state is in the database, but for a bounded cache of the specs
- * of runs written lately (a spec never changes), used to check the node ids of writes.
+ * The {@link RunStore} over JDBC: reads, admissions and purges here; creates (with their
+ * idempotency keys) in {@link JdbcCreates}; writes through {@link RunWriter}, which commits the
+ * changes of many runs in one transaction; leases in {@link JdbcLeases} and commands in {@link
+ * JdbcCommands}. Each operation takes a connection of the host's data source. Leases are judged
+ * on the database's clock, read in the statement's own transaction. Thread-safe: all state is in
+ * the database, but for a bounded cache of the specs of runs written lately (a spec never
+ * changes), used to check the node ids of writes.
  */
 public final class JdbcRunStore implements RunStore {
   /** The version of the spec JSON this store writes; {@link #spec} reads every older one. */
@@ -57,6 +58,7 @@ public final class JdbcRunStore implements RunStore {
   private final RunWriter writer;
   private final JdbcLeases leases;
   private final JdbcCommands commands;
+  private final JdbcCreates creates;
   private final Cache<String, DagSpec> specs =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
 
@@ -66,100 +68,16 @@ public final class JdbcRunStore implements RunStore {
     this.writer = new RunWriter(db, sql, this::spec);
     this.leases = new JdbcLeases(db, sql);
     this.commands = new JdbcCommands(db, sql);
+    this.creates = new JdbcCreates(db, sql);
   }
 
   // ---- create and write ----------------------------------------------------------------
 
   @Override
-  public Lease create(RunRecord run, String owner, Duration leaseTime) {
-    Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(owner, "owner");
-    long lease = Objects.requireNonNull(leaseTime, "leaseTime").toMillis();
-    String operation = "create run " + run.runId();
-    String spec = run.spec().toJson();
-    String params = Rows.json(run.params());
-    try {
-      Lease created = db.transaction(operation, c -> {
-        long now = sql.now(c);
-        try (PreparedStatement st = c.prepareStatement(sql.insertRun)) {
-          st.setString(1, run.runId());
-          st.setString(2, run.spec().id());
-          st.setInt(3, SPEC_FORMAT);
-          st.setString(4, spec);
-          st.setString(5, params);
-          st.setString(6, run.scopeKey());
-          Rows.setString(st, 7, run.project());
-          Rows.setString(st, 8, run.template());
-          st.setInt(9, run.templateVersion());
-          st.setInt(10, run.priority());
-          Rows.setMillis(st, 11, run.createdAt());
-          Rows.setString(st, 12, run.cause());
-          st.setInt(13, run.chainDepth());
-          Rows.setString(st, 14, run.startKey());
-          st.executeUpdate();
-        } catch (SQLException e) {
-          if (db.dialect().isDuplicateKey(e)) {
-            throw new Duplicate(e);
-          }
-          throw e;
-        }
-        try (PreparedStatement st = c.prepareStatement(sql.insertStatus)) {
-          st.setString(1, run.runId());
-          st.setString(2, run.state().name());
-          Rows.setMillis(st, 3, run.startedAt());
-          Rows.setMillis(st, 4, run.endedAt());
-          Rows.setMillis(st, 5, run.createdAt());
-          st.setString(6, run.scopeKey());
-          st.setString(7, owner);
-          st.setLong(8, now + lease);
-          st.setBoolean(9, false);
-          st.executeUpdate();
-        }
-        return new Lease(run.runId(), owner, 1, Instant.ofEpochMilli(now + lease));
-      });
-      specs.put(run.runId(), run.spec());
-      return created;
-    } catch (Duplicate e) {
-      throw duplicate(operation, run, e.getCause());
-    } catch (IllegalArgumentException e) { // a time out of range
-      throw new StoreException(operation, e.getMessage(), e);
-    }
-  }
-
-  /** Why a create broke a unique key: its id, or its start key. */
-  private RuntimeException duplicate(String operation, RunRecord run, Throwable cause) {
-    boolean exists = db.autoCommit(operation, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.runExists)) {
-        st.setString(1, run.runId());
-        try (ResultSet rs = st.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
-    if (exists || run.startKey().isEmpty()) {
-      return new StoreException(operation, "a run with this id exists", cause);
-    }
-    Optional<String> holder = db.autoCommit(operation, c -> {
-      try (PreparedStatement st = c.prepareStatement(sql.runIdByStartKey)) {
-        st.setString(1, run.startKey().get());
-        try (ResultSet rs = st.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-        }
-      }
-    });
-    if (holder.isEmpty()) { // the other run went meanwhile: a create again may succeed
-      return new StoreException(operation, "a run with its start key existed", cause);
-    }
-    return new DuplicateStartException(operation, run.startKey().get(), holder.get());
-  }
-
-  /** A create that broke a unique key, carried out of its transaction. */
-  private static final class Duplicate extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Duplicate(SQLException cause) {
-      super(cause);
-    }
+  public Lease create(RunRecord run, String owner, Duration leaseTime, KeyReuse reuse) {
+    Lease created = creates.create(run, owner, leaseTime, reuse);
+    specs.put(run.runId(), run.spec());
+    return created;
   }
 
   @Override
@@ -383,7 +301,8 @@ public final class JdbcRunStore implements RunStore {
         Rows.string(rs, "project"), Rows.string(rs, "template"), rs.getInt("template_version"),
         rs.getInt("priority"), Rows.instant(rs, "created_at"),
         Rows.optionalInstant(rs, "started_at"), Rows.optionalInstant(rs, "ended_at"),
-        Rows.string(rs, "cause"), rs.getInt("chain_depth"), Rows.string(rs, "start_key"));
+        Rows.string(rs, "cause"), rs.getInt("chain_depth"), Rows.string(rs, "start_key"),
+        Rows.string(rs, "idempotency_key"));
   }
 
   /** The spec of run {@code runId} as stored in {@code format}, cached. */
@@ -562,7 +481,8 @@ public final class JdbcRunStore implements RunStore {
                   rs.getInt("template_version"), rs.getInt("priority"),
                   Rows.instant(rs, "created_at"), Rows.optionalInstant(rs, "started_at"),
                   Rows.optionalInstant(rs, "ended_at"), Rows.string(rs, "cause"),
-                  rs.getInt("chain_depth"), Rows.string(rs, "start_key")));
+                  rs.getInt("chain_depth"), Rows.string(rs, "start_key"),
+                  Rows.string(rs, "idempotency_key")));
             }
           }
         }

@@ -20,10 +20,11 @@ final class RunSql {
 
   static final String RUN_COLUMNS = "r.id, r.spec_id, r.spec_format, r.spec, r.params, "
       + "r.scope_key, r.project, r.template, r.template_version, r.priority, r.created_at, "
-      + "r.cause, r.chain_depth, r.start_key, s.state, s.started_at, s.ended_at";
+      + "r.cause, r.chain_depth, r.start_key, r.idempotency_key, s.state, s.started_at, "
+      + "s.ended_at";
   static final String SUMMARY_COLUMNS = "r.id, r.spec_id, r.scope_key, r.project, r.template, "
       + "r.template_version, r.priority, r.created_at, r.cause, r.chain_depth, r.start_key, "
-      + "s.state, s.started_at, s.ended_at";
+      + "r.idempotency_key, s.state, s.started_at, s.ended_at";
   private static final String NODE_COLUMNS = "run_id, node_id, state, attempt, attempt_base, "
       + "progress, started_at, ended_at, wait_until, result, error_code, error_message, config";
   private static final String ATTEMPT_COLUMNS = "run_id, node_id, attempt, started_at, "
@@ -40,6 +41,10 @@ final class RunSql {
   final String runById;
   final String runIdByStartKey;
   final String runExists;
+  final String lockIdempotencyKey;
+  final String insertIdempotencyKey;
+  final String moveIdempotencyKey;
+  final String runState;
   final String specById;
   final String nodesOfRun;
   final String attemptsOfRun;
@@ -77,7 +82,7 @@ final class RunSql {
     now = "SELECT " + nowMillis;
     insertRun = "INSERT INTO " + runs + " (id, spec_id, spec_format, spec, params, scope_key, "
         + "project, template, template_version, priority, created_at, cause, chain_depth, "
-        + "start_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + "start_key, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     insertStatus = "INSERT INTO " + status + " (run_id, state, started_at, ended_at, created_at, "
         + "scope_key, owner, epoch, lease_expires, admitted, transitions, history, version) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 0, 0, 0)";
@@ -85,6 +90,16 @@ final class RunSql {
         + " s ON s.run_id = r.id WHERE r.id = ?";
     runIdByStartKey = "SELECT id FROM " + runs + " WHERE start_key = ?";
     runExists = "SELECT 1 FROM " + runs + " WHERE id = ?";
+    String keys = t.name("idempotency_keys");
+    // the key's row alone is locked: the current run's rows are read, never locked, so that a
+    // create never waits on a purge that holds them (and deletes the row last, by cascade)
+    lockIdempotencyKey = "SELECT run_id FROM " + keys
+        + " WHERE project = ? AND idempotency_key = ? FOR UPDATE";
+    insertIdempotencyKey = "INSERT INTO " + keys + " (project, idempotency_key, run_id) "
+        + "VALUES (?, ?, ?)";
+    moveIdempotencyKey = "UPDATE " + keys + " SET run_id = ? WHERE project = ? "
+        + "AND idempotency_key = ?";
+    runState = "SELECT state FROM " + status + " WHERE run_id = ?";
     specById = "SELECT spec_format, spec FROM " + runs + " WHERE id = ?";
     nodesOfRun = "SELECT " + NODE_COLUMNS + " FROM " + t.name("nodes") + " WHERE run_id = ?";
     attemptsOfRun = "SELECT " + ATTEMPT_COLUMNS + " FROM " + t.name("attempts")

@@ -222,7 +222,8 @@ abstract class HostileDataTest {
     RunRecord run = new RunRecord(runId, spec, hostileObject(), RunState.PENDING,
         "worker-" + HOSTILE.get(5), Optional.of("p-1"), Optional.of("t-1"), 1, 0, AT,
         Optional.empty(), Optional.empty(), Optional.of(HOSTILE.get(6)), 0,
-        Optional.of("trigger:x/a%_b'\uD83D\uDE80"));
+        Optional.of("trigger:x/a%_b'\uD83D\uDE80"),
+        Optional.of("k';DROP/**/TABLE/x;--\"%_\\"));
     Lease lease = runs.create(run, HOSTILE.get(5), Duration.ofMinutes(1));
     assertThat(runs.run(runId)).contains(run);
     NodeRecord node = new NodeRecord(runId, "n.1:-_", NodeState.FAILED, 1, 0, 100,

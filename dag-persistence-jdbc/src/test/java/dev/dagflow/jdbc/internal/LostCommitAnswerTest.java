@@ -77,7 +77,8 @@ abstract class LostCommitAnswerTest {
     Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
     RunRecord run = new RunRecord("r-1", spec, JsonNodeFactory.instance.objectNode(),
         RunState.PENDING, "worker-global", Optional.empty(), Optional.empty(), 0, 0, t0,
-        Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(),
+        Optional.empty());
     Lease lease = store.create(run, "engine-a", Duration.ofMinutes(1));
     RunChanges changes = RunChanges.builder("r-1", lease.fence())
         .status(run.withState(RunState.RUNNING, t0).status())

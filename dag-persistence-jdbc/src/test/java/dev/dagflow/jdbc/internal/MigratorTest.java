@@ -7,14 +7,18 @@ import dev.dagflow.jdbc.SchemaVersionException;
 import dev.dagflow.jdbc.testing.TestDatabase;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.RunState;
 import dev.dagflow.store.Fence;
+import dev.dagflow.store.RunRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -31,9 +35,10 @@ import org.junit.jupiter.api.Test;
 abstract class MigratorTest {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-  /** Every table of schema version 1 but the run tables. */
+  /** Every table but the run tables (of versions 1, 2 and 3). */
   private static final List<String> TABLES = List.of("schema_version", "templates", "policies",
-      "triggers", "trigger_events", "trigger_queue", "logs", "log_fences", "engine_instances");
+      "triggers", "trigger_events", "trigger_queue", "logs", "log_fences", "engine_instances",
+      "scopes", "idempotency_keys");
 
   /** The class's database, left empty by its extension. */
   abstract TestDatabase database();
@@ -55,13 +60,13 @@ abstract class MigratorTest {
     JdbcContext context = database().context(freshPrefix());
     assertThat(Migrator.recordedVersion(context)).isEmpty();
 
-    assertThat(Migrator.migrate(context)).containsExactly(1, 2);
+    assertThat(Migrator.migrate(context)).containsExactly(1, 2, 3);
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
     for (String table : TABLES) {
       assertThat(count(context, table)).as(table).isGreaterThanOrEqualTo(0);
     }
-    assertThat(versionRows(context)).hasSize(2).first().asString().startsWith("1 dagflow ");
+    assertThat(versionRows(context)).hasSize(3).first().asString().startsWith("1 dagflow ");
     Migrator.check(context);
   }
 
@@ -91,15 +96,15 @@ abstract class MigratorTest {
       assertThatThrownBy(attempt::run)
           .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
             assertThat(e.found()).isEqualTo(99);
-            assertThat(e.known()).isEqualTo(2);
+            assertThat(e.known()).isEqualTo(3);
             assertThat(e.url()).isEqualTo(context.url());
           })
           .hasMessageContaining(context.url())
           .hasMessageContaining("version 99")
-          .hasMessageContaining("version 2,")
+          .hasMessageContaining("version 3,")
           .hasMessageContaining("readable only from version 99");
     }
-    assertThat(versionRows(context)).hasSize(3);
+    assertThat(versionRows(context)).hasSize(4);
   }
 
   @Test
@@ -112,7 +117,7 @@ abstract class MigratorTest {
     assertThatThrownBy(() -> Migrator.check(context))
         .isInstanceOfSatisfying(SchemaVersionException.class,
             e -> assertThat(e.found()).isZero())
-        .hasMessageContaining("older than version 2")
+        .hasMessageContaining("older than version 3")
         .hasMessageContaining(context.url());
   }
 
@@ -142,8 +147,8 @@ abstract class MigratorTest {
         }
 
         assertThat(applied).as("round " + round)
-            .containsExactlyInAnyOrder(List.of(1, 2), List.of());
-        assertThat(versionRows(contexts.get(0))).hasSize(2);
+            .containsExactlyInAnyOrder(List.of(1, 2, 3), List.of());
+        assertThat(versionRows(contexts.get(0))).hasSize(3);
       }
     } finally {
       threads.shutdownNow();
@@ -164,24 +169,69 @@ abstract class MigratorTest {
         + "created_at, scope_key, owner, epoch, lease_expires, transitions, history, version) "
         + "VALUES ('r-1', 'PENDING', 1000, 'worker-global', 'old-engine', 1, 0, 0, 0, 0)");
 
-    assertThat(Migrator.migrate(context)).containsExactly(2);
+    assertThat(Migrator.migrate(context)).containsExactly(2, 3);
     assertThat(Migrator.migrate(context)).isEmpty();
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
     JdbcRunStore runs = new JdbcRunStore(context);
     assertThat(runs.run("r-1").orElseThrow().spec()).isEqualTo(spec);
+    assertThat(runs.run("r-1").orElseThrow().idempotencyKey()).isEmpty();
     assertThat(runs.admit("r-1", new Fence("old-engine", 1), 1)).isTrue(); // the new column
+  }
+
+  @Test
+  void aDatabaseAtVersionTwoIsUpgradedAndAKeysRecordGoesWithItsRun() {
+    JdbcContext context = database().context(freshPrefix());
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2))).containsExactly(1, 2);
+    insertEndedRun(context, "r-old");
+
+    assertThat(Migrator.migrate(context)).containsExactly(3);
+
+    JdbcRunStore runs = new JdbcRunStore(context);
+    assertThat(runs.run("r-old").orElseThrow().idempotencyKey()).isEmpty();
+    RunRecord keyed = runs.run("r-old").orElseThrow();
+    keyed = new RunRecord("r-new", keyed.spec(), keyed.params(), RunState.PENDING,
+        keyed.scopeKey(), keyed.project(), keyed.template(), keyed.templateVersion(),
+        keyed.priority(), keyed.createdAt(), Optional.empty(), Optional.empty(), keyed.cause(),
+        keyed.chainDepth(), Optional.empty(), Optional.of("k-1"));
+    runs.create(keyed, "new-engine", Duration.ofMinutes(1));
+    assertThat(runs.run("r-new").orElseThrow().idempotencyKey()).contains("k-1");
+    assertThat(count(context, "idempotency_keys")).isEqualTo(1);
+    // as an engine that knows only version 2 purges: the run's row goes, its key's row with it
+    execute(context, "DELETE FROM " + context.tables().name("runs") + " WHERE id = 'r-new'");
+    assertThat(count(context, "idempotency_keys")).isZero();
+  }
+
+  /** An ENDED run as an engine that knows only version 1 or 2 stores it. */
+  private static void insertEndedRun(JdbcContext context, String runId) {
+    DagSpec spec = DagSpec.builder("old").node(NodeSpec.task("a", "t")).build();
+    execute(context, "INSERT INTO " + context.tables().name("runs") + " (id, spec_id, "
+        + "spec_format, spec, params, scope_key, template_version, priority, created_at, "
+        + "chain_depth) VALUES ('" + runId + "', 'old', 1, '"
+        + spec.toJson().replace("'", "''") + "', '{}', 'worker-global', 0, 0, 1000, 0)");
+    execute(context, "INSERT INTO " + context.tables().name("run_status") + " (run_id, state, "
+        + "started_at, ended_at, created_at, scope_key, owner, epoch, lease_expires, "
+        + "transitions, history, version) VALUES ('" + runId + "', 'COMPLETED', 1000, 2000, "
+        + "1000, 'worker-global', NULL, 1, 0, 0, 0, 0)");
   }
 
   @Test
   void aNewerSchemaThatIsReadableByThisVersionIsUsedAsItIs() {
     JdbcContext context = database().context(freshPrefix());
-    Migrator.migrate(context);
+    Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2));
     // version 2 is additive: a dagflow that knows only version 1 neither refuses nor migrates
-    List<SchemaScript> older = Migrator.SCRIPTS.subList(0, 1);
-    assertThat(Migrator.migrate(context, older)).isEmpty();
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 1))).isEmpty();
     Migrator.check(context, 1);
     assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
+
+    // version 3 is readable from 2, not from 1
+    Migrator.migrate(context);
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2))).isEmpty();
+    Migrator.check(context, 2);
+    assertThatThrownBy(() -> Migrator.check(context, 1))
+        .isInstanceOf(SchemaVersionException.class)
+        .hasMessageContaining("readable only from version 2");
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
   }
 
   private static void execute(JdbcContext context, String sql) {
