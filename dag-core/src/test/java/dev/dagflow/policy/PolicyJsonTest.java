@@ -34,7 +34,8 @@ class PolicyJsonTest {
         + "\"multiplier\":2.5,\"maxDelay\":\"PT1M\",\"jitter\":0.25},\"nodeTimeout\":\"PT1M30S\","
         + "\"maxParallelNodesPerRun\":4,\"maxConcurrentRunsPerScope\":2,"
         + "\"failureStrategy\":\"FAIL_FAST\",\"abandonLimit\":0,"
-        + "\"defaultConfig\":{\"port_scan\":{\"rate\":100}},\"secretKeys\":[\"password\",\"ssn\"]}");
+        + "\"defaultConfig\":{\"port_scan\":{\"rate\":100}},"
+        + "\"secretKeys\":[\"password\",\"ssn\"]}");
     assertThat(PolicyJson.fromJson(json)).isEqualTo(policy);
     ExecutionPolicy bare = ExecutionPolicy.builder("bare").build();
     assertThat(PolicyJson.toJson(bare).toString()).isEqualTo("{\"name\":\"bare\"}");

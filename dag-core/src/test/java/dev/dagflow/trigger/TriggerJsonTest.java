@@ -50,8 +50,10 @@ class TriggerJsonTest {
       "{\"id\": 1, \"eventType\": \"e\", \"template\": \"s\"} | id",
       "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"enabled\": \"yes\"} | enabled",
       "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"filter\": 3} | filter",
-      "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"mapping\": {\"a\": 1}} | mapping.a",
-      "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"overlap\": \"NEVER\"} | overlap",
+      "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"mapping\": {\"a\": 1}}"
+          + " | mapping.a",
+      "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"overlap\": \"NEVER\"}"
+          + " | overlap",
       "{\"id\": \"t\", \"eventType\": \"e\", \"template\": \"s\", \"x\": 1} | x",
   })
   void aBadTriggerFieldIsNamed(String json, String field) throws Exception {
