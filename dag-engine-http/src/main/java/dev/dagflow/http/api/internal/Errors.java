@@ -83,9 +83,26 @@ final class Errors {
         || e instanceof UnknownTemplateException || e instanceof UnknownTriggerException) {
       return ApiException.of(404, "NOT_FOUND", null, e.getMessage());
     }
-    if (e instanceof IllegalTransitionException || e instanceof RunStateException
-        || e instanceof NodeOperationException) {
-      return ApiException.of(409, "CONFLICT", null, e.getMessage());
+    if (e instanceof RunStateException r) {
+      ObjectNode details = Views.NODES.objectNode().put("runId", r.runId());
+      if (r.state() != null) {
+        details.put("state", r.state().name());
+      }
+      return new ApiException(409, "CONFLICT", null, e.getMessage(), details);
+    }
+    if (e instanceof NodeOperationException n) {
+      ObjectNode details = Views.NODES.objectNode().put("runId", n.runId())
+          .put("nodeId", n.nodeId());
+      if (n.state() != null) {
+        details.put("state", n.state().name());
+      }
+      return new ApiException(409, "CONFLICT", null, e.getMessage(), details);
+    }
+    if (e instanceof IllegalTransitionException t) {
+      ObjectNode details = Views.NODES.objectNode().put("from", t.from().name())
+          .put("to", t.to().name());
+      t.nodeId().ifPresent(n -> details.put("nodeId", n));
+      return new ApiException(409, "CONFLICT", null, e.getMessage(), details);
     }
     if (e instanceof CommandTimeoutException) {
       return ApiException.of(503, "UNAVAILABLE", null, e.getMessage());
