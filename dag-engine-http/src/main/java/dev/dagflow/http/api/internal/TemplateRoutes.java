@@ -54,9 +54,10 @@ final class TemplateRoutes {
     BodyFields body = BodyFields.of(call.object(), Set.of("name", "format", "spec"));
     SpecFormat format = body.string("format")
         .map(f -> Query.constant("format", f, SpecFormat.class)).orElse(SpecFormat.NATIVE);
+    Optional<String> givenName = body.string("name");
     ObjectNode specJson = body.requiredObject("spec");
     DagSpec spec = DagJson.reader().format(format).read(specJson);
-    String name = body.string("name").orElse(spec.id());
+    String name = givenName.orElse(spec.id());
     String project = call.project();
     if (spec.scope().kind() == DagScope.Kind.PROJECT
         && !spec.scope().id().orElseThrow().equals(project)) {
