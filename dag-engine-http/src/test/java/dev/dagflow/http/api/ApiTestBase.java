@@ -12,8 +12,10 @@ import dev.dagflow.testing.ManualClock;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.testing.ScriptedExecutor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -85,14 +87,17 @@ abstract class ApiTestBase {
     }
   }
 
-  /** An answer: status, headers and the JSON body (or null if it is not JSON). */
-  record Reply(int status, HttpResponse<byte[]> response, JsonNode json) {
+  /**
+   * An answer: status, headers, body (empty for an event stream, of which only the head is
+   * read) and the JSON body (null if it is not JSON).
+   */
+  record Reply(int status, HttpHeaders headers, byte[] body, JsonNode json) {
     JsonNode data() {
       return json.get("data");
     }
 
     String text() {
-      return new String(response.body(), StandardCharsets.UTF_8);
+      return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The error's field, or null. */
@@ -120,6 +125,21 @@ abstract class ApiTestBase {
     }
     headers.forEach(b::header);
     try {
+      if (method.equals("GET") && URI.create(path).getPath().endsWith("/events")) {
+        // a stream that may not end: only its head is read
+        HttpResponse<InputStream> head = client.send(b.build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        if (head.headers().firstValue("Content-Type").orElse("").startsWith(
+            "text/event-stream")) {
+          head.body().close();
+          return new Reply(head.statusCode(), head.headers(), new byte[0], null);
+        }
+        byte[] bytes;
+        try (InputStream in = head.body()) {
+          bytes = in.readAllBytes();
+        }
+        return new Reply(head.statusCode(), head.headers(), bytes, MAPPER.readTree(bytes));
+      }
       HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode json = null;
       try {
@@ -127,7 +147,7 @@ abstract class ApiTestBase {
       } catch (IOException e) {
         // not JSON: a static asset
       }
-      return new Reply(r.statusCode(), r, json);
+      return new Reply(r.statusCode(), r.headers(), r.body(), json);
     } catch (IOException e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
@@ -146,7 +166,9 @@ abstract class ApiTestBase {
 
   Reply ok(Reply r, int status) {
     assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.json().get("code").asInt()).isEqualTo(status);
+    if (!r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+      assertThat(r.json().get("code").asInt()).isEqualTo(status);
+    }
     return r;
   }
 

@@ -42,6 +42,9 @@ public final class ApiCore {
     all.addAll(new PolicyRoutes(engine).routes());
     all.addAll(new TriggerRoutes(engine).routes());
     all.addAll(new EventRoutes(engine).routes());
+    RunEventHub hub = new RunEventHub();
+    engine.addListener(hub);
+    all.addAll(new RunEvents(engine, hub).routes());
     this.routes = List.copyOf(all);
   }
 
