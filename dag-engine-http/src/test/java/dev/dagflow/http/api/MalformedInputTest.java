@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Malformed input to every route: bodies that are not UTF-8, not JSON, too deep, too large,
  * of the wrong type, with huge numbers or missing; query parameters and paths that do not
  * decode (java.net.URI refuses to send a broken percent escape, so only escapes of bytes that
- * are not UTF-8 are sent). Every answer is a 4xx naming the problem, never a 500, and nothing is stored.
+ * are not UTF-8 are sent). Every answer is a 4xx naming the problem, never a 500, and nothing
+ * is stored.
  */
 class MalformedInputTest extends ApiTestBase {
   /** A body of the right type per kind, with one field of the wrong type, and that field. */

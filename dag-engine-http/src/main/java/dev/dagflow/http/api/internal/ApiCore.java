@@ -45,6 +45,7 @@ public final class ApiCore {
     RunEventHub hub = new RunEventHub();
     engine.addListener(hub);
     all.addAll(new RunEvents(engine, hub).routes());
+    all.addAll(new DocsRoutes(this::routes).routes());
     this.routes = List.copyOf(all);
   }
 
