@@ -1,5 +1,6 @@
 package dev.dagflow.http.api;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,12 +44,12 @@ public final class ApiPrincipal {
 
   /** A principal that may read and change {@code projects}. */
   public static ApiPrincipal readWrite(String name, String... projects) {
-    return of(name, Set.of(), Set.of(projects));
+    return of(name, Set.of(), new TreeSet<>(Arrays.asList(projects)));
   }
 
   /** A principal that may only read {@code projects}. */
   public static ApiPrincipal readOnly(String name, String... projects) {
-    return of(name, Set.of(projects), Set.of());
+    return of(name, new TreeSet<>(Arrays.asList(projects)), Set.of());
   }
 
   private static Set<String> copy(Set<String> projects, String field) {

@@ -65,9 +65,6 @@ public final class ApiCore {
       return dispatch(request);
     } catch (RuntimeException e) {
       return Responses.error(Errors.map(e));
-    } catch (StackOverflowError e) {
-      LOG.warn("a request nested too deep for the stack", e);
-      return Responses.error(ApiException.badField("body", "nests too deep"));
     }
   }
 
