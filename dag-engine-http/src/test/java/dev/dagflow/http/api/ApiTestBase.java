@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.EngineListener;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.log.LogLevel;
+import dev.dagflow.state.NodeState;
+import dev.dagflow.state.StateTransition;
 import dev.dagflow.testing.ManualClock;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.testing.ScriptedExecutor;
@@ -22,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +52,8 @@ abstract class ApiTestBase {
   @Parameter
   ServerKind kind;
 
+  /** Notified on every transition, for {@link #awaitState}. */
+  private final Object transitions = new Object();
   ManualClock clock;
   ScriptedExecutor executor;
   DagEngine engine;
@@ -67,6 +73,13 @@ abstract class ApiTestBase {
           ctx.log(LogLevel.INFO, "{} info", ctx.nodeId());
           ctx.log(LogLevel.WARN, "{} warn", ctx.nodeId());
           return null;
+        }).listener(new EngineListener() {
+          @Override
+          public void onTransition(StateTransition t) {
+            synchronized (transitions) {
+              transitions.notifyAll();
+            }
+          }
         }).build();
     engine.start();
     api = DagHttpApi.builder(engine).maxBodyBytes(MAX_BODY).authenticator(Authenticator.tokens(
@@ -218,6 +231,18 @@ abstract class ApiTestBase {
     Reply r = ok(send("POST", "/api/v1/projects/" + project + "/templates/" + name + "/runs",
         token, "{}"), 201);
     return r.data().get("runId").asText();
+  }
+
+  /** Waits until node {@code nodeId} of the run is in {@code state}. */
+  void awaitState(String runId, String nodeId, NodeState state) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    synchronized (transitions) {
+      while (engine.get(runId).node(nodeId).orElseThrow().state() != state) {
+        long left = deadline - System.nanoTime();
+        assertThat(left).as(nodeId + " reaches " + state).isPositive();
+        transitions.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+      }
+    }
   }
 
   RunView await(String runId) throws InterruptedException, TimeoutException {

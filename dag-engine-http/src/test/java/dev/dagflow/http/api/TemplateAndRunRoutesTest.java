@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
+import dev.dagflow.state.NodeState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,8 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
         "{\"params\": {\"branch\": \"main\"}, \"version\": 1}"), 201);
     String runId = started.data().get("runId").asText();
     executor.awaitCalls("hang", 1, Duration.ofSeconds(10));
-    executor.awaitCalls("test", 1, Duration.ofSeconds(10));
+    awaitState(runId, "inner", NodeState.COMPLETED);
+    awaitState(runId, "test", NodeState.COMPLETED);
 
     JsonNode run = ok(get(P + "/runs/" + runId, A_RO), 200).data();
     assertThat(run.get("state").asText()).isEqualTo("RUNNING");
@@ -129,6 +131,7 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
       await(id);
     }
     String stuck = start("a", A, "stuck");
+    executor.awaitCalls("hang", 1, Duration.ofSeconds(10));
     publish("b", B, "elsewhere", spec("elsewhere", task("n")));
     await(start("b", B, "elsewhere"));
 
