@@ -86,4 +86,13 @@ class RunControlRoutesTest extends ApiTestBase {
     refused(send("PATCH", P + "/runs/" + quick + "/nodes/n/config", A, "{\"x\": 1}"), 409,
         "n");
   }
+
+  @Test
+  void aClosedEngineRefusesChangesWith503AndStillAnswersReads() {
+    engine.close();
+    Reply r = refused(send("POST", run + "/stop", A, null), 503, "not running");
+    assertThat(r.data().get("error").asText()).isEqualTo("UNAVAILABLE");
+    refused(send("POST", P + "/templates/ci/runs", A, "{}"), 503, "not running");
+    assertThat(ok(get(run, A), 200).data().get("runId").asText()).isEqualTo(runId);
+  }
 }
