@@ -211,6 +211,27 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
     ok(call("POST", P + "/templates/ci/runs", A, null), 201);
   }
 
+  @Test
+  void aSpecMayNameOnlyAPolicyOfItsProjectOrAGlobalOne() {
+    ok(send("POST", "/api/v1/projects/b/policies", B, "{\"name\": \"theirs\"}"), 201);
+    ok(send("POST", P + "/policies", A, "{\"name\": \"ours\"}"), 201);
+    engine.policies().save(dev.dagflow.policy.ExecutionPolicy.builder("everyones").build());
+    String uses = "{\"id\": \"s\", \"policy\": \"%s\", \"nodes\": [" + task("n") + "]}";
+    refused(send("POST", P + "/templates", A, "{\"spec\": " + uses.formatted("theirs") + "}"),
+        400, "spec.policy");
+    refused(send("POST", P + "/templates", A, "{\"spec\": " + uses.formatted("nowhere")
+        + "}"), 400, "spec.policy");
+    ok(send("POST", P + "/templates", A, "{\"name\": \"o\", \"spec\": "
+        + uses.formatted("ours") + "}"), 201);
+    ok(send("POST", P + "/templates", A, "{\"name\": \"g\", \"spec\": "
+        + uses.formatted("everyones") + "}"), 201);
+    assertThat(engine.templates().list()).extracting(t -> t.name())
+        .containsExactlyInAnyOrder("o", "g");
+    ok(send("DELETE", P + "/policies/ours", A, null), 200);
+    refused(send("POST", P + "/templates/o/runs", A, "{}"), 400, "policy");
+    ok(send("POST", P + "/templates/g/runs", A, "{}"), 201);
+  }
+
   private static JsonNode node(JsonNode run, String id) {
     for (JsonNode n : run.get("nodes")) {
       if (n.get("id").asText().equals(id)) {

@@ -64,6 +64,7 @@ final class TemplateRoutes {
       throw ApiException.badField("spec.scope", "names project '" + spec.scope().id().get()
           + "'; a template of project '" + project + "' runs in its own project");
     }
+    checkPolicy(spec, project, "spec.policy");
     int before = catalog.latest(name).filter(t -> t.project().equals(Optional.of(project)))
         .map(DagTemplate::version).orElse(0);
     DagTemplate saved = catalog.save(name, Optional.of(project), spec);
@@ -99,6 +100,7 @@ final class TemplateRoutes {
     BodyFields body = BodyFields.of(call.objectOrEmpty(), Set.of("version", "params"));
     Optional<Integer> version = body.integer("version", 1, Integer.MAX_VALUE);
     DagTemplate template = find(call, version);
+    checkPolicy(template.spec(), call.project(), "policy");
     SubmitRequest.Builder request = SubmitRequest.builder().template(template.name())
         .operator(call.operator());
     version.ifPresent(request::templateVersion);
@@ -122,6 +124,21 @@ final class TemplateRoutes {
     data.put("template", template.name());
     data.put("templateVersion", version.orElse(template.version()));
     return Responses.created(data);
+  }
+
+  /**
+   * Refuses a spec naming a policy of another project: its runs would take that project's
+   * settings, and its answer would tell the policy exists. A global policy is everyone's.
+   */
+  private void checkPolicy(DagSpec spec, String project, String field) {
+    spec.policyName().ifPresent(name -> {
+      boolean usable = engine.policies().get(name)
+          .map(p -> p.project().isEmpty() || p.project().get().equals(project)).orElse(false);
+      if (!usable) {
+        throw ApiException.badField(field, "no policy named '" + name + "' in project '"
+            + project + "' or global");
+      }
+    });
   }
 
   /** The template of the call's project, that version or the latest; 404 otherwise. */
