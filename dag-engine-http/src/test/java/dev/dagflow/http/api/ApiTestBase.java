@@ -11,6 +11,7 @@ import dev.dagflow.engine.RunView;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.StateTransition;
+import dev.dagflow.store.Stores;
 import dev.dagflow.testing.ManualClock;
 import dev.dagflow.testing.Outcome;
 import dev.dagflow.testing.ScriptedExecutor;
@@ -54,6 +55,8 @@ abstract class ApiTestBase {
 
   /** Notified on every transition, for {@link #awaitState}. */
   private final Object transitions = new Object();
+  /** The engine's stores, which a test may share with an engine of its own. */
+  final Stores stores = Stores.inMemory();
   ManualClock clock;
   ScriptedExecutor executor;
   DagEngine engine;
@@ -67,7 +70,8 @@ abstract class ApiTestBase {
     executor = new ScriptedExecutor(clock).script("hang", Outcome.hang())
         .script("flaky", Outcome.failPermanently("E_FLAKY", "it failed"))
         .defaultOutcome(Outcome.succeed()).acceptLiveUpdates();
-    engine = DagEngine.builder().timeSource(clock).executor("task", executor)
+    engine = DagEngine.builder().stores(stores).instanceId("api").timeSource(clock)
+        .executor("task", executor)
         .handler("log", ctx -> {
           ctx.log(LogLevel.DEBUG, "{} debug", ctx.nodeId());
           ctx.log(LogLevel.INFO, "{} info", ctx.nodeId());

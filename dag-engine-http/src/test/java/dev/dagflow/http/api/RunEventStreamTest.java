@@ -3,11 +3,14 @@ package dev.dagflow.http.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.NodeResult;
+import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.testing.Outcome;
+import dev.dagflow.testing.ScriptedExecutor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,6 +204,33 @@ class RunEventStreamTest extends ApiTestBase {
     try (Client c = new Client(total)) {
       assertThat(c.until(e -> e.event().equals("end"))).as("nothing after the last id")
           .singleElement().satisfies(e -> assertThat(e.event()).isEqualTo("end"));
+    }
+  }
+
+  @Test
+  void aRunAnotherInstanceOwnsIsFollowedAllTheSame() throws Exception {
+    ScriptedExecutor remote = new ScriptedExecutor(clock).script("s1", Outcome.hang())
+        .defaultOutcome(Outcome.succeed());
+    try (DagEngine owner = DagEngine.builder().stores(stores).instanceId("owner")
+        .timeSource(clock).executor("task", remote).handler("log", ctx -> null).build()) {
+      owner.start();
+      String theirs = owner.submit(SubmitRequest.builder().template("chain").build());
+      remote.awaitCalls("s1", 1, Duration.ofSeconds(10));
+      events = "/api/v1/projects/a/runs/" + theirs + "/events";
+      List<Sse> all;
+      try (Client c = new Client(null)) {
+        all = new ArrayList<>(c.until(e -> e.event().equals("transition")
+            && e.data().get("to").asText().equals("RUNNING")));
+        assertThat(remote.complete(theirs + ":s1:1", NodeResult.success())).isTrue();
+        all.addAll(c.until(e -> e.event().equals("end")));
+      }
+      assertThat(all.get(all.size() - 1).data().get("state").asText()).isEqualTo("COMPLETED");
+      assertThat(transitions(all)).as("every transition, though no listener here heard one")
+          .containsExactlyElementsOf(engine.transitions(theirs).stream()
+              .map(t -> t.nodeId() + ":" + t.from() + ">" + t.to() + "@" + t.attempt())
+              .toList());
+      assertThat(executor.calls()).as("the API's engine ran none of it")
+          .noneMatch(call -> call.runId().equals(theirs));
     }
   }
 

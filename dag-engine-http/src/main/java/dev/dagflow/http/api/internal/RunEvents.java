@@ -30,13 +30,17 @@ import java.util.regex.Pattern;
  * and none twice.
  *
  * <p>The stream wakes when the engine tells of a change of the run, and otherwise every {@link
- * #LOG_INTERVAL_MS} ms for log lines (which have no listener); after about {@link
+ * #LOG_INTERVAL_MS} ms for log lines (which have no listener), reading the transitions and the
+ * run's state every {@link #READ_EVERY_ROUNDS} rounds even without a word from the engine (a
+ * run another instance owns changes without one); after about {@link
  * #KEEP_ALIVE_MS} ms without an event it sends a keep-alive comment, which is how a client
  * that went away is noticed. It holds the server's thread while it lasts.
  */
 final class RunEvents {
   static final long LOG_INTERVAL_MS = 250;
   static final long KEEP_ALIVE_MS = 15_000;
+  /** Rounds without a word from the engine after which transitions are read all the same. */
+  static final int READ_EVERY_ROUNDS = 4;
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,9}):(\\d{1,18})");
 
   private final DagEngine engine;
@@ -97,8 +101,13 @@ final class RunEvents {
         boolean changed = true;
         RunState state = null;
         int quietRounds = 0;
+        int unread = 0;
         while (true) {
-          if (changed) {
+          // another instance's changes of a run it owns reach no listener here: read anyway
+          // every few rounds
+          if (changed || ++unread >= READ_EVERY_ROUNDS) {
+            changed = true;
+            unread = 0;
             // the state first: what was stored before it ended is then all read below
             state = engine.get(runId).state();
           }
