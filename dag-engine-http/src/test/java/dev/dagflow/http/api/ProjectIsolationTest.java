@@ -94,6 +94,8 @@ class ProjectIsolationTest extends ApiTestBase {
       assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue(
           "Bearer realm=\"dagflow\"");
     }
+    refused(get("/api/v1/projects/a/runs/not%20an%20id", null), 401, "Authorization");
+    refused(get("/api/v1/projects/not%20a%20project/runs", "not-a-token"), 401, "not valid");
     assertUnchanged("a");
   }
 

@@ -93,14 +93,16 @@ public final class ApiCore {
       refused.headers().put("Allow", String.join(", ", allowed));
       return refused;
     }
+    ApiPrincipal principal = null;
+    if (route.access() != Route.Access.PUBLIC) {
+      principal = authenticate(request);
+    }
     for (Map.Entry<String, String> p : params.entrySet()) {
       if (!p.getKey().equals("version") && !ID.matcher(p.getValue()).matches()) {
         throw ApiException.notFound(p.getKey() + " '" + Query.cut(p.getValue()) + "'");
       }
     }
-    ApiPrincipal principal = null;
-    if (route.access() != Route.Access.PUBLIC) {
-      principal = authenticate(request);
+    if (principal != null) {
       String project = params.get("project");
       if (project != null) {
         if (!principal.canRead(project)) {
