@@ -1,6 +1,7 @@
 package dev.dagflow.jdbc.internal;
 
 import dev.dagflow.policy.ExecutionPolicy;
+import dev.dagflow.policy.PolicyJson;
 import dev.dagflow.store.PolicyStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   @Override
   public void save(ExecutionPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    String json = PolicyJson.write(policy);
+    String json = JsonCodec.write(PolicyJson.toJson(policy));
     String defaultOf = policy.isProjectDefault() ? policy.project().orElse(GLOBAL) : null;
     context.transactionRetried("save policy " + policy.name(), c -> {
       if (defaultOf != null) {
@@ -122,7 +123,8 @@ public final class JdbcPolicyStore implements PolicyStore {
   }
 
   private static ExecutionPolicy row(ResultSet rs) throws SQLException {
-    return PolicyJson.read(rs.getString(1), rs.getString(2) != null);
+    return PolicyJson.fromJson(JsonCodec.readObject(rs.getString(1), "policy")).toBuilder()
+        .projectDefault(rs.getString(2) != null).build();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.dagflow.store.TriggerStore;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.TriggerCounters;
+import dev.dagflow.trigger.TriggerJson;
 import dev.dagflow.trigger.UnknownTriggerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +37,7 @@ public final class JdbcTriggerStore implements TriggerStore {
   @Override
   public void save(EventTrigger trigger) {
     Objects.requireNonNull(trigger, "trigger");
-    String json = TriggerJson.write(trigger);
+    String json = JsonCodec.write(TriggerJson.toJson(trigger));
     context.transactionRetried("save trigger " + trigger.id(), c -> {
       boolean exists = locked(c, trigger.id());
       try (PreparedStatement write = c.prepareStatement(exists ? sql.update : sql.insert)) {
@@ -184,7 +185,7 @@ public final class JdbcTriggerStore implements TriggerStore {
   public Optional<Event> queue(String triggerId, Event event) {
     Objects.requireNonNull(triggerId, "triggerId");
     Objects.requireNonNull(event, "event");
-    String json = TriggerJson.write(event);
+    String json = JsonCodec.write(TriggerJson.toJson(event));
     return context.transactionRetried("queue event " + event.id() + " for trigger " + triggerId,
         c -> {
           if (!locked(c, triggerId)) {
@@ -279,7 +280,8 @@ public final class JdbcTriggerStore implements TriggerStore {
     try (PreparedStatement st = c.prepareStatement(sql.queued)) {
       st.setString(1, triggerId);
       try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(TriggerJson.readEvent(rs.getString(1))) : Optional.empty();
+        return rs.next() ? Optional.of(TriggerJson.eventFromJson(
+            JsonCodec.readObject(rs.getString(1), "event"))) : Optional.empty();
       }
     }
   }
@@ -288,7 +290,7 @@ public final class JdbcTriggerStore implements TriggerStore {
     List<EventTrigger> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
-        out.add(TriggerJson.read(rs.getString(1)));
+        out.add(TriggerJson.fromJson(JsonCodec.readObject(rs.getString(1), "trigger")));
       }
     }
     return List.copyOf(out);

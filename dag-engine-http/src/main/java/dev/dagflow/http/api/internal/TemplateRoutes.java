@@ -1,0 +1,166 @@
+package dev.dagflow.http.api.internal;
+
+import static dev.dagflow.http.api.internal.Route.Access.CHANGE;
+import static dev.dagflow.http.api.internal.Route.Access.READ;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.SubmitRequest;
+import dev.dagflow.spec.DagJson;
+import dev.dagflow.spec.DagScope;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.SpecFormat;
+import dev.dagflow.template.DagTemplate;
+import dev.dagflow.template.TemplateCatalog;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Templates of a project: publish a spec as the next version, list, read a version, and start
+ * a run of one (the confirm step of publish → confirm). A template of another project, or a
+ * global one, is not found here.
+ */
+final class TemplateRoutes {
+  private static final String TEMPLATES = Paths.PROJECT + "/templates";
+  private static final String TEMPLATE = TEMPLATES + "/{name}";
+  private static final int MAX_IDEMPOTENCY_KEY = 256;
+
+  private final DagEngine engine;
+  private final TemplateCatalog catalog;
+
+  TemplateRoutes(DagEngine engine) {
+    this.engine = engine;
+    this.catalog = engine.templates();
+  }
+
+  List<Route> routes() {
+    return List.of(
+        new Route("POST", TEMPLATES, CHANGE, "Publish a spec as the next version of a template",
+            Set.of(), "TemplatePublish", this::publish),
+        new Route("GET", TEMPLATES, READ, "List the project's templates, latest versions",
+            Set.of(), "", this::list),
+        new Route("GET", TEMPLATE, READ, "The latest version of a template, with its versions",
+            Set.of(), "", this::latest),
+        new Route("GET", TEMPLATE + "/versions/{version}", READ, "One version of a template",
+            Set.of(), "", this::version),
+        new Route("POST", TEMPLATE + "/runs", CHANGE,
+            "Start a run of a template (latest version unless one is given)", Set.of(),
+            "RunStart", this::start));
+  }
+
+  private ApiResponse publish(Call call) {
+    BodyFields body = BodyFields.of(call.object(), Set.of("name", "format", "spec"));
+    SpecFormat format = body.string("format")
+        .map(f -> Query.constant("format", f, SpecFormat.class)).orElse(SpecFormat.NATIVE);
+    Optional<String> givenName = body.string("name");
+    ObjectNode specJson = body.requiredObject("spec");
+    DagSpec spec = DagJson.reader().format(format).read(specJson);
+    String name = givenName.orElse(spec.id());
+    String project = call.project();
+    if (spec.scope().kind() == DagScope.Kind.PROJECT
+        && !spec.scope().id().orElseThrow().equals(project)) {
+      throw ApiException.badField("spec.scope", "names project '" + spec.scope().id().get()
+          + "'; a template of project '" + project + "' runs in its own project");
+    }
+    checkPolicy(spec, project, "spec.policy");
+    int before = catalog.latest(name).filter(t -> t.project().equals(Optional.of(project)))
+        .map(DagTemplate::version).orElse(0);
+    DagTemplate saved = catalog.save(name, Optional.of(project), spec);
+    ObjectNode data = Views.template(saved, false);
+    data.put("changed", saved.version() != before);
+    return saved.version() != before ? Responses.created(data) : Responses.ok(data);
+  }
+
+  private ApiResponse list(Call call) {
+    ArrayNode items = Views.NODES.arrayNode();
+    for (DagTemplate t : catalog.list()) {
+      if (t.project().equals(Optional.of(call.project()))) {
+        items.add(Views.template(t, false));
+      }
+    }
+    return Responses.ok(items);
+  }
+
+  private ApiResponse latest(Call call) {
+    DagTemplate t = find(call, Optional.empty());
+    ObjectNode data = Views.template(t, true);
+    ArrayNode versions = data.putArray("versions");
+    catalog.versions(t.name()).forEach(v -> versions.add(v.version()));
+    return Responses.ok(data);
+  }
+
+  private ApiResponse version(Call call) {
+    return Responses.ok(Views.template(find(call, Optional.of(version(call.path("version")))),
+        true));
+  }
+
+  private ApiResponse start(Call call) {
+    BodyFields body = BodyFields.of(call.objectOrEmpty(), Set.of("version", "params"));
+    Optional<Integer> version = body.integer("version", 1, Integer.MAX_VALUE);
+    DagTemplate template = find(call, version);
+    checkPolicy(template.spec(), call.project(), "policy");
+    SubmitRequest.Builder request = SubmitRequest.builder().template(template.name())
+        .operator(call.operator());
+    version.ifPresent(request::templateVersion);
+    body.object("params").ifPresent(request::params);
+    Optional<String> key = call.header("Idempotency-Key");
+    if (key.isPresent()) {
+      String k = key.get();
+      if (k.isBlank() || k.length() > MAX_IDEMPOTENCY_KEY) {
+        throw ApiException.badField("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY
+            + " characters, not blank");
+      }
+      // IDEMPOTENCY-KEY: hand the key to the core's idempotent start once it has landed:
+      // request.idempotencyKey(k) (SubmitRequest.Builder, another change), answering the run
+      // the key already started. Until then a key is refused rather than silently ignored.
+      throw ApiException.of(501, "NOT_IMPLEMENTED", "Idempotency-Key",
+          "idempotent starts are not available on this engine yet");
+    }
+    String runId = engine.submit(request.build());
+    ObjectNode data = Views.NODES.objectNode();
+    data.put("runId", runId);
+    data.put("template", template.name());
+    data.put("templateVersion", version.orElse(template.version()));
+    return Responses.created(data);
+  }
+
+  /**
+   * Refuses a spec naming a policy of another project: its runs would take that project's
+   * settings, and its answer would tell the policy exists. A global policy is everyone's.
+   */
+  private void checkPolicy(DagSpec spec, String project, String field) {
+    spec.policyName().ifPresent(name -> {
+      boolean usable = engine.policies().get(name)
+          .map(p -> p.project().isEmpty() || p.project().get().equals(project)).orElse(false);
+      if (!usable) {
+        throw ApiException.badField(field, "no policy named '" + name + "' in project '"
+            + project + "' or global");
+      }
+    });
+  }
+
+  /** The template of the call's project, that version or the latest; 404 otherwise. */
+  private DagTemplate find(Call call, Optional<Integer> version) {
+    String name = call.path("name");
+    Optional<DagTemplate> t = version.isPresent() ? catalog.get(name, version.get())
+        : catalog.latest(name);
+    return t.filter(x -> x.project().equals(Optional.of(call.project())))
+        .orElseThrow(() -> ApiException.notFound("template '" + Query.cut(name) + "'"
+            + version.map(v -> " version " + v).orElse("")));
+  }
+
+  private static int version(String raw) {
+    try {
+      int v = Integer.parseInt(raw);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badField("version", "must be a whole number from 1, got '"
+        + Query.cut(raw) + "'");
+  }
+}
