@@ -206,9 +206,31 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
     refused(send("POST", P + "/templates/ci/runs", A, "{\"colour\": 1}"), 400, "colour");
     refused(send("POST", "/api/v1/projects/b/templates/ci/runs", B, "{}"), 404, "ci");
     refused(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(),
-        java.util.Map.of("Idempotency-Key", "k-1")), 501, "Idempotency-Key");
+        java.util.Map.of("Idempotency-Key", "k 1")), 400, "Idempotency-Key");
+    refused(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(),
+        java.util.Map.of("Idempotency-Strategy", "FAIL")), 400, "Idempotency-Strategy");
+    refused(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(), java.util.Map.of(
+        "Idempotency-Key", "k-1", "Idempotency-Strategy", "SOMETIMES")), 400, "SOMETIMES");
     assertThat(engine.list(dev.dagflow.store.RunQuery.all()).total()).isZero();
     ok(call("POST", P + "/templates/ci/runs", A, null), 201);
+  }
+
+  @Test
+  void anIdempotencyKeyStartsOneRunAndAnswersItAgain() {
+    publish("a", A, "ci", spec("ci", task("n")));
+    java.util.Map<String, String> key = java.util.Map.of("Idempotency-Key", "deploy-42");
+    String first = ok(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(), key), 201)
+        .data().get("runId").asText();
+    String again = ok(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(), key), 201)
+        .data().get("runId").asText();
+    assertThat(again).isEqualTo(first);
+    assertThat(engine.list(dev.dagflow.store.RunQuery.all()).total()).isEqualTo(1);
+
+    Reply conflict = refused(call("POST", P + "/templates/ci/runs", A, "{}".getBytes(),
+        java.util.Map.of("Idempotency-Key", "deploy-42", "Idempotency-Strategy", "FAIL")), 409,
+        "Idempotency-Key");
+    assertThat(conflict.json().get("data").get("existingRunId").asText()).isEqualTo(first);
+    assertThat(engine.list(dev.dagflow.store.RunQuery.all()).total()).isEqualTo(1);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.dagflow.http.api.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.CommandTimeoutException;
+import dev.dagflow.engine.IdempotencyConflictException;
 import dev.dagflow.engine.InvalidSubmitRequestException;
 import dev.dagflow.engine.NodeOperationException;
 import dev.dagflow.engine.RunStateException;
@@ -82,6 +83,11 @@ final class Errors {
     if (e instanceof UnknownRunException || e instanceof UnknownNodeException
         || e instanceof UnknownTemplateException || e instanceof UnknownTriggerException) {
       return ApiException.of(404, "NOT_FOUND", null, e.getMessage());
+    }
+    if (e instanceof IdempotencyConflictException c) {
+      ObjectNode details = Views.NODES.objectNode().put("existingRunId", c.existingRunId())
+          .put("strategy", c.strategy().name());
+      return new ApiException(409, "CONFLICT", "Idempotency-Key", e.getMessage(), details);
     }
     if (e instanceof RunStateException r) {
       ObjectNode details = Views.NODES.objectNode().put("runId", r.runId());

@@ -92,8 +92,10 @@ final class OpenApi {
           ? "integer" : "string");
     }
     if (r.body().equals("RunStart")) {
-      header(params, "Idempotency-Key", "reserved for idempotent starts; refused with 501 "
-          + "until the engine offers them");
+      header(params, "Idempotency-Key", "makes the start idempotent in the project: the same "
+          + "key answers the run it started (201 again), by the Idempotency-Strategy");
+      header(params, "Idempotency-Strategy", "RETURN_EXISTING (default), FAIL (409 if the key "
+          + "named a run) or FAIL_ON_RUNNING (409 while that run has not ended)");
     }
     if (r.template().endsWith("/events") && r.method().equals("GET")) {
       header(params, "Last-Event-ID", "the id of the last event received: resumes after it");

@@ -6,6 +6,8 @@ import static dev.dagflow.http.api.internal.Route.Access.READ;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.IdempotencyStrategy;
+import dev.dagflow.engine.InvalidSubmitRequestException;
 import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.spec.DagJson;
 import dev.dagflow.spec.DagScope;
@@ -14,6 +16,7 @@ import dev.dagflow.spec.SpecFormat;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.TemplateCatalog;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +28,6 @@ import java.util.Set;
 final class TemplateRoutes {
   private static final String TEMPLATES = Paths.PROJECT + "/templates";
   private static final String TEMPLATE = TEMPLATES + "/{name}";
-  private static final int MAX_IDEMPOTENCY_KEY = 256;
 
   private final DagEngine engine;
   private final TemplateCatalog catalog;
@@ -106,24 +108,37 @@ final class TemplateRoutes {
     version.ifPresent(request::templateVersion);
     body.object("params").ifPresent(request::params);
     Optional<String> key = call.header("Idempotency-Key");
-    if (key.isPresent()) {
-      String k = key.get();
-      if (k.isBlank() || k.length() > MAX_IDEMPOTENCY_KEY) {
-        throw ApiException.badField("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY
-            + " characters, not blank");
-      }
-      // IDEMPOTENCY-KEY: hand the key to the core's idempotent start once it has landed:
-      // request.idempotencyKey(k) (SubmitRequest.Builder, another change), answering the run
-      // the key already started. Until then a key is refused rather than silently ignored.
-      throw ApiException.of(501, "NOT_IMPLEMENTED", "Idempotency-Key",
-          "idempotent starts are not available on this engine yet");
+    Optional<String> strategy = call.header("Idempotency-Strategy");
+    if (key.isEmpty() && strategy.isPresent()) {
+      throw ApiException.badField("Idempotency-Strategy", "needs an Idempotency-Key header");
     }
-    String runId = engine.submit(request.build());
+    SubmitRequest built;
+    try {
+      key.ifPresent(request::idempotencyKey);
+      strategy.ifPresent(st -> request.idempotencyStrategy(strategy(st)));
+      built = request.build();
+    } catch (InvalidSubmitRequestException e) {
+      if (!"idempotencyKey".equals(e.field())) {
+        throw e;
+      }
+      throw ApiException.badField("Idempotency-Key", e.getMessage()); // the header's name
+    }
+    // a key the engine has seen answers the run it started, with the same 201 as the first time
+    String runId = engine.submit(built);
     ObjectNode data = Views.NODES.objectNode();
     data.put("runId", runId);
     data.put("template", template.name());
     data.put("templateVersion", version.orElse(template.version()));
     return Responses.created(data);
+  }
+
+  private static IdempotencyStrategy strategy(String text) {
+    try {
+      return IdempotencyStrategy.valueOf(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badField("Idempotency-Strategy", "must be one of "
+          + Arrays.toString(IdempotencyStrategy.values()) + ", not '" + text + "'");
+    }
   }
 
   /**
