@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * The single-flight poller of one executor: a timer ticks every poll interval; each tick asks
  * for the status of every followed task that is due and not busy (one batch request per chunk
  * where the client has a batch path, else one request each). A task's answer is applied on the
- * callback executor: its progress, then its agents' new log lines from their cursors, then, for
- * an ended task, its result; only then is the task free for the next poll, so a poll slower
- * than the interval just puts the next one off. Webhook statuses take the same path. A failed
- * poll puts the task's next one off by a doubling number of ticks (or its {@code Retry-After});
- * an engine that stays unreachable leaves the attempt running until the engine's timeout
- * cancels it.
+ * callback executor: its progress, then its agents' new log lines from their cursors (for a
+ * container, each agent's state on the node inside it runs, then its lines in that node's log,
+ * then its end: {@link SubtreeReports}), then, for an ended task, its result; only then is the
+ * task free for the next poll, so a poll slower than the interval just puts the next one off.
+ * Webhook statuses take the same path. A failed poll puts the task's next one off by a doubling
+ * number of ticks (or its {@code Retry-After}); an engine that stays unreachable leaves the
+ * attempt running until the engine's timeout cancels it.
  */
 final class Poller {
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);

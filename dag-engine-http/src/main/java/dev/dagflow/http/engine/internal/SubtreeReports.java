@@ -41,6 +41,7 @@ final class SubtreeReports {
   private final NodeContext ctx;
   private final Set<String> tasks = new HashSet<>();
   private final Map<String, Reported> reported = new HashMap<>();
+  private final Map<String, SubtreeNode> nodes = new HashMap<>();
   private final Set<String> unmapped = new HashSet<>();
 
   SubtreeReports(NodeContext ctx) {
@@ -93,7 +94,7 @@ final class SubtreeReports {
       }
       return Optional.empty();
     }
-    return Optional.of(ctx.child(id.get()));
+    return Optional.of(nodes.computeIfAbsent(id.get(), ctx::child));
   }
 
   /** Reports the agent's reference and progress once it runs (before its log lines). */
