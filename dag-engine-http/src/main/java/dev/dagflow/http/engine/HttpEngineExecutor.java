@@ -47,6 +47,17 @@ import java.util.function.Function;
  * store) it submits again under the attempt's old idempotency key, and an engine that
  * de-duplicates by key answers with the task it already has, so no second task starts.
  *
+ * <p>A container whose task type is registered with this executor runs on the engine with its
+ * whole subtree ({@link #runsSubtree()} is always true; task nodes are unaffected): it is
+ * submitted as one request whose {@code body} lists the container as the root box and every
+ * node inside it ({@code isBox}, {@code father}; task nodes with their task type as {@code
+ * agentLoad} and their effective config as {@code agentConfig}). Each agent of the remote task
+ * is mapped, by its {@code node_id}, onto the task node inside it runs: its {@code
+ * engine_agent_id} as the node's engine reference once it runs, its progress, its log lines
+ * (from its own cursor) and its end, with its result or error. The remote task's own end ends
+ * the container's attempt; {@code cancel} stops the task. After a re-attach every agent's
+ * state is reported again (the engine ignores a report on a node that already ended).
+ *
  * <p>With {@link Builder#webhooks}, {@link #webhookReceiver()} takes the engine's signed status
  * callbacks; polling goes on as a safety net at the webhook config's slower interval.
  *
@@ -81,6 +92,16 @@ public final class HttpEngineExecutor implements NodeExecutor, AutoCloseable {
   @Override
   public void cancel(NodeContext context) {
     tasks.cancel(Objects.requireNonNull(context, "context"));
+  }
+
+  /**
+   * True: a container registered with this executor is submitted with its whole subtree, and
+   * the remote agents' states are reported onto the nodes inside. Not an option: a remote
+   * engine has nothing to run for a container alone.
+   */
+  @Override
+  public boolean runsSubtree() {
+    return true;
   }
 
   /** True: updates are sent to the running task. */
@@ -164,7 +185,8 @@ public final class HttpEngineExecutor implements NodeExecutor, AutoCloseable {
     /**
      * Makes the submit body of an attempt instead of the default ({@code {"requestType": 1,
      * "body": [{"id", "isBox": false, "father": null, "isRoot": true, "agentLoad": taskType,
-     * "agentConfig": config}], "params": runParams}}). Called on the engine's thread; {@code
+     * "agentConfig": config}], "params": runParams}}; for a container, its subtree: see {@link
+     * HttpEngineExecutor}). Called on the engine's thread; {@code
      * idempotencyKey} is then set in what it returns. A throw or a null fails the attempt
      * permanently.
      */

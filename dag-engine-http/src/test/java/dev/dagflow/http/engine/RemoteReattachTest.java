@@ -7,6 +7,7 @@ import dev.dagflow.engine.RunView;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.spec.RetryPolicy;
+import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
@@ -132,5 +133,36 @@ class RemoteReattachTest {
               tuple(2, AttemptOutcome.COMPLETED, Optional.empty()));
     }
     assertThat(fake.created).hasValue(2);
+  }
+
+  @Test
+  void aContainerReattachesByItsReferenceAndItsAgentsAreReportedAgain() throws Exception {
+    fake.script("task-1", Reply.status("running")
+        .withAgentStatus(Reply.agent("ag-a", "a", "completed"))
+        .withAgentStatus(Reply.agent("ag-b", "b", "running").put("progress", 40)));
+    RemoteHarness first = engine("engine-a");
+    String run = first.submit(RemoteContainerTest.spec());
+    first.awaitNode(run, "b", n -> n.state() == NodeState.RUNNING);
+    first.close();
+    assertThat(shared.runs().attempts(run)).filteredOn(a -> a.nodeId().equals("box"))
+        .singleElement().extracting(AttemptRecord::engineRef).isEqualTo(Optional.of("task-1"));
+    fake.rescript("task-1", RemoteContainerTest.allCompleted());
+
+    try (RemoteHarness second = engine("engine-b")) {
+      RunView done = second.await(run);
+
+      assertThat(done.state()).isEqualTo(RunState.COMPLETED);
+      for (String node : new String[] {"box", "a", "b", "c"}) {
+        assertThat(done.node(node).orElseThrow().attempts()).as(node)
+            .extracting(AttemptRecord::attempt, AttemptRecord::outcome)
+            .containsExactly(tuple(1, AttemptOutcome.COMPLETED));
+      }
+      assertThat(done.node("b").orElseThrow().result())
+          .contains(RemoteContainerTest.result("b", 2));
+      assertThat(done.node("b").orElseThrow().attempts().get(0).engineRef()).contains("ag-b");
+    }
+    assertThat(fake.requests(SUBMIT)).hasSize(1);
+    assertThat(fake.created).hasValue(1);
+    assertThat(fake.violations).isEmpty();
   }
 }

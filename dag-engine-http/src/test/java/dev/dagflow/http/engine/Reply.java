@@ -2,6 +2,7 @@ package dev.dagflow.http.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ final class Reply {
   final List<EngineLine> lines = new ArrayList<>();
   /** Agents besides the task's own, with the lines the engine writes to each. */
   final Map<String, List<EngineLine>> others = new LinkedHashMap<>();
+  /** When not empty, the agents listed instead of the task's own and {@link #others}. */
+  final List<ObjectNode> agents = new ArrayList<>();
 
   private Reply(String status, Integer progress, JsonNode result, JsonNode error, int code,
       String retryAfter, String raw) {
@@ -80,6 +83,23 @@ final class Reply {
     return this;
   }
 
+  /** An agent's status: {@code {"engine_agent_id", "node_id", "status"}}, to add fields to. */
+  static ObjectNode agent(String agentId, String nodeId, String status) {
+    return JSON.createObjectNode().put("engine_agent_id", agentId).put("node_id", nodeId)
+        .put("status", status);
+  }
+
+  /**
+   * Lists {@code agent} (see {@link #agent}) in the status, instead of the task's own agent,
+   * and the engine writes these lines to its log before it answers.
+   */
+  Reply withAgentStatus(ObjectNode agent, EngineLine... more) {
+    agents.add(agent);
+    others.computeIfAbsent(agent.get("engine_agent_id").asText(), k -> new ArrayList<>())
+        .addAll(List.of(more));
+    return this;
+  }
+
   boolean isStatus() {
     return status != null;
   }
@@ -87,6 +107,20 @@ final class Reply {
   /** The status body for task {@code id} with one agent. */
   ObjectNode body(String taskId, String agentId, String nodeId) {
     ObjectNode body = JSON.createObjectNode().put("status", status);
+    if (!agents.isEmpty()) {
+      ArrayNode list = body.putArray("agents");
+      agents.forEach(a -> list.add(a.deepCopy()));
+      if (progress != null) {
+        body.put("progress", progress);
+      }
+      if (result != null) {
+        body.set("result", result);
+      }
+      if (error != null) {
+        body.set("error", error);
+      }
+      return body;
+    }
     ObjectNode agent = body.putArray("agents").addObject().put("engine_agent_id", agentId)
         .put("node_id", nodeId).put("status", status);
     if (progress != null) {

@@ -15,12 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A child JVM running {@link EngineProcess}, on the test JVM's own Java and class path. Its
+ * A child JVM running {@link EngineProcess} (or another main class: this module's test-jar
+ * shares it), on the test JVM's own Java and class path. Its
  * stdout and stderr go to one file (so that no pipe ever fills and blocks it), which the test
  * reads for the child's answers and shows when it fails; commands go to its stdin. Not
  * thread-safe: one test thread drives it.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private static final String ANSWER = "@@ ";
 
   private final String name;
@@ -37,6 +38,12 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts a child named {@code name}, its output in {@code directory}, with {@code args}. */
   static ChildJvm start(String name, Path directory, List<String> args) throws IOException {
+    return start(name, directory, EngineProcess.class, args);
+  }
+
+  /** Starts a child of main class {@code main}, its output in {@code directory}. */
+  public static ChildJvm start(String name, Path directory, Class<?> main, List<String> args)
+      throws IOException {
     Files.createDirectories(directory);
     Path output = directory.resolve(name + ".log");
     List<String> command = new ArrayList<>();
@@ -50,33 +57,33 @@ final class ChildJvm implements AutoCloseable {
     }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(EngineProcess.class.getName());
+    command.add(main.getName());
     command.addAll(args);
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(output.toFile()).start();
     return new ChildJvm(name, process, output);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** Sends one command line. */
-  void send(String command) throws IOException {
+  public void send(String command) throws IOException {
     stdin.write(command + "\n");
     stdin.flush();
   }
 
   /** The child's answers so far (its {@code @@} lines, without the marker), in order. */
-  List<String> answers() {
+  public List<String> answers() {
     List<String> answers = new ArrayList<>();
     for (String line : lines()) {
       if (line.startsWith(ANSWER)) {
@@ -90,7 +97,7 @@ final class ChildJvm implements AutoCloseable {
    * The first answer matching {@code wanted}, once there is one; fails if the child ends first
    * or {@code timeout} passes.
    */
-  String await(Predicate<String> wanted, String what, Duration timeout) {
+  public String await(Predicate<String> wanted, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<String> found = answers().stream().filter(wanted).findFirst();
@@ -109,7 +116,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for the answer {@code answer} itself. */
-  void await(String answer, Duration timeout) {
+  public void await(String answer, Duration timeout) {
     await(answer::equals, "'" + answer + "'", timeout);
   }
 
@@ -120,7 +127,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Every line the child wrote, its log lines among them. */
-  List<String> lines() {
+  public List<String> lines() {
     try {
       return Files.readAllLines(output, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -134,7 +141,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Kills the child at once (SIGKILL) and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " did not die within 10 s of SIGKILL");
@@ -163,7 +170,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The child's output, at most the last {@code maxChars} characters of it. */
-  String tail(int maxChars) {
+  public String tail(int maxChars) {
     String all = String.join("\n", lines());
     return all.length() <= maxChars ? all
         : "[... " + (all.length() - maxChars) + " characters before]\n"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * it on an instance field with {@code @RegisterExtension}. Also the tests' wait loop, {@link
  * #until}. Not thread-safe.
  */
-final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandler {
+public final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandler {
   private static final int TAIL = 6_000;
 
   /** A condition the tests poll. */
@@ -38,11 +38,16 @@ final class ChildJvms implements AfterEachCallback, TestExecutionExceptionHandle
 
   /** Starts a child named {@code name} (unique in the test) with {@code args}. */
   ChildJvm start(String name, List<String> args) throws IOException {
+    return start(name, EngineProcess.class, args);
+  }
+
+  /** Starts a child of main class {@code main} named {@code name} (unique in the test). */
+  public ChildJvm start(String name, Class<?> main, List<String> args) throws IOException {
     if (directory == null) {
       directory = Path.of(System.getProperty("basedir", "."), "target", "child-jvms",
           Long.toString(System.currentTimeMillis()));
     }
-    ChildJvm child = ChildJvm.start(name, directory, args);
+    ChildJvm child = ChildJvm.start(name, directory, main, args);
     children.add(child);
     LIVE.add(child);
     return child;

@@ -53,20 +53,25 @@ public record ExecutorConfig(EngineClient client, Duration pollInterval,
    * The default submit body: the node as the one element of a {@code requestType/body} request,
    * {@code {"requestType": 1, "body": [{"id", "isBox": false, "father": null, "isRoot": true,
    * "agentLoad": taskType, "agentConfig": config}], "params": runParams}}, with {@code
-   * "callbackUrl"} when there is one.
+   * "callbackUrl"} when there is one; for a container, its whole subtree as the {@code body}
+   * (see {@link SubtreeReports#body}).
    */
   static Function<NodeContext, ObjectNode> standardBody(JsonNode requestType, URI callbackUrl) {
     return ctx -> {
       ObjectNode body = Protocol.MAPPER.createObjectNode();
       body.set("requestType", requestType.deepCopy());
-      ArrayNode nodes = body.putArray("body");
-      ObjectNode node = nodes.addObject();
-      node.put("id", ctx.nodeId());
-      node.put("isBox", false);
-      node.putNull("father");
-      node.put("isRoot", true);
-      node.put("agentLoad", ctx.taskType());
-      node.set("agentConfig", ctx.config());
+      if (ctx.node().isContainer()) {
+        body.set("body", SubtreeReports.body(ctx));
+      } else {
+        ArrayNode nodes = body.putArray("body");
+        ObjectNode node = nodes.addObject();
+        node.put("id", ctx.nodeId());
+        node.put("isBox", false);
+        node.putNull("father");
+        node.put("isRoot", true);
+        node.put("agentLoad", ctx.taskType());
+        node.set("agentConfig", ctx.config());
+      }
       body.set("params", ctx.params());
       if (callbackUrl != null) {
         body.put("callbackUrl", callbackUrl.toString());

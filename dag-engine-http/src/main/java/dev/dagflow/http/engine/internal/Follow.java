@@ -30,6 +30,8 @@ final class Follow {
   /** A status pushed by a webhook while busy: applied before {@link #busy} is given back. */
   final AtomicReference<TaskStatus> pushed = new AtomicReference<>();
   final AtomicBoolean stopSent = new AtomicBoolean();
+  /** For a container: its agents mapped onto the nodes inside (step-confined); else null. */
+  final SubtreeReports subtree;
   volatile String taskId;
   volatile boolean cancelled;
   /** The first poller tick at which the task may be polled again. */
@@ -50,6 +52,7 @@ final class Follow {
   Follow(NodeContext ctx) {
     this.ctx = ctx;
     this.key = ctx.idempotencyKey();
+    this.subtree = ctx.node().isContainer() ? new SubtreeReports(ctx) : null;
   }
 
   boolean ended() {

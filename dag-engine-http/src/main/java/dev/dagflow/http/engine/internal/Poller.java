@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * The single-flight poller of one executor: a timer ticks every poll interval; each tick asks
  * for the status of every followed task that is due and not busy (one batch request per chunk
  * where the client has a batch path, else one request each). A task's answer is applied on the
- * callback executor: its progress, then its agents' new log lines from their cursors, then, for
- * an ended task, its result; only then is the task free for the next poll, so a poll slower
- * than the interval just puts the next one off. Webhook statuses take the same path. A failed
- * poll puts the task's next one off by a doubling number of ticks (or its {@code Retry-After});
- * an engine that stays unreachable leaves the attempt running until the engine's timeout
- * cancels it.
+ * callback executor: its progress, then its agents' new log lines from their cursors (for a
+ * container, each agent's state on the node inside it runs, then its lines in that node's log,
+ * then its end: {@link SubtreeReports}), then, for an ended task, its result; only then is the
+ * task free for the next poll, so a poll slower than the interval just puts the next one off.
+ * Webhook statuses take the same path. A failed poll puts the task's next one off by a doubling
+ * number of ticks (or its {@code Retry-After}); an engine that stays unreachable leaves the
+ * attempt running until the engine's timeout cancels it.
  */
 final class Poller {
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
@@ -189,9 +190,7 @@ final class Poller {
   private CompletableFuture<Void> apply(Follow f, TaskStatus status) {
     try {
       progressOf(status).ifPresent(f.ctx::progress);
-      CompletableFuture<Boolean> logs = tasks.config.pullLogs() ? pullLogs(f, status)
-          : CompletableFuture.completedFuture(true);
-      return logs.thenAccept(complete -> {
+      return pullLogs(f, status).thenAccept(complete -> {
         if (status.status().isTerminal() && complete) {
           tasks.end(f, resultOf(status)); // after its last lines: the log is whole at the end
         }
@@ -206,39 +205,57 @@ final class Poller {
   }
 
   /**
-   * Reads each agent's new lines in turn and writes them to the node's log; completes with
-   * false if a read failed for a while (the end then waits for the next status, which reads
-   * again from the same cursor).
+   * Reads each agent's new lines in turn and writes them to the node's log (for a container:
+   * first reports the agent's state on the node it runs, then its lines to that node's log,
+   * then its end); completes with false if a read failed for a while (the end then waits for
+   * the next status, which reads again from the same cursor).
    */
   private CompletableFuture<Boolean> pullLogs(Follow f, TaskStatus status) {
     CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
     for (AgentStatus agent : status.agents()) {
-      String id = agent.agentId();
-      if (f.brokenLogs.contains(id)) {
-        continue;
-      }
       chain = chain.thenCompose(ok -> {
-        LogCursor cursor = f.cursors.computeIfAbsent(id,
-            k -> new LogCursor(tasks.config.logLookback()));
-        return client.logs(id, cursor.since()).handleAsync((lines, error) -> {
-          if (error == null) {
-            for (EngineLogLine line : cursor.take(lines)) {
-              f.ctx.log(line.level(), "{}", line.message()); // "{}": the text is not a pattern
-            }
-            return ok;
+        if (f.subtree != null) {
+          f.subtree.running(agent);
+        }
+        return logsOf(f, agent).thenApply(complete -> {
+          if (f.subtree != null && complete) {
+            f.subtree.ended(agent); // after its last lines
           }
-          Throwable e = RemoteTasks.unwrap(error);
-          if (e instanceof EngineUnavailableException) {
-            return false;
-          }
-          f.brokenLogs.add(id);
-          f.ctx.log(LogLevel.ERROR, "stopped reading the logs of engine agent '{}': {}", id,
-              e.getMessage());
-          return ok;
-        }, tasks.config.callbacks());
+          return ok && complete;
+        });
       });
     }
     return chain;
+  }
+
+  /** Takes one agent's new lines; completes with false if the engine did not answer. */
+  private CompletableFuture<Boolean> logsOf(Follow f, AgentStatus agent) {
+    String id = agent.agentId();
+    if (!tasks.config.pullLogs() || f.brokenLogs.contains(id)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    LogCursor cursor = f.cursors.computeIfAbsent(id,
+        k -> new LogCursor(tasks.config.logLookback()));
+    return client.logs(id, cursor.since()).handleAsync((lines, error) -> {
+      if (error == null) {
+        for (EngineLogLine line : cursor.take(lines)) {
+          if (f.subtree != null) {
+            f.subtree.log(agent, line.level(), line.message());
+          } else {
+            f.ctx.log(line.level(), "{}", line.message()); // "{}": the text is not a pattern
+          }
+        }
+        return true;
+      }
+      Throwable e = RemoteTasks.unwrap(error);
+      if (e instanceof EngineUnavailableException) {
+        return false;
+      }
+      f.brokenLogs.add(id);
+      f.ctx.log(LogLevel.ERROR, "stopped reading the logs of engine agent '{}': {}", id,
+          e.getMessage());
+      return true;
+    }, tasks.config.callbacks());
   }
 
   private static Optional<Integer> progressOf(TaskStatus s) {
@@ -260,7 +277,7 @@ final class Poller {
         Optional<RemoteError> error = s.error().or(() -> s.agents().stream()
             .flatMap(a -> a.error().stream()).findFirst());
         Optional<String> remote = error.flatMap(RemoteError::code);
-        String code = remote.filter(c -> CODE.matcher(c).matches()).orElse(FAILED);
+        String code = remote.filter(Poller::fitsCode).orElse(FAILED);
         String agents = s.agents().stream().filter(a -> a.error().isPresent())
             .map(a -> a.agentId() + ": " + a.error().get().message())
             .collect(Collectors.joining("; "));
@@ -269,8 +286,7 @@ final class Poller {
             + (agents.isEmpty() ? "" : " (agents: " + agents + ")")
             + (remote.isPresent() && !remote.get().equals(code)
                 ? " [engine code " + Protocol.cut(remote.get()) + "]" : "");
-        return NodeResult.failure(code, message.length() <= MAX_MESSAGE ? message
-            : message.substring(0, MAX_MESSAGE) + "…");
+        return NodeResult.failure(code, cut(message));
       }
       case STOPPED -> {
         return NodeResult.failure("ENGINE_TASK_STOPPED", "engine task '" + s.taskId()
@@ -278,6 +294,17 @@ final class Poller {
       }
       default -> throw new IllegalArgumentException("not ended: " + s.status());
     }
+  }
+
+  /** Whether an engine's error code may be used as a node's. */
+  static boolean fitsCode(String code) {
+    return CODE.matcher(code).matches();
+  }
+
+  /** {@code message} cut to the length kept in a node's error. */
+  static String cut(String message) {
+    return message.length() <= MAX_MESSAGE ? message
+        : message.substring(0, MAX_MESSAGE) + "…";
   }
 
   /** Without a task result: the agents' results by agent id, or none. */
