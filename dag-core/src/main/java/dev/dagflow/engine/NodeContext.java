@@ -100,6 +100,20 @@ public interface NodeContext {
    */
   SubtreeNode child(String nodeId);
 
+  /**
+   * Reports a usage figure of this attempt, such as {@code cpu_percent} or {@code memory_mb}
+   * (any name matching {@link AttemptRecord#USAGE_NAME}): stored with the attempt, in a write
+   * of its own, and shown in its {@link AttemptRecord#usage()}; a later report of the same
+   * name replaces it. At most {@link AttemptRecord#MAX_USAGE_FIGURES} names per attempt: a
+   * report of one more is ignored with a WARN line in the run's log, as is any report after
+   * the attempt ended.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException naming the figure, if the name breaks the rule or the
+   *     value is not finite
+   */
+  void reportUsage(String name, double value);
+
   /** Reports progress from 0 to 100; values outside are clamped. */
   void progress(int percent);
 

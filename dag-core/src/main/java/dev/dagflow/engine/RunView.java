@@ -2,6 +2,7 @@ package dev.dagflow.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.spec.DagSpec;
+import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import java.time.Duration;
@@ -58,6 +59,32 @@ public record RunView(String runId, DagSpec spec, ObjectNode params, RunState st
   private Map<String, String> stateNames() {
     return nodes.stream().collect(Collectors.toMap(NodeView::id, n -> n.state().name(),
         (a, b) -> a));
+  }
+
+  /**
+   * How long its nodes waited, in total, from READY to the start of their attempts (for limits
+   * on nodes or runs, priorities, or busy workers); attempts with no known ready time count
+   * nothing.
+   */
+  public Duration queueTime() {
+    Duration total = Duration.ZERO;
+    for (NodeView n : nodes) {
+      for (AttemptRecord a : n.attempts()) {
+        total = total.plus(a.queueTime().orElse(Duration.ZERO));
+      }
+    }
+    return total;
+  }
+
+  /** How long its attempts ran, in total, those that have ended. */
+  public Duration busyTime() {
+    Duration total = Duration.ZERO;
+    for (NodeView n : nodes) {
+      for (AttemptRecord a : n.attempts()) {
+        total = total.plus(a.duration().orElse(Duration.ZERO));
+      }
+    }
+    return total;
   }
 
   /** How long the run took; empty until it ended. */

@@ -617,7 +617,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     }
     int number = nodes.nextAttempt(v);
     eval.dispatched(v);
-    Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now));
+    Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now)
+        .withReadyAt(item.readyAt()));
     inFlight[v] = a;
     services.attemptStarted(a);
     Metrics metrics = services.metrics();
@@ -978,6 +979,24 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       if (eval != null && !ended) {
         eval.advanceTo(now);
       }
+    });
+  }
+
+  /** Records usage figure {@code name} of attempt {@code a}, written with this step. */
+  void usage(Attempt a, String name, double value) {
+    internalStep(() -> {
+      if (a.ended) {
+        return; // its record is final
+      }
+      if (!a.record.usage().containsKey(name)
+          && a.record.usage().size() == AttemptRecord.MAX_USAGE_FIGURES) {
+        services.log(this, spec.nodes().get(a.node), a.number, LogLevel.WARN,
+            "ignored usage figure '" + name + "': attempt " + a.number + " has "
+                + AttemptRecord.MAX_USAGE_FIGURES + " already");
+        return;
+      }
+      a.record = a.record.withUsage(name, value);
+      batch.attempt(a.record);
     });
   }
 

@@ -197,6 +197,12 @@ final class Attempt implements NodeContext {
   }
 
   @Override
+  public void reportUsage(String name, double value) {
+    AttemptRecord.checkUsage(name, value);
+    run.usage(this, name, value);
+  }
+
+  @Override
   public void progress(int percent) {
     run.progress(this, Math.max(0, Math.min(100, percent)));
   }

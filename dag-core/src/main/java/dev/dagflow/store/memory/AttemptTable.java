@@ -3,6 +3,7 @@ package dev.dagflow.store.memory;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,11 +18,13 @@ final class AttemptTable {
   private static final AttemptOutcome[] OUTCOMES = AttemptOutcome.values();
 
   /** The fields that are usually absent. */
-  private record Extra(String errorCode, String errorMessage, String engineRef) {}
+  private record Extra(String errorCode, String errorMessage, String engineRef,
+      Map<String, Double> usage) {}
 
   private int[][] numbers = new int[0][];
   private long[][] started = new long[0][];
   private long[][] ended = new long[0][];
+  private long[][] ready = new long[0][];
   private byte[][] outcomes = new byte[0][];
   private Object[][] results = new Object[0][];
   private Object[][] extras = new Object[0][];
@@ -45,6 +48,7 @@ final class AttemptTable {
     numbers = Chunks.ensure(numbers, i);
     started = Chunks.ensure(started, i);
     ended = Chunks.ensure(ended, i);
+    ready = Chunks.ensure(ready, i);
     outcomes = Chunks.ensure(outcomes, i);
     results = Chunks.ensure(results, i);
     extras = Chunks.ensure(extras, i);
@@ -60,11 +64,12 @@ final class AttemptTable {
     numbers[c][o] = a.attempt();
     started[c][o] = Millis.of(a.startedAt());
     ended[c][o] = Millis.of(a.endedAt());
+    ready[c][o] = Millis.of(a.readyAt());
     outcomes[c][o] = (byte) a.outcome().ordinal();
     results[c][o] = a.result().orElse(null);
     extras[c][o] = a.errorCode().isEmpty() && a.errorMessage().isEmpty() && a.engineRef().isEmpty()
-        ? null : new Extra(a.errorCode().orElse(null), a.errorMessage().orElse(null),
-            a.engineRef().orElse(null));
+        && a.usage().isEmpty() ? null : new Extra(a.errorCode().orElse(null),
+            a.errorMessage().orElse(null), a.engineRef().orElse(null), a.usage());
   }
 
   int number(int slot) {
@@ -84,6 +89,7 @@ final class AttemptTable {
         Optional.ofNullable((JsonNode) results[c][o]),
         Optional.ofNullable(extra == null ? null : extra.errorCode()),
         Optional.ofNullable(extra == null ? null : extra.errorMessage()),
-        Optional.ofNullable(extra == null ? null : extra.engineRef()));
+        Optional.ofNullable(extra == null ? null : extra.engineRef()),
+        Millis.optional(ready[c][o]), extra == null ? Map.of() : extra.usage());
   }
 }

@@ -249,11 +249,17 @@ public abstract class RunChangesContract {
     created("r-1");
     AttemptRecord full = new AttemptRecord("r-1", node(1), 3, at(10), Optional.of(at(70)),
         AttemptOutcome.TIMED_OUT, Optional.of(nested(4)), Optional.of("TIMEOUT"),
-        Optional.of("took too long"), Optional.of("remote-42"));
+        Optional.of("took too long"), Optional.of("remote-42"), Optional.of(at(4)),
+        java.util.Map.of("cpu_percent", 61.25, "memory_mb", 512.0, "tiny", 1e-300));
     AttemptRecord running = AttemptRecord.started("r-1", node(0), 1, at(3));
     store.apply(changes("r-1").attempt(full).attempt(running).build());
     assertThat(store.attempts("r-1")).containsExactly(running, full);
     assertThat(store.attempts("r-1").get(1).duration()).contains(java.time.Duration.ofMillis(60));
+    assertThat(store.attempts("r-1").get(1).queueTime())
+        .contains(java.time.Duration.ofMillis(6));
+    assertThat(store.attempts("r-1").get(1).usage())
+        .containsExactly(java.util.Map.entry("cpu_percent", 61.25),
+            java.util.Map.entry("memory_mb", 512.0), java.util.Map.entry("tiny", 1e-300));
   }
 
   @Test

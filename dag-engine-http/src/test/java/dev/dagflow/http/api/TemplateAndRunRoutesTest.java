@@ -97,6 +97,11 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
     assertThat(build.get("attempts")).hasSize(1);
     assertThat(build.get("attempts").get(0).get("idempotencyKey").asText())
         .isEqualTo(runId + ":build:1");
+    assertThat(build.get("attempts").get(0).get("readyAt").asText()).isNotEmpty();
+    assertThat(build.get("attempts").get(0).get("queueTimeMs").asLong()).isNotNegative();
+    assertThat(build.get("attempts").get(0).has("durationMs")).isTrue();
+    assertThat(run.get("queueTimeMs").asLong()).isNotNegative();
+    assertThat(run.get("busyTimeMs").isNumber()).isTrue();
     assertThat(run.get("edges")).anySatisfy(e -> {
       assertThat(e.get("from").asText()).isEqualTo("build");
       assertThat(e.get("to").asText()).isEqualTo("test");

@@ -373,7 +373,8 @@ public final class JdbcRunStore implements RunStore {
                 AttemptOutcome.valueOf(rs.getString("outcome")),
                 Rows.optionalJson(rs, "result", "an attempt of node " + node),
                 Rows.string(rs, "error_code"), Rows.string(rs, "error_message"),
-                Rows.string(rs, "engine_ref")));
+                Rows.string(rs, "engine_ref"), Rows.optionalInstant(rs, "ready_at"),
+                Rows.usage(rs, "usage_figures", "an attempt of node " + node)));
           }
           return List.copyOf(attempts);
         }

@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -119,5 +121,33 @@ final class Rows {
       throws SQLException {
     String text = rs.getString(column);
     return text == null ? Optional.empty() : Optional.of(object(text, what));
+  }
+
+  /** Usage figures as a JSON object of numbers by name; empty for none (stored as NULL). */
+  static Optional<String> usage(Map<String, Double> figures) {
+    if (figures.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode object = JSON.createObjectNode();
+    figures.forEach(object::put);
+    return Optional.of(json(object));
+  }
+
+  /** The usage figures stored in {@code column}; empty for NULL. */
+  static Map<String, Double> usage(ResultSet rs, String column, String what)
+      throws SQLException {
+    String text = rs.getString(column);
+    if (text == null) {
+      return Map.of();
+    }
+    Map<String, Double> figures = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : object(text, what).properties()) {
+      if (!e.getValue().isNumber()) {
+        throw new StoreException("read " + what, "usage figure '" + e.getKey()
+            + "' is not a number");
+      }
+      figures.put(e.getKey(), e.getValue().doubleValue());
+    }
+    return figures;
   }
 }

@@ -28,7 +28,8 @@ final class RunSql {
   private static final String NODE_COLUMNS = "run_id, node_id, state, attempt, attempt_base, "
       + "progress, started_at, ended_at, wait_until, result, error_code, error_message, config";
   private static final String ATTEMPT_COLUMNS = "run_id, node_id, attempt, started_at, "
-      + "ended_at, outcome, result, error_code, error_message, engine_ref";
+      + "ended_at, outcome, result, error_code, error_message, engine_ref, ready_at, "
+      + "usage_figures";
   static final String COMMAND_COLUMNS = "id, run_id, kind, node_id, patch, operator, "
       + "created_at, taken_by, outcome, outcome_state, outcome_message, outcome_at";
 

@@ -434,6 +434,8 @@ final class RunWriter {
           Rows.setString(st, 8, a.errorCode());
           Rows.setString(st, 9, a.errorMessage());
           Rows.setString(st, 10, a.engineRef());
+          Rows.setMillis(st, 11, a.readyAt());
+          Rows.setString(st, 12, Rows.usage(a.usage()));
           st.addBatch();
         }
         st.executeBatch();

@@ -8,6 +8,7 @@ import dev.dagflow.jdbc.testing.TestDatabase;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.state.RunState;
+import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.Fence;
 import dev.dagflow.store.RunRecord;
 import java.sql.Connection;
@@ -60,13 +61,13 @@ abstract class MigratorTest {
     JdbcContext context = database().context(freshPrefix());
     assertThat(Migrator.recordedVersion(context)).isEmpty();
 
-    assertThat(Migrator.migrate(context)).containsExactly(1, 2, 3);
+    assertThat(Migrator.migrate(context)).containsExactly(1, 2, 3, 4);
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
     for (String table : TABLES) {
       assertThat(count(context, table)).as(table).isGreaterThanOrEqualTo(0);
     }
-    assertThat(versionRows(context)).hasSize(3).first().asString().startsWith("1 dagflow ");
+    assertThat(versionRows(context)).hasSize(4).first().asString().startsWith("1 dagflow ");
     Migrator.check(context);
   }
 
@@ -96,15 +97,15 @@ abstract class MigratorTest {
       assertThatThrownBy(attempt::run)
           .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
             assertThat(e.found()).isEqualTo(99);
-            assertThat(e.known()).isEqualTo(3);
+            assertThat(e.known()).isEqualTo(4);
             assertThat(e.url()).isEqualTo(context.url());
           })
           .hasMessageContaining(context.url())
           .hasMessageContaining("version 99")
-          .hasMessageContaining("version 3,")
+          .hasMessageContaining("version 4,")
           .hasMessageContaining("readable only from version 99");
     }
-    assertThat(versionRows(context)).hasSize(4);
+    assertThat(versionRows(context)).hasSize(5);
   }
 
   @Test
@@ -117,7 +118,7 @@ abstract class MigratorTest {
     assertThatThrownBy(() -> Migrator.check(context))
         .isInstanceOfSatisfying(SchemaVersionException.class,
             e -> assertThat(e.found()).isZero())
-        .hasMessageContaining("older than version 3")
+        .hasMessageContaining("older than version 4")
         .hasMessageContaining(context.url());
   }
 
@@ -147,7 +148,7 @@ abstract class MigratorTest {
         }
 
         assertThat(applied).as("round " + round)
-            .containsExactlyInAnyOrder(List.of(1, 2, 3), List.of());
+            .containsExactlyInAnyOrder(List.of(1, 2, 3, 4), List.of());
         assertThat(versionRows(contexts.get(0))).hasSize(3);
       }
     } finally {
@@ -169,10 +170,10 @@ abstract class MigratorTest {
         + "created_at, scope_key, owner, epoch, lease_expires, transitions, history, version) "
         + "VALUES ('r-1', 'PENDING', 1000, 'worker-global', 'old-engine', 1, 0, 0, 0, 0)");
 
-    assertThat(Migrator.migrate(context)).containsExactly(2, 3);
+    assertThat(Migrator.migrate(context)).containsExactly(2, 3, 4);
     assertThat(Migrator.migrate(context)).isEmpty();
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
     JdbcRunStore runs = new JdbcRunStore(context);
     assertThat(runs.run("r-1").orElseThrow().spec()).isEqualTo(spec);
     assertThat(runs.run("r-1").orElseThrow().idempotencyKey()).isEmpty();
@@ -185,7 +186,7 @@ abstract class MigratorTest {
     assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2))).containsExactly(1, 2);
     insertEndedRun(context, "r-old");
 
-    assertThat(Migrator.migrate(context)).containsExactly(3);
+    assertThat(Migrator.migrate(context)).containsExactly(3, 4);
 
     JdbcRunStore runs = new JdbcRunStore(context);
     assertThat(runs.run("r-old").orElseThrow().idempotencyKey()).isEmpty();
@@ -200,6 +201,25 @@ abstract class MigratorTest {
     // as an engine that knows only version 2 purges: the run's row goes, its key's row with it
     execute(context, "DELETE FROM " + context.tables().name("runs") + " WHERE id = 'r-new'");
     assertThat(count(context, "idempotency_keys")).isZero();
+  }
+
+  @Test
+  void aDatabaseAtVersionThreeIsUpgradedAndItsAttemptsReadBackWithoutQueueTimes() {
+    JdbcContext context = database().context(freshPrefix());
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 3)))
+        .containsExactly(1, 2, 3);
+    insertEndedRun(context, "r-old");
+    // an attempt as an engine that knows only version 3 stores it
+    execute(context, "INSERT INTO " + context.tables().name("attempts") + " (run_id, node_id,"
+        + " attempt, started_at, ended_at, outcome) VALUES ('r-old', 'a', 1, 1000, 2000,"
+        + " 'COMPLETED')");
+
+    assertThat(Migrator.migrate(context)).containsExactly(4);
+
+    AttemptRecord old = new JdbcRunStore(context).attempts("r-old").get(0);
+    assertThat(old.readyAt()).isEmpty();
+    assertThat(old.usage()).isEmpty();
+    assertThat(old.duration()).contains(Duration.ofSeconds(1));
   }
 
   /** An ENDED run as an engine that knows only version 1 or 2 stores it. */
@@ -225,13 +245,21 @@ abstract class MigratorTest {
     assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(2));
 
     // version 3 is readable from 2, not from 1
-    Migrator.migrate(context);
+    Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 3));
     assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2))).isEmpty();
     Migrator.check(context, 2);
     assertThatThrownBy(() -> Migrator.check(context, 1))
         .isInstanceOf(SchemaVersionException.class)
         .hasMessageContaining("readable only from version 2");
     assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
+
+    // version 4 is readable from 3, not from 2
+    Migrator.migrate(context);
+    Migrator.check(context, 3);
+    assertThatThrownBy(() -> Migrator.check(context, 2))
+        .isInstanceOf(SchemaVersionException.class)
+        .hasMessageContaining("readable only from version 3");
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
   }
 
   private static void execute(JdbcContext context, String sql) {

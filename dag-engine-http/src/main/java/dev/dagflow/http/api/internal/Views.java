@@ -83,6 +83,8 @@ final class Views {
     time(json, "startedAt", r.startedAt());
     time(json, "endedAt", r.endedAt());
     r.duration().ifPresent(d -> json.put("durationMs", d.toMillis()));
+    json.put("queueTimeMs", r.queueTime().toMillis());
+    json.put("busyTimeMs", r.busyTime().toMillis());
     json.put("progress", r.progress());
     json.set("params", r.params());
     ArrayNode nodes = json.putArray("nodes");
@@ -126,6 +128,13 @@ final class Views {
     json.put("outcome", a.outcome().name());
     json.put("startedAt", a.startedAt().toString());
     time(json, "endedAt", a.endedAt());
+    a.duration().ifPresent(d -> json.put("durationMs", d.toMillis()));
+    time(json, "readyAt", a.readyAt());
+    a.queueTime().ifPresent(d -> json.put("queueTimeMs", d.toMillis()));
+    if (!a.usage().isEmpty()) {
+      ObjectNode usage = json.putObject("usage");
+      a.usage().forEach(usage::put);
+    }
     a.result().ifPresent(v -> json.set("result", v));
     a.errorCode().ifPresent(c -> json.put("errorCode", c));
     a.errorMessage().ifPresent(m -> json.put("errorMessage", m));
