@@ -81,6 +81,20 @@ public interface RunEvaluation {
   void stop(int node, TriggerType trigger, String reason);
 
   /**
+   * The run's deadline passed: every node that has not ended ends now, a RUNNING task
+   * TIMED_OUT (trigger TIMEOUT), an INITIALIZING container FAILED, a WAITING or READY node
+   * STOPPED (trigger SYSTEM), each with {@code reason}; running containers follow their
+   * children. The run's outcome is FAILED, whatever the nodes' states. Does nothing once the
+   * run ended.
+   *
+   * @throws UnsupportedOperationException by default: an evaluator of a host's that does not
+   *     implement it cannot apply run deadlines
+   */
+  default void deadlinePassed(String reason) {
+    throw new UnsupportedOperationException("this evaluator cannot apply a run deadline");
+  }
+
+  /**
    * Stops every node that has not ended, so the run ends STOPPED; before {@link #start()} every
    * node goes from PENDING to STOPPED and the run never starts. Does nothing once the run ended.
    */

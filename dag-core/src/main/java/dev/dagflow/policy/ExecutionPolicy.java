@@ -31,6 +31,7 @@ public final class ExecutionPolicy {
   private final boolean projectDefault;
   private final RetryPolicy retry;
   private final Duration nodeTimeout;
+  private final Duration runDeadline;
   private final int maxParallelNodesPerRun;
   private final int maxConcurrentRunsPerScope;
   private final FailureStrategy failureStrategy;
@@ -44,6 +45,7 @@ public final class ExecutionPolicy {
     projectDefault = b.projectDefault;
     retry = b.retry;
     nodeTimeout = b.nodeTimeout;
+    runDeadline = b.runDeadline;
     maxParallelNodesPerRun = b.maxParallelNodesPerRun;
     maxConcurrentRunsPerScope = b.maxConcurrentRunsPerScope;
     failureStrategy = b.failureStrategy;
@@ -70,6 +72,7 @@ public final class ExecutionPolicy {
     b.projectDefault = projectDefault;
     b.retry = retry;
     b.nodeTimeout = nodeTimeout;
+    b.runDeadline = runDeadline;
     b.maxParallelNodesPerRun = maxParallelNodesPerRun;
     b.maxConcurrentRunsPerScope = maxConcurrentRunsPerScope;
     b.failureStrategy = failureStrategy;
@@ -101,6 +104,14 @@ public final class ExecutionPolicy {
   /** The timeout of each attempt of a task; empty when not set here. */
   public Optional<Duration> nodeTimeout() {
     return Optional.ofNullable(nodeTimeout);
+  }
+
+  /**
+   * How long a run may take from its start; empty when not set here. A spec's own {@code
+   * runDeadline} wins over every policy's.
+   */
+  public Optional<Duration> runDeadline() {
+    return Optional.ofNullable(runDeadline);
   }
 
   /** The most nodes of one run in flight at once; empty when not set here. */
@@ -154,6 +165,7 @@ public final class ExecutionPolicy {
     return o instanceof ExecutionPolicy p && name.equals(p.name)
         && Objects.equals(project, p.project) && projectDefault == p.projectDefault
         && Objects.equals(retry, p.retry) && Objects.equals(nodeTimeout, p.nodeTimeout)
+        && Objects.equals(runDeadline, p.runDeadline)
         && maxParallelNodesPerRun == p.maxParallelNodesPerRun
         && maxConcurrentRunsPerScope == p.maxConcurrentRunsPerScope
         && failureStrategy == p.failureStrategy && abandonLimit == p.abandonLimit
@@ -163,7 +175,7 @@ public final class ExecutionPolicy {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, project, projectDefault, retry, nodeTimeout,
+    return Objects.hash(name, project, projectDefault, retry, nodeTimeout, runDeadline,
         maxParallelNodesPerRun, maxConcurrentRunsPerScope, failureStrategy, abandonLimit,
         defaultConfig, secretKeys);
   }
@@ -173,6 +185,7 @@ public final class ExecutionPolicy {
     return "ExecutionPolicy{" + name + (project == null ? "" : " project=" + project)
         + (projectDefault ? " default" : "") + (retry == null ? "" : " retry=" + retry)
         + (nodeTimeout == null ? "" : " nodeTimeout=" + nodeTimeout)
+        + (runDeadline == null ? "" : " runDeadline=" + runDeadline)
         + (maxParallelNodesPerRun == 0 ? "" : " maxParallelNodesPerRun=" + maxParallelNodesPerRun)
         + (maxConcurrentRunsPerScope == 0 ? ""
             : " maxConcurrentRunsPerScope=" + maxConcurrentRunsPerScope)
@@ -189,6 +202,7 @@ public final class ExecutionPolicy {
     private boolean projectDefault;
     private RetryPolicy retry;
     private Duration nodeTimeout;
+    private Duration runDeadline;
     private int maxParallelNodesPerRun;
     private int maxConcurrentRunsPerScope;
     private FailureStrategy failureStrategy;
@@ -226,6 +240,23 @@ public final class ExecutionPolicy {
             "nodeTimeout must be positive and at most 100 years, got " + timeout);
       }
       this.nodeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a run may take from its start: when it passes, its running attempts are
+     * cancelled and their nodes end TIMED_OUT, the nodes not started end STOPPED, and the run
+     * ends FAILED.
+     *
+     * @throws IllegalArgumentException if not positive or over 100 years
+     */
+    public Builder runDeadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "runDeadline");
+      if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "runDeadline must be positive and at most 100 years, got " + deadline);
+      }
+      this.runDeadline = deadline;
       return this;
     }
 

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  */
 public final class PolicyJson {
   private static final Set<String> FIELDS = Set.of("name", "project", "retry", "nodeTimeout",
+      "runDeadline",
       "maxParallelNodesPerRun", "maxConcurrentRunsPerScope", "failureStrategy", "abandonLimit",
       "defaultConfig", "secretKeys");
   private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff",
@@ -54,6 +55,7 @@ public final class PolicyJson {
       retry.put("jitter", r.jitter());
     });
     policy.nodeTimeout().ifPresent(t -> json.put("nodeTimeout", t.toString()));
+    policy.runDeadline().ifPresent(t -> json.put("runDeadline", t.toString()));
     policy.maxParallelNodesPerRun().ifPresent(n -> json.put("maxParallelNodesPerRun", n));
     policy.maxConcurrentRunsPerScope().ifPresent(n -> json.put("maxConcurrentRunsPerScope", n));
     policy.failureStrategy().ifPresent(f -> json.put("failureStrategy", f.name()));
@@ -86,6 +88,7 @@ public final class PolicyJson {
     f.string("project").ifPresent(p -> set(f, "project", () -> b.project(p)));
     f.value("retry").ifPresent(r -> b.retry(retry(JsonFields.of(r, "retry", RETRY_FIELDS))));
     f.duration("nodeTimeout").ifPresent(t -> set(f, "nodeTimeout", () -> b.nodeTimeout(t)));
+    f.duration("runDeadline").ifPresent(t -> set(f, "runDeadline", () -> b.runDeadline(t)));
     f.integer("maxParallelNodesPerRun").ifPresent(n -> set(f, "maxParallelNodesPerRun",
         () -> b.maxParallelNodesPerRun(n)));
     f.integer("maxConcurrentRunsPerScope").ifPresent(n -> set(f, "maxConcurrentRunsPerScope",

@@ -11,6 +11,7 @@ import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.SpecValidator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -44,6 +45,7 @@ public final class DagSpec {
   private final DagScope scope;
   private final int priority;
   private final String policy;
+  private final Duration runDeadline;
   private final ObjectNode metadata;
   private final List<NodeSpec> nodes;
   private final IdIndex index;
@@ -60,6 +62,7 @@ public final class DagSpec {
     this.scope = b.scope;
     this.priority = b.priority;
     this.policy = b.policy;
+    this.runDeadline = b.runDeadline;
     this.metadata = b.metadata;
     this.nodes = nodes;
     this.index = index;
@@ -88,6 +91,7 @@ public final class DagSpec {
     b.scope = scope;
     b.priority = priority;
     b.policy = policy;
+    b.runDeadline = runDeadline;
     b.metadata = metadata;
     b.nodes.addAll(nodes);
     return b;
@@ -115,6 +119,14 @@ public final class DagSpec {
   /** The worker pool scope; {@link DagScope#global()} unless one was set. */
   public DagScope scope() {
     return scope;
+  }
+
+  /**
+   * How long a run of this DAG may take from its start, over its policy's {@code runDeadline};
+   * empty to take the policy's (JSON {@code runDeadline}).
+   */
+  public Optional<Duration> runDeadline() {
+    return Optional.ofNullable(runDeadline);
   }
 
   /** The run priority: ready nodes of a higher-priority run go first. Default 0. */
@@ -203,13 +215,15 @@ public final class DagSpec {
         && priority == d.priority
         && scope.equals(d.scope)
         && Objects.equals(policy, d.policy)
+        && Objects.equals(runDeadline, d.runDeadline)
         && metadata.equals(d.metadata)
         && nodes.equals(d.nodes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, name, version, scope, priority, policy, metadata, nodes);
+    return Objects.hash(id, name, version, scope, priority, policy, runDeadline, metadata,
+        nodes);
   }
 
   @Override
@@ -229,6 +243,7 @@ public final class DagSpec {
     private DagScope scope = DagScope.global();
     private int priority;
     private String policy;
+    private Duration runDeadline;
     private ObjectNode metadata = EMPTY;
     private int maxNodes = SpecValidator.DEFAULT_MAX_NODES;
     private final List<NodeSpec> nodes = new ArrayList<>();
@@ -260,6 +275,16 @@ public final class DagSpec {
     /** Sets the run priority. */
     public Builder priority(int priority) {
       this.priority = priority;
+      return this;
+    }
+
+    /**
+     * Sets how long a run may take from its start (JSON {@code runDeadline}), over the policy's:
+     * when it passes, the run's running attempts end TIMED_OUT, the nodes not started STOPPED,
+     * and the run FAILED. Positive, at most 100 years ({@link #build()} checks).
+     */
+    public Builder runDeadline(Duration deadline) {
+      this.runDeadline = Objects.requireNonNull(deadline, "runDeadline");
       return this;
     }
 
@@ -332,6 +357,11 @@ public final class DagSpec {
       if (version < 1) {
         problems.add(new SpecProblem(SpecProblem.Kind.INVALID_VALUE, null, "version",
             "version must be >= 1, was " + version));
+      }
+      if (runDeadline != null && (runDeadline.isZero() || runDeadline.isNegative()
+          || runDeadline.compareTo(SpecValidator.MAX_DURATION) > 0)) {
+        problems.add(new SpecProblem(SpecProblem.Kind.INVALID_TIMEOUT, null, "runDeadline",
+            "runDeadline must be positive and at most 100 years, was " + runDeadline));
       }
       List<NodeSpec> copy = Collections.unmodifiableList(new ArrayList<>(nodes));
       SpecValidator.Result checked = SpecValidator.validate(copy, unchecked, maxNodes, problems);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dagflow.engine.NodeResult;
+import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.eval.Gate;
@@ -98,6 +99,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** During a retry: the nodes it re-opens, by id, with the state each had; else null. */
   private ObjectNode reopened;
   private final WakeUp wakeUp;
+  /** The timer of the run's deadline; null when it has none, or it has ended. */
+  private TimeSource.Cancellable deadlineTimer;
   /** The containers whose executor runs their subtree, and what is inside; null if none. */
   final Subtrees subtrees;
   /** Volatile besides: awaiting a run never waits for its lock. */
@@ -217,6 +220,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       setRunState(RunState.RUNNING);
       eval = services.evaluator().newRun(spec, params, now, this);
       eval.start();
+      armDeadline(now);
     });
     if (!ran[0]) { // given up (dropped, or the engine closed) after its place was counted
       services.admissions().placeFreed(pool);
@@ -300,6 +304,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     ended = record.state().isTerminal();
     if (ended) {
       done.complete(record.state());
+    } else {
+      armDeadline(record.startedAt().orElse(now)); // from the start: past, it fires at once
     }
   }
 
@@ -414,6 +420,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   /** An ended run re-opened by a retry runs again, in {@code place}, which admitted it. */
   void reopenIn(ScopePool place) {
     ended = false;
+    armDeadline(now); // a retried run has a deadline of its own, from the retry
     done = new CompletableFuture<>();
     pool = place;
     admitted = true;
@@ -459,6 +466,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     slots.unpause();
     slots.clearHeld(); // every node has ended: what was held back will never run
     wakeUp.cancel();
+    cancelDeadline();
     CompletableFuture<RunState> finished = done;
     ScopePool p = pool;
     boolean wasAdmitted = admitted;
@@ -966,6 +974,58 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     ready[readyCount++] = v;
   }
 
+  /** The run's deadline, the spec's or its policies'; null for none. */
+  private Duration deadline() {
+    return spec.runDeadline().orElse(policy.runDeadline);
+  }
+
+  /** Sets the deadline's timer, counted from {@code from}; under the lock. */
+  private void armDeadline(Instant from) {
+    cancelDeadline();
+    Duration d = deadline();
+    if (d != null) {
+      deadlineTimer = services.time().schedule(from.plus(d), this::deadlinePassed);
+    }
+  }
+
+  private void cancelDeadline() {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
+    }
+  }
+
+  /**
+   * The run's deadline passed: its running attempts are cancelled and end TIMED_OUT, and the
+   * evaluation ends every node left, so that the run ends FAILED.
+   */
+  private void deadlinePassed() {
+    internalStep(() -> {
+      if (ended || eval == null) {
+        return;
+      }
+      deadlineTimer = null;
+      String reason = "run deadline of " + deadline() + " passed";
+      for (int v = 0; v < spec.size(); v++) {
+        Attempt a = inFlight[v];
+        if (a != null) {
+          endAttempt(a);
+          a.record = a.record.ended(now, AttemptOutcome.TIMED_OUT, null, "TIMEOUT", reason);
+          recordEnded(v, a.record);
+          after.add(() -> Guard.cancel(a.executor, a));
+        }
+        if (eval.state(v) == NodeState.RUNNING || eval.state(v) == NodeState.INITIALIZING) {
+          setError(v, "TIMEOUT", reason);
+        }
+      }
+      // the engine's own decision: the operator is the instance that made it
+      batch.history(new HistoryEntry(runId, Optional.empty(), "run.deadline",
+          "engine:" + services.config.instanceId, NullNode.instance,
+          JsonNodeFactory.instance.textNode(reason), now));
+      eval.deadlinePassed(reason);
+    });
+  }
+
   private void scheduleWakeUp() {
     if (ended) {
       return;
@@ -1078,6 +1138,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
       done.completeExceptionally(new IllegalStateException(
           "the engine was closed before run " + runId + " ended"));
       wakeUp.cancel();
+      cancelDeadline();
       return true;
     } finally {
       lock.unlock();
@@ -1156,6 +1217,7 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         }
       }
       wakeUp.cancel();
+      cancelDeadline();
       slots.clearHeld();
       pool = null;
       admitted = false;

@@ -38,6 +38,8 @@ final class RunPolicy {
   final SecretKeys secretKeys;
   private final RetryPolicy retry;
   private final Duration timeout;
+  /** How long a run may take from its start, by its policies; null for no limit. */
+  final Duration runDeadline;
 
   private RunPolicy(List<ExecutionPolicy> chain, List<String> sources) {
     this.chain = chain;
@@ -48,6 +50,7 @@ final class RunPolicy {
     abandonLimit = first(ExecutionPolicy::abandonLimit).orElse(DEFAULT_ABANDON_LIMIT);
     retry = first(ExecutionPolicy::retry).orElse(RetryPolicy.none());
     timeout = first(ExecutionPolicy::nodeTimeout).orElse(null);
+    runDeadline = first(ExecutionPolicy::runDeadline).orElse(null);
     secretKeys = first(ExecutionPolicy::secretKeys).orElse(SecretKeys.defaults());
   }
 

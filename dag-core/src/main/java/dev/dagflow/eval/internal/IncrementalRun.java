@@ -81,6 +81,8 @@ final class IncrementalRun implements RunEvaluation {
   int stoppedCount;
   boolean started;
   boolean runStopped;
+  /** Set when the run's deadline passed: its outcome is FAILED; a manual retry clears it. */
+  boolean deadlinePassed;
   long edgeVisits;
   private ObjectNode activationDocument;
 
@@ -329,6 +331,7 @@ final class IncrementalRun implements RunEvaluation {
     checkNode(node);
     Objects.requireNonNull(reason, "reason");
     new Recovery(this).reopen(node, reason);
+    deadlinePassed = false; // the retried run has a deadline of its own
   }
 
   @Override
@@ -363,9 +366,34 @@ final class IncrementalRun implements RunEvaluation {
   }
 
   @Override
+  public void deadlinePassed(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (ended == plan.n) {
+      return;
+    }
+    deadlinePassed = true;
+    for (int v = 0; v < plan.n; v++) {
+      byte s = state[v];
+      if (plan.container[v]) {
+        if (s == INITIALIZING) {
+          move(v, FAILED, TriggerType.ERROR, reason);
+        } else if (s == WAITING || s == READY) {
+          move(v, STOPPED, TriggerType.SYSTEM, reason);
+        }
+      } else if (s == RUNNING) {
+        move(v, TIMED_OUT, TriggerType.TIMEOUT, reason);
+      } else if (s == WAITING || s == READY) {
+        move(v, STOPPED, TriggerType.SYSTEM, reason);
+      }
+    }
+    drain();
+  }
+
+  @Override
   public Optional<RunState> outcome() {
     return ended == plan.n
-        ? Optional.of(RunState.ended(runStopped, failedCount > 0, stoppedCount > 0))
+        ? Optional.of(RunState.ended(runStopped, failedCount > 0 || deadlinePassed,
+            stoppedCount > 0))
         : Optional.empty();
   }
 

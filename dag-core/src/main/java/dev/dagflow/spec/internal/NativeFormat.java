@@ -29,7 +29,8 @@ import java.util.function.Consumer;
 public final class NativeFormat {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final Set<String> TOP =
-      Set.of("id", "name", "version", "scope", "priority", "policy", "metadata", "nodes");
+      Set.of("id", "name", "version", "scope", "priority", "policy", "runDeadline", "metadata",
+          "nodes");
   private static final Set<String> NODE = Set.of("id", "kind", "taskType", "parent", "config",
       "dependsOn", "join", "retry", "timeout", "notBefore", "delay", "activation", "priority");
   private static final Set<String> EDGE = Set.of("node", "type", "condition");
@@ -50,6 +51,7 @@ public final class NativeFormat {
     set(readScope(f), dag::scope);
     set(f.integer("priority"), dag::priority);
     set(f.text("policy", false), dag::policyName);
+    set(f.duration("runDeadline"), dag::runDeadline);
     set(f.freeJson("metadata", NativeDepths.METADATA_DEPTH), dag::metadata);
     ArrayNode nodes = f.array("nodes", true);
     SpecReading.checkCount(id, nodes, maxNodes, problems);
@@ -230,6 +232,7 @@ public final class NativeFormat {
       top.put("priority", spec.priority());
     }
     spec.policyName().ifPresent(p -> top.put("policy", p));
+    spec.runDeadline().ifPresent(d -> top.put("runDeadline", d.toString()));
     ObjectNode metadata = spec.metadata();
     if (!metadata.isEmpty()) {
       top.set("metadata", metadata);
