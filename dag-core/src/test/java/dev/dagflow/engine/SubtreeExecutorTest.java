@@ -95,6 +95,14 @@ class SubtreeExecutorTest {
     }
   }
 
+  /** A new engine on the stores and clock of {@code h1}, whose engine was closed, started. */
+  private static DagEngine restarted(Harness h1, NodeExecutor remote) {
+    DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
+        .executor("remote", remote).executor("local", h1.executor).build();
+    engine.start();
+    return engine;
+  }
+
   private static Harness harness(Driver driver) {
     Harness h = new Harness(b -> b.executor("remote", driver), "local");
     h.executor.defaultOutcome(Outcome.succeed());
@@ -347,10 +355,7 @@ class SubtreeExecutorTest {
 
     Driver second = new Driver();
     second.canReattach = true;
-    DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
-        .executor("remote", second).executor("local", h1.executor).build();
-    try (engine) {
-      engine.start();
+    try (DagEngine engine = restarted(h1, second)) {
       NodeContext again = second.next();
       assertThat(again.idempotencyKey()).isEqualTo(box.idempotencyKey());
       again.child("a").ended(NodeResult.success());
@@ -377,10 +382,7 @@ class SubtreeExecutorTest {
     h1.engine.close();
 
     Driver second = new Driver(); // cannot reattach
-    DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
-        .executor("remote", second).executor("local", h1.executor).build();
-    try (engine) {
-      engine.start();
+    try (DagEngine engine = restarted(h1, second)) {
       RunView view = engine.await(run, Duration.ofSeconds(10));
       assertThat(view.nodeStates()).containsEntry("box", NodeState.FAILED)
           .containsEntry("a", NodeState.FAILED).containsEntry("b", NodeState.SKIPPED);
@@ -427,9 +429,7 @@ class SubtreeExecutorTest {
         return Optional.of(CompletableFuture.completedFuture(NodeResult.success()));
       }
     };
-    try (DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
-        .executor("remote", resyncing).build()) {
-      engine.start();
+    try (DagEngine engine = restarted(h1, resyncing)) {
       RunView view = engine.await(run, Duration.ofSeconds(10));
       assertThat(view.state()).isEqualTo(RunState.COMPLETED);
       assertThat(view.node("a").orElseThrow().attempts()).singleElement()
@@ -579,9 +579,7 @@ class SubtreeExecutorTest {
     String run = h1.submit(twoInside());
     first.next();
     h1.engine.close();
-    try (DagEngine engine = DagEngine.builder().stores(h1.stores).timeSource(h1.clock)
-        .executor("remote", new Driver()).build()) {
-      engine.start();
+    try (DagEngine engine = restarted(h1, new Driver())) {
       RunView view = engine.await(run, Duration.ofSeconds(10));
       assertThat(view.node("box").orElseThrow().errorCode()).contains("ABANDONED");
       assertThat(view.nodeStates()).containsEntry("a", NodeState.SKIPPED);
