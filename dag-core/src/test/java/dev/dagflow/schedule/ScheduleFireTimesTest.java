@@ -70,6 +70,15 @@ class ScheduleFireTimesTest {
   }
 
   @Test
+  void theFireTimeOfASkippedWallTimeIsFoundFromJustBeforeIt() {
+    Schedule s = schedule("30 2 * * *");
+    Instant inGap = Instant.parse("2026-03-29T01:30:00Z");
+    assertThat(s.nextFireTime(inGap.minusMillis(1))).contains(inGap);
+    assertThat(s.nextFireTime(Instant.parse("2026-03-29T01:00:00Z"))).contains(inGap);
+    assertThat(s.nextFireTime(inGap)).contains(Instant.parse("2026-03-30T00:30:00Z"));
+  }
+
+  @Test
   void aDailyTimeRepeatedInAutumnFiresOnce() {
     List<Instant> times = times(schedule("30 2 * * *"), Instant.parse("2026-10-24T12:00:00Z"),
         Instant.parse("2026-10-26T12:00:00Z"));

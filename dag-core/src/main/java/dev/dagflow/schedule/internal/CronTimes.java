@@ -5,6 +5,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -85,8 +86,9 @@ public final class CronTimes {
     if (rules.isFixedOffset()) {
       return Optional.empty();
     }
-    ZoneOffsetTransition t = rules.nextTransition(after);
-    // a gap's wall times are read in the offset before it, so they fall after its instant
+    // a gap's wall times are read in the offset before it, so they fall within a gap's length
+    // (hours, a day at most) after its instant: a gap just before after may still hold one
+    ZoneOffsetTransition t = rules.nextTransition(after.minus(Duration.ofDays(1)));
     while (t != null && (regular.isEmpty() || !t.getInstant().isAfter(regular.get()))) {
       if (t.isGap()) {
         LocalDateTime gapStart = t.getDateTimeBefore();
