@@ -45,7 +45,7 @@ class SchedulesPageTest {
       assertThat(nightly.nextFireTime()).contains(Instant.parse("2026-03-29T01:30:00Z"));
       clock.advance(Duration.ofDays(1));
       state = engine.schedules().state("nightly-scan");
-      assertThat(ScheduleJson.read(ScheduleJson.write(engine.schedules().get("nightly-scan")
+      assertThat(ScheduleJson.fromJson(ScheduleJson.toJson(engine.schedules().get("nightly-scan")
           .orElseThrow()))).isEqualTo(engine.schedules().get("nightly-scan").orElseThrow());
     }
     assertThat(state.fired()).isEqualTo(1);

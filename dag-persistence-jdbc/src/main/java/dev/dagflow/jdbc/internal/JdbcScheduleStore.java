@@ -36,7 +36,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
   @Override
   public void save(Schedule schedule) {
     Objects.requireNonNull(schedule, "schedule");
-    String json = ScheduleJson.write(schedule);
+    String json = JsonCodec.write(ScheduleJson.toJson(schedule));
     context.transactionRetried("save schedule " + schedule.id(), c -> {
       boolean exists = locked(c, schedule.id());
       try (PreparedStatement write = c.prepareStatement(exists ? sql.update : sql.insert)) {
@@ -230,7 +230,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
       while (rs.next()) {
         String json = rs.getString(1);
         try {
-          out.add(ScheduleJson.read(json));
+          out.add(ScheduleJson.fromJson(JsonCodec.readObject(json, "schedule")));
         } catch (InvalidScheduleException e) { // written by us: a row changed by hand
           throw new StoreException("read a schedule at " + context.url(),
               "a stored schedule is not valid: " + e.getMessage(), e);
