@@ -53,6 +53,7 @@ class ArchitectureTest {
       "dev.dagflow.eval", Set.of("dev/dagflow/eval/DependencyEvaluator.java"),
       "dev.dagflow.filter", Set.of("dev/dagflow/filter/Filter.java"),
       "dev.dagflow.json", Set.of("dev/dagflow/json/JsonLimits.java"),
+      "dev.dagflow.schedule", Set.of("dev/dagflow/schedule/Schedule.java"),
       "dev.dagflow.spec", Set.of("dev/dagflow/spec/DagJson.java", "dev/dagflow/spec/DagSpec.java",
           "dev/dagflow/spec/NodeSpec.java"),
       "dev.dagflow.store", Set.of("dev/dagflow/store/Stores.java"));

@@ -8,6 +8,7 @@ import dev.dagflow.metrics.EngineMetrics;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyCenter;
 import dev.dagflow.template.TemplateCatalog;
+import dev.dagflow.schedule.ScheduleRegistry;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerMatcher;
@@ -26,6 +27,7 @@ import dev.dagflow.store.RunSummary;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.ScheduleStore;
 import dev.dagflow.store.TriggerStore;
 import java.time.Duration;
 import java.util.List;
@@ -145,6 +147,12 @@ public interface DagEngine extends AutoCloseable {
 
   /** The event triggers that start runs from events. */
   TriggerRegistry triggers();
+
+  /**
+   * The schedules that start runs at the fire times of cron expressions, on the engine's time
+   * source (see {@code docs/schedules.md}). Saved schedules fire once the engine has started.
+   */
+  ScheduleRegistry schedules();
 
   /**
    * Offers {@code event} to the triggers: each enabled trigger whose project, event type and
@@ -326,6 +334,11 @@ public interface DagEngine extends AutoCloseable {
 
     public Builder triggerStore(TriggerStore store) {
       config.triggerStore(store);
+      return this;
+    }
+
+    public Builder scheduleStore(ScheduleStore store) {
+      config.scheduleStore(store);
       return this;
     }
 

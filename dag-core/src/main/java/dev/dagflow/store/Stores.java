@@ -5,7 +5,8 @@ import java.time.InstantSource;
 import java.util.Objects;
 
 /**
- * The set of stores an engine writes through: runs, logs, policies, templates and triggers. The
+ * The set of stores an engine writes through: runs, logs, policies, templates, triggers and
+ * schedules. The
  * entry point to the stores of dag-core: {@link #inMemory()} gives the default in-memory ones,
  * and other modules (JDBC) hand out their own through {@link #of}.
  *
@@ -18,14 +19,16 @@ public final class Stores {
   private final PolicyStore policies;
   private final TemplateStore templates;
   private final TriggerStore triggers;
+  private final ScheduleStore schedules;
 
   private Stores(RunStore runs, LogStore logs, PolicyStore policies, TemplateStore templates,
-      TriggerStore triggers) {
+      TriggerStore triggers, ScheduleStore schedules) {
     this.runs = Objects.requireNonNull(runs, "runs");
     this.logs = Objects.requireNonNull(logs, "logs");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.triggers = Objects.requireNonNull(triggers, "triggers");
+    this.schedules = Objects.requireNonNull(schedules, "schedules");
   }
 
   /**
@@ -44,7 +47,18 @@ public final class Stores {
   public static Stores inMemory(InstantSource clock) {
     return new Stores(MemoryStores.runStore(clock), MemoryStores.logStore(),
         MemoryStores.policyStore(), MemoryStores.templateStore(),
-        MemoryStores.triggerStore(clock));
+        MemoryStores.triggerStore(clock), MemoryStores.scheduleStore());
+  }
+
+  /**
+   * The given stores as one set, with a fresh in-memory schedule store: for a host (or a test)
+   * that uses no schedules, or none shared with other engines.
+   *
+   * @throws NullPointerException if any is {@code null}
+   */
+  public static Stores of(RunStore runs, LogStore logs, PolicyStore policies,
+      TemplateStore templates, TriggerStore triggers) {
+    return new Stores(runs, logs, policies, templates, triggers, MemoryStores.scheduleStore());
   }
 
   /**
@@ -53,9 +67,10 @@ public final class Stores {
    * @throws NullPointerException if any is {@code null}
    */
   public static Stores of(RunStore runs, LogStore logs, PolicyStore policies,
-      TemplateStore templates, TriggerStore triggers) {
-    return new Stores(runs, logs, policies, templates, triggers);
+      TemplateStore templates, TriggerStore triggers, ScheduleStore schedules) {
+    return new Stores(runs, logs, policies, templates, triggers, schedules);
   }
+
 
   public RunStore runs() {
     return runs;
@@ -77,9 +92,13 @@ public final class Stores {
     return triggers;
   }
 
+  public ScheduleStore schedules() {
+    return schedules;
+  }
+
   @Override
   public String toString() {
     return "Stores{runs=" + runs + ", logs=" + logs + ", policies=" + policies + ", templates="
-        + templates + ", triggers=" + triggers + "}";
+        + templates + ", triggers=" + triggers + ", schedules=" + schedules + "}";
   }
 }

@@ -5,6 +5,7 @@ import dev.dagflow.jdbc.internal.JdbcLogStore;
 import dev.dagflow.jdbc.internal.JdbcPolicyStore;
 import dev.dagflow.jdbc.internal.JdbcRunStore;
 import dev.dagflow.jdbc.internal.JdbcTemplateStore;
+import dev.dagflow.jdbc.internal.JdbcScheduleStore;
 import dev.dagflow.jdbc.internal.JdbcTriggerStore;
 import dev.dagflow.jdbc.internal.Migrator;
 import dev.dagflow.jdbc.internal.Tables;
@@ -128,7 +129,7 @@ public final class JdbcStores {
       }
       return Stores.of(new JdbcRunStore(context), new JdbcLogStore(context),
           new JdbcPolicyStore(context), new JdbcTemplateStore(context),
-          new JdbcTriggerStore(context));
+          new JdbcTriggerStore(context), new JdbcScheduleStore(context));
     }
 
     private static void requireUnset(Object value, String option) {

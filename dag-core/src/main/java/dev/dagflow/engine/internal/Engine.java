@@ -12,6 +12,7 @@ import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.internal.NativeDepths;
 import dev.dagflow.policy.PolicyCenter;
+import dev.dagflow.schedule.ScheduleRegistry;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.trigger.Event;
@@ -63,6 +64,8 @@ public final class Engine implements DagEngine {
   private final LogStore logs;
   private final TimeSource time;
   private final SystemTimeSource ownTimer;
+  /** The schedules' timer ({@code dagflow-schedules}) beside the system clock; else null. */
+  private final SystemTimeSource scheduleTimer;
   /** The purges' timer ({@code dagflow-purge}); null without a retention. */
   private final SystemTimeSource purges;
   /** What the runs and the other internal classes need of the engine. */
@@ -75,6 +78,7 @@ public final class Engine implements DagEngine {
   private final Policies policies;
   private final Templates templates;
   private final Triggers triggers;
+  private final Schedules schedules;
   private final Object lifecycle = new Object();
   private boolean starting;
   private volatile boolean started;
@@ -97,6 +101,11 @@ public final class Engine implements DagEngine {
     this.policies = new Policies(config.policyStore, config.engineDefaultPolicy);
     this.templates = services.templates();
     this.triggers = services.triggers();
+    // a run's start may wait on the store: not on the timer every run's timeouts share
+    this.scheduleTimer = config.timeSource == null ? new SystemTimeSource("dagflow-schedules")
+        : null;
+    this.schedules = new Schedules(config.scheduleStore, services, templates,
+        scheduleTimer != null ? scheduleTimer : time, this::stop);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -114,6 +123,7 @@ public final class Engine implements DagEngine {
     }
     triggers.load();
     leases.afterEachClaim(triggers::startQueued); // events queued by runs that ended elsewhere
+    leases.afterEachClaim(schedules::refresh); // schedules saved or changed elsewhere
     Instant startedAt = Instant.now();
     leases.afterEachClaim(() -> runs.heartbeat(config.instanceId, startedAt));
     // before the claims: a run restored now may end at once, and its events must go out; a
@@ -122,6 +132,7 @@ public final class Engine implements DagEngine {
     // claims what is free now: the runs of engines that stopped, then more on a timer
     leases.start();
     commands.start();
+    schedules.start(); // after the claims: a missed fire time's run may be claimed already
     if (config.retention != null) {
       schedulePurge(config.retention);
     }
@@ -154,7 +165,8 @@ public final class Engine implements DagEngine {
   }
 
   private Stores stores() {
-    return Stores.of(runs, logs, config.policyStore, config.templateStore, config.triggerStore);
+    return Stores.of(runs, logs, config.policyStore, config.templateStore, config.triggerStore,
+        config.scheduleStore);
   }
 
   @Override
@@ -166,6 +178,7 @@ public final class Engine implements DagEngine {
       services.closing(config.shutdownGracePeriod.isZero());
     }
     leases.stopClaiming();
+    schedules.close();
     services.admissions().close();
     commands.close();
     watches.close(); // awaits of runs owned elsewhere, commands waiting for their owners
@@ -196,6 +209,9 @@ public final class Engine implements DagEngine {
     }
     if (ownTimer != null && !ownTimer.close(deadline)) {
       abandoned.add("the timer thread dagflow-timer, still busy in a task");
+    }
+    if (scheduleTimer != null && !scheduleTimer.close(deadline)) {
+      abandoned.add("the schedule thread dagflow-schedules, still busy starting a run");
     }
     if (purges != null && !purges.close(deadline)) {
       abandoned.add("the purge thread dagflow-purge, still busy purging");
@@ -255,6 +271,11 @@ public final class Engine implements DagEngine {
   @Override
   public TriggerRegistry triggers() {
     return triggers;
+  }
+
+  @Override
+  public ScheduleRegistry schedules() {
+    return schedules;
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.dagflow.store.Retention;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.Stores;
 import dev.dagflow.store.TemplateStore;
+import dev.dagflow.store.ScheduleStore;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.trigger.TriggerMatcher;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class EngineConfig {
   PolicyStore policyStore;
   TemplateStore templateStore;
   TriggerStore triggerStore;
+  ScheduleStore scheduleStore;
   TriggerMatcher triggerMatcher;
   int maxChainDepth = 16;
   TimeSource timeSource;
@@ -106,6 +108,11 @@ public final class EngineConfig {
     policyStore(stores.policies());
     templateStore(stores.templates());
     triggerStore(stores.triggers());
+    scheduleStore(stores.schedules());
+  }
+
+  public void scheduleStore(ScheduleStore store) {
+    this.scheduleStore = Objects.requireNonNull(store, "scheduleStore");
   }
 
   public void triggerStore(TriggerStore store) {
@@ -292,12 +299,14 @@ public final class EngineConfig {
     EngineConfig c = new EngineConfig();
     c.executors.putAll(executors);
     Stores memory = runStore == null || logStore == null || policyStore == null
-        || templateStore == null || triggerStore == null ? Stores.inMemory() : null;
+        || templateStore == null || triggerStore == null || scheduleStore == null
+        ? Stores.inMemory() : null;
     c.runStore = runStore != null ? runStore : memory.runs();
     c.logStore = logStore != null ? logStore : memory.logs();
     c.policyStore = policyStore != null ? policyStore : memory.policies();
     c.templateStore = templateStore != null ? templateStore : memory.templates();
     c.triggerStore = triggerStore != null ? triggerStore : memory.triggers();
+    c.scheduleStore = scheduleStore != null ? scheduleStore : memory.schedules();
     c.triggerMatcher = triggerMatcher != null ? triggerMatcher : TriggerMatcher.indexed();
     c.maxChainDepth = maxChainDepth;
     c.timeSource = timeSource;

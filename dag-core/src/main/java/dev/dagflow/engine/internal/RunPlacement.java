@@ -2,6 +2,7 @@ package dev.dagflow.engine.internal;
 
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagScope;
+import dev.dagflow.schedule.Schedule;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.template.DagTemplate;
@@ -61,6 +62,11 @@ final class RunPlacement {
         ? of(template.spec(), Optional.of(template), t.project(), "trigger '" + t.id() + "'")
         : of(template.spec(), Optional.of(template), event.project(),
             "event '" + event.id() + "'");
+  }
+
+  /** A run of {@code template} started by schedule {@code s}. */
+  static RunPlacement ofSchedule(DagTemplate template, Schedule s) {
+    return of(template.spec(), Optional.of(template), s.project(), "schedule '" + s.id() + "'");
   }
 
   /**

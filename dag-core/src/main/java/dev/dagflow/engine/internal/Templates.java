@@ -7,6 +7,8 @@ import dev.dagflow.template.DagTemplate;
 import dev.dagflow.template.InvalidTemplateException;
 import dev.dagflow.template.TemplateCatalog;
 import dev.dagflow.template.UnknownTemplateException;
+import dev.dagflow.schedule.InvalidScheduleException;
+import dev.dagflow.schedule.Schedule;
 import dev.dagflow.trigger.EventTrigger;
 import dev.dagflow.trigger.InvalidTriggerException;
 import java.util.List;
@@ -91,6 +93,24 @@ final class Templates implements TemplateCatalog {
           .orElse("global trigger '" + trigger.id() + "' may not start template '" + name
               + "' of project '" + project + "': it would fail on every other project's event; "
               + "save the trigger in project '" + project + "'"));
+    }
+  }
+
+  /**
+   * Checks the template {@code schedule} starts: it exists, and it is global or of the
+   * schedule's own project.
+   *
+   * @throws UnknownTemplateException if there is no such template or version
+   * @throws InvalidScheduleException naming the field {@code template} otherwise
+   */
+  void checkTarget(Schedule schedule) {
+    String name = schedule.templateName();
+    DagTemplate t = find(name, schedule.templateVersion());
+    if (t.project().isPresent() && !t.project().equals(schedule.project())) {
+      throw new InvalidScheduleException("template", schedule.project()
+          .map(p -> "schedule '" + schedule.id() + "' of project '" + p + "'")
+          .orElse("global schedule '" + schedule.id() + "'") + " may not start template '"
+          + name + "' of project '" + t.project().get() + "'");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.dagflow.store.memory;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.store.RunStore;
+import dev.dagflow.store.ScheduleStore;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.store.TriggerStore;
 import java.time.InstantSource;
@@ -38,5 +39,9 @@ public final class MemoryStores {
   /** A trigger store that dates processed event ids on {@code clock}. */
   public static TriggerStore triggerStore(InstantSource clock) {
     return new MemoryTriggerStore(clock);
+  }
+
+  public static ScheduleStore scheduleStore() {
+    return new MemoryScheduleStore();
   }
 }

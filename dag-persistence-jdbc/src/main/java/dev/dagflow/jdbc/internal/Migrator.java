@@ -32,7 +32,7 @@ public final class Migrator {
   public static final List<SchemaScript> SCRIPTS = List.of(new SchemaScript(1, "dagflow", 1),
       new SchemaScript(2, "admissions_and_instances", 1),
       new SchemaScript(3, "idempotency_keys", 2),
-      new SchemaScript(4, "attempt_queue_and_usage", 3));
+      new SchemaScript(4, "attempt_queue_and_usage", 3), new SchemaScript(5, "schedules", 4));
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 

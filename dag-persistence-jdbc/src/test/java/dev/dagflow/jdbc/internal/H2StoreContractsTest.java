@@ -3,10 +3,12 @@ package dev.dagflow.jdbc.internal;
 import dev.dagflow.jdbc.testing.TestDatabase;
 import dev.dagflow.store.LogStore;
 import dev.dagflow.store.PolicyStore;
+import dev.dagflow.store.ScheduleStore;
 import dev.dagflow.store.TemplateStore;
 import dev.dagflow.store.TriggerStore;
 import dev.dagflow.store.contract.LogStoreContract;
 import dev.dagflow.store.contract.PolicyStoreContract;
+import dev.dagflow.store.contract.ScheduleStoreContract;
 import dev.dagflow.store.contract.TemplateStoreContract;
 import dev.dagflow.store.contract.TriggerStoreContract;
 import org.junit.jupiter.api.Nested;
@@ -41,6 +43,15 @@ class H2StoreContractsTest {
     protected TriggerStore newStore() {
       DB.clear();
       return new JdbcTriggerStore(DB.context());
+    }
+  }
+
+  @Nested
+  class Schedules extends ScheduleStoreContract {
+    @Override
+    protected ScheduleStore newStore() {
+      DB.clear();
+      return new JdbcScheduleStore(DB.context());
     }
   }
 

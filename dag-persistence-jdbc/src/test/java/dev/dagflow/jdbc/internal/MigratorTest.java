@@ -39,7 +39,7 @@ abstract class MigratorTest {
   /** Every table but the run tables (of versions 1, 2 and 3). */
   private static final List<String> TABLES = List.of("schema_version", "templates", "policies",
       "triggers", "trigger_events", "trigger_queue", "logs", "log_fences", "engine_instances",
-      "scopes", "idempotency_keys");
+      "scopes", "idempotency_keys", "schedules");
 
   /** The class's database, left empty by its extension. */
   abstract TestDatabase database();
@@ -61,13 +61,13 @@ abstract class MigratorTest {
     JdbcContext context = database().context(freshPrefix());
     assertThat(Migrator.recordedVersion(context)).isEmpty();
 
-    assertThat(Migrator.migrate(context)).containsExactly(1, 2, 3, 4);
+    assertThat(Migrator.migrate(context)).containsExactly(1, 2, 3, 4, 5);
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(5));
     for (String table : TABLES) {
       assertThat(count(context, table)).as(table).isGreaterThanOrEqualTo(0);
     }
-    assertThat(versionRows(context)).hasSize(4).first().asString().startsWith("1 dagflow ");
+    assertThat(versionRows(context)).hasSize(5).first().asString().startsWith("1 dagflow ");
     Migrator.check(context);
   }
 
@@ -97,15 +97,15 @@ abstract class MigratorTest {
       assertThatThrownBy(attempt::run)
           .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
             assertThat(e.found()).isEqualTo(99);
-            assertThat(e.known()).isEqualTo(4);
+            assertThat(e.known()).isEqualTo(5);
             assertThat(e.url()).isEqualTo(context.url());
           })
           .hasMessageContaining(context.url())
           .hasMessageContaining("version 99")
-          .hasMessageContaining("version 4,")
+          .hasMessageContaining("version 5,")
           .hasMessageContaining("readable only from version 99");
     }
-    assertThat(versionRows(context)).hasSize(5);
+    assertThat(versionRows(context)).hasSize(6);
   }
 
   @Test
@@ -118,7 +118,7 @@ abstract class MigratorTest {
     assertThatThrownBy(() -> Migrator.check(context))
         .isInstanceOfSatisfying(SchemaVersionException.class,
             e -> assertThat(e.found()).isZero())
-        .hasMessageContaining("older than version 4")
+        .hasMessageContaining("older than version 5")
         .hasMessageContaining(context.url());
   }
 
@@ -148,7 +148,7 @@ abstract class MigratorTest {
         }
 
         assertThat(applied).as("round " + round)
-            .containsExactlyInAnyOrder(List.of(1, 2, 3, 4), List.of());
+            .containsExactlyInAnyOrder(List.of(1, 2, 3, 4, 5), List.of());
         assertThat(versionRows(contexts.get(0))).hasSize(Migrator.SCRIPTS.size());
       }
     } finally {
@@ -170,10 +170,10 @@ abstract class MigratorTest {
         + "created_at, scope_key, owner, epoch, lease_expires, transitions, history, version) "
         + "VALUES ('r-1', 'PENDING', 1000, 'worker-global', 'old-engine', 1, 0, 0, 0, 0)");
 
-    assertThat(Migrator.migrate(context)).containsExactly(2, 3, 4);
+    assertThat(Migrator.migrate(context)).containsExactly(2, 3, 4, 5);
     assertThat(Migrator.migrate(context)).isEmpty();
 
-    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(5));
     JdbcRunStore runs = new JdbcRunStore(context);
     assertThat(runs.run("r-1").orElseThrow().spec()).isEqualTo(spec);
     assertThat(runs.run("r-1").orElseThrow().idempotencyKey()).isEmpty();
@@ -186,7 +186,7 @@ abstract class MigratorTest {
     assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 2))).containsExactly(1, 2);
     insertEndedRun(context, "r-old");
 
-    assertThat(Migrator.migrate(context)).containsExactly(3, 4);
+    assertThat(Migrator.migrate(context)).containsExactly(3, 4, 5);
 
     JdbcRunStore runs = new JdbcRunStore(context);
     assertThat(runs.run("r-old").orElseThrow().idempotencyKey()).isEmpty();
@@ -214,7 +214,7 @@ abstract class MigratorTest {
         + " attempt, started_at, ended_at, outcome) VALUES ('r-old', 'a', 1, 1000, 2000,"
         + " 'COMPLETED')");
 
-    assertThat(Migrator.migrate(context)).containsExactly(4);
+    assertThat(Migrator.migrate(context)).containsExactly(4, 5);
 
     AttemptRecord old = new JdbcRunStore(context).attempts("r-old").get(0);
     assertThat(old.readyAt()).isEmpty();
@@ -254,12 +254,21 @@ abstract class MigratorTest {
     assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(3));
 
     // version 4 is readable from 3, not from 2
-    Migrator.migrate(context);
+    Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 4));
     Migrator.check(context, 3);
     assertThatThrownBy(() -> Migrator.check(context, 2))
         .isInstanceOf(SchemaVersionException.class)
         .hasMessageContaining("readable only from version 3");
     assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(4));
+
+    // version 5 (schedules) is readable from 4, not from 3
+    assertThat(Migrator.migrate(context)).containsExactly(5);
+    assertThat(Migrator.migrate(context, Migrator.SCRIPTS.subList(0, 4))).isEmpty();
+    Migrator.check(context, 4);
+    assertThatThrownBy(() -> Migrator.check(context, 3))
+        .isInstanceOf(SchemaVersionException.class)
+        .hasMessageContaining("readable only from version 4");
+    assertThat(Migrator.recordedVersion(context)).isEqualTo(OptionalInt.of(5));
   }
 
   private static void execute(JdbcContext context, String sql) {
