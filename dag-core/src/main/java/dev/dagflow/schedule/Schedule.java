@@ -142,7 +142,10 @@ public final class Schedule {
     return overlap;
   }
 
-  /** What the fire times missed while no engine ran do; {@link MisfirePolicy#RUN_ONCE} by default. */
+  /**
+   * What the fire times missed while no engine ran do; {@link MisfirePolicy#RUN_ONCE} by
+   * default.
+   */
   public MisfirePolicy misfire() {
     return misfire;
   }
