@@ -62,8 +62,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       running task set {@code completed}) to its node's COMPLETED transition, sampled; after
  *       each call a new run replaces the ended one, so {@code tasks} stay running.
  * </ul>
+ *
+ * <p>The fork runs with {@code -Dsun.net.httpserver.nodelay=true}, as a host serving HTTP from
+ * the JDK's {@code HttpServer} should: without it that server leaves Nagle's algorithm on and
+ * each small answer on a kept-alive connection waits some 40 ms for a delayed ACK, so the
+ * loopback engine, not the client, would set the pace.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g",
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dsun.net.httpserver.nodelay=true",
     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 10)

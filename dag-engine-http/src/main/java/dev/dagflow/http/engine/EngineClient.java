@@ -49,8 +49,8 @@ public final class EngineClient implements AutoCloseable {
 
   private EngineClient(ClientConfig config) {
     this.config = config;
-    this.calls = new HttpCalls(config.http(), config.timer(), config.settings(),
-        config.random(), config.clock());
+    this.calls = new HttpCalls(config.http(), config.requests(), config.timer(),
+        config.settings(), config.random(), config.clock());
   }
 
   /**
@@ -297,6 +297,18 @@ public final class EngineClient implements AutoCloseable {
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       draft.scheduler(scheduler);
+      return this;
+    }
+
+    /**
+     * The most requests in flight to the engine at once; the others wait their turn, in order.
+     * Each is sent on a thread of the client's own, named {@code
+     * dagflow-engine-client-request-n}, which ends after 30 s idle. Default 16.
+     *
+     * @param requests from 1 to 1,024
+     */
+    public Builder maxConcurrentRequests(int requests) {
+      draft.maxConcurrentRequests(requests);
       return this;
     }
 

@@ -164,6 +164,8 @@ class EngineClientProtocolTest {
         .isInstanceOf(IllegalStateException.class).hasMessage("maxRetries was already set to 1");
     assertThatThrownBy(() -> EngineClient.builder(uri).maxRetries(-1))
         .hasMessage("maxRetries must be from 0 to 100, was -1");
+    assertThatThrownBy(() -> EngineClient.builder(uri).maxConcurrentRequests(0))
+        .hasMessage("maxConcurrentRequests must be from 1 to 1024, was 0");
     assertThatThrownBy(() -> EngineClient.builder(uri).backoff(Duration.ofSeconds(2),
         Duration.ofSeconds(1))).hasMessageStartingWith("max backoff must be from PT2S");
     assertThatThrownBy(() -> EngineClient.builder(uri).bearerToken("a\nb"))

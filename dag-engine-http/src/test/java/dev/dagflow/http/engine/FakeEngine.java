@@ -74,6 +74,9 @@ final class FakeEngine implements AutoCloseable {
   final Map<String, List<EngineLine>> logs = new ConcurrentHashMap<>();
   final AtomicInteger created = new AtomicInteger();
   final AtomicInteger maxConcurrentPolls = new AtomicInteger();
+  /** The most requests of any kind under way at once. */
+  final AtomicInteger maxInFlight = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<String, Task> byKey = new ConcurrentHashMap<>();
   private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
   private final Deque<Reply> submitFaults = new ArrayDeque<>();
@@ -202,6 +205,7 @@ final class FakeEngine implements AutoCloseable {
   }
 
   private void exchange(HttpExchange x) throws IOException {
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = x.getRequestURI().getPath();
@@ -243,6 +247,7 @@ final class FakeEngine implements AutoCloseable {
       violations.add("the fake engine failed: " + e); // tests check there are none
       throw e;
     } finally {
+      inFlight.decrementAndGet();
       x.close();
     }
   }

@@ -16,8 +16,10 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public record ClientConfig(URI baseUri, String submitPath, String statusPath,
     Optional<String> batchStatusPath, int maxBatchSize, String logsPath, String updatePath,
     String stopPath, Optional<String> bearerToken, Map<String, String> headers, HttpClient http,
-    ScheduledExecutorService timer, HttpCalls.Settings settings, Random random, Clock clock,
+    ExecutorService requests, ScheduledExecutorService timer, HttpCalls.Settings settings, Random random, Clock clock,
     List<ExecutorService> owned) {
 
   private static final Duration HOUR = Duration.ofHours(1);
@@ -65,6 +67,7 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
     private Executor executor;
     private ScheduledExecutorService scheduler;
     private Integer maxRetries;
+    private Integer maxConcurrentRequests;
     private Duration initialBackoff;
     private Duration maxBackoff;
     private Duration maxRetryAfter;
@@ -172,6 +175,11 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
       scheduler = Objects.requireNonNull(s, "scheduler");
     }
 
+    public void maxConcurrentRequests(int n) {
+      Checks.once("maxConcurrentRequests", maxConcurrentRequests);
+      maxConcurrentRequests = (int) Checks.range("maxConcurrentRequests", n, 1, 1024);
+    }
+
     public void maxRetries(int retries) {
       Checks.once("maxRetries", maxRetries);
       maxRetries = (int) Checks.range("maxRetries", retries, 0, 100);
@@ -222,6 +230,12 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
             .connectTimeout(connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER).build();
       }
+      int inFlight = maxConcurrentRequests == null ? 16 : maxConcurrentRequests;
+      ThreadPoolExecutor requests = new ThreadPoolExecutor(inFlight, inFlight, 30,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          new NamedThreads("dagflow-engine-client-request"));
+      requests.allowCoreThreadTimeOut(true); // an idle client holds no threads
+      owned.add(requests);
       ScheduledExecutorService timer = scheduler;
       if (timer == null) {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
@@ -243,7 +257,8 @@ public record ClientConfig(URI baseUri, String submitPath, String statusPath,
           logsPath == null ? "/engine/agent/{id}/logs" : logsPath,
           updatePath == null ? "/engine/task/{id}/update" : updatePath,
           stopPath == null ? "/engine/task/{id}/stop" : stopPath,
-          Optional.ofNullable(bearerToken), Map.copyOf(headers), client, timer, settings,
+          Optional.ofNullable(bearerToken), Map.copyOf(headers), client, requests, timer,
+          settings,
           random == null ? new Random() : random, clock == null ? Clock.systemUTC() : clock,
           List.copyOf(owned));
     }

@@ -5,6 +5,7 @@ import dev.dagflow.http.engine.EngineProtocolException;
 import dev.dagflow.http.engine.EngineRequestException;
 import dev.dagflow.http.engine.EngineUnavailableException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,8 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,14 @@ import java.util.function.Supplier;
  * a 429 are tried again after a delay, up to the retry limit; any other answer is final. The
  * delay is the {@code Retry-After} the engine sent (seconds or an HTTP date, read on the
  * injected clock) or else capped exponential backoff with full jitter: uniform in {@code [0,
- * min(max, initial * 2^retry))}. Waits are timer tasks, never sleeps. Thread-safe.
+ * min(max, initial * 2^retry))}. Waits are timer tasks, never sleeps.
+ *
+ * <p>Each try is sent with the blocking {@link HttpClient#send} on a thread of {@code requests},
+ * whose size bounds the requests in flight to the engine; the others wait their turn in order.
+ * Not {@code sendAsync}: it hands every answer to the {@code CompletableFuture} default
+ * executor, which on a machine of fewer than three cores (common-pool parallelism 1) starts a
+ * new thread per answer, and it would open a connection per request in flight, a thousand at a
+ * poll of a thousand tasks. Thread-safe.
  */
 public final class HttpCalls {
   private static final int EXCERPT = 500;
@@ -41,15 +48,17 @@ public final class HttpCalls {
       Duration maxRetryAfter, long maxResponseBytes, Duration requestTimeout) {}
 
   private final HttpClient http;
+  private final ExecutorService requests;
   private final ScheduledExecutorService timer;
   private final Settings settings;
   private final Random random;
   private final Clock clock;
   private volatile boolean closed;
 
-  public HttpCalls(HttpClient http, ScheduledExecutorService timer, Settings settings,
-      Random random, Clock clock) {
+  public HttpCalls(HttpClient http, ExecutorService requests, ScheduledExecutorService timer,
+      Settings settings, Random random, Clock clock) {
     this.http = http;
+    this.requests = requests;
     this.timer = timer;
     this.settings = settings;
     this.random = random;
@@ -67,48 +76,80 @@ public final class HttpCalls {
     return result;
   }
 
-  /** No request is sent or retried from now on: each fails as unavailable. */
+  /**
+   * No request is sent or retried from now on: each, and each waiting its turn, fails as
+   * unavailable; the requests in flight are interrupted and fail so too.
+   */
   public void close() {
     closed = true;
+    requests.shutdownNow().forEach(Runnable::run); // each sees closed and fails its future
   }
 
   private void attempt(String op, Supplier<HttpRequest.Builder> request, int tryNo,
       CompletableFuture<byte[]> result) {
     if (closed) {
-      result.completeExceptionally(new EngineUnavailableException(op, "the client is closed",
-          tryNo - 1, OptionalInt.empty(), Optional.empty(), null));
+      closedFailure(op, tryNo, result);
       return;
     }
     HttpRequest built;
-    CompletableFuture<HttpResponse<byte[]>> sent;
     try {
       built = request.get().timeout(settings.requestTimeout()).build();
-      sent = http.sendAsync(built, LimitedBody.handler(settings.maxResponseBytes()));
     } catch (RuntimeException e) {
       result.completeExceptionally(new EngineException(op, "the request could not be sent: "
           + e, e));
       return;
     }
-    sent.whenComplete((response, error) -> {
-      if (error != null) {
-        failed(op, request, tryNo, result, unwrap(error));
-      } else {
-        answered(op, request, tryNo, result, response);
-      }
-    });
+    try {
+      requests.execute(() -> exchange(op, request, tryNo, result, built));
+    } catch (RejectedExecutionException e) {
+      closedFailure(op, tryNo, result);
+    }
   }
 
+  /** One try, on a thread of {@code requests}. */
+  private void exchange(String op, Supplier<HttpRequest.Builder> request, int tryNo,
+      CompletableFuture<byte[]> result, HttpRequest built) {
+    if (closed) {
+      closedFailure(op, tryNo, result);
+      return;
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(built, LimitedBody.handler(settings.maxResponseBytes()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // close() interrupts the requests in flight
+      closedFailure(op, tryNo, result);
+      return;
+    } catch (IOException | RuntimeException e) {
+      failed(op, request, tryNo, result, e);
+      return;
+    }
+    answered(op, request, tryNo, result, response);
+  }
+
+  private static void closedFailure(String op, int tryNo, CompletableFuture<byte[]> result) {
+    result.completeExceptionally(new EngineUnavailableException(op, "the client is closed",
+        tryNo - 1, OptionalInt.empty(), Optional.empty(), null));
+  }
+
+  /**
+   * A try that got no answer. {@code send} wraps what went wrong in an {@link IOException}
+   * (an over-long body, a failing body handler too), so the cause is looked at first.
+   */
   private void failed(String op, Supplier<HttpRequest.Builder> request, int tryNo,
-      CompletableFuture<byte[]> result, Throwable error) {
-    if (error instanceof LimitedBody.TooLarge tooLarge) {
+      CompletableFuture<byte[]> result, Exception error) {
+    Throwable cause = error.getCause();
+    if (cause instanceof LimitedBody.TooLarge tooLarge) {
       result.completeExceptionally(new EngineProtocolException(op, "(body)",
           tooLarge.getMessage(), null));
-    } else if (error instanceof IOException) {
+    } else if (error instanceof IOException && !(cause instanceof RuntimeException
+        && !(cause instanceof UncheckedIOException))) {
       retryOrGiveUp(op, request, tryNo, result, null, null, "the engine could not be reached ("
           + error + ")", error);
     } else {
-      result.completeExceptionally(new EngineException(op, "the request failed: " + error,
-          error));
+      Throwable what = error instanceof IOException ? cause : error;
+      result.completeExceptionally(new EngineException(op, "the request failed: " + what,
+          what));
     }
   }
 
@@ -192,13 +233,5 @@ public final class HttpCalls {
     text.codePoints().limit(EXCERPT).forEach(c -> b.appendCodePoint(
         Character.isISOControl(c) ? ' ' : c));
     return prefix + b.toString().strip();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }
