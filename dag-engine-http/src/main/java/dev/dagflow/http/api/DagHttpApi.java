@@ -6,10 +6,10 @@ import java.util.Objects;
 
 /**
  * The REST API over a {@link DagEngine}: routes under {@code /api/v1/projects/{project}/…} for
- * templates, runs, policies, triggers and events, answering {@code {"code","message","data"}}
- * JSON (see {@code docs/http-api.md}). Built with {@link #builder(DagEngine)}; served by a
- * transport adapter: {@link DagHttpHandler} on the JDK's {@code HttpServer}, {@link
- * DagHttpServlet} in a servlet container.
+ * templates, runs, policies, triggers, schedules and events, answering {@code
+ * {"code","message","data"}} JSON (see {@code docs/http-api.md}). Built with {@link
+ * #builder(DagEngine)}; served by a transport adapter: {@link DagHttpHandler} on the JDK's
+ * {@code HttpServer}, {@link DagHttpServlet} in a servlet container.
  *
  * <pre>{@code
  * DagHttpApi api = DagHttpApi.builder(engine).authenticator(tokens).build();

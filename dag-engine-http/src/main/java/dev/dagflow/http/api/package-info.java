@@ -1,7 +1,7 @@
 /**
  * A REST API over a {@code DagEngine}, built with {@link dev.dagflow.http.api.DagHttpApi#builder
- * DagHttpApi.builder(engine)}: routes scoped by project for templates, runs, policies, triggers
- * and events, {@code {"code","message","data"}} JSON bodies, errors naming the field, a
+ * DagHttpApi.builder(engine)}: routes scoped by project for templates, runs, policies, triggers,
+ * schedules and events, {@code {"code","message","data"}} JSON bodies, errors naming the field, a
  * Server-Sent Events stream of a run's transitions and logs, an OpenAPI document and Swagger
  * UI. Who calls is told by an {@link dev.dagflow.http.api.Authenticator} (an SPI) as an {@link
  * dev.dagflow.http.api.ApiPrincipal}. Two transports mount it: {@link

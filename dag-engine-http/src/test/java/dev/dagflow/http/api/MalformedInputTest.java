@@ -27,6 +27,8 @@ class MalformedInputTest extends ApiTestBase {
       "Policy", new String[] {"{\"name\": \"q\", \"abandonLimit\": \"3\"}", "abandonLimit"},
       "Trigger", new String[] {"{\"id\": \"q\", \"eventType\": \"e\", \"template\": \"t\","
           + " \"enabled\": 1}", "enabled"},
+      "Schedule", new String[] {"{\"id\": \"q\", \"template\": \"t\", \"cron\": \"0 * * * *\","
+          + " \"zone\": 2}", "zone"},
       "Event", new String[] {"{\"type\": [\"e\"]}", "type"},
       "ConfigPatch", new String[] {"[]", "body"});
   /** A body with a number no double holds where a value is free JSON or a number. */
@@ -38,6 +40,8 @@ class MalformedInputTest extends ApiTestBase {
           "retry.jitter"},
       "Trigger", new String[] {"{\"id\": \"q\", \"eventType\": \"e\", \"template\": \"t\","
           + " \"templateVersion\": 1e400}", "templateVersion"},
+      "Schedule", new String[] {"{\"id\": \"q\", \"template\": \"t\", \"cron\": \"0 * * * *\","
+          + " \"params\": {\"depth\": 1e400}}", "params.depth"},
       "Event", new String[] {"{\"type\": \"e\", \"payload\": {\"x\": -1e400}}", "payload.x"},
       "ConfigPatch", new String[] {"{\"x\": 1e-400}", "x"});
 
@@ -182,6 +186,6 @@ class MalformedInputTest extends ApiTestBase {
     return engine.list(RunQuery.all()).items() + "\n" + engine.get(runId).nodes() + "\n"
         + engine.history(runId) + "\n" + engine.templates().list() + "\n"
         + engine.policies().list() + "\n" + engine.triggers().list() + "\n"
-        + executor.updates().size();
+        + engine.schedules().list() + "\n" + executor.updates().size();
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiAndDocsTest extends ApiTestBase {
   private static final String P = "/api/v1/projects/{project}";
-  /** The routes of DESIGN.md "HTTP API" (schedules aside), and the documents. */
+  /** The routes of DESIGN.md "HTTP API", and the documents. */
   private static final Set<String> EXPECTED = Set.of(
       "POST " + P + "/templates", "GET " + P + "/templates", "GET " + P + "/templates/{name}",
       "GET " + P + "/templates/{name}/versions/{version}", "POST " + P + "/templates/{name}/runs",
@@ -34,6 +34,8 @@ class OpenApiAndDocsTest extends ApiTestBase {
       "PUT " + P + "/policies/{name}", "DELETE " + P + "/policies/{name}",
       "GET " + P + "/triggers", "POST " + P + "/triggers", "GET " + P + "/triggers/{id}",
       "PUT " + P + "/triggers/{id}", "DELETE " + P + "/triggers/{id}",
+      "GET " + P + "/schedules", "POST " + P + "/schedules", "GET " + P + "/schedules/{id}",
+      "PUT " + P + "/schedules/{id}", "DELETE " + P + "/schedules/{id}",
       "GET /api/v1/openapi.json", "GET /api/v1/docs", "GET /api/v1/docs/{asset}");
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -71,7 +73,7 @@ class OpenApiAndDocsTest extends ApiTestBase {
         }
       }
     }
-    refused(get("/api/v1/projects/a/schedules", A), 404, "no route");
+    refused(get("/api/v1/projects/a/schedule", A), 404, "no route");
     refused(get("/api/v2/openapi.json", A), 404, "no route");
   }
 
@@ -92,6 +94,15 @@ class OpenApiAndDocsTest extends ApiTestBase {
         "413");
     assertThat(start.get("parameters").toString()).contains("Idempotency-Key");
     assertThat(doc.at("/paths/~1api~1v1~1openapi.json/get/security")).isEmpty();
+    JsonNode schedules = doc.at("/paths/~1api~1v1~1projects~1{project}~1schedules");
+    assertThat(schedules.get("post").get("responses").fieldNames()).toIterable()
+        .contains("201", "400", "403", "409", "413");
+    assertThat(schedules.at("/post/requestBody/description").asText()).contains("ScheduleJson");
+    assertThat(schedules.at("/get/tags/0").asText()).isEqualTo("schedules");
+    JsonNode one = doc.at("/paths/~1api~1v1~1projects~1{project}~1schedules~1{id}");
+    assertThat(one.fieldNames()).toIterable().containsExactlyInAnyOrder("get", "put",
+        "delete");
+    assertThat(one.at("/put/responses/404/description").asText()).contains("schedule");
   }
 
   @Test

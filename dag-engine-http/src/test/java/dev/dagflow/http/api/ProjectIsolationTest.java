@@ -26,6 +26,7 @@ class ProjectIsolationTest extends ApiTestBase {
       "RunStart", "{}",
       "Policy", "{\"name\": \"pfresh\"}",
       "Trigger", "{\"id\": \"tfresh\", \"eventType\": \"e\", \"template\": \"tX\"}",
+      "Schedule", "{\"id\": \"sfresh\", \"template\": \"tX\", \"cron\": \"0 * * * *\"}",
       "Event", "{\"type\": \"e\", \"id\": \"ev-walk\"}",
       "ConfigPatch", "{\"walk\": 1}");
 
@@ -41,6 +42,8 @@ class ProjectIsolationTest extends ApiTestBase {
           + "\"}"), 201);
       ok(send("POST", "/api/v1/projects/" + p + "/triggers", token, "{\"id\": \"tr" + p
           + "\", \"eventType\": \"e\", \"template\": \"t" + p + "\"}"), 201);
+      ok(send("POST", "/api/v1/projects/" + p + "/schedules", token, "{\"id\": \"s" + p
+          + "\", \"template\": \"t" + p + "\", \"cron\": \"0 * * * *\"}"), 201);
     }
     executor.awaitCalls("hang", 2, Duration.ofSeconds(10));
   }
@@ -59,8 +62,9 @@ class ProjectIsolationTest extends ApiTestBase {
   private String path(Route r, String project, String owner) {
     String t = r.template();
     String name = t.contains("/policies/") ? "p" + owner : "t" + owner;
+    String id = t.contains("/schedules/") ? "s" + owner : "tr" + owner;
     return t.replace("{project}", project).replace("{run}", runs.get(owner))
-        .replace("{node}", "hang").replace("{name}", name).replace("{id}", "tr" + owner)
+        .replace("{node}", "hang").replace("{name}", name).replace("{id}", id)
         .replace("{version}", "1");
   }
 
@@ -71,7 +75,7 @@ class ProjectIsolationTest extends ApiTestBase {
     }
     body = body.replace("tX", "t" + project);
     if (r.method().equals("PUT")) {
-      // the path names the policy or trigger
+      // the path names the policy, trigger or schedule
       ObjectNode json = object(body);
       json.remove(List.of("name", "id"));
       body = json.toString();
@@ -112,9 +116,10 @@ class ProjectIsolationTest extends ApiTestBase {
       }
     }
     assertThat(snapshot("b")).isEqualTo(before);
-    for (String list : List.of("runs", "templates", "policies", "triggers")) {
+    for (String list : List.of("runs", "templates", "policies", "triggers", "schedules")) {
       assertThat(get("/api/v1/projects/a/" + list, A).text()).doesNotContain("\"tb\"")
-          .doesNotContain("\"pb\"").doesNotContain("\"trb\"").doesNotContain(runs.get("b"));
+          .doesNotContain("\"pb\"").doesNotContain("\"trb\"").doesNotContain("\"sb\"")
+          .doesNotContain(runs.get("b"));
     }
   }
 
@@ -152,6 +157,8 @@ class ProjectIsolationTest extends ApiTestBase {
     s.append(engine.policies().list()).append('\n');
     s.append(engine.triggers().list()).append('\n');
     s.append(engine.triggers().counters("tr" + project)).append('\n');
+    s.append(engine.schedules().list()).append('\n');
+    s.append(engine.schedules().state("s" + project)).append('\n');
     s.append(executor.updates().size()).append(executor.cancelled());
     return s.toString();
   }

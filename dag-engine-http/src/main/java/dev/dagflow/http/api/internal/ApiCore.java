@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiCore {
   private static final Logger LOG = LoggerFactory.getLogger(ApiCore.class);
   private static final String BEARER = "bearer ";
-  /** dagflow's id rule: no project, run, node, template, policy or trigger has another id. */
+  /** dagflow's id rule, of every project, run, node, template, policy, trigger, schedule. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   private final Authenticator authenticator;
@@ -41,6 +41,7 @@ public final class ApiCore {
     all.addAll(new RunControlRoutes(engine).routes());
     all.addAll(new PolicyRoutes(engine).routes());
     all.addAll(new TriggerRoutes(engine).routes());
+    all.addAll(new ScheduleRoutes(engine).routes());
     all.addAll(new EventRoutes(engine).routes());
     RunEventHub hub = new RunEventHub();
     engine.addListener(hub);

@@ -13,6 +13,8 @@ import dev.dagflow.engine.UnknownTaskTypeException;
 import dev.dagflow.filter.FilterException;
 import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.policy.UnknownPolicyException;
+import dev.dagflow.schedule.InvalidScheduleException;
+import dev.dagflow.schedule.UnknownScheduleException;
 import dev.dagflow.spec.InvalidDagException;
 import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.state.IllegalTransitionException;
@@ -62,6 +64,9 @@ final class Errors {
     if (e instanceof InvalidTriggerException t) {
       return ApiException.badField(t.field(), e.getMessage());
     }
+    if (e instanceof InvalidScheduleException s) {
+      return ApiException.badField(s.field(), unprefixed(s.field(), e.getMessage()));
+    }
     if (e instanceof InvalidEventException ev) {
       return ApiException.badField(ev.field(), e.getMessage());
     }
@@ -81,7 +86,8 @@ final class Errors {
       return ApiException.conflict("name", e.getMessage());
     }
     if (e instanceof UnknownRunException || e instanceof UnknownNodeException
-        || e instanceof UnknownTemplateException || e instanceof UnknownTriggerException) {
+        || e instanceof UnknownTemplateException || e instanceof UnknownTriggerException
+        || e instanceof UnknownScheduleException) {
       return ApiException.of(404, "NOT_FOUND", null, e.getMessage());
     }
     if (e instanceof IdempotencyConflictException c) {
@@ -128,6 +134,12 @@ final class Errors {
     }
     LOG.error("an API call failed", e);
     return ApiException.of(500, "INTERNAL", null, "the server failed; see its log");
+  }
+
+  /** {@code message} without the {@code field: } it starts with, which the answer adds. */
+  private static String unprefixed(String field, String message) {
+    String prefix = field + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
   }
 
   private static String join(String prefix, String path) {

@@ -35,6 +35,7 @@ final class OpenApi {
       "Policy", "an execution policy in the form of dev.dagflow.policy.PolicyJson, with "
           + "\"projectDefault\"?: boolean",
       "Trigger", "an event trigger in the form of dev.dagflow.trigger.TriggerJson",
+      "Schedule", "a cron schedule in the form of dev.dagflow.schedule.ScheduleJson",
       "Event", "{\"type\": string, \"id\"?, \"payload\"?: object, \"time\"?, \"cause\"?}",
       "ConfigPatch", "a JSON merge patch object");
 
@@ -44,8 +45,8 @@ final class OpenApi {
     ObjectNode doc = Views.NODES.objectNode();
     doc.put("openapi", "3.0.3");
     doc.putObject("info").put("title", "dagflow REST API").put("version", "v1")
-        .put("description", "Runs, templates, policies, triggers and events of a dagflow "
-            + "engine, scoped by project. See docs/http-api.md.");
+        .put("description", "Runs, templates, policies, triggers, schedules and events "
+            + "of a dagflow engine, scoped by project. See docs/http-api.md.");
     // the mount point, relative to where the document is served: {mount}/api/v1/openapi.json
     doc.putArray("servers").addObject().put("url", "../..");
     ObjectNode paths = doc.putObject("paths");
@@ -110,7 +111,8 @@ final class OpenApi {
     ObjectNode responses = op.putObject("responses");
     String ok = r.method().equals("POST") && (r.template().endsWith("/runs")
         || r.template().endsWith("/templates") || r.template().endsWith("/policies")
-        || r.template().endsWith("/triggers")) ? "201" : "200";
+        || r.template().endsWith("/triggers") || r.template().endsWith("/schedules"))
+        ? "201" : "200";
     if (r.template().endsWith("/events") && r.method().equals("GET")) {
       responses.putObject("200").put("description", "a text/event-stream of transition, log "
           + "and end events").putObject("content").putObject("text/event-stream");
@@ -125,8 +127,8 @@ final class OpenApi {
       if (r.access() == Route.Access.CHANGE) {
         envelope(responses, "403", "the principal may only read the project");
       }
-      envelope(responses, "404", "no such project, run, node, template, policy or trigger "
-          + "in the project");
+      envelope(responses, "404", "no such project, run, node, template, policy, trigger or "
+          + "schedule in the project");
       if (r.access() == Route.Access.CHANGE) {
         envelope(responses, "409", "the state refuses the change, or the name is taken");
       }

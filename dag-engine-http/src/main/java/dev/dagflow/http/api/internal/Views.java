@@ -12,6 +12,9 @@ import dev.dagflow.eval.NodeExplanation;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.policy.PolicyJson;
+import dev.dagflow.schedule.Schedule;
+import dev.dagflow.schedule.ScheduleJson;
+import dev.dagflow.schedule.ScheduleState;
 import dev.dagflow.spec.DagJson;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.AttemptRecord;
@@ -27,8 +30,8 @@ import java.util.Optional;
 
 /**
  * The JSON shapes of what the engine answers: runs, nodes, attempts, edges, templates, logs,
- * history, transitions, explanations, policies and triggers. Times are ISO-8601 text, absent
- * values left out. Stateless.
+ * history, transitions, explanations, policies, triggers and schedules. Times are ISO-8601
+ * text, absent values left out. Stateless.
  */
 final class Views {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -229,6 +232,22 @@ final class Views {
       time(out, "lastFired", c.lastFired());
       c.lastError().ifPresent(e -> out.put("lastError", e));
     });
+    return json;
+  }
+
+  /**
+   * A schedule in its JSON form, with its state: the fire times that started a run, started
+   * none on purpose or failed, the latest counted and the next armed one.
+   */
+  static ObjectNode schedule(Schedule s, ScheduleState state) {
+    ObjectNode json = ScheduleJson.toJson(s);
+    ObjectNode out = json.putObject("state");
+    out.put("fired", state.fired());
+    out.put("skipped", state.skipped());
+    out.put("failed", state.failed());
+    time(out, "lastFireTime", state.lastFireTime());
+    time(out, "nextFireTime", state.nextFireTime());
+    state.lastError().ifPresent(e -> out.put("lastError", e));
     return json;
   }
 
