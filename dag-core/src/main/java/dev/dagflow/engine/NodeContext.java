@@ -40,6 +40,13 @@ public interface NodeContext {
   /** The results of the upstream nodes this node has edges from that have completed, by id. */
   Map<String, JsonNode> upstreamResults();
 
+  /**
+   * How each upstream node this node has edges from stands, by id in the spec's edge order:
+   * state, result, and the error it ended with. A notify on a FINISH edge says from it why
+   * deploy ended. Read when called; results are copies.
+   */
+  Map<String, UpstreamOutcome> upstreams();
+
   /** The attempt's number, from 1. */
   int attempt();
 

@@ -28,6 +28,9 @@ public interface SubtreeNode {
   /** The results of the upstream nodes of this node that have completed, by id; copies. */
   Map<String, JsonNode> upstreamResults();
 
+  /** How each upstream node of this node stands, as {@link NodeContext#upstreams()} gives it. */
+  Map<String, UpstreamOutcome> upstreams();
+
   /**
    * The node has started; {@link #progress}, {@link #reportEngineRef} and {@link #ended} imply
    * it.

@@ -10,11 +10,14 @@ import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.RunView;
+import dev.dagflow.engine.UpstreamOutcome;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.log.LogQuery;
 import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.NodeSpec;
+import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import dev.dagflow.store.Stores;
 import dev.dagflow.template.DagTemplate;
@@ -74,6 +77,40 @@ class DocsSnippetsTest {
     assertThat(seen.state()).isEqualTo(RunState.COMPLETED);
     assertThat(seen.node("build").orElseThrow().result())
         .contains(JSON.objectNode().put("ran", "make"));
+  }
+
+  /** Where the engine page's notify posts. */
+  static final class Chat {
+    final List<String> posts = new ArrayList<>();
+
+    synchronized void post(String message) {
+      posts.add(message);
+    }
+  }
+
+  @Test
+  void enginePageUpstreamOutcomes() throws Exception {
+    Chat chat = new Chat();
+    // docs:start engine.md upstreams
+    DagEngine.Builder builder = DagEngine.builder()
+        .handler("notify", ctx -> {
+          UpstreamOutcome deploy = ctx.upstreams().get("deploy");
+          chat.post(deploy.state() == NodeState.COMPLETED ? "deployed"
+              : "deploy " + deploy.state() + ": " + deploy.errorMessage().orElse("no message"));
+          return null;
+        });
+    // docs:end
+    DagSpec spec = DagSpec.builder("ship")
+        .node(NodeSpec.task("deploy", "kubectl"))
+        .node(NodeSpec.task("notify", "notify").dependsOn("deploy", EdgeType.FINISH))
+        .build();
+    try (DagEngine engine = builder.executor("kubectl", ctx -> CompletableFuture.completedFuture(
+        NodeResult.failure("ROLLOUT", "3 of 5 pods crashed"))).build()) {
+      engine.start();
+      RunView run = engine.await(engine.submit(spec), Duration.ofSeconds(30));
+      assertThat(run.node("notify").orElseThrow().state()).isEqualTo(NodeState.COMPLETED);
+    }
+    assertThat(chat.posts).containsExactly("deploy FAILED: 3 of 5 pods crashed");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.TimeSource;
+import dev.dagflow.engine.UpstreamOutcome;
 import dev.dagflow.engine.RunStateChange;
 import dev.dagflow.engine.RunStateException;
 import dev.dagflow.eval.Gate;
@@ -680,6 +681,27 @@ final class ActiveRun extends SerialRun implements TransitionListener {
         if (eval.state(u) == NodeState.COMPLETED) {
           upstream.put(e.upstream(), nodes.result(u).deepCopy());
         }
+      }
+      return upstream;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How the upstreams of {@code v} stand, by id in edge order, results copied; for a context. */
+  Map<String, UpstreamOutcome> upstreams(int v) {
+    lock.lock();
+    try {
+      Map<String, UpstreamOutcome> upstream = new LinkedHashMap<>();
+      for (Edge e : spec.nodes().get(v).edges()) {
+        int u = spec.indexOf(e.upstream());
+        NodeState state = eval.state(u);
+        JsonNode result = state == NodeState.COMPLETED ? nodes.resultOrNull(u) : null;
+        boolean failed = state.isTerminal() && state != NodeState.COMPLETED;
+        upstream.put(e.upstream(), new UpstreamOutcome(e.upstream(), state,
+            Optional.ofNullable(result).map(JsonNode::deepCopy),
+            Optional.ofNullable(failed ? nodes.errorCode(u) : null),
+            Optional.ofNullable(failed ? nodes.errorMessage(u) : null)));
       }
       return upstream;
     } finally {

@@ -6,6 +6,7 @@ import dev.dagflow.engine.NodeContext;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.SubtreeNode;
 import dev.dagflow.engine.TimeSource;
+import dev.dagflow.engine.UpstreamOutcome;
 import dev.dagflow.spec.NodeSpec;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
@@ -116,6 +117,11 @@ final class Attempt implements NodeContext {
   @Override
   public Map<String, JsonNode> upstreamResults() {
     return run.upstreamResults(node);
+  }
+
+  @Override
+  public Map<String, UpstreamOutcome> upstreams() {
+    return run.upstreams(node);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dagflow.engine.NodeResult;
 import dev.dagflow.engine.SubtreeNode;
+import dev.dagflow.engine.UpstreamOutcome;
 import dev.dagflow.log.LogLevel;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,11 @@ final class DrivenNode implements SubtreeNode {
   @Override
   public Map<String, JsonNode> upstreamResults() {
     return container.run.upstreamResults(node);
+  }
+
+  @Override
+  public Map<String, UpstreamOutcome> upstreams() {
+    return container.run.upstreams(node);
   }
 
   @Override
