@@ -10,6 +10,9 @@ import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +41,7 @@ public final class SubmitRequest {
   private final String operator;
   private final String idempotencyKey;
   private final IdempotencyStrategy idempotencyStrategy;
+  private final List<String> targets;
 
   private SubmitRequest(Builder b) {
     spec = b.spec;
@@ -48,6 +52,7 @@ public final class SubmitRequest {
     idempotencyKey = b.idempotencyKey;
     idempotencyStrategy = b.idempotencyStrategy == null
         ? IdempotencyStrategy.RETURN_EXISTING : b.idempotencyStrategy;
+    targets = List.copyOf(b.targets);
   }
 
   /** A builder with no spec, template or operator, and empty params. */
@@ -101,6 +106,14 @@ public final class SubmitRequest {
     return idempotencyStrategy;
   }
 
+  /**
+   * The target nodes the run is limited to, over the spec's own ({@link DagSpec#targets()});
+   * empty to keep the spec's.
+   */
+  public List<String> targets() {
+    return targets;
+  }
+
   /** A builder holding this request's values, to change some. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -111,6 +124,7 @@ public final class SubmitRequest {
     b.operator = operator;
     b.idempotencyKey = idempotencyKey;
     b.idempotencyStrategy = idempotencyKey == null ? null : idempotencyStrategy;
+    b.targets.addAll(targets);
     return b;
   }
 
@@ -120,13 +134,13 @@ public final class SubmitRequest {
         && Objects.equals(template, r.template)
         && Objects.equals(templateVersion, r.templateVersion) && params.equals(r.params)
         && Objects.equals(operator, r.operator) && Objects.equals(idempotencyKey, r.idempotencyKey)
-        && idempotencyStrategy == r.idempotencyStrategy;
+        && idempotencyStrategy == r.idempotencyStrategy && targets.equals(r.targets);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(spec, template, templateVersion, params, operator, idempotencyKey,
-        idempotencyStrategy);
+        idempotencyStrategy, targets);
   }
 
   @Override
@@ -136,7 +150,8 @@ public final class SubmitRequest {
     return "SubmitRequest{" + what + ", params=" + params
         + (operator == null ? "" : ", operator=" + operator)
         + (idempotencyKey == null ? ""
-            : ", idempotencyKey=" + idempotencyKey + " " + idempotencyStrategy) + "}";
+            : ", idempotencyKey=" + idempotencyKey + " " + idempotencyStrategy)
+        + (targets.isEmpty() ? "" : ", targets=" + targets) + "}";
   }
 
   /**
@@ -153,6 +168,7 @@ public final class SubmitRequest {
     private String operator;
     private String idempotencyKey;
     private IdempotencyStrategy idempotencyStrategy;
+    private final List<String> targets = new ArrayList<>(0);
 
     private Builder() {
     }
@@ -250,6 +266,32 @@ public final class SubmitRequest {
      */
     public Builder idempotencyStrategy(IdempotencyStrategy strategy) {
       this.idempotencyStrategy = Objects.requireNonNull(strategy, "idempotencyStrategy");
+      return this;
+    }
+
+    /**
+     * Limits the run to these target nodes and what they need, over the spec's own targets
+     * ({@link DagSpec#targets()}, which says what "need" means); an empty list keeps the spec's.
+     * A repeated id counts once. Submit refuses, with an {@link InvalidSubmitRequestException}
+     * naming {@code targets}, an id that is no node of the spec.
+     *
+     * @throws InvalidSubmitRequestException naming {@code targets} for an id that breaks the id
+     *     rule
+     */
+    public Builder targets(Collection<String> nodeIds) {
+      List<String> ids = new ArrayList<>(nodeIds.size());
+      for (String id : nodeIds) {
+        Objects.requireNonNull(id, "targets");
+        if (!Ids.isValid(id)) {
+          throw new InvalidSubmitRequestException("targets", "'" + id
+              + "' is not a node id: it must match " + Ids.PATTERN);
+        }
+        if (!ids.contains(id)) {
+          ids.add(id);
+        }
+      }
+      targets.clear();
+      targets.addAll(ids);
       return this;
     }
 

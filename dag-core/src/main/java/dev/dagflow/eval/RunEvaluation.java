@@ -24,7 +24,11 @@ import java.util.function.IntFunction;
  */
 public interface RunEvaluation {
 
-  /** Moves every node from PENDING to WAITING and opens what can be opened. Once only. */
+  /**
+   * Moves every node from PENDING to WAITING and opens what can be opened. Once only. A spec
+   * with {@link dev.dagflow.spec.DagSpec#targets() targets} has the nodes they do not need
+   * SKIPPED first, before anything opens, and a retry never re-opens those.
+   */
   void start();
 
   /** A READY node was handed to its executor: a task becomes RUNNING, a container INITIALIZING

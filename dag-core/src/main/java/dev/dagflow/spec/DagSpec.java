@@ -46,6 +46,7 @@ public final class DagSpec {
   private final int priority;
   private final String policy;
   private final Duration runDeadline;
+  private final List<String> targets;
   private final ObjectNode metadata;
   private final List<NodeSpec> nodes;
   private final IdIndex index;
@@ -63,6 +64,7 @@ public final class DagSpec {
     this.priority = b.priority;
     this.policy = b.policy;
     this.runDeadline = b.runDeadline;
+    this.targets = List.copyOf(b.targets);
     this.metadata = b.metadata;
     this.nodes = nodes;
     this.index = index;
@@ -92,6 +94,7 @@ public final class DagSpec {
     b.priority = priority;
     b.policy = policy;
     b.runDeadline = runDeadline;
+    b.targets.addAll(targets);
     b.metadata = metadata;
     b.nodes.addAll(nodes);
     return b;
@@ -127,6 +130,18 @@ public final class DagSpec {
    */
   public Optional<Duration> runDeadline() {
     return Optional.ofNullable(runDeadline);
+  }
+
+  /**
+   * The target nodes (JSON {@code targets}): when not empty, a run runs only what they need, and
+   * every other node ends SKIPPED at the run's start with the reason {@code not needed for
+   * target …}. What a target needs: itself, its subtree if it is a container, every node
+   * upstream of a needed node through any edge type (a needed container with its whole
+   * subtree), and the containers enclosing needed nodes. Empty (the default) runs everything.
+   * In the order given, without repeats.
+   */
+  public List<String> targets() {
+    return targets;
   }
 
   /** The run priority: ready nodes of a higher-priority run go first. Default 0. */
@@ -216,14 +231,15 @@ public final class DagSpec {
         && scope.equals(d.scope)
         && Objects.equals(policy, d.policy)
         && Objects.equals(runDeadline, d.runDeadline)
+        && targets.equals(d.targets)
         && metadata.equals(d.metadata)
         && nodes.equals(d.nodes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, name, version, scope, priority, policy, runDeadline, metadata,
-        nodes);
+    return Objects.hash(id, name, version, scope, priority, policy, runDeadline, targets,
+        metadata, nodes);
   }
 
   @Override
@@ -244,6 +260,7 @@ public final class DagSpec {
     private int priority;
     private String policy;
     private Duration runDeadline;
+    private final List<String> targets = new ArrayList<>(0);
     private ObjectNode metadata = EMPTY;
     private int maxNodes = SpecValidator.DEFAULT_MAX_NODES;
     private final List<NodeSpec> nodes = new ArrayList<>();
@@ -285,6 +302,24 @@ public final class DagSpec {
      */
     public Builder runDeadline(Duration deadline) {
       this.runDeadline = Objects.requireNonNull(deadline, "runDeadline");
+      return this;
+    }
+
+    /**
+     * Limits runs to these target nodes and what they need (JSON {@code targets}); see {@link
+     * DagSpec#targets()}. Replaces the targets set before; an empty list runs everything. A
+     * repeated id counts once; an id that names no node is a problem {@link #build()} reports.
+     */
+    public Builder targets(Collection<String> nodeIds) {
+      List<String> ids = new ArrayList<>(nodeIds.size());
+      for (String nodeId : nodeIds) {
+        Objects.requireNonNull(nodeId, "targets");
+        if (!ids.contains(nodeId)) {
+          ids.add(nodeId);
+        }
+      }
+      targets.clear();
+      targets.addAll(ids);
       return this;
     }
 
@@ -365,6 +400,13 @@ public final class DagSpec {
       }
       List<NodeSpec> copy = Collections.unmodifiableList(new ArrayList<>(nodes));
       SpecValidator.Result checked = SpecValidator.validate(copy, unchecked, maxNodes, problems);
+      boolean indexed = !copy.isEmpty() && copy.size() <= maxNodes;
+      for (int i = 0; indexed && i < targets.size(); i++) {
+        if (checked.index().get(targets.get(i)) < 0) {
+          problems.add(new SpecProblem(SpecProblem.Kind.UNKNOWN_TARGET, null,
+              "targets[" + i + "]", "target '" + targets.get(i) + "' is not a node of the DAG"));
+        }
+      }
       if (!problems.isEmpty()) {
         throw new InvalidDagException(id, problems);
       }

@@ -60,7 +60,9 @@ public final class SpecProblem {
      * starting outside its document (see {@link dev.dagflow.filter.Filter}, "What a filter
      * sees").
      */
-    INVALID_FILTER
+    INVALID_FILTER,
+    /** A target ({@link DagSpec#targets()}) that names no node of the DAG. */
+    UNKNOWN_TARGET
   }
 
   private static final int SHOWN_ID = 140;

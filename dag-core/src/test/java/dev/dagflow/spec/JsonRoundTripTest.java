@@ -37,9 +37,11 @@ class JsonRoundTripTest {
     boolean notBefore = false;
     boolean delays = false;
     boolean activations = false;
+    boolean targets = false;
     for (int i = 0; i < 1_200; i++) {
       DagSpec spec = RandomSpecs.generate(BASE_SEED + i);
       scopes.add(spec.scope().kind());
+      targets |= !spec.targets().isEmpty();
       for (NodeSpec node : spec.nodes()) {
         containers |= node.isContainer();
         nested |= node.isContainer() && node.parent().isPresent();
@@ -59,7 +61,7 @@ class JsonRoundTripTest {
     assertThat(scopes).containsExactlyInAnyOrder(DagScope.Kind.values());
     assertThat(backoffs).containsExactlyInAnyOrder(Backoff.values());
     assertThat(containers && nested && conditions && joinOne && timeouts && notBefore && delays
-        && activations).isTrue();
+        && activations && targets).isTrue();
   }
 
   @Test

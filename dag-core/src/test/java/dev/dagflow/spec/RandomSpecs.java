@@ -62,7 +62,15 @@ final class RandomSpecs {
     List<NodeSpec.Builder> shuffled = new ArrayList<>(nodes);
     Collections.shuffle(shuffled, new Random(random.nextLong()));
     shuffled.forEach(dag::node);
-    return dag.build();
+    DagSpec spec = dag.build();
+    if (random.nextInt(4) == 0) {
+      List<String> targets = new ArrayList<>();
+      for (int t = 1 + random.nextInt(3); t > 0; t--) {
+        targets.add(spec.nodes().get(random.nextInt(spec.size())).id());
+      }
+      spec = spec.toBuilder().targets(targets).build();
+    }
+    return spec;
   }
 
   private void addSubtree(String parent, List<Integer> parentAncestors, int depth) {

@@ -7,6 +7,7 @@ import dev.dagflow.engine.IdempotencyConflictException;
 import dev.dagflow.engine.IdempotencyStrategy;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.engine.SubmitRequest;
+import dev.dagflow.internal.TargetClosure;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.eval.NodeExplanation;
@@ -19,6 +20,8 @@ import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.TriggerFiring;
 import dev.dagflow.trigger.TriggerRegistry;
 import dev.dagflow.json.internal.Json;
+import dev.dagflow.spec.DagSpec;
+import dev.dagflow.state.NodeState;
 import dev.dagflow.state.StateTransition;
 import dev.dagflow.store.HistoryEntry;
 import dev.dagflow.store.IdempotencyKeyTakenException;
@@ -241,7 +244,8 @@ public final class Engine implements DagEngine {
     Optional<DagTemplate> template = request.template()
         .map(name -> templates.resolve(name, request.templateVersion(), Optional.empty()));
     RunPlacement place = template.map(RunPlacement::ofTemplate)
-        .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()));
+        .orElseGet(() -> RunPlacement.ofSpec(request.spec().orElseThrow()))
+        .withTargets(request.targets());
     String runId = services.newRunId();
     IdempotencyStrategy strategy = request.idempotencyStrategy();
     try {
@@ -515,9 +519,20 @@ public final class Engine implements DagEngine {
       }
       NodeRecord node = runs.nodes(runId).stream().filter(n -> n.nodeId().equals(nodeId))
           .findFirst().orElse(NodeRecord.pending(runId, nodeId));
-      return new NodeExplanation(nodeId, node.state(), List.of());
+      return withTargetReason(new NodeExplanation(nodeId, node.state(), List.of()),
+          record.spec(), record.spec().indexOf(nodeId));
     }
-    return run.control().explain(node(run, nodeId));
+    int v = node(run, nodeId);
+    return withTargetReason(run.control().explain(v), run.spec, v);
+  }
+
+  /** {@code e}, with the reason if the node was skipped as the run's targets do not need it. */
+  private static NodeExplanation withTargetReason(NodeExplanation e, DagSpec spec, int v) {
+    if (e.state() != NodeState.SKIPPED || spec.targets().isEmpty()
+        || !TargetClosure.notNeeded(spec).get(v)) {
+      return e;
+    }
+    return e.withReason(TargetClosure.reason(spec));
   }
 
   @Override

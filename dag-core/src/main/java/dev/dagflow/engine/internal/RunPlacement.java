@@ -3,12 +3,17 @@ package dev.dagflow.engine.internal;
 import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.schedule.Schedule;
+import dev.dagflow.engine.InvalidSubmitRequestException;
 import dev.dagflow.spec.DagSpec;
+import dev.dagflow.spec.InvalidDagException;
+import dev.dagflow.spec.SpecProblem;
 import dev.dagflow.store.PolicyStore;
 import dev.dagflow.template.DagTemplate;
 import dev.dagflow.trigger.Event;
 import dev.dagflow.trigger.EventTrigger;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Where a run belongs and runs: its project and its scope (hence its worker key and its policy
@@ -44,6 +49,25 @@ final class RunPlacement {
       scope = own;
       scopeSource = "the DAG's scope";
     }
+  }
+
+  /**
+   * This placement with its spec limited to {@code targets} (its own targets when empty).
+   *
+   * @throws InvalidSubmitRequestException naming {@code targets} for a target that is no node
+   */
+  RunPlacement withTargets(List<String> targets) {
+    if (targets.isEmpty() || targets.equals(spec.targets())) {
+      return this;
+    }
+    DagSpec limited;
+    try {
+      limited = spec.toBuilder().targets(targets).build();
+    } catch (InvalidDagException e) {
+      throw new InvalidSubmitRequestException("targets", e.problems().stream()
+          .map(SpecProblem::message).collect(Collectors.joining("; ")));
+    }
+    return new RunPlacement(limited, project, projectSource);
   }
 
   /** A run of {@code spec} submitted as it is. */

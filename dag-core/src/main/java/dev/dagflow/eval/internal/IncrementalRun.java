@@ -18,6 +18,7 @@ import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.internal.FilterDocument;
+import dev.dagflow.internal.TargetClosure;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;
@@ -25,6 +26,7 @@ import dev.dagflow.state.RunState;
 import dev.dagflow.state.TriggerType;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,6 +87,8 @@ final class IncrementalRun implements RunEvaluation {
   boolean deadlinePassed;
   long edgeVisits;
   private ObjectNode activationDocument;
+  /** The nodes the spec's targets do not need, never run nor re-opened; null without targets. */
+  final BitSet notNeeded;
 
   IncrementalRun(DagSpec spec, Plan plan, ObjectNode params, Instant startTime,
       TransitionListener listener) {
@@ -94,6 +98,7 @@ final class IncrementalRun implements RunEvaluation {
     this.startMillis = startTime.toEpochMilli();
     this.now = startMillis;
     this.listener = listener;
+    this.notNeeded = spec.targets().isEmpty() ? null : TargetClosure.notNeeded(spec);
     int n = plan.n;
     state = new byte[n];
     flags = new byte[n];
@@ -128,6 +133,12 @@ final class IncrementalRun implements RunEvaluation {
     started = true;
     for (int v = 0; v < plan.n; v++) {
       move(v, WAITING, TriggerType.SYSTEM, "run started");
+    }
+    if (notNeeded != null) { // what the targets do not need, before anything opens
+      String reason = TargetClosure.reason(spec);
+      for (int v = notNeeded.nextSetBit(0); v >= 0; v = notNeeded.nextSetBit(v + 1)) {
+        move(v, SKIPPED, TriggerType.DEPENDENCY, reason); // drained below, after the opening
+      }
     }
     for (int v = 0; v < plan.n; v++) {
       evaluate(v);

@@ -102,7 +102,7 @@ final class Recovery {
         for (int k = plan.childStart[r], end = plan.childStart[r + 1]; k < end; k++) {
           run.edgeVisits++;
           int child = plan.children[k];
-          if (state[child] == SKIPPED || state[child] == STOPPED) {
+          if ((state[child] == SKIPPED || state[child] == STOPPED) && needed(child)) {
             reopenOne(child, reason);
           }
         }
@@ -137,11 +137,17 @@ final class Recovery {
     int p = plan.parent[t];
     // Inside a container that stays ended it could never run: it is left as it is (if the
     // container is re-opened later in this retry, it re-opens its children itself).
-    if ((s == SKIPPED || s == STOPPED) && (p < 0 || !States.isTerminal(state[p]))) {
+    if ((s == SKIPPED || s == STOPPED) && (p < 0 || !States.isTerminal(state[p]))
+        && needed(t)) {
       reopenOne(t, reason);
     } else if (s == WAITING) {
       touch(t); // an edge from a re-opened node is undecided again
     }
+  }
+
+  /** Whether the run's targets, if it has any, need {@code v}: one they do not never runs. */
+  private boolean needed(int v) {
+    return run.notNeeded == null || !run.notNeeded.get(v);
   }
 
   private void touch(int v) {

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 public final class NativeFormat {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final Set<String> TOP =
-      Set.of("id", "name", "version", "scope", "priority", "policy", "runDeadline", "metadata",
-          "nodes");
+      Set.of("id", "name", "version", "scope", "priority", "policy", "runDeadline", "targets",
+          "metadata", "nodes");
   private static final Set<String> NODE = Set.of("id", "kind", "taskType", "parent", "config",
       "dependsOn", "join", "retry", "timeout", "notBefore", "delay", "activation", "priority");
   private static final Set<String> EDGE = Set.of("node", "type", "condition");
@@ -52,6 +52,7 @@ public final class NativeFormat {
     set(f.integer("priority"), dag::priority);
     set(f.text("policy", false), dag::policyName);
     set(f.duration("runDeadline"), dag::runDeadline);
+    set(readTargets(f), dag::targets);
     set(f.freeJson("metadata", NativeDepths.METADATA_DEPTH), dag::metadata);
     ArrayNode nodes = f.array("nodes", true);
     SpecReading.checkCount(id, nodes, maxNodes, problems);
@@ -64,6 +65,25 @@ public final class NativeFormat {
       }
     }
     return SpecReading.build(id, dag, problems);
+  }
+
+  /** {@code targets}: an array of node ids; null if absent or wrong (a problem is added). */
+  private static List<String> readTargets(Fields f) {
+    ArrayNode array = f.array("targets", false);
+    if (array == null) {
+      return null;
+    }
+    List<String> ids = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode id = array.get(i);
+      if (!id.isTextual()) {
+        f.problem(SpecProblem.Kind.INVALID_VALUE, "targets[" + i + "]",
+            "a target must be a node id (a string), was " + id.getNodeType());
+        return null;
+      }
+      ids.add(id.asText());
+    }
+    return ids;
   }
 
   private static DagScope readScope(Fields f) {
@@ -233,6 +253,10 @@ public final class NativeFormat {
     }
     spec.policyName().ifPresent(p -> top.put("policy", p));
     spec.runDeadline().ifPresent(d -> top.put("runDeadline", d.toString()));
+    if (!spec.targets().isEmpty()) {
+      ArrayNode targets = top.putArray("targets");
+      spec.targets().forEach(targets::add);
+    }
     ObjectNode metadata = spec.metadata();
     if (!metadata.isEmpty()) {
       top.set("metadata", metadata);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dagflow.log.LogEntry;
 import dev.dagflow.log.LogQuery;
+import dev.dagflow.engine.RunView;
 import dev.dagflow.state.NodeState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,6 +219,26 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
         "Idempotency-Key", "k-1", "Idempotency-Strategy", "SOMETIMES")), 400, "SOMETIMES");
     assertThat(engine.list(dev.dagflow.store.RunQuery.all()).total()).isZero();
     ok(call("POST", P + "/templates/ci/runs", A, null), 201);
+  }
+
+  @Test
+  void aRunStartedWithTargetsRunsOnlyWhatTheyNeed() throws Exception {
+    publish("a", A, "ci", spec("ci", task("build"), task("test", "build"), task("lint")));
+    refused(send("POST", P + "/templates/ci/runs", A, "{\"targets\": \"build\"}"), 400,
+        "targets");
+    refused(send("POST", P + "/templates/ci/runs", A, "{\"targets\": [\"build\", 7]}"), 400,
+        "targets[1]");
+    refused(send("POST", P + "/templates/ci/runs", A, "{\"targets\": [\"nope\"]}"), 400,
+        "targets");
+    assertThat(engine.list(dev.dagflow.store.RunQuery.all()).total()).isZero();
+
+    String runId = ok(send("POST", P + "/templates/ci/runs", A,
+        "{\"targets\": [\"build\"]}"), 201).data().get("runId").asText();
+    RunView run = await(runId);
+    assertThat(run.nodeStates()).containsEntry("build", NodeState.COMPLETED)
+        .containsEntry("test", NodeState.SKIPPED).containsEntry("lint", NodeState.SKIPPED);
+    assertThat(ok(get(P + "/runs/" + runId + "/nodes/lint/explain", A), 200).data()
+        .get("reason").asText()).isEqualTo("not needed for target 'build'");
   }
 
   @Test

@@ -2,7 +2,9 @@ package dev.dagflow.http.api.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -71,6 +73,23 @@ final class BodyFields {
         throw wrongType(name, "a JSON object", v);
       }
       return (ObjectNode) v;
+    });
+  }
+
+  /** An array of strings, such as node ids; each element named by its index when it is not. */
+  Optional<List<String>> strings(String name) {
+    return value(name).map(v -> {
+      if (!v.isArray()) {
+        throw wrongType(name, "an array of strings", v);
+      }
+      List<String> out = new ArrayList<>(v.size());
+      for (int i = 0; i < v.size(); i++) {
+        if (!v.get(i).isTextual()) {
+          throw wrongType(name + "[" + i + "]", "a string", v.get(i));
+        }
+        out.add(v.get(i).textValue());
+      }
+      return out;
     });
   }
 

@@ -31,7 +31,8 @@ final class OpenApi {
   private static final Map<String, String> BODIES = Map.of(
       "TemplatePublish", "{\"name\"?: string, \"format\"?: native|scan|simulation, "
           + "\"spec\": a DAG spec}",
-      "RunStart", "{\"version\"?: integer, \"params\"?: object}; the body may be left out",
+      "RunStart", "{\"version\"?: integer, \"params\"?: object, \"targets\"?: [string]}; the body "
+          + "may be left out",
       "Policy", "an execution policy in the form of dev.dagflow.policy.PolicyJson, with "
           + "\"projectDefault\"?: boolean",
       "Trigger", "an event trigger in the form of dev.dagflow.trigger.TriggerJson",

@@ -99,7 +99,7 @@ final class TemplateRoutes {
   }
 
   private ApiResponse start(Call call) {
-    BodyFields body = BodyFields.of(call.objectOrEmpty(), Set.of("version", "params"));
+    BodyFields body = BodyFields.of(call.objectOrEmpty(), Set.of("version", "params", "targets"));
     Optional<Integer> version = body.integer("version", 1, Integer.MAX_VALUE);
     DagTemplate template = find(call, version);
     checkPolicy(template.spec(), call.project(), "policy");
@@ -107,6 +107,7 @@ final class TemplateRoutes {
         .operator(call.operator());
     version.ifPresent(request::templateVersion);
     body.object("params").ifPresent(request::params);
+    body.strings("targets").ifPresent(request::targets);
     Optional<String> key = call.header("Idempotency-Key");
     Optional<String> strategy = call.header("Idempotency-Strategy");
     if (key.isEmpty() && strategy.isPresent()) {

@@ -172,6 +172,7 @@ final class Views {
     ObjectNode json = NODES.objectNode();
     json.put("nodeId", e.nodeId());
     json.put("state", e.state().name());
+    e.reason().ifPresent(r -> json.put("reason", r));
     ArrayNode gates = json.putArray("closedGates");
     for (Gate g : e.closedGates()) {
       gates.addObject().put("kind", g.kind().name()).put("description", g.description());
