@@ -105,8 +105,10 @@ class PolicyTriggerEventRoutesTest extends ApiTestBase {
   void aTriggerOrEventOfTheWrongShapeNamesTheFieldAndChangesNothing() {
     publish("a", A, "scan", spec("scan", task("n")));
     publish("b", B, "theirs", spec("theirs", task("n")));
-    refused(send("POST", P + "/triggers", A, "{\"id\": \"t\", \"template\": \"scan\"}"), 400,
-        "eventType");
+    Reply noType = refused(send("POST", P + "/triggers", A,
+        "{\"id\": \"t\", \"template\": \"scan\"}"), 400, "eventType");
+    assertThat(noType.json().get("message").asText()).startsWith("eventType: ")
+        .doesNotContain("eventType: eventType"); // the field once, not the core's prefix again
     refused(send("POST", P + "/triggers", A, "{\"id\": \"t\", \"eventType\": \"e\","
         + " \"template\": \"nope\"}"), 400, "template");
     refused(send("POST", P + "/triggers", A, "{\"id\": \"t\", \"eventType\": \"e\","

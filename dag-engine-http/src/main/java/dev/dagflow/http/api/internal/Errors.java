@@ -59,16 +59,16 @@ final class Errors {
       return ApiException.badField(json.path(), json.problem());
     }
     if (e instanceof InvalidSubmitRequestException s) {
-      return ApiException.badField(s.field(), e.getMessage());
+      return ApiException.badField(s.field(), unprefixed(s.field(), e.getMessage()));
     }
     if (e instanceof InvalidTriggerException t) {
-      return ApiException.badField(t.field(), e.getMessage());
+      return ApiException.badField(t.field(), unprefixed(t.field(), e.getMessage()));
     }
     if (e instanceof InvalidScheduleException s) {
       return ApiException.badField(s.field(), unprefixed(s.field(), e.getMessage()));
     }
     if (e instanceof InvalidEventException ev) {
-      return ApiException.badField(ev.field(), e.getMessage());
+      return ApiException.badField(ev.field(), unprefixed(ev.field(), e.getMessage()));
     }
     if (e instanceof FilterException f) {
       return ApiException.badField(join("filter", f.path()), f.problem());
