@@ -23,15 +23,19 @@ final class Charts {
   private Charts() {
   }
 
-  /** Writes {@code engine-<shape>.svg} into {@code dir} per shape with figures; their names. */
-  static List<String> write(Results results, Path dir) throws IOException {
+  /**
+   * Writes {@code engine-<shape>.svg} into {@code dir} per shape with figures, titled with the
+   * run's {@code mode} unless it is the full one; returns their names.
+   */
+  static List<String> write(Results results, Path dir, String mode) throws IOException {
+    String suffix = mode.equals("full") ? "" : " (" + mode + " run)";
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
     Targets targets = new Targets(results);
     List<String> written = new ArrayList<>();
     for (String shape : Summary.SHAPES) {
       XYChart chart = new XYChartBuilder().width(640).height(420)
-          .title("ns per node, " + shape.toLowerCase(Locale.ROOT).replace('_', '-'))
+          .title("ns per node, " + shape.toLowerCase(Locale.ROOT).replace('_', '-') + suffix)
           .xAxisTitle("nodes (N)").yAxisTitle("ns per node").build();
       chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
           .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS)

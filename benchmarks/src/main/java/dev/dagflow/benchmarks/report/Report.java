@@ -24,12 +24,13 @@ public final class Report {
     }
     Path dir = Path.of(args[0]);
     Results results = Results.read(dir);
-    Summary summary = Summary.of(results);
+    String mode = runProperties(dir).getProperty("mode", "unknown");
+    Summary summary = Summary.of(results, !mode.equals("smoke"));
     System.out.print(summary.toMarkdown());
     if (args.length == 3) {
       Path docs = Path.of(args[1]);
       Path charts = Path.of(args[2]);
-      List<String> svgs = Charts.write(results, charts);
+      List<String> svgs = Charts.write(results, charts, mode);
       Path relative = docs.toAbsolutePath().getParent().relativize(charts.toAbsolutePath());
       Files.writeString(docs, page(dir, summary, relative, svgs));
       System.out.println("\nwrote " + docs + " and " + svgs.size() + " charts in " + charts);
@@ -39,13 +40,7 @@ public final class Report {
   /** The docs page for the run in {@code dir}. */
   static String page(Path dir, Summary summary, Path charts, List<String> svgs)
       throws IOException {
-    Properties run = new Properties();
-    Path props = dir.resolve("run.properties");
-    if (Files.exists(props)) {
-      try (Reader r = Files.newBufferedReader(props)) {
-        run.load(r);
-      }
-    }
+    Properties run = runProperties(dir);
     String mode = run.getProperty("mode", "unknown");
     Path machine = dir.resolve("machine.md");
     StringBuilder md = new StringBuilder();
@@ -82,5 +77,17 @@ public final class Report {
           .append(charts.resolve(svg).toString().replace('\\', '/')).append(")\n\n");
     }
     return md.toString();
+  }
+
+  /** The run's {@code run.properties} that run.sh writes; empty if there is none. */
+  static Properties runProperties(Path dir) throws IOException {
+    Properties run = new Properties();
+    Path props = dir.resolve("run.properties");
+    if (Files.exists(props)) {
+      try (Reader r = Files.newBufferedReader(props)) {
+        run.load(r);
+      }
+    }
+    return run;
   }
 }

@@ -28,6 +28,7 @@ public final class Summary {
   static final String MET = "met";
   static final String MISSED = "**missed**";
   static final String NOT_MEASURED = "not measured";
+  static final String NOT_JUDGED = "not judged (smoke run)";
 
   private final List<Section> sections;
 
@@ -37,7 +38,29 @@ public final class Summary {
 
   /** The targets judged against {@code results}. */
   public static Summary of(Results results) {
-    return new Summary(new Targets(results).sections());
+    return of(results, true);
+  }
+
+  /**
+   * The targets against {@code results}; unless {@code judged} (a smoke run, whose figures are
+   * not measurements), a target that has its figures says {@value #NOT_JUDGED} instead of met
+   * or missed.
+   */
+  public static Summary of(Results results, boolean judged) {
+    List<Section> sections = new Targets(results).sections();
+    if (judged) {
+      return new Summary(sections);
+    }
+    List<Section> unjudged = new ArrayList<>();
+    for (Section section : sections) {
+      unjudged.add(new Section(section.title(), section.rows().stream()
+          .map(r -> r.verdict().equals(MET) || r.verdict().equals(MISSED)
+              ? new Row(r.target(), r.workload(), r.ours(), r.comparedWith(), r.ratio(),
+                  NOT_JUDGED)
+              : r)
+          .toList()));
+    }
+    return new Summary(unjudged);
   }
 
   /** The sections, each a table of rows. */
@@ -56,9 +79,10 @@ public final class Summary {
   public String tally() {
     long met = rows().stream().filter(r -> r.verdict().equals(MET)).count();
     long missed = rows().stream().filter(r -> r.verdict().equals(MISSED)).count();
-    long absent = rows().size() - met - missed;
-    return String.format(Locale.ROOT, "%d targets: %d met, %d missed, %d not measured",
-        rows().size(), met, missed, absent);
+    long unjudged = rows().stream().filter(r -> r.verdict().equals(NOT_JUDGED)).count();
+    long absent = rows().size() - met - missed - unjudged;
+    return String.format(Locale.ROOT, "%d targets: %d met, %d missed, %d not measured", rows()
+        .size(), met, missed, absent) + (unjudged == 0 ? "" : ", " + unjudged + " not judged");
   }
 
   /** The tables in Markdown, one {@code ###} heading per section. */
