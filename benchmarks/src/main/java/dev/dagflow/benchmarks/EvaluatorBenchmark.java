@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * A whole run of a {@link LayeredDag} of width 1,000 through the run-state object of {@link
+ * A whole run of a {@link DagShape} through the run-state object of {@link
  * DependencyEvaluator#incremental()}: {@code newRun}, {@code start()}, then every node in index
  * order (a topological order) dispatched and completed, every node succeeding. Divide the time
  * per operation by {@code n} for the cost per node.
@@ -50,11 +50,14 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 10, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class EvaluatorBenchmark {
   private static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
   private static final int TRANSITIONS_PER_NODE = 4;
+
+  @Param
+  DagShape shape;
 
   @Param({"1000", "10000", "100000", "1000000"})
   int n;
@@ -73,7 +76,7 @@ public class EvaluatorBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    template = DagSpec.builder("layered").nodes(LayeredDag.of(n).nodeSpecs("noop")).build();
+    template = DagSpec.builder("bench").nodes(shape.of(n).nodeSpecs("noop")).build();
     params = JsonNodeFactory.instance.objectNode();
   }
 
@@ -111,7 +114,7 @@ public class EvaluatorBenchmark {
   public void verify() {
     if (runs == 0 || !lastOutcome.equals(Optional.of(RunState.COMPLETED))) {
       throw new IllegalStateException("run did not complete: outcome " + lastOutcome
-          + " after " + runs + " runs of " + n + " nodes");
+          + " after " + runs + " runs of " + n + " nodes " + shape);
     }
     long expected = (long) TRANSITIONS_PER_NODE * n * runs;
     if (transitions != expected) {

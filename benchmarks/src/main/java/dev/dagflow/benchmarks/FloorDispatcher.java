@@ -25,7 +25,7 @@ final class FloorDispatcher implements AutoCloseable {
   private final int[] roots;
   private final ExecutorService pool;
 
-  FloorDispatcher(LayeredDag dag, int threads) {
+  FloorDispatcher(BenchDag dag, int threads) {
     size = dag.size();
     int[] pairs = dag.edgePairs();
     inDegree = new int[size];

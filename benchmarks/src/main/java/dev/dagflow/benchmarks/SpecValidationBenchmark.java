@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Validation of a whole spec — ids, duplicates, edge references, hierarchy, cycles and
- * topological order — on a {@link LayeredDag} of width 1,000, against building the same graph as
+ * topological order — on a {@link DagShape}, against building the same graph as
  * a JGraphT {@link DirectedAcyclicGraph}, which checks for cycles on every edge it adds.
  *
  * <p>Both sides start from inputs prepared in setup: dagflow from the already built
@@ -37,9 +37,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 10, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class SpecValidationBenchmark {
+
+  @Param
+  DagShape shape;
 
   @Param({"1000", "10000", "100000", "1000000"})
   int n;
@@ -51,7 +54,7 @@ public class SpecValidationBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    peer = impl.prepare(LayeredDag.of(n));
+    peer = impl.prepare(shape.of(n));
   }
 
   @Benchmark
@@ -70,15 +73,15 @@ public class SpecValidationBenchmark {
     /** {@code DagSpec.builder(…).nodes(…).build()}. */
     DAGFLOW {
       @Override
-      Peer prepare(LayeredDag dag) {
+      Peer prepare(BenchDag dag) {
         List<NodeSpec> nodes = dag.nodeSpecs("noop");
-        return () -> DagSpec.builder("layered").nodes(nodes).build();
+        return () -> DagSpec.builder("bench").nodes(nodes).build();
       }
     },
     /** JGraphT's {@code DirectedAcyclicGraph}: every vertex, then every edge, in child order. */
     JGRAPHT {
       @Override
-      Peer prepare(LayeredDag dag) {
+      Peer prepare(BenchDag dag) {
         String[] ids = dag.ids().toArray(new String[0]);
         int[] pairs = dag.edgePairs();
         return () -> {
@@ -95,6 +98,6 @@ public class SpecValidationBenchmark {
       }
     };
 
-    abstract Peer prepare(LayeredDag dag);
+    abstract Peer prepare(BenchDag dag);
   }
 }
