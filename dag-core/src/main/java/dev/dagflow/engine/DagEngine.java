@@ -168,6 +168,14 @@ public interface DagEngine extends AutoCloseable {
   RunView get(String runId);
 
   /**
+   * The critical path of the run as it stands now: {@link RunView#criticalPath} of {@link
+   * #get}, nodes not ended counting up to the engine's time source now.
+   *
+   * @throws UnknownRunException if there is no such run
+   */
+  CriticalPath criticalPath(String runId);
+
+  /**
    * One page of the runs {@code query} asks for, newest first, as summaries: without their
    * specs and params, which {@link #get} shows for one run.
    */

@@ -7,8 +7,10 @@ import dev.dagflow.state.NodeState;
 import dev.dagflow.state.RunState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -54,6 +56,47 @@ public record RunView(String runId, DagSpec spec, ObjectNode params, RunState st
   /** The run's DAG as a Graphviz DOT digraph, each node coloured by its state. */
   public String toDot() {
     return spec.toDot(stateNames());
+  }
+
+  /**
+   * The run's DAG as a Mermaid flowchart, each node coloured by its state, and {@code path}
+   * drawn in red: its nodes outlined thick, the edges along it thick.
+   *
+   * @param path a critical path of this run ({@link #criticalPath})
+   */
+  public String toMermaid(CriticalPath path) {
+    return spec.toMermaid(stateNames(), links(path));
+  }
+
+  /**
+   * The run's DAG as a Graphviz DOT digraph, each node coloured by its state, and {@code path}
+   * drawn in red: its nodes (and containers' clusters) outlined thick, the edges along it thick.
+   *
+   * @param path a critical path of this run ({@link #criticalPath})
+   */
+  public String toDot(CriticalPath path) {
+    return spec.toDot(stateNames(), links(path));
+  }
+
+  private static Map<String, String> links(CriticalPath path) {
+    Map<String, String> links = new LinkedHashMap<>();
+    for (CriticalPath.Step step : path.steps()) {
+      links.put(step.nodeId(), step.after().orElse(step.nodeId()));
+    }
+    return links;
+  }
+
+  /**
+   * The chain of nodes that decided how long the run took, with every started node's slack, as
+   * {@link CriticalPath} defines them. {@link DagEngine#criticalPath} reads the run and draws it
+   * for the engine's time source now.
+   *
+   * @param now the time nodes not ended count up to, and the end of a run not ended; for an
+   *     ended run only its nodes' own times count
+   * @throws NullPointerException if {@code now} is null
+   */
+  public CriticalPath criticalPath(Instant now) {
+    return CriticalPaths.of(this, Objects.requireNonNull(now, "now"));
   }
 
   private Map<String, String> stateNames() {

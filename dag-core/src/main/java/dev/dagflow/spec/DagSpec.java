@@ -193,7 +193,7 @@ public final class DagSpec {
 
   /** A Mermaid flowchart of the DAG, containers as subgraphs. */
   public String toMermaid() {
-    return GraphExport.mermaid(this, Map.of());
+    return GraphExport.mermaid(this, Map.of(), Map.of());
   }
 
   /**
@@ -203,12 +203,27 @@ public final class DagSpec {
    *     entry, or with a name that is not a node state, are drawn uncoloured
    */
   public String toMermaid(Map<String, String> states) {
-    return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"));
+    return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"), Map.of());
+  }
+
+  /**
+   * A Mermaid flowchart coloured by node state, with a path drawn in red: its nodes outlined
+   * thick, its edges thick. {@code RunView.toMermaid(CriticalPath)} draws a run's critical path
+   * this way.
+   *
+   * @param states as {@link #toMermaid(Map)} takes them
+   * @param path each node on the path mapped to the one before it: an upstream, whose edge into
+   *     it is drawn thick too, its container, or its own id if none; ids not in the spec are
+   *     ignored
+   */
+  public String toMermaid(Map<String, String> states, Map<String, String> path) {
+    return GraphExport.mermaid(this, Objects.requireNonNull(states, "states"),
+        Objects.requireNonNull(path, "path"));
   }
 
   /** A Graphviz DOT digraph of the DAG, containers as clusters. */
   public String toDot() {
-    return GraphExport.dot(this, Map.of());
+    return GraphExport.dot(this, Map.of(), Map.of());
   }
 
   /**
@@ -218,7 +233,20 @@ public final class DagSpec {
    *     entry, or with a name that is not a node state, are drawn uncoloured
    */
   public String toDot(Map<String, String> states) {
-    return GraphExport.dot(this, Objects.requireNonNull(states, "states"));
+    return GraphExport.dot(this, Objects.requireNonNull(states, "states"), Map.of());
+  }
+
+  /**
+   * A Graphviz DOT digraph coloured by node state, with a path drawn in red: its nodes (and the
+   * clusters of its containers) outlined thick, its edges thick. {@code
+   * RunView.toDot(CriticalPath)} draws a run's critical path this way.
+   *
+   * @param states as {@link #toDot(Map)} takes them
+   * @param path as {@link #toMermaid(Map, Map)} takes it
+   */
+  public String toDot(Map<String, String> states, Map<String, String> path) {
+    return GraphExport.dot(this, Objects.requireNonNull(states, "states"),
+        Objects.requireNonNull(path, "path"));
   }
 
   @Override

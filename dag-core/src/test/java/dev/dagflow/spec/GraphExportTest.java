@@ -89,4 +89,42 @@ class GraphExportTest {
     assertThat(spec.toDot(Map.of("prepare", "completed"))).doesNotContain("fillcolor");
     assertThat(spec.toMermaid(Map.of("prepare", "DONE"))).doesNotContain("classDef");
   }
+
+  /** prepare, root, agent_001 inside team inside root, then cleanup: a path as a run draws it. */
+  private static final Map<String, String> PATH = Map.of("prepare", "prepare",
+      "root", "prepare", "team", "root", "agent_001", "team", "alert", "root");
+
+  @Test
+  void mermaidDrawsAPathThickAndRedAndOnlyWhenAsked() {
+    String chart = spec.toMermaid(Map.of("prepare", "COMPLETED"), PATH);
+
+    assertThat(chart).contains(
+        "  style n0 stroke:#d32f2f,stroke-width:4px\n",
+        "  style n1 stroke:#d32f2f,stroke-width:4px\n",
+        "  style n2 stroke:#d32f2f,stroke-width:4px\n",
+        "  style n3 stroke:#d32f2f,stroke-width:4px\n",
+        "  style n6 stroke:#d32f2f,stroke-width:4px\n",
+        // links in the order drawn: prepare->root (0), root->alert (3); not agent_001->agent_002
+        "  linkStyle 0,3 stroke:#d32f2f,stroke-width:4px\n",
+        "  class n0 completed\n");
+    assertThat(chart).doesNotContain("style n4 ").doesNotContain("style n5 ");
+    assertThat(spec.toMermaid(Map.of("prepare", "COMPLETED"), Map.of()))
+        .isEqualTo(spec.toMermaid(Map.of("prepare", "COMPLETED")))
+        .doesNotContain("style ").doesNotContain("linkStyle");
+  }
+
+  @Test
+  void dotDrawsAPathThickAndRedAndOnlyWhenAsked() {
+    String dot = spec.toDot(Map.of(), PATH);
+
+    assertThat(dot).contains(
+        "  \"prepare\" [label=\"prepare\\nsetup\", color=\"#d32f2f\", penwidth=3];\n",
+        "  subgraph \"cluster_root\" {\n    label=\"root\";\n    color=\"#d32f2f\"; penwidth=3;\n",
+        "  \"prepare\" -> \"root\" [color=\"#d32f2f\", penwidth=3];\n",
+        // the path's colour, not the failure edge's
+        "  \"root\" -> \"alert\" [label=\"failure\", color=\"#d32f2f\", penwidth=3];\n",
+        "  \"agent_001\" -> \"agent_002\";\n",
+        "  \"agent_002\" [label=\"agent_002\\nblue\"];\n");
+    assertThat(spec.toDot(Map.of(), Map.of())).isEqualTo(spec.toDot()).doesNotContain("penwidth");
+  }
 }

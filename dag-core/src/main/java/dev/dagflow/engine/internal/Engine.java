@@ -1,6 +1,7 @@
 package dev.dagflow.engine.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.CriticalPath;
 import dev.dagflow.engine.DagEngine;
 import dev.dagflow.engine.EngineListener;
 import dev.dagflow.engine.IdempotencyConflictException;
@@ -298,6 +299,11 @@ public final class Engine implements DagEngine {
     RunRecord record = record(runId);
     return Views.run(record, runs.nodes(runId), runs.attempts(runId),
         registry.secretKeys(record));
+  }
+
+  @Override
+  public CriticalPath criticalPath(String runId) {
+    return get(runId).criticalPath(time.now());
   }
 
   @Override

@@ -31,10 +31,18 @@ public final class GraphExport {
     FILL.put("SKIPPED", "#f5f5f5");
   }
 
+  /** The colour of a highlighted path, its width in Mermaid and in DOT. */
+  private static final String PATH = "#d32f2f";
+
   private GraphExport() {}
 
-  /** A Mermaid flowchart; nodes are named {@code n0, n1, …} so any id is safe, and labelled by id. */
-  public static String mermaid(DagSpec spec, Map<String, String> states) {
+  /**
+   * A Mermaid flowchart; nodes are named {@code n0, n1, …} so any id is safe, and labelled by id.
+   * {@code path} maps each node on a path to highlight to the one before it (see {@code
+   * DagSpec.toMermaid(Map, Map)}).
+   */
+  public static String mermaid(DagSpec spec, Map<String, String> states,
+      Map<String, String> path) {
     Tree tree = new Tree(spec);
     StringBuilder out = new StringBuilder("flowchart TD\n");
     tree.walk(new Visitor() {
@@ -55,10 +63,16 @@ public final class GraphExport {
         indent(out, depth).append("end\n");
       }
     });
+    List<Integer> thick = new ArrayList<>();
+    int link = 0;
     for (int i = 0; i < tree.size(); i++) {
       for (Edge edge : tree.node(i).edges()) {
         int up = tree.position(edge.upstream());
         out.append("  n").append(up).append(mermaidArrow(edge)).append('n').append(i).append('\n');
+        if (onPath(path, edge, tree.node(i))) {
+          thick.add(link);
+        }
+        link++;
       }
     }
     Map<String, List<Integer>> byState = tree.byState(states);
@@ -73,11 +87,32 @@ public final class GraphExport {
       }
       out.append(' ').append(cls).append('\n');
     }
+    for (int i = 0; i < tree.size(); i++) {
+      if (path.containsKey(tree.node(i).id())) {
+        out.append("  style n").append(i).append(" stroke:").append(PATH)
+            .append(",stroke-width:4px\n");
+      }
+    }
+    if (!thick.isEmpty()) {
+      out.append("  linkStyle ");
+      for (int k = 0; k < thick.size(); k++) {
+        out.append(k == 0 ? "" : ",").append(thick.get(k));
+      }
+      out.append(" stroke:").append(PATH).append(",stroke-width:4px\n");
+    }
     return out.toString();
   }
 
-  /** A Graphviz digraph; containers are clusters holding a node for the container itself. */
-  public static String dot(DagSpec spec, Map<String, String> states) {
+  /** Whether {@code edge} into {@code node} is the link of {@code path} into it. */
+  private static boolean onPath(Map<String, String> path, Edge edge, NodeSpec node) {
+    return edge.upstream().equals(path.get(node.id()));
+  }
+
+  /**
+   * A Graphviz digraph; containers are clusters holding a node for the container itself. {@code
+   * path} is as {@link #mermaid} takes it.
+   */
+  public static String dot(DagSpec spec, Map<String, String> states, Map<String, String> path) {
     Tree tree = new Tree(spec);
     StringBuilder out = new StringBuilder("digraph ").append(quote(spec.id())).append(" {\n");
     out.append("  rankdir=TB;\n  node [shape=box, style=rounded];\n");
@@ -94,6 +129,9 @@ public final class GraphExport {
           out.append(", style=\"rounded,filled\", fillcolor=").append(quote(FILL.get(state)))
               .append(", tooltip=").append(quote(state));
         }
+        if (path.containsKey(node.id())) {
+          out.append(", color=").append(quote(PATH)).append(", penwidth=3");
+        }
         out.append("];\n");
       }
 
@@ -102,6 +140,9 @@ public final class GraphExport {
         indent(out, depth).append("subgraph ").append(quote("cluster_" + tree.node(i).id()))
             .append(" {\n");
         indent(out, depth + 1).append("label=").append(quote(tree.node(i).id())).append(";\n");
+        if (path.containsKey(tree.node(i).id())) {
+          indent(out, depth + 1).append("color=").append(quote(PATH)).append("; penwidth=3;\n");
+        }
         node(i, depth + 1);
       }
 
@@ -113,7 +154,8 @@ public final class GraphExport {
     for (int i = 0; i < tree.size(); i++) {
       for (Edge edge : tree.node(i).edges()) {
         out.append("  ").append(quote(edge.upstream())).append(" -> ")
-            .append(quote(tree.node(i).id())).append(dotAttributes(edge)).append(";\n");
+            .append(quote(tree.node(i).id()))
+            .append(dotAttributes(edge, onPath(path, edge, tree.node(i)))).append(";\n");
       }
     }
     return out.append("}\n").toString();
@@ -133,14 +175,22 @@ public final class GraphExport {
     return text.isEmpty() ? arrow + " " : arrow + "|" + text + "| ";
   }
 
-  private static String dotAttributes(Edge edge) {
+  private static String dotAttributes(Edge edge, boolean onPath) {
     String text = edgeText(edge);
-    List<String> attributes = new ArrayList<>(3);
+    List<String> attributes = new ArrayList<>(4);
     if (!text.isEmpty()) {
       attributes.add("label=" + quote(text));
     }
+    if (onPath) {
+      attributes.add("color=" + quote(PATH));
+      attributes.add("penwidth=3");
+    }
     switch (edge.type()) {
-      case FAILURE -> attributes.add("color=\"#c62828\"");
+      case FAILURE -> {
+        if (!onPath) {
+          attributes.add("color=\"#c62828\"");
+        }
+      }
       case FINISH -> attributes.add("style=dashed");
       case ANY -> attributes.add("style=dotted");
       default -> { }

@@ -103,6 +103,19 @@ class TemplateAndRunRoutesTest extends ApiTestBase {
     assertThat(build.get("attempts").get(0).has("durationMs")).isTrue();
     assertThat(run.get("queueTimeMs").asLong()).isNotNegative();
     assertThat(run.get("busyTimeMs").isNumber()).isTrue();
+    // live: box runs until hang ends, so the path is box and hang, both up to now
+    clock.advance(Duration.ofSeconds(5));
+    JsonNode critical = ok(get(P + "/runs/" + runId, A_RO), 200).data().get("criticalPath");
+    assertThat(critical.get("totalMs").asLong()).isEqualTo(5_000);
+    assertThat(critical.get("steps")).extracting(s -> s.get("nodeId").asText())
+        .containsExactly("box", "hang");
+    assertThat(critical.get("steps").get(1).get("after").asText()).isEqualTo("box");
+    assertThat(critical.get("steps").get(0).has("after")).isFalse();
+    assertThat(critical.get("steps").get(0).get("slackMs").asLong()).isZero();
+    assertThat(critical.get("totalMs").asLong())
+        .isEqualTo(critical.get("steps").get(0).get("durationMs").asLong());
+    assertThat(critical.get("slackMs").fieldNames()).toIterable()
+        .containsExactly("build", "test", "box", "inner", "hang");
     assertThat(run.get("edges")).anySatisfy(e -> {
       assertThat(e.get("from").asText()).isEqualTo("build");
       assertThat(e.get("to").asText()).isEqualTo("test");

@@ -75,7 +75,8 @@ final class RunRoutes {
   }
 
   private ApiResponse get(Call call) {
-    return Responses.ok(Views.run(RunAccess.run(engine, call)));
+    RunView run = RunAccess.run(engine, call);
+    return Responses.ok(Views.run(run, engine.criticalPath(run.runId())));
   }
 
   private ApiResponse explain(Call call) {

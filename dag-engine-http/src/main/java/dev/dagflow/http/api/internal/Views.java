@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dagflow.engine.CriticalPath;
 import dev.dagflow.engine.EdgeView;
 import dev.dagflow.engine.NodeView;
 import dev.dagflow.engine.RunView;
@@ -67,6 +68,23 @@ final class Views {
     json.put("progress", r.progress());
     time(json, "startedAt", r.startedAt());
     time(json, "endedAt", r.endedAt());
+    return json;
+  }
+
+  /** A run with its critical path (as of now: read with the run's view, a moment later). */
+  static ObjectNode run(RunView r, CriticalPath path) {
+    ObjectNode json = run(r);
+    ObjectNode critical = json.putObject("criticalPath");
+    critical.put("totalMs", path.total().toMillis());
+    ArrayNode steps = critical.putArray("steps");
+    for (CriticalPath.Step step : path.steps()) {
+      ObjectNode s = steps.addObject().put("nodeId", step.nodeId())
+          .put("start", step.start().toString()).put("end", step.end().toString())
+          .put("durationMs", step.duration().toMillis()).put("slackMs", step.slack().toMillis());
+      step.after().ifPresent(a -> s.put("after", a));
+    }
+    ObjectNode slack = critical.putObject("slackMs");
+    path.slack().forEach((id, d) -> slack.put(id, d.toMillis()));
     return json;
   }
 
