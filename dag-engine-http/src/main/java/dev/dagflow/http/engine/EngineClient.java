@@ -40,6 +40,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * with {@link EngineProtocolException} naming the field. Answers are read under dagflow's JSON
  * limits ({@link dev.dagflow.json.JsonLimits}).
  *
+ * <p>The futures complete on the client's request threads: a dependent stage that blocks, such
+ * as one that waits for another call of this client, holds one of the {@code
+ * maxConcurrentRequests} and can stall the client. Chain such work with the {@code ...Async}
+ * methods and an executor of your own.
+ *
  * <p>Thread-safe. {@link #close()} shuts down the threads the client created; the host's
  * {@code HttpClient}, executor and scheduler are left alone.
  */

@@ -61,6 +61,28 @@ class EngineClientConcurrencyTest {
   }
 
   @Test
+  void closeFailsARequestWaitingToBeRetried() throws Exception {
+    client = EngineClient.builder(fake.uri()).backoff(Duration.ofSeconds(30),
+        Duration.ofSeconds(30)).random(new java.util.Random(7) {
+          @Override
+          public double nextDouble() {
+            return 0.99; // the retry waits about 30 s: close() comes first
+          }
+        }).build();
+    fake.submitFaults(Reply.http(503));
+    CompletableFuture<String> submit = client.submit(body("k-1"), "k-1");
+    fake.awaitCount("POST /engine/task/submit", 1);
+
+    client.close();
+
+    Throwable t = catchThrowable(() -> submit.get(20, TimeUnit.SECONDS));
+    assertThat(t).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(EngineUnavailableException.class)
+        .hasMessageContaining("the client is closed");
+    assertThat(fake.requests("POST /engine/task/submit")).hasSize(1);
+  }
+
+  @Test
   void closeFailsTheRequestsInFlightAndThoseWaitingTheirTurn() throws Exception {
     client = EngineClient.builder(fake.uri()).maxConcurrentRequests(1).build();
     CountDownLatch answer = new CountDownLatch(1);

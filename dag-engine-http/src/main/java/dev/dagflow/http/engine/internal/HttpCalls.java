@@ -19,7 +19,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +40,7 @@ import java.util.function.Supplier;
  * Not {@code sendAsync}: it hands every answer to the {@code CompletableFuture} default
  * executor, which on a machine of fewer than three cores (common-pool parallelism 1) starts a
  * new thread per answer, and it would open a connection per request in flight, a thousand at a
- * poll of a thousand tasks. Thread-safe.
+ * poll of a thousand tasks. The futures complete on those threads. Thread-safe.
  */
 public final class HttpCalls {
   private static final int EXCERPT = 500;
@@ -53,7 +55,12 @@ public final class HttpCalls {
   private final Settings settings;
   private final Random random;
   private final Clock clock;
+  /** The retries waiting on the timer: {@link #close()} fails them, whoever owns the timer. */
+  private final Set<Retry> waiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /** A try waiting on the timer; the timer task and {@link #close()} race to remove it. */
+  private record Retry(String op, int tryNo, CompletableFuture<byte[]> result) {}
 
   public HttpCalls(HttpClient http, ExecutorService requests, ScheduledExecutorService timer,
       Settings settings, Random random, Clock clock) {
@@ -83,6 +90,11 @@ public final class HttpCalls {
   public void close() {
     closed = true;
     requests.shutdownNow().forEach(Runnable::run); // each sees closed and fails its future
+    for (Retry r : waiting) {
+      if (waiting.remove(r)) {
+        closedFailure(r.op(), r.tryNo(), r.result());
+      }
+    }
   }
 
   private void attempt(String op, Supplier<HttpRequest.Builder> request, int tryNo,
@@ -123,6 +135,9 @@ public final class HttpCalls {
     } catch (IOException | RuntimeException e) {
       failed(op, request, tryNo, result, e);
       return;
+    } catch (Error e) {
+      result.completeExceptionally(e); // no future is left open
+      throw e;
     }
     answered(op, request, tryNo, result, response);
   }
@@ -184,10 +199,19 @@ public final class HttpCalls {
     }
     Duration delay = retryAfter != null ? retryAfter
         : backoff(tryNo, settings.initialBackoff(), settings.maxBackoff(), random);
+    Retry retry = new Retry(op, tryNo + 1, result);
+    waiting.add(retry);
     try {
-      timer.schedule(() -> attempt(op, request, tryNo + 1, result), delay.toNanos(),
-          TimeUnit.NANOSECONDS);
+      timer.schedule(() -> {
+        if (waiting.remove(retry)) {
+          attempt(op, request, tryNo + 1, result);
+        }
+      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+      if (closed && waiting.remove(retry)) { // closed meanwhile: close() may have missed it
+        closedFailure(op, tryNo + 1, result);
+      }
     } catch (RejectedExecutionException e) {
+      waiting.remove(retry);
       result.completeExceptionally(new EngineUnavailableException(op, what
           + " (the client is closed)", tryNo, statusOf(status), Optional.ofNullable(retryAfter),
           cause));
