@@ -12,10 +12,12 @@ import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.DagSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What to start a run of, and how: a spec, or a template by name (the latest version unless one
@@ -279,16 +281,14 @@ public final class SubmitRequest {
      *     rule
      */
     public Builder targets(Collection<String> nodeIds) {
-      List<String> ids = new ArrayList<>(nodeIds.size());
+      Set<String> ids = new LinkedHashSet<>();
       for (String id : nodeIds) {
         Objects.requireNonNull(id, "targets");
         if (!Ids.isValid(id)) {
           throw new InvalidSubmitRequestException("targets", "'" + id
               + "' is not a node id: it must match " + Ids.PATTERN);
         }
-        if (!ids.contains(id)) {
-          ids.add(id);
-        }
+        ids.add(id);
       }
       targets.clear();
       targets.addAll(ids);

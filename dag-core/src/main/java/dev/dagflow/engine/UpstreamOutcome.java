@@ -11,8 +11,8 @@ import java.util.Optional;
  * {@link #result()} is a copy the caller may change.
  *
  * @param nodeId the upstream's id
- * @param state its state when the attempt was started (an upstream on an edge whose gate does
- *     not wait for it, such as another of a {@link
+ * @param state its state when {@code upstreams()} was called (an upstream on an edge whose gate
+ *     does not wait for it, such as another of a {@link
  *     dev.dagflow.spec.Join#ONE ONE} join, may not have ended)
  * @param result a COMPLETED upstream's result; empty otherwise, and when it returned none
  * @param errorCode a FAILED or TIMED_OUT upstream's error code, or the reason code of a STOPPED

@@ -1,5 +1,6 @@
 package dev.dagflow.internal;
 
+import java.util.BitSet;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -14,10 +15,13 @@ import java.util.function.Function;
  * type, so that this shared package depends on no idea that depends on it.
  */
 public final class SpecGraph {
+  private static final BitSet EMPTY = new BitSet(0);
   private static volatile Function<Object, SpecGraph> access;
 
   private final int[] parent;
   private final int[] edgeUpstream;
+  private final BitSet notNeeded;
+  private final String targetReason;
 
   /**
    * @param parent the parent position of each node (-1 for none), or {@code null} when no node
@@ -25,8 +29,23 @@ public final class SpecGraph {
    * @param edgeUpstream the upstream position of every edge, node after node, in edge order
    */
   public SpecGraph(int[] parent, int[] edgeUpstream) {
+    this(parent, edgeUpstream, null, null);
+  }
+
+  private SpecGraph(int[] parent, int[] edgeUpstream, BitSet notNeeded, String targetReason) {
     this.parent = parent;
     this.edgeUpstream = edgeUpstream;
+    this.notNeeded = notNeeded;
+    this.targetReason = targetReason;
+  }
+
+  /**
+   * This graph, for a spec with targets: {@code notNeeded} holds the positions of the nodes
+   * they do not need (never changed after), skipped with {@code reason}.
+   */
+  public SpecGraph withTargets(BitSet notNeeded, String reason) {
+    return new SpecGraph(parent, edgeUpstream, Objects.requireNonNull(notNeeded, "notNeeded"),
+        Objects.requireNonNull(reason, "reason"));
   }
 
   /** Called once, by {@code DagSpec}'s static initialiser, with {@code DagSpec.class}. */
@@ -50,6 +69,26 @@ public final class SpecGraph {
   /** The parent position of node {@code v}, or -1. */
   public int parent(int v) {
     return parent == null ? -1 : parent[v];
+  }
+
+  /** Whether the spec has targets and they do not need node {@code v}: it never runs. */
+  public boolean notNeeded(int v) {
+    return notNeeded != null && notNeeded.get(v);
+  }
+
+  /** Whether the spec has targets, so that some nodes may not be needed. */
+  public boolean hasTargets() {
+    return notNeeded != null;
+  }
+
+  /** The positions the targets do not need; empty without targets. Must not be changed. */
+  public BitSet notNeeded() {
+    return notNeeded == null ? EMPTY : notNeeded;
+  }
+
+  /** The reason a node the targets do not need is skipped with; null without targets. */
+  public String targetReason() {
+    return targetReason;
   }
 
   /** The upstream position of edge {@code k}, counting every node's edges in order. */

@@ -9,6 +9,7 @@ import dev.dagflow.json.InvalidJsonException;
 import dev.dagflow.json.JsonLimits;
 import dev.dagflow.json.internal.Json;
 import dev.dagflow.spec.internal.GraphExport;
+import dev.dagflow.spec.internal.TargetClosure;
 import dev.dagflow.spec.internal.IdIndex;
 import dev.dagflow.spec.internal.SpecValidator;
 import java.time.Duration;
@@ -16,10 +17,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A workflow: an id, a name, a spec version, a {@link DagScope scope}, a priority, the nodes in
@@ -68,7 +71,8 @@ public final class DagSpec {
     this.metadata = b.metadata;
     this.nodes = nodes;
     this.index = index;
-    this.graph = graph;
+    this.graph = targets.isEmpty() ? graph
+        : graph.withTargets(TargetClosure.notNeeded(this), TargetClosure.reason(targets));
   }
 
   /** A builder of a DAG with the given id, which must match {@code [A-Za-z0-9_.:-]{1,128}}. */
@@ -339,12 +343,9 @@ public final class DagSpec {
      * repeated id counts once; an id that names no node is a problem {@link #build()} reports.
      */
     public Builder targets(Collection<String> nodeIds) {
-      List<String> ids = new ArrayList<>(nodeIds.size());
+      Set<String> ids = new LinkedHashSet<>();
       for (String nodeId : nodeIds) {
-        Objects.requireNonNull(nodeId, "targets");
-        if (!ids.contains(nodeId)) {
-          ids.add(nodeId);
-        }
+        ids.add(Objects.requireNonNull(nodeId, "targets"));
       }
       targets.clear();
       targets.addAll(ids);

@@ -157,6 +157,25 @@ class SecretRedactionTest {
   }
 
   @Test
+  void theRedactedSpecKeepsEverythingButTheSecrets() {
+    DagSpec spec = DagSpec.builder("deploy").runDeadline(Duration.ofHours(2))
+        .node(NodeSpec.task("push", "t").config(json("{'password':'hunter2'}")))
+        .node(NodeSpec.task("docs", "t"))
+        .targets(java.util.List.of("push"))
+        .build();
+    try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed());
+      RunView view = h.await(h.submit(spec));
+
+      DagSpec shown = view.spec();
+      assertThat(shown.nodes().get(0).config()).isEqualTo(json("{'password':'***'}"));
+      assertThat(shown.targets()).containsExactly("push");
+      assertThat(shown.runDeadline()).contains(Duration.ofHours(2));
+      assertThat(view.node("docs").orElseThrow().state()).isEqualTo(NodeState.SKIPPED);
+    }
+  }
+
+  @Test
   void aPolicysSecretKeysReplaceTheDefaults() {
     ExecutionPolicy pins = ExecutionPolicy.builder("pins")
         .secretKeys(SecretKeys.of("pin")).build();

@@ -115,6 +115,24 @@ class SubtreeExecutorTest {
   }
 
   @Test
+  void theSubtreeHandedToTheExecutorLeavesOutWhatTheTargetsDoNotNeed() throws Exception {
+    Driver driver = new Driver();
+    try (Harness h = harness(driver)) {
+      String run = h.submit(spec().toBuilder().targets(List.of("b")).build());
+      NodeContext box = driver.next();
+      assertThat(box.subtree()).extracting(NodeSpec::id).containsExactly("a", "b");
+      box.child("a").ended(NodeResult.success(null));
+      box.child("b").ended(NodeResult.success(null));
+      driver.end(box, NodeResult.success(null));
+
+      RunView view = h.await(run);
+      assertThat(view.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(view.nodeStates()).containsEntry("inner", NodeState.SKIPPED)
+          .containsEntry("c", NodeState.SKIPPED).containsEntry("d", NodeState.SKIPPED);
+    }
+  }
+
+  @Test
   void reportsBecomeTheStatesAndAttemptsOfTheNodesInside() throws Exception {
     Driver driver = new Driver();
     try (Harness h = harness(driver)) {

@@ -3,6 +3,7 @@ package dev.dagflow.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dagflow.policy.ExecutionPolicy;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.EdgeType;
 import dev.dagflow.spec.InvalidDagException;
@@ -112,6 +113,24 @@ class TargetRunsTest {
           .containsEntry("unit", NodeState.SKIPPED);
       assertThat(h.executor.calls()).extracting(c -> c.nodeId())
           .containsExactlyInAnyOrder("checkout", "build", "build");
+    }
+  }
+
+  @Test
+  void aNodeTheTargetsDoNotNeedIsNeverRetriedEvenWhenTheRunWasStoppedBeforeItStarted() {
+    ExecutionPolicy one = ExecutionPolicy.builder("one").maxConcurrentRunsPerScope(1).build();
+    try (Harness h = new Harness(b -> b.engineDefaultPolicy(one), "t")) {
+      h.executor.script("checkout", Outcome.hang());
+      String first = h.submit(CI);
+      h.awaitCalls("checkout", 1);
+      String queued = h.submit(CI.toBuilder().targets(List.of("build")).build());
+      h.engine.stop(queued, "ops"); // stopped while waiting for its place: nothing started
+      h.awaitRun(queued, RunState.STOPPED);
+
+      assertThatThrownBy(() -> h.engine.retry(queued, "lint", "ops"))
+          .isInstanceOf(NodeOperationException.class)
+          .hasMessageContaining("not needed for target 'build'");
+      h.engine.stop(first, "ops");
     }
   }
 

@@ -8,7 +8,7 @@ import dev.dagflow.engine.IdempotencyConflictException;
 import dev.dagflow.engine.IdempotencyStrategy;
 import dev.dagflow.engine.RunView;
 import dev.dagflow.engine.SubmitRequest;
-import dev.dagflow.internal.TargetClosure;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.engine.UnknownNodeException;
 import dev.dagflow.eval.NodeExplanation;
@@ -534,11 +534,11 @@ public final class Engine implements DagEngine {
 
   /** {@code e}, with the reason if the node was skipped as the run's targets do not need it. */
   private static NodeExplanation withTargetReason(NodeExplanation e, DagSpec spec, int v) {
-    if (e.state() != NodeState.SKIPPED || spec.targets().isEmpty()
-        || !TargetClosure.notNeeded(spec).get(v)) {
+    SpecGraph graph = SpecGraph.of(spec);
+    if (e.state() != NodeState.SKIPPED || !graph.notNeeded(v)) {
       return e;
     }
-    return e.withReason(TargetClosure.reason(spec));
+    return e.withReason(graph.targetReason());
   }
 
   @Override

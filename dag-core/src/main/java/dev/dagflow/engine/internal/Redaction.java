@@ -37,8 +37,10 @@ final class Redaction {
     }
     DagSpec.Builder b = DagSpec.builder(spec.id()).name(spec.name())
         .specVersion(spec.specVersion()).scope(spec.scope()).priority(spec.priority())
-        .metadata(spec.metadata()).maxNodes(Math.max(1, spec.size())).nodes(nodes);
+        .metadata(spec.metadata()).targets(spec.targets()).maxNodes(Math.max(1, spec.size()))
+        .nodes(nodes);
     spec.policyName().ifPresent(b::policyName);
+    spec.runDeadline().ifPresent(b::runDeadline);
     return b.build();
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.dagflow.engine.NodeExecutor;
 import dev.dagflow.engine.NodeResult;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.log.LogLevel;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.NodeSpec;
@@ -175,13 +176,19 @@ final class Subtrees {
     return driver[v];
   }
 
-  /** The nodes inside the driving container {@code c}, in spec order; made once. */
+  /**
+   * The nodes inside the driving container {@code c} that may run, in spec order (not those the
+   * run's targets do not need: they were skipped at its start); made once.
+   */
   List<NodeSpec> subtree(int c) {
     List<NodeSpec> list = subtreeOf[c];
     if (list == null) {
+      SpecGraph graph = SpecGraph.of(run.spec);
       List<NodeSpec> inside = new ArrayList<>(insideOf[c].length);
       for (int v : insideOf[c]) {
-        inside.add(run.spec.nodes().get(v));
+        if (!graph.notNeeded(v)) {
+          inside.add(run.spec.nodes().get(v));
+        }
       }
       list = List.copyOf(inside);
       subtreeOf[c] = list; // racy but safe: every thread makes the same immutable list

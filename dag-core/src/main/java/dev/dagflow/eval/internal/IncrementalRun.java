@@ -18,7 +18,7 @@ import dev.dagflow.eval.RunEvaluation;
 import dev.dagflow.eval.TransitionListener;
 import dev.dagflow.filter.Filter;
 import dev.dagflow.internal.FilterDocument;
-import dev.dagflow.internal.TargetClosure;
+import dev.dagflow.internal.SpecGraph;
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.state.IllegalTransitionException;
 import dev.dagflow.state.NodeState;
@@ -89,6 +89,12 @@ final class IncrementalRun implements RunEvaluation {
   private ObjectNode activationDocument;
   /** The nodes the spec's targets do not need, never run nor re-opened; null without targets. */
   final BitSet notNeeded;
+  private final String targetReason;
+
+  /** The reason a node the targets do not need is skipped with; null without targets. */
+  String targetReason() {
+    return targetReason;
+  }
 
   IncrementalRun(DagSpec spec, Plan plan, ObjectNode params, Instant startTime,
       TransitionListener listener) {
@@ -98,7 +104,9 @@ final class IncrementalRun implements RunEvaluation {
     this.startMillis = startTime.toEpochMilli();
     this.now = startMillis;
     this.listener = listener;
-    this.notNeeded = spec.targets().isEmpty() ? null : TargetClosure.notNeeded(spec);
+    SpecGraph graph = SpecGraph.of(spec);
+    this.notNeeded = graph.hasTargets() ? graph.notNeeded() : null;
+    this.targetReason = graph.targetReason();
     int n = plan.n;
     state = new byte[n];
     flags = new byte[n];
@@ -135,9 +143,8 @@ final class IncrementalRun implements RunEvaluation {
       move(v, WAITING, TriggerType.SYSTEM, "run started");
     }
     if (notNeeded != null) { // what the targets do not need, before anything opens
-      String reason = TargetClosure.reason(spec);
       for (int v = notNeeded.nextSetBit(0); v >= 0; v = notNeeded.nextSetBit(v + 1)) {
-        move(v, SKIPPED, TriggerType.DEPENDENCY, reason); // drained below, after the opening
+        move(v, SKIPPED, TriggerType.DEPENDENCY, targetReason); // drained below, after opening
       }
     }
     for (int v = 0; v < plan.n; v++) {

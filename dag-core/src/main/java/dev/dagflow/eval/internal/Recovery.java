@@ -69,6 +69,10 @@ final class Recovery {
     if (s != FAILED && s != TIMED_OUT && s != STOPPED) {
       throw new IllegalTransitionException(plan.id(node), STATES[s], NodeState.WAITING);
     }
+    if (!needed(node)) { // stopped before the run started: it never runs
+      throw new IllegalStateException("node '" + plan.id(node) + "' cannot be retried: it is "
+          + run.targetReason());
+    }
     for (int p = plan.parent[node]; p >= 0; p = plan.parent[p]) {
       if (state[p] == COMPLETED) {
         throw new IllegalStateException("node '" + plan.id(node) + "' cannot be retried: its"

@@ -1,4 +1,4 @@
-package dev.dagflow.internal;
+package dev.dagflow.spec.internal;
 
 import dev.dagflow.spec.DagSpec;
 import dev.dagflow.spec.Edge;
@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * a unit's upstream nodes through any edge type, as units; a unit container's children, as
  * units; and the containers enclosing a needed node, which are needed to start it (with their
  * upstreams, as units) but do not make their other children needed. In O(N + E), without
- * recursion.
+ * recursion. {@code DagSpec} computes it once, when it is built, and keeps it in its {@link
+ * dev.dagflow.internal.SpecGraph}, where the evaluator and the engine read it.
  */
 public final class TargetClosure {
   private static final int SHOWN_TARGETS = 5;
@@ -73,8 +74,7 @@ public final class TargetClosure {
   }
 
   /** The reason a node the targets do not need is skipped with: {@code not needed for …}. */
-  public static String reason(DagSpec spec) {
-    List<String> targets = spec.targets();
+  public static String reason(List<String> targets) {
     String shown = targets.stream().limit(SHOWN_TARGETS).map(t -> "'" + t + "'")
         .collect(Collectors.joining(", "));
     String more = targets.size() > SHOWN_TARGETS
