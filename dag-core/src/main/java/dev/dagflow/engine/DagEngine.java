@@ -250,6 +250,15 @@ public interface DagEngine extends AutoCloseable {
   List<StateTransition> transitions(String runId);
 
   /**
+   * Up to {@code limit} of the run's node state changes, in order, after the first {@code
+   * skip}: a reader that has some reads on from there instead of reading them all again.
+   *
+   * @throws UnknownRunException if no run has this id
+   * @throws IllegalArgumentException if {@code skip} is negative or {@code limit} not positive
+   */
+  List<StateTransition> transitions(String runId, long skip, int limit);
+
+  /**
    * Waits until the run has ended and returns it.
    *
    * @throws TimeoutException if it has not ended within {@code timeout}

@@ -1,6 +1,7 @@
 package dev.dagflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dagflow.spec.DagScope;
 import dev.dagflow.spec.DagSpec;
@@ -52,6 +53,31 @@ class AuditTrailTest {
           .allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
       assertThat(lifecycle).extracting(c -> c.from().map(Enum::name).orElse("-") + ">" + c.to())
           .containsExactly("->PENDING", "PENDING>RUNNING", "RUNNING>COMPLETED");
+    }
+  }
+
+  @Test
+  void transitionsAreReadOnFromWhereAReaderIs() {
+    try (Harness h = new Harness("t")) {
+      h.executor.defaultOutcome(Outcome.succeed());
+      String run = h.submit(DagSpec.builder("chain").node(NodeSpec.task("a", "t"))
+          .node(NodeSpec.task("b", "t").dependsOn("a")).build());
+      h.await(run);
+      List<StateTransition> all = h.engine.transitions(run);
+      assertThat(all).hasSize(8);
+
+      List<StateTransition> paged = new java.util.ArrayList<>();
+      for (long skip = 0; skip < all.size(); skip += 3) {
+        paged.addAll(h.engine.transitions(run, skip, 3));
+      }
+      assertThat(paged).containsExactlyElementsOf(all);
+      assertThat(h.engine.transitions(run, 8, 5)).isEmpty();
+      assertThatThrownBy(() -> h.engine.transitions(run, -1, 5))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("skip");
+      assertThatThrownBy(() -> h.engine.transitions(run, 0, 0))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+      assertThatThrownBy(() -> h.engine.transitions("no-such-run", 0, 5))
+          .isInstanceOf(UnknownRunException.class);
     }
   }
 

@@ -415,6 +415,16 @@ public final class Engine implements DagEngine {
   }
 
   @Override
+  public List<StateTransition> transitions(String runId, long skip, int limit) {
+    if (skip < 0 || limit < 1) {
+      throw new IllegalArgumentException("skip must be >= 0 and limit >= 1, were " + skip
+          + " and " + limit);
+    }
+    record(runId);
+    return runs.transitions(runId, skip, limit);
+  }
+
+  @Override
   public RunView await(String runId, Duration timeout)
       throws InterruptedException, TimeoutException {
     Objects.requireNonNull(runId, "runId");

@@ -12,6 +12,7 @@ import dev.dagflow.state.StateTransition;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +33,16 @@ import java.util.regex.Pattern;
  * <p>The stream wakes when the engine tells of a change of the run, and otherwise every {@link
  * #LOG_INTERVAL_MS} ms for log lines (which have no listener), reading the transitions and the
  * run's state every {@link #READ_EVERY_ROUNDS} rounds even without a word from the engine (a
- * run another instance owns changes without one); after about {@link
+ * run another instance owns changes without one); the transitions are read from the cursor
+ * on, never the run's whole list again; after about {@link
  * #KEEP_ALIVE_MS} ms without an event it sends a keep-alive comment, which is how a client
  * that went away is noticed. It holds the server's thread while it lasts.
  */
 final class RunEvents {
   static final long LOG_INTERVAL_MS = 250;
   static final long KEEP_ALIVE_MS = 15_000;
+  /** How many transitions one read of the store takes. */
+  private static final int PAGE = 1_000;
   /** Rounds without a word from the engine after which transitions are read all the same. */
   static final int READ_EVERY_ROUNDS = 4;
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,9}):(\\d{1,18})");
@@ -134,14 +138,24 @@ final class RunEvents {
       }
     }
 
+    /** The transitions after the cursor, read from there on in pages. */
+    private List<StateTransition> newTransitions() {
+      List<StateTransition> out = new ArrayList<>();
+      while (true) {
+        List<StateTransition> page = engine.transitions(runId, transitions + out.size(), PAGE);
+        out.addAll(page);
+        if (page.size() < PAGE) {
+          return out;
+        }
+      }
+    }
+
     /**
      * Sends what followed the cursor, in time order; whether it sent anything. Transitions are
      * read only when the engine told of a change, log lines every time.
      */
     private boolean send(OutputStream out, boolean changed) throws IOException {
-      List<StateTransition> all = changed ? engine.transitions(runId) : List.of();
-      List<StateTransition> newTransitions = transitions < all.size()
-          ? all.subList(transitions, all.size()) : List.of();
+      List<StateTransition> newTransitions = changed ? newTransitions() : List.of();
       List<LogEntry> lines = engine.logs(LogQuery.of(runId).afterSequence(logSeq));
       int t = 0;
       int l = 0;
