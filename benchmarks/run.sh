@@ -9,7 +9,7 @@
 #
 # Raw results go to benchmarks/results/<mode>-<time>/ (git-ignored): one JMH JSON file per
 # step, RetainedMemory's JSON, run.properties and machine.md. The summary is printed, and
-# written with its charts to docs/benchmarks.md and docs/benchmarks/*.svg. Set JDBC_DATABASES
+# written with its charts to docs/benchmarks.md and docs/benchmarks/*.png. Set JDBC_DATABASES
 # (e.g. H2) to limit the durable benchmark to the databases that are running.
 set -euo pipefail
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -24,8 +24,10 @@ final class Charts {
   }
 
   /**
-   * Writes {@code engine-<shape>.svg} into {@code dir} per shape with figures, titled with the
-   * run's {@code mode} unless it is the full one; returns their names.
+   * Writes {@code engine-<shape>.png} into {@code dir} per shape with figures, titled with the
+   * run's {@code mode} unless it is the full one; returns their names. PNG, not SVG: XChart's
+   * SVG draws every glyph as a path, some 400 KB a chart, which each regeneration would add to
+   * the repository; a PNG of the same chart is a tenth of that.
    */
   static List<String> write(Results results, Path dir, String mode) throws IOException {
     String suffix = mode.equals("full") ? "" : " (" + mode + " run)";
@@ -58,9 +60,8 @@ final class Charts {
         }
       }
       if (series > 0) {
-        String name = "engine-" + shape.toLowerCase(Locale.ROOT).replace('_', '-') + ".svg";
-        VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(name).toString(),
-            VectorGraphicsFormat.SVG);
+        String name = "engine-" + shape.toLowerCase(Locale.ROOT).replace('_', '-') + ".png";
+        BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapFormat.PNG);
         written.add(name);
       }
     }

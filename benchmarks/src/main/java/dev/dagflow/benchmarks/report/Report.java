@@ -30,15 +30,15 @@ public final class Report {
     if (args.length == 3) {
       Path docs = Path.of(args[1]);
       Path charts = Path.of(args[2]);
-      List<String> svgs = Charts.write(results, charts, mode);
+      List<String> images = Charts.write(results, charts, mode);
       Path relative = docs.toAbsolutePath().getParent().relativize(charts.toAbsolutePath());
-      Files.writeString(docs, page(dir, summary, relative, svgs));
-      System.out.println("\nwrote " + docs + " and " + svgs.size() + " charts in " + charts);
+      Files.writeString(docs, page(dir, summary, relative, images));
+      System.out.println("\nwrote " + docs + " and " + images.size() + " charts in " + charts);
     }
   }
 
   /** The docs page for the run in {@code dir}. */
-  static String page(Path dir, Summary summary, Path charts, List<String> svgs)
+  static String page(Path dir, Summary summary, Path charts, List<String> images)
       throws IOException {
     Properties run = runProperties(dir);
     String mode = run.getProperty("mode", "unknown");
@@ -69,12 +69,12 @@ public final class Report {
         .append("operation per iteration, single-shot mode).\n\n");
     md.append(summary.toMarkdown()).append('\n');
     md.append("## Charts\n\n");
-    if (svgs.isEmpty()) {
+    if (images.isEmpty()) {
       md.append("No EngineThroughputBenchmark figures in this run.\n");
     }
-    for (String svg : svgs) {
-      md.append("![").append(svg.replace(".svg", "")).append("](")
-          .append(charts.resolve(svg).toString().replace('\\', '/')).append(")\n\n");
+    for (String image : images) {
+      md.append("![").append(image.replace(".png", "")).append("](")
+          .append(charts.resolve(image).toString().replace('\\', '/')).append(")\n\n");
     }
     return md.toString();
   }

@@ -198,13 +198,14 @@ class SummaryTest {
     Files.writeString(dir.resolve("machine.md"), "- 2 cores\n");
     Path charts = dir.resolve("charts");
 
-    List<String> svgs = Charts.write(Results.read(dir), charts, "smoke");
-    String page = Report.page(dir, summary, Path.of("benchmarks"), svgs);
+    List<String> images = Charts.write(Results.read(dir), charts, "smoke");
+    String page = Report.page(dir, summary, Path.of("benchmarks"), images);
 
-    assertThat(svgs).containsExactly("engine-layered-100.svg", "engine-chain.svg");
-    assertThat(Files.readString(charts.resolve("engine-chain.svg"))).contains("<svg");
+    assertThat(images).containsExactly("engine-layered-100.png", "engine-chain.png");
+    byte[] png = Files.readAllBytes(charts.resolve("engine-chain.png"));
+    assertThat(java.util.Arrays.copyOf(png, 4)).containsExactly(0x89, 'P', 'N', 'G');
     assertThat(page).contains("Smoke run, not measurements", "`benchmarks/run.sh summary`",
-        "- 2 cores", "![engine-chain](benchmarks/engine-chain.svg)");
+        "- 2 cores", "![engine-chain](benchmarks/engine-chain.png)");
   }
 
   @Test
