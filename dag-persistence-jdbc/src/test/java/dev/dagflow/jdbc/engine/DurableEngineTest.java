@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dagflow.engine.DagEngine;
+import dev.dagflow.engine.SubmitRequest;
 import dev.dagflow.jdbc.JdbcStores;
 import dev.dagflow.jdbc.testing.TestDatabase;
 import dev.dagflow.spec.DagSpec;
@@ -103,6 +104,32 @@ abstract class DurableEngineTest {
       assertThat(reread.runs().transitions(run)).hasSize(50 * 4)
           .filteredOn(t -> t.to() == NodeState.COMPLETED).hasSize(50);
       assertThat(reread.runs().lease(run)).isEmpty();
+    }
+  }
+
+  @Test
+  void aTargetRunIsStoredWithItsTargetsAndExplainedAfterARestart() throws Exception {
+    database().clear();
+    DagSpec spec = layered("targets", 3, 2); // n0_*, n1_* after every n0_*, n2_* after n1_*
+    String run;
+    try (DagEngine engine = DagEngine.builder().stores(JdbcStores.builder(
+        database().dataSource()).build()).instanceId("targets-1")
+        .handler("work", ctx -> null).build()) {
+      engine.start();
+      run = engine.submit(SubmitRequest.builder().spec(spec).targets(List.of("n1_0")).build());
+      assertThat(engine.await(run, Duration.ofSeconds(60)).state())
+          .isEqualTo(RunState.COMPLETED);
+    }
+    Stores reread = JdbcStores.builder(database().newDataSource()).build();
+    assertThat(reread.runs().run(run).orElseThrow().spec().targets()).containsExactly("n1_0");
+    try (DagEngine engine = DagEngine.builder().stores(reread).instanceId("targets-2")
+        .handler("work", ctx -> null).build()) {
+      engine.start();
+      assertThat(engine.get(run).nodeStates()).containsEntry("n0_0", NodeState.COMPLETED)
+          .containsEntry("n0_1", NodeState.COMPLETED).containsEntry("n1_0", NodeState.COMPLETED)
+          .containsEntry("n1_1", NodeState.SKIPPED).containsEntry("n2_0", NodeState.SKIPPED);
+      assertThat(engine.explain(run, "n2_1").reason())
+          .hasValue("not needed for target 'n1_0'");
     }
   }
 }
