@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -132,12 +133,20 @@ class ExecutorLifecycleTest {
       assertThat(h.await(h.submit(one())).state()).isEqualTo(RunState.COMPLETED);
       assertThat(ours()).isNotEmpty();
     }
+    // a pool is terminated once its workers are done; each thread ends a moment after that
+    for (Thread t : threads()) {
+      t.join(TimeUnit.SECONDS.toMillis(5));
+    }
     assertThat(ours()).isEmpty();
   }
 
-  private static List<String> ours() {
+  private static List<Thread> threads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).filter(n -> n.startsWith("dagflow-http-engine-")
-            || n.startsWith("dagflow-engine-client-")).toList();
+        .filter(t -> t.getName().startsWith("dagflow-http-engine-")
+            || t.getName().startsWith("dagflow-engine-client-")).toList();
+  }
+
+  private static List<String> ours() {
+    return threads().stream().map(Thread::getName).toList();
   }
 }
