@@ -76,11 +76,6 @@ public final class SpecGraph {
     return notNeeded != null && notNeeded.get(v);
   }
 
-  /** Whether the spec has targets, so that some nodes may not be needed. */
-  public boolean hasTargets() {
-    return notNeeded != null;
-  }
-
   /** The positions the targets do not need; empty without targets. Must not be changed. */
   public BitSet notNeeded() {
     return notNeeded == null ? EMPTY : notNeeded;

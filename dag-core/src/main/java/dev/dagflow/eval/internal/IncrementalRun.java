@@ -87,14 +87,8 @@ final class IncrementalRun implements RunEvaluation {
   boolean deadlinePassed;
   long edgeVisits;
   private ObjectNode activationDocument;
-  /** The nodes the spec's targets do not need, never run nor re-opened; null without targets. */
-  final BitSet notNeeded;
-  private final String targetReason;
-
-  /** The reason a node the targets do not need is skipped with; null without targets. */
-  String targetReason() {
-    return targetReason;
-  }
+  /** The spec's resolved graph: which nodes its targets do not need (never run nor re-opened). */
+  final SpecGraph graph;
 
   IncrementalRun(DagSpec spec, Plan plan, ObjectNode params, Instant startTime,
       TransitionListener listener) {
@@ -104,9 +98,7 @@ final class IncrementalRun implements RunEvaluation {
     this.startMillis = startTime.toEpochMilli();
     this.now = startMillis;
     this.listener = listener;
-    SpecGraph graph = SpecGraph.of(spec);
-    this.notNeeded = graph.hasTargets() ? graph.notNeeded() : null;
-    this.targetReason = graph.targetReason();
+    this.graph = SpecGraph.of(spec);
     int n = plan.n;
     state = new byte[n];
     flags = new byte[n];
@@ -142,10 +134,9 @@ final class IncrementalRun implements RunEvaluation {
     for (int v = 0; v < plan.n; v++) {
       move(v, WAITING, TriggerType.SYSTEM, "run started");
     }
-    if (notNeeded != null) { // what the targets do not need, before anything opens
-      for (int v = notNeeded.nextSetBit(0); v >= 0; v = notNeeded.nextSetBit(v + 1)) {
-        move(v, SKIPPED, TriggerType.DEPENDENCY, targetReason); // drained below, after opening
-      }
+    BitSet notNeeded = graph.notNeeded(); // what the targets do not need, before any opening
+    for (int v = notNeeded.nextSetBit(0); v >= 0; v = notNeeded.nextSetBit(v + 1)) {
+      move(v, SKIPPED, TriggerType.DEPENDENCY, graph.targetReason()); // drained below
     }
     for (int v = 0; v < plan.n; v++) {
       evaluate(v);

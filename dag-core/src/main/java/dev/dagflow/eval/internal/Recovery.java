@@ -71,7 +71,7 @@ final class Recovery {
     }
     if (!needed(node)) { // stopped before the run started: it never runs
       throw new IllegalStateException("node '" + plan.id(node) + "' cannot be retried: it is "
-          + run.targetReason());
+          + run.graph.targetReason());
     }
     for (int p = plan.parent[node]; p >= 0; p = plan.parent[p]) {
       if (state[p] == COMPLETED) {
@@ -151,7 +151,7 @@ final class Recovery {
 
   /** Whether the run's targets, if it has any, need {@code v}: one they do not never runs. */
   private boolean needed(int v) {
-    return run.notNeeded == null || !run.notNeeded.get(v);
+    return !run.graph.notNeeded(v);
   }
 
   private void touch(int v) {
