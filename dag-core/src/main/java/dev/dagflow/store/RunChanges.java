@@ -2,7 +2,9 @@ package dev.dagflow.store;
 
 import dev.dagflow.state.StateTransition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -129,6 +131,9 @@ public final class RunChanges {
     private final List<StateTransition> transitions = new ArrayList<>();
     private final List<HistoryEntry> history = new ArrayList<>();
     private final List<CommandOutcome> commandOutcomes = new ArrayList<>();
+    /** The index of each attempt by node and number, once there are {@link #INDEX_FROM}. */
+    private Map<String, Integer> attemptIndex;
+    private static final int INDEX_FROM = 16;
 
     private Builder(String runId, Fence fence) {
       this.runId = Objects.requireNonNull(runId, "runId");
@@ -149,15 +154,35 @@ public final class RunChanges {
     /** Adds {@code attempt}, replacing one of the same node and number added before. */
     public Builder attempt(AttemptRecord attempt) {
       check(attempt.runId(), attempt);
-      for (int i = attempts.size() - 1; i >= 0; i--) {
-        AttemptRecord earlier = attempts.get(i);
-        if (earlier.attempt() == attempt.attempt() && earlier.nodeId().equals(attempt.nodeId())) {
-          attempts.set(i, attempt);
-          return this;
+      if (attemptIndex == null && attempts.size() < INDEX_FROM) {
+        for (int i = attempts.size() - 1; i >= 0; i--) {
+          AttemptRecord earlier = attempts.get(i);
+          if (earlier.attempt() == attempt.attempt()
+              && earlier.nodeId().equals(attempt.nodeId())) {
+            attempts.set(i, attempt);
+            return this;
+          }
+        }
+        attempts.add(attempt);
+        return this;
+      }
+      if (attemptIndex == null) { // many attempts: found by key, not by a scan of them all
+        attemptIndex = new HashMap<>();
+        for (int i = 0; i < attempts.size(); i++) {
+          attemptIndex.put(key(attempts.get(i)), i);
         }
       }
-      attempts.add(attempt);
+      Integer earlier = attemptIndex.putIfAbsent(key(attempt), attempts.size());
+      if (earlier != null) {
+        attempts.set(earlier, attempt);
+      } else {
+        attempts.add(attempt);
+      }
       return this;
+    }
+
+    private static String key(AttemptRecord a) {
+      return a.nodeId() + '\0' + a.attempt();
     }
 
     public Builder transition(StateTransition transition) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,7 @@ final class FaultyRunStore implements RunStore {
   private volatile Duration lateBy = Duration.ZERO;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
+  private final Map<String, Integer> lateWrites = new ConcurrentHashMap<>();
   private volatile boolean renewalsOnlyFail;
   private volatile boolean cutOff;
   private volatile Runnable onRelease = () -> { };
@@ -143,6 +145,11 @@ final class FaultyRunStore implements RunStore {
     return this;
   }
 
+  /** How many writes of run {@code runId} were asked for while writes completed late. */
+  int lateWritesOf(String runId) {
+    return lateWrites.getOrDefault(runId, 0);
+  }
+
   /** The most writes that were in flight at once while writes completed late. */
   int mostInFlight() {
     return mostInFlight.get();
@@ -155,6 +162,7 @@ final class FaultyRunStore implements RunStore {
       return RunStore.super.applyAsync(changes);
     }
     mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    lateWrites.merge(changes.runId(), 1, Integer::sum);
     CompletableFuture<Void> done = new CompletableFuture<>();
     late.schedule(() -> {
       try {

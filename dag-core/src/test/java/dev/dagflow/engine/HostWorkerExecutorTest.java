@@ -113,7 +113,9 @@ class HostWorkerExecutorTest {
 
       engine.close();
 
-      assertThat(stderr.text()).contains("pool worker-global with threads [host-1] still busy");
+      // which of the host's threads runs the node depends on which loop was free to take it
+      assertThat(stderr.text())
+          .containsPattern("pool worker-global with threads \\[host-\\d+\\] still busy");
     } finally {
       release.countDown();
     }

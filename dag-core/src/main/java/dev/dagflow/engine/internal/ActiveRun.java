@@ -576,7 +576,29 @@ final class ActiveRun extends SerialRun implements TransitionListener {
 
   /** A worker took {@code item} from the pool's queue: start its attempt, and run it. */
   void dispatch(ReadyNode item) {
-    run(internalStep(() -> begin(item)));
+    Attempt begun = item.begun();
+    run(begun != null ? stillToRun(begun) : internalStep(() -> begin(item)));
+  }
+
+  /**
+   * The RUNNING record of {@code a} is durable after its worker went on: it goes back to its
+   * pool's queue, in its place, for a worker to run it. On the thread that learnt of the write.
+   */
+  void resume(Attempt a) {
+    a.queuedIn.resumed(a.item.resuming(a));
+  }
+
+  /**
+   * {@code a}, queued again once stored, if it is still to run; null if it ended meanwhile
+   * (stopped, timed out, the run failed fast) or the run was given up here: it is not called.
+   */
+  private Attempt stillToRun(Attempt a) {
+    lock.lock();
+    try {
+      return !detached && !services.isClosed() && !a.ended && inFlight[a.node] == a ? a : null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -586,8 +608,9 @@ final class ActiveRun extends SerialRun implements TransitionListener {
    * thread completes it.
    */
   private void run(Attempt a) {
-    // each only once its RUNNING record is durable: the worker waits for its own write
-    while (a != null && a.awaitStored()) {
+    // each only once its RUNNING record is durable: until then the worker goes on with the
+    // queue, and the attempt comes back to it once the write is done
+    while (a != null && a.storedOrLater()) {
       CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
@@ -628,6 +651,8 @@ final class ActiveRun extends SerialRun implements TransitionListener {
     eval.dispatched(v);
     Attempt a = newAttempt(v, number, AttemptRecord.started(runId, id(v), number, now)
         .withReadyAt(item.readyAt()));
+    a.item = item;
+    a.queuedIn = pool;
     inFlight[v] = a;
     services.attemptStarted(a);
     Metrics metrics = services.metrics();

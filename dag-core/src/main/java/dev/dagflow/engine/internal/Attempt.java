@@ -12,8 +12,6 @@ import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.log.LogLevel;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.helpers.MessageFormatter;
@@ -40,11 +38,21 @@ final class Attempt implements NodeContext {
   /** The pool whose running nodes count this attempt, with metrics; null otherwise. */
   ScopePool countedIn;
   boolean ended;
-  /**
-   * Completed once the attempt's RUNNING record is durable (true), or when the run is given up
-   * before it is (false): the worker that began it runs it only then.
-   */
-  private final CompletableFuture<Boolean> stored = new CompletableFuture<>();
+  /** The queue entry the attempt began from, and its pool: it goes back there once stored. */
+  ReadyNode item;
+  ScopePool queuedIn;
+  /** Whether the RUNNING record is durable yet; guarded by {@code this}, with {@link #wentOn}. */
+  private Storage storage = Storage.UNKNOWN;
+  /** Whether the worker that began it went on: the attempt is queued again once stored. */
+  private boolean wentOn;
+
+  /** What is known of the attempt's RUNNING record: the attempt runs only once it is STORED. */
+  private enum Storage {
+    UNKNOWN,
+    STORED,
+    /** The run was given up before the record was durable. */
+    NEVER
+  }
 
   Attempt(ActiveRun run, int node, int number, NodeExecutor executor, ObjectNode config,
       AttemptRecord record) {
@@ -59,28 +67,50 @@ final class Attempt implements NodeContext {
     this.engineRef = record.engineRef().orElse(null);
   }
 
-  /** The attempt's RUNNING record is durable: its worker may run it. */
+  /** The attempt's RUNNING record is durable: it may run. */
   void stored() {
-    stored.complete(true);
+    boolean resume;
+    synchronized (this) {
+      if (storage != Storage.UNKNOWN) {
+        return;
+      }
+      storage = Storage.STORED;
+      resume = wentOn;
+    }
+    if (resume) {
+      run.resume(this);
+    }
   }
 
   /** The run was given up before the attempt's RUNNING record was durable: it never runs. */
   void neverStored() {
-    stored.complete(false);
+    boolean gaveUp;
+    synchronized (this) {
+      if (storage != Storage.UNKNOWN) {
+        return;
+      }
+      storage = Storage.NEVER;
+      gaveUp = wentOn;
+    }
+    if (gaveUp) {
+      queuedIn.notResumed(); // its place among the pool's attempts waiting for a write is free
+    }
   }
 
   /**
-   * Waits until the attempt's RUNNING record is durable (at once with a store that completes
-   * writes at once); false if the run was given up first, or the worker interrupted.
+   * Whether the attempt may run now: true once its RUNNING record is durable (at once with a
+   * store that completes writes at once); false if the run was given up first, or if the record
+   * is not durable yet: the calling worker then goes on with other nodes rather than wait for
+   * the write, the pool counts the attempt among those waiting for theirs ({@link
+   * ScopePool#wentOn}), and {@link ActiveRun#resume} queues it again once it is stored.
    */
-  boolean awaitStored() {
-    try {
-      return stored.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException e) {
-      return false;
+  boolean storedOrLater() {
+    synchronized (this) {
+      if (storage == Storage.UNKNOWN && !wentOn) {
+        wentOn = true;
+        queuedIn.wentOn();
+      }
+      return storage == Storage.STORED;
     }
   }
 

@@ -2,10 +2,15 @@ package dev.dagflow.engine.internal;
 
 import dev.dagflow.engine.TimeSource;
 import dev.dagflow.store.LeaseLostException;
+import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.RunChanges;
+import dev.dagflow.store.RunStatus;
 import dev.dagflow.store.RunStore;
 import dev.dagflow.store.StoreException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +42,35 @@ final class RunWrites {
     this.backoffNanos = backoff.toNanos();
     this.maxBackoffNanos = maxBackoff.toNanos();
     this.metrics = metrics;
+  }
+
+  /**
+   * The changes of several steps of one run, in order, as one write under the fence of the
+   * first: a node's or an attempt's last record is the one kept, the run's last status too;
+   * transitions, history and command outcomes follow each other in order.
+   */
+  static RunChanges merge(List<RunChanges> steps) {
+    RunChanges first = steps.get(0);
+    RunChanges.Builder b = RunChanges.builder(first.runId(), first.fence());
+    Map<String, NodeRecord> nodes = new LinkedHashMap<>();
+    RunStatus status = null;
+    for (RunChanges c : steps) {
+      if (c.status().isPresent()) {
+        status = c.status().get();
+      }
+      for (NodeRecord r : c.nodes()) {
+        nodes.put(r.nodeId(), r);
+      }
+      c.attempts().forEach(b::attempt); // the builder keeps the last of a node and number
+      c.transitions().forEach(b::transition);
+      c.history().forEach(b::history);
+      c.commandOutcomes().forEach(b::commandOutcome);
+    }
+    if (status != null) {
+      b.status(status);
+    }
+    nodes.values().forEach(b::node);
+    return b.build();
   }
 
   /**

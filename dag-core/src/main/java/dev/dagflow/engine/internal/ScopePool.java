@@ -39,6 +39,14 @@ final class ScopePool implements PoolStats {
   private final PriorityQueue<ReadyNode> queue = new PriorityQueue<>();
   private final PriorityQueue<ActiveRun> waitingRuns = new PriorityQueue<>(ActiveRun.ADMISSION);
   private int busyWorkers;
+  /**
+   * Attempts begun from this pool whose RUNNING record is not durable yet, and whose worker went
+   * on: at most {@link #START_AHEAD} per worker, so that a slow store never has workers begin
+   * many more nodes than they can run (each waiting, RUNNING and timed, for its turn), as a
+   * scheduler that fetches a few executions per thread ahead.
+   */
+  private int waitingForWrites;
+  static final int START_AHEAD = 4;
   private int runningRuns;
   /** Attempts of its runs in flight, counted only when the engine has metrics. */
   final AtomicInteger runningNodes = new AtomicInteger();
@@ -76,6 +84,41 @@ final class ScopePool implements PoolStats {
     }
     if (spawn) {
       spawn();
+    }
+  }
+
+  /** A worker went on from an attempt whose RUNNING record is not durable yet. */
+  void wentOn() {
+    synchronized (lock) {
+      waitingForWrites++;
+    }
+  }
+
+  /** An attempt a worker went on from is stored: {@code item} runs it, before newer nodes. */
+  void resumed(ReadyNode item) {
+    synchronized (lock) {
+      waitingForWrites--;
+    }
+    submit(item);
+  }
+
+  /** An attempt a worker went on from will never run (its run was given up here). */
+  void notResumed() {
+    boolean spawn;
+    synchronized (lock) {
+      waitingForWrites--;
+      spawn = !queue.isEmpty() && busyWorkers < size && !closed;
+      if (spawn) {
+        busyWorkers++;
+      }
+    }
+    if (spawn) { // the queued nodes it held back may go now
+      try {
+        spawn();
+      } catch (InlineExecutionException e) {
+        LOG.error("the worker executor of {} ran a worker loop inline; its queued nodes wait for"
+            + " the next loop", key, e);
+      }
     }
   }
 
@@ -123,7 +166,14 @@ final class ScopePool implements PoolStats {
       while (true) {
         ReadyNode next;
         synchronized (lock) {
-          next = closed ? null : queue.poll();
+          next = closed ? null : queue.peek();
+          if (next != null && next.begun() == null
+              && waitingForWrites >= size * START_AHEAD) {
+            next = null; // as many attempts wait for their writes as there are workers to run them
+          }
+          if (next != null) {
+            queue.poll();
+          }
           if (next == null) {
             busyWorkers--;
             counted = false;

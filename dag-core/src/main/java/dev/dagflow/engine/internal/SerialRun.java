@@ -67,7 +67,10 @@ abstract class SerialRun {
   /**
    * The steps whose effects have not happened yet, in order: the head's write is in flight (or
    * its effects are being made), the others wait behind it. A run never has two writes in
-   * flight; its lock is not held while one is.
+   * flight; its lock is not held while one is. A step that finds others waiting behind the head
+   * joins the last of them ({@link Pending#join}): the steps made during one write go to the
+   * store as one write, so that a run whose writes are slow (a database) writes less often, not
+   * later and later.
    */
   private final ArrayDeque<Pending> writes = new ArrayDeque<>();
   /**
@@ -91,10 +94,17 @@ abstract class SerialRun {
   /** The thread making this run's effects now, if any: a host operation it calls never waits. */
   private volatile Thread effectsThread;
 
-  /** One step's write and what it causes once the write is durable. */
+  /**
+   * One step's write and what it causes once the write is durable; with the steps that joined
+   * it, theirs too.
+   */
   private static final class Pending {
     /** Null when the step wrote nothing. */
     final RunChanges changes;
+    /** The later steps that joined this write, in order; null while none has. */
+    private List<Pending> joined;
+    /** What goes to the store: {@link #changes} merged with those of the joined steps. */
+    private RunChanges merged;
     /** Hands the step's ready nodes to the pool: first, as it did under the lock before. */
     final Runnable dispatches;
     final List<Object> notices;
@@ -111,6 +121,60 @@ abstract class SerialRun {
       this.notices = notices;
       this.callbacks = callbacks;
       this.durable = waited && changes != null ? new CompletableFuture<>() : null;
+    }
+
+    /** Whether {@code later} may be written with this step: under the same fence. */
+    boolean canJoin(Pending later) {
+      if (later.changes == null) {
+        return true;
+      }
+      RunChanges mine = changes;
+      if (mine == null && joined != null) {
+        for (Pending p : joined) {
+          if (p.changes != null) {
+            mine = p.changes;
+            break;
+          }
+        }
+      }
+      return mine == null || mine.fence().equals(later.changes.fence());
+    }
+
+    /** {@code later} is written with this step, and its effects made right after these. */
+    void join(Pending later) {
+      if (joined == null) {
+        joined = new ArrayList<>(4);
+      }
+      joined.add(later);
+    }
+
+    /** The changes to store for this step and those that joined it; null if none wrote. */
+    RunChanges write() {
+      if (merged != null || joined == null) {
+        return merged != null ? merged : changes;
+      }
+      List<RunChanges> all = new ArrayList<>(joined.size() + 1);
+      if (changes != null) {
+        all.add(changes);
+      }
+      for (Pending p : joined) {
+        if (p.changes != null) {
+          all.add(p.changes);
+        }
+      }
+      merged = all.isEmpty() ? null : all.size() == 1 ? all.get(0) : RunWrites.merge(all);
+      return merged;
+    }
+
+    /** Each step of this write, in order: this one, then those that joined it. */
+    List<Pending> steps() {
+      if (joined == null) {
+        return List.of(this);
+      }
+      List<Pending> all = new ArrayList<>(joined.size() + 1);
+      all.add(this);
+      all.addAll(joined);
+      return all;
     }
   }
 
@@ -187,8 +251,13 @@ abstract class SerialRun {
       synchronized (writesLock) {
         inline = p != null && p.changes == null && writes.isEmpty();
         if (p != null && !inline) {
-          writes.add(p);
-          start = writes.size() == 1;
+          Pending waiting = writes.size() > 1 ? writes.peekLast() : null; // not the head
+          if (waiting != null && waiting.canJoin(p)) {
+            waiting.join(p);
+          } else {
+            writes.add(p);
+            start = writes.size() == 1;
+          }
         }
       }
     } finally {
@@ -208,6 +277,9 @@ abstract class SerialRun {
       } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : e;
       }
+      if (p.refused != null) {
+        throw p.refused; // made by the thread that wrote it, with the steps before it
+      }
     }
     if (failure != null) {
       throw failure;
@@ -224,7 +296,7 @@ abstract class SerialRun {
     // a loop, not a recursion: with a store that completes at once, a long queue of one run's
     // writes is written here one after the other without growing the stack
     while (p != null) {
-      CompletableFuture<RuntimeException> write = services.writes().write(fenced(p.changes));
+      CompletableFuture<RuntimeException> write = services.writes().write(fenced(p.write()));
       if (!write.isDone()) {
         Pending waiting = p;
         write.whenComplete((lost, error) -> submit(written(waiting, failure(lost, error))));
@@ -301,11 +373,7 @@ abstract class SerialRun {
       discarded = new ArrayList<>(writes);
       writes.clear();
     }
-    for (Pending d : discarded) {
-      if (d.durable != null) {
-        d.durable.completeExceptionally(why);
-      }
-    }
+    failWaiting(discarded, why);
   }
 
   private static RuntimeException failure(RuntimeException lost, Throwable error) {
@@ -344,15 +412,37 @@ abstract class SerialRun {
         writes.poll();
         next = writes.peek();
       }
-      if (next == null || next.changes != null) {
+      if (next == null || next.write() != null) {
         return next;
       }
       p = next; // nothing to write: its effects follow at once
     }
   }
 
-  /** Tells the listeners of {@code p}'s changes, then makes its callbacks, in order. */
+  /** The operations waiting for the steps of {@code discarded} fail with {@code why}. */
+  private static void failWaiting(List<Pending> discarded, RuntimeException why) {
+    for (Pending write : discarded) {
+      for (Pending d : write.steps()) {
+        if (d.durable != null) {
+          d.durable.completeExceptionally(why);
+        }
+      }
+    }
+  }
+
+  /** Makes the effects of each step of {@code p}'s write, in order. */
   private void effects(Pending p) {
+    if (p.joined == null) {
+      stepEffects(p);
+      return;
+    }
+    for (Pending step : p.steps()) {
+      stepEffects(step);
+    }
+  }
+
+  /** Tells the listeners of {@code p}'s changes, then makes its callbacks, in order. */
+  private void stepEffects(Pending p) {
     Thread me = Thread.currentThread();
     Thread before = effectsThread;
     effectsThread = me;
@@ -393,11 +483,7 @@ abstract class SerialRun {
       discarded = new ArrayList<>(writes);
       writes.clear();
     }
-    for (Pending d : discarded) {
-      if (d.durable != null) {
-        d.durable.completeExceptionally(lost);
-      }
-    }
+    failWaiting(discarded, lost);
     dropped(lost);
   }
 
