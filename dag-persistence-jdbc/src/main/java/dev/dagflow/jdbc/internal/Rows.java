@@ -53,6 +53,21 @@ final class Rows {
     }
   }
 
+  /** {@code value} as a column value of a {@link MultiRowInsert} row. */
+  static Object text(Optional<String> value) {
+    return value.isPresent() ? value.get() : MultiRowInsert.NULL_TEXT;
+  }
+
+  /** {@code time} as a column value of a {@link MultiRowInsert} row. */
+  static Object millisOrNull(Optional<Instant> time) {
+    return time.isPresent() ? (Object) millis(time.get()) : MultiRowInsert.NULL_BIGINT;
+  }
+
+  /** {@code value} as JSON text, a column value of a {@link MultiRowInsert} row. */
+  static Object jsonOrNull(Optional<? extends JsonNode> value) {
+    return value.isPresent() ? json(value.get()) : MultiRowInsert.NULL_TEXT;
+  }
+
   static long millis(Instant time) {
     try {
       return time.toEpochMilli();

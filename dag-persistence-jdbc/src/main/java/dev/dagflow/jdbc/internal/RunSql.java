@@ -52,10 +52,10 @@ final class RunSql {
   final String transitionsOfRun;
   final String historyOfRun;
   final String counts;
-  final String upsertNode;
-  final String upsertAttempt;
-  final String insertTransition;
-  final String insertHistory;
+  final MultiRowInsert upsertNode;
+  final MultiRowInsert upsertAttempt;
+  final MultiRowInsert insertTransition;
+  final MultiRowInsert insertHistory;
   final String updateStatus;
   final String updateCommandOutcome;
   final String claimOne;
@@ -114,11 +114,11 @@ final class RunSql {
     upsertNode = upsert(t.name("nodes"), NODE_COLUMNS, List.of("run_id", "node_id"));
     upsertAttempt = upsert(t.name("attempts"), ATTEMPT_COLUMNS,
         List.of("run_id", "node_id", "attempt"));
-    insertTransition = "INSERT INTO " + t.name("transitions") + " (run_id, seq, node_id, "
-        + "attempt, from_state, to_state, reason, trigger_type, operator, at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    insertHistory = "INSERT INTO " + t.name("history") + " (run_id, seq, node_id, action, "
-        + "operator, old_value, new_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    insertTransition = new MultiRowInsert("INSERT INTO " + t.name("transitions")
+        + " (run_id, seq, node_id, attempt, from_state, to_state, reason, trigger_type, "
+        + "operator, at) VALUES ", 10, "");
+    insertHistory = new MultiRowInsert("INSERT INTO " + t.name("history") + " (run_id, seq, "
+        + "node_id, action, operator, old_value, new_value, at) VALUES ", 8, "");
     updateStatus = "UPDATE " + status + " SET state = ?, started_at = ?, ended_at = ?, "
         + "owner = ?, lease_expires = ?, admitted = ?, transitions = ?, history = ?, "
         + "last_write = ?, version = version + 1 WHERE run_id = ?";
@@ -158,7 +158,7 @@ final class RunSql {
         + UNFINISHED + " AND (admitted = TRUE OR state <> 'PENDING')";
     admitRun = "UPDATE " + status + " SET admitted = TRUE WHERE run_id = ?";
     heartbeat = upsert(t.name("engine_instances"), "id, host, started_at, heartbeat_at",
-        List.of("id"));
+        List.of("id")).single();
     statusForAdmission = "SELECT epoch, owner, state, admitted, scope_key FROM " + status
         + " WHERE run_id = ? FOR UPDATE";
   }
@@ -253,19 +253,19 @@ final class RunSql {
     return b.append('%').toString();
   }
 
-  private String upsert(String table, String columns, List<String> key) {
+  /** An insert of rows that replaces the row of the same {@code key}, in the dialect's words. */
+  private MultiRowInsert upsert(String table, String columns, List<String> key) {
     List<String> names = List.of(columns.split(", "));
-    String values = marks(names.size());
     List<String> rest = names.stream().filter(c -> !key.contains(c)).toList();
+    String insert = "INSERT INTO " + table + " (" + columns + ") VALUES ";
     return switch (dialect) {
-      case POSTGRESQL -> "INSERT INTO " + table + " (" + columns + ") VALUES (" + values
-          + ") ON CONFLICT (" + String.join(", ", key) + ") DO UPDATE SET "
-          + String.join(", ", rest.stream().map(c -> c + " = EXCLUDED." + c).toList());
-      case MARIADB -> "INSERT INTO " + table + " (" + columns + ") VALUES (" + values
-          + ") ON DUPLICATE KEY UPDATE "
-          + String.join(", ", rest.stream().map(c -> c + " = VALUES(" + c + ")").toList());
-      case H2 -> "MERGE INTO " + table + " (" + columns + ") KEY (" + String.join(", ", key)
-          + ") VALUES (" + values + ")";
+      case POSTGRESQL -> new MultiRowInsert(insert, names.size(), " ON CONFLICT ("
+          + String.join(", ", key) + ") DO UPDATE SET "
+          + String.join(", ", rest.stream().map(c -> c + " = EXCLUDED." + c).toList()));
+      case MARIADB -> new MultiRowInsert(insert, names.size(), " ON DUPLICATE KEY UPDATE "
+          + String.join(", ", rest.stream().map(c -> c + " = VALUES(" + c + ")").toList()));
+      case H2 -> new MultiRowInsert("MERGE INTO " + table + " (" + columns + ") KEY ("
+          + String.join(", ", key) + ") VALUES ", names.size(), "");
     };
   }
 

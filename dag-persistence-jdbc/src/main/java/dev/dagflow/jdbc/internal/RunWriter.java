@@ -400,89 +400,43 @@ final class RunWriter {
         attempts.put(List.of(a.runId(), a.nodeId(), a.attempt()), a);
       }
     }
-    if (!nodes.isEmpty()) {
-      try (PreparedStatement st = c.prepareStatement(sql.upsertNode)) {
-        for (NodeRecord r : nodes.values()) {
-          st.setString(1, r.runId());
-          st.setString(2, r.nodeId());
-          st.setString(3, r.state().name());
-          st.setInt(4, r.attempt());
-          st.setInt(5, r.attemptBase());
-          st.setInt(6, r.progress());
-          Rows.setMillis(st, 7, r.startedAt());
-          Rows.setMillis(st, 8, r.endedAt());
-          Rows.setMillis(st, 9, r.waitUntil());
-          Rows.setJson(st, 10, r.result());
-          Rows.setString(st, 11, r.errorCode());
-          Rows.setString(st, 12, r.errorMessage());
-          Rows.setJson(st, 13, r.config());
-          st.addBatch();
-        }
-        st.executeBatch();
+    List<Object[]> rows = new ArrayList<>(nodes.size());
+    for (NodeRecord r : nodes.values()) {
+      rows.add(new Object[] {r.runId(), r.nodeId(), r.state().name(), r.attempt(),
+          r.attemptBase(), r.progress(), Rows.millisOrNull(r.startedAt()),
+          Rows.millisOrNull(r.endedAt()), Rows.millisOrNull(r.waitUntil()),
+          Rows.jsonOrNull(r.result()), Rows.text(r.errorCode()), Rows.text(r.errorMessage()),
+          Rows.jsonOrNull(r.config())});
+    }
+    sql.upsertNode.write(c, rows);
+    rows = new ArrayList<>(attempts.size());
+    for (AttemptRecord a : attempts.values()) {
+      rows.add(new Object[] {a.runId(), a.nodeId(), a.attempt(), Rows.millis(a.startedAt()),
+          Rows.millisOrNull(a.endedAt()), a.outcome().name(), Rows.jsonOrNull(a.result()),
+          Rows.text(a.errorCode()), Rows.text(a.errorMessage()), Rows.text(a.engineRef()),
+          Rows.millisOrNull(a.readyAt()), Rows.text(Rows.usage(a.usage()))});
+    }
+    sql.upsertAttempt.write(c, rows);
+    rows = new ArrayList<>();
+    for (Pending p : accepted) {
+      long seq = statuses.get(p.runId()).transitions;
+      for (StateTransition t : p.changes.transitions()) {
+        rows.add(new Object[] {t.runId(), seq++, t.nodeId(), t.attempt(), t.from().name(),
+            t.to().name(), t.reason(), t.trigger().name(), Rows.text(t.operator()),
+            Rows.millis(t.time())});
       }
     }
-    if (!attempts.isEmpty()) {
-      try (PreparedStatement st = c.prepareStatement(sql.upsertAttempt)) {
-        for (AttemptRecord a : attempts.values()) {
-          st.setString(1, a.runId());
-          st.setString(2, a.nodeId());
-          st.setInt(3, a.attempt());
-          Rows.setMillis(st, 4, a.startedAt());
-          Rows.setMillis(st, 5, a.endedAt());
-          st.setString(6, a.outcome().name());
-          Rows.setJson(st, 7, a.result());
-          Rows.setString(st, 8, a.errorCode());
-          Rows.setString(st, 9, a.errorMessage());
-          Rows.setString(st, 10, a.engineRef());
-          Rows.setMillis(st, 11, a.readyAt());
-          Rows.setString(st, 12, Rows.usage(a.usage()));
-          st.addBatch();
-        }
-        st.executeBatch();
+    sql.insertTransition.write(c, rows);
+    rows = new ArrayList<>();
+    for (Pending p : accepted) {
+      long seq = statuses.get(p.runId()).history;
+      for (HistoryEntry h : p.changes.history()) {
+        rows.add(new Object[] {h.runId(), seq++, Rows.text(h.nodeId()), h.action(),
+            h.operator(), Rows.json(h.oldValue()), Rows.json(h.newValue()),
+            Rows.millis(h.time())});
       }
     }
-    boolean anyTransition = accepted.stream().anyMatch(p -> !p.changes.transitions().isEmpty());
-    if (anyTransition) {
-      try (PreparedStatement st = c.prepareStatement(sql.insertTransition)) {
-        for (Pending p : accepted) {
-          long seq = statuses.get(p.runId()).transitions;
-          for (StateTransition t : p.changes.transitions()) {
-            st.setString(1, t.runId());
-            st.setLong(2, seq++);
-            st.setString(3, t.nodeId());
-            st.setInt(4, t.attempt());
-            st.setString(5, t.from().name());
-            st.setString(6, t.to().name());
-            st.setString(7, t.reason());
-            st.setString(8, t.trigger().name());
-            Rows.setString(st, 9, t.operator());
-            Rows.setMillis(st, 10, t.time());
-            st.addBatch();
-          }
-        }
-        st.executeBatch();
-      }
-    }
-    boolean anyHistory = accepted.stream().anyMatch(p -> !p.changes.history().isEmpty());
-    if (anyHistory) {
-      try (PreparedStatement st = c.prepareStatement(sql.insertHistory)) {
-        for (Pending p : accepted) {
-          long seq = statuses.get(p.runId()).history;
-          for (HistoryEntry h : p.changes.history()) {
-            st.setString(1, h.runId());
-            st.setLong(2, seq++);
-            Rows.setString(st, 3, h.nodeId());
-            st.setString(4, h.action());
-            st.setString(5, h.operator());
-            st.setString(6, Rows.json(h.oldValue()));
-            st.setString(7, Rows.json(h.newValue()));
-            Rows.setMillis(st, 8, h.time());
-            st.addBatch();
-          }
-        }
-        st.executeBatch();
-      }
-    }
+    sql.insertHistory.write(c, rows);
     boolean anyCommand = accepted.stream().anyMatch(p -> !p.changes.commandOutcomes().isEmpty());
     if (anyCommand) {
       try (PreparedStatement st = c.prepareStatement(sql.updateCommandOutcome)) {
