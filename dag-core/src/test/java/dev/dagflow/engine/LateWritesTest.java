@@ -11,13 +11,16 @@ import dev.dagflow.store.AttemptOutcome;
 import dev.dagflow.store.AttemptRecord;
 import dev.dagflow.store.NodeRecord;
 import dev.dagflow.store.Stores;
+import dev.dagflow.testing.ManualClock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,6 +172,55 @@ class LateWritesTest {
       assertThat(seen.get(0)).containsExactly("a");
       assertThat(seen.get(1)).containsExactly("a", "b", "c", "d");
     } finally {
+      committer.shutdownNow();
+    }
+  }
+
+  @Test
+  void theTimeoutOfANodeStartedAheadRunsFromItsCallNotFromItsStart() throws Exception {
+    Stores base = Stores.inMemory();
+    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
+    FaultyRunStore late = new FaultyRunStore(base.runs())
+        .completeLate(committer, Duration.ofMillis(50));
+    ManualClock clock = new ManualClock(Harness.T0);
+    CountDownLatch aRuns = new CountDownLatch(1);
+    CountDownLatch releaseA = new CountDownLatch(1);
+    CountDownLatch othersStored = new CountDownLatch(3);
+    TaskHandler work = ctx -> {
+      if (ctx.nodeId().equals("a")) {
+        aRuns.countDown();
+        assertThat(releaseA.await(20, TimeUnit.SECONDS)).isTrue();
+      }
+      return null;
+    };
+    EngineListener running = new EngineListener() {
+      @Override
+      public void onTransition(StateTransition t) {
+        if (t.to() == NodeState.RUNNING && !t.nodeId().equals("a")) {
+          othersStored.countDown();
+        }
+      }
+    };
+    DagSpec spec = DagSpec.builder("ahead").node(NodeSpec.task("a", "t"))
+        .node(NodeSpec.task("b", "t").timeout(Duration.ofSeconds(10)))
+        .node(NodeSpec.task("c", "t").timeout(Duration.ofSeconds(10)))
+        .node(NodeSpec.task("d", "t").timeout(Duration.ofSeconds(10))).build();
+    try (DagEngine e = DagEngine.builder()
+        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
+            base.triggers()))
+        .timeSource(clock).workersPerScope(1).handler("t", work).listener(running).build()) {
+      e.start();
+      String run = e.submit(spec);
+      assertThat(aRuns.await(20, TimeUnit.SECONDS)).isTrue();
+      // b, c and d were started while a's start was written, and wait for the only worker
+      assertThat(othersStored.await(20, TimeUnit.SECONDS)).isTrue();
+      clock.advance(Duration.ofSeconds(30)); // past their timeouts, counted from their start
+      releaseA.countDown();
+      assertThat(e.await(run, Duration.ofSeconds(20)).state()).isEqualTo(RunState.COMPLETED);
+      assertThat(base.runs().attempts(run)).hasSize(4)
+          .allMatch(a -> a.outcome() == AttemptOutcome.COMPLETED);
+    } finally {
+      releaseA.countDown();
       committer.shutdownNow();
     }
   }

@@ -595,7 +595,37 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private Attempt stillToRun(Attempt a) {
     lock.lock();
     try {
-      return !detached && !services.isClosed() && !a.ended && inFlight[a.node] == a ? a : null;
+      if (detached || services.isClosed() || a.ended || inFlight[a.node] != a) {
+        return null;
+      }
+      if (a.timeoutDeferred) { // started ahead: its timeout runs from its call, not its start
+        a.timeoutDeferred = false;
+        startTimer(a, services.time().now());
+      }
+      return a;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether the worker goes on from {@code a}, whose RUNNING record was not durable a moment
+   * ago: true unless it is now (or the run was given up). Its timeout then waits for its call,
+   * so that the time it waits for a worker after that write does not count. Under the lock, as
+   * {@link #stillToRun} is, so that a resumed attempt never runs before its timer is deferred.
+   */
+  private boolean wentOn(Attempt a) {
+    lock.lock();
+    try {
+      if (a.storedOrLater()) {
+        return false;
+      }
+      if (a.timer != null && !a.ended) {
+        a.timer.cancel();
+        a.timer = null;
+        a.timeoutDeferred = true;
+      }
+      return true;
     } finally {
       lock.unlock();
     }
@@ -610,7 +640,10 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   private void run(Attempt a) {
     // each only once its RUNNING record is durable: until then the worker goes on with the
     // queue, and the attempt comes back to it once the write is done
-    while (a != null && a.storedOrLater()) {
+    while (a != null) {
+      if (!a.isStored() && wentOn(a)) {
+        return;
+      }
       CompletableFuture<NodeResult> stage =
           Guard.execute(a.executor, a).toCompletableFuture();
       if (!stage.isDone()) {
@@ -678,11 +711,16 @@ final class ActiveRun extends SerialRun implements TransitionListener {
   }
 
   void startTimer(Attempt a) {
+    startTimer(a, now);
+  }
+
+  /** Arms the timeout of {@code a}, if its node has one, to run from {@code from}. */
+  private void startTimer(Attempt a, Instant from) {
     NodeSpec node = spec.nodes().get(a.node);
     Duration timeout = drives(a.node) ? policy.subtreeTimeout(node)
         : policy.timeout(node);
     if (timeout != null) {
-      a.timer = services.time().schedule(now.plus(timeout), () -> timedOut(a, timeout));
+      a.timer = services.time().schedule(from.plus(timeout), () -> timedOut(a, timeout));
     }
   }
 

@@ -35,6 +35,8 @@ final class Attempt implements NodeContext {
   private volatile String engineRef;
   AttemptRecord record;
   TimeSource.Cancellable timer;
+  /** Whether the timer waits for the attempt's call: it was started ahead of a worker. */
+  boolean timeoutDeferred;
   /** The pool whose running nodes count this attempt, with metrics; null otherwise. */
   ScopePool countedIn;
   boolean ended;
@@ -95,6 +97,11 @@ final class Attempt implements NodeContext {
     if (gaveUp) {
       queuedIn.notResumed(); // its place among the pool's attempts waiting for a write is free
     }
+  }
+
+  /** Whether the attempt's RUNNING record is durable. */
+  synchronized boolean isStored() {
+    return storage == Storage.STORED;
   }
 
   /**
