@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,14 @@ import org.junit.jupiter.api.Test;
  */
 class LateWritesTest {
   private static final int RUNS = 12;
+  private final Stores base = Stores.inMemory();
+  private final ScheduledExecutorService committer =
+      Executors.newSingleThreadScheduledExecutor();
+
+  @AfterEach
+  void stopCommitter() {
+    committer.shutdownNow();
+  }
 
   private static DagSpec spec(int index) {
     return DagSpec.builder("late-" + index)
@@ -48,11 +57,15 @@ class LateWritesTest {
         + t.from() + ">" + t.to();
   }
 
+  /** An engine on {@code base}, its runs written through {@code late}. */
+  private DagEngine.Builder builder(FaultyRunStore late) {
+    return DagEngine.builder().stores(Stores.of(late, base.logs(), base.policies(),
+        base.templates(), base.triggers()));
+  }
+
   @Test
   void nothingIsActedOnBeforeItsWriteIsCompleteAndWritesOfManyRunsAreInFlightAtOnce()
       throws Exception {
-    Stores base = Stores.inMemory();
-    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     FaultyRunStore late = new FaultyRunStore(base.runs())
         .completeLate(committer, Duration.ofMillis(3));
     List<String> early = new CopyOnWriteArrayList<>();
@@ -81,9 +94,7 @@ class LateWritesTest {
         }
       }
     };
-    try (DagEngine engine = DagEngine.builder()
-        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
-            base.triggers()))
+    try (DagEngine engine = builder(late)
         .workersPerScope(2).handler("t", work).listener(storedOnly).build()) {
       engine.start();
       List<String> runs = new ArrayList<>();
@@ -99,15 +110,11 @@ class LateWritesTest {
       assertThat(early).isEmpty();
       assertThat(late.mostInFlight()).as("writes of several runs in flight at once")
           .isGreaterThan(1);
-    } finally {
-      committer.shutdownNow();
     }
   }
 
   @Test
   void theStepsOfARunMadeWhileItsWriteIsInFlightGoToTheStoreAsOneWrite() throws Exception {
-    Stores base = Stores.inMemory();
-    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     FaultyRunStore late = new FaultyRunStore(base.runs())
         .completeLate(committer, Duration.ofMillis(20));
     DagSpec.Builder fan = DagSpec.builder("fan").node(NodeSpec.task("root", "t"));
@@ -115,10 +122,8 @@ class LateWritesTest {
     for (int i = 0; i < width; i++) {
       fan.node(NodeSpec.task("leaf-" + i, "t").dependsOn("root"));
     }
-    try (DagEngine engine = DagEngine.builder()
-        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
-            base.triggers()))
-        .workersPerScope(4).handler("t", ctx -> null).build()) {
+    try (DagEngine engine = builder(late).workersPerScope(4).handler("t", ctx -> null)
+        .build()) {
       engine.start();
       String run = engine.submit(fan.build());
       assertThat(engine.await(run, Duration.ofSeconds(20)).state())
@@ -137,15 +142,11 @@ class LateWritesTest {
       // a write per step would be two per leaf: a start and an end
       assertThat(late.lateWritesOf(run)).as("writes of the run")
           .isLessThan(width);
-    } finally {
-      committer.shutdownNow();
     }
   }
 
   @Test
   void aWorkerStartsAFewNodesAheadWhileTheRunningRecordOfOneIsBeingWritten() throws Exception {
-    Stores base = Stores.inMemory();
-    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     FaultyRunStore late = new FaultyRunStore(base.runs())
         .completeLate(committer, Duration.ofMillis(300));
     List<List<String>> seen = new CopyOnWriteArrayList<>();
@@ -158,10 +159,7 @@ class LateWritesTest {
     for (char n = 'a'; n <= 'j'; n++) {
       spec.node(NodeSpec.task(String.valueOf(n), "t"));
     }
-    try (DagEngine e = DagEngine.builder()
-        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
-            base.triggers()))
-        .workersPerScope(1).handler("t", look).build()) {
+    try (DagEngine e = builder(late).workersPerScope(1).handler("t", look).build()) {
       e.start();
       String run = e.submit(spec.build());
       assertThat(e.await(run, Duration.ofSeconds(30)).state()).isEqualTo(RunState.COMPLETED);
@@ -171,15 +169,11 @@ class LateWritesTest {
       assertThat(seen).hasSize(10);
       assertThat(seen.get(0)).containsExactly("a");
       assertThat(seen.get(1)).containsExactly("a", "b", "c", "d");
-    } finally {
-      committer.shutdownNow();
     }
   }
 
   @Test
   void theTimeoutOfANodeStartedAheadRunsFromItsCallNotFromItsStart() throws Exception {
-    Stores base = Stores.inMemory();
-    ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     FaultyRunStore late = new FaultyRunStore(base.runs())
         .completeLate(committer, Duration.ofMillis(50));
     ManualClock clock = new ManualClock(Harness.T0);
@@ -205,10 +199,8 @@ class LateWritesTest {
         .node(NodeSpec.task("b", "t").timeout(Duration.ofSeconds(10)))
         .node(NodeSpec.task("c", "t").timeout(Duration.ofSeconds(10)))
         .node(NodeSpec.task("d", "t").timeout(Duration.ofSeconds(10))).build();
-    try (DagEngine e = DagEngine.builder()
-        .stores(Stores.of(late, base.logs(), base.policies(), base.templates(),
-            base.triggers()))
-        .timeSource(clock).workersPerScope(1).handler("t", work).listener(running).build()) {
+    try (DagEngine e = builder(late).timeSource(clock).workersPerScope(1)
+        .handler("t", work).listener(running).build()) {
       e.start();
       String run = e.submit(spec);
       assertThat(aRuns.await(20, TimeUnit.SECONDS)).isTrue();
@@ -221,7 +213,6 @@ class LateWritesTest {
           .allMatch(a -> a.outcome() == AttemptOutcome.COMPLETED);
     } finally {
       releaseA.countDown();
-      committer.shutdownNow();
     }
   }
 }
