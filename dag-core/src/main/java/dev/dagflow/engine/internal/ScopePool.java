@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ScopePool implements PoolStats {
   private static final Logger LOG = LoggerFactory.getLogger(ScopePool.class);
+  /** How many nodes per worker a pool starts ahead while their RUNNING records are written. */
+  static final int START_AHEAD = 4;
   final String key;
   private final int size;
   private final Executor threads;
@@ -46,7 +48,6 @@ final class ScopePool implements PoolStats {
    * scheduler that fetches a few executions per thread ahead.
    */
   private int waitingForWrites;
-  static final int START_AHEAD = 4;
   private int runningRuns;
   /** Attempts of its runs in flight, counted only when the engine has metrics. */
   final AtomicInteger runningNodes = new AtomicInteger();
@@ -169,7 +170,7 @@ final class ScopePool implements PoolStats {
           next = closed ? null : queue.peek();
           if (next != null && next.begun() == null
               && waitingForWrites >= size * START_AHEAD) {
-            next = null; // as many attempts wait for their writes as there are workers to run them
+            next = null; // enough started nodes wait for their writes: the next waits for them
           }
           if (next != null) {
             queue.poll();
