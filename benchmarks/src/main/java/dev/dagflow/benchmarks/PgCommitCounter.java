@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The transactions committed in the PostgreSQL database of one pool, from {@code
@@ -77,33 +76,33 @@ final class PgCommitCounter {
     }
   }
 
-  /** Closes the pool and waits until its backends have ended (and so reported their counts). */
+  /**
+   * Closes the pool and waits until its backends have ended (and so reported their counts):
+   * {@code pg_terminate_backend(pid, timeout)} waits on the server for each to end, and false
+   * for one that has already gone.
+   */
   void closeAndAwaitBackends() throws SQLException {
     pool.close();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BACKEND_EXIT_TIMEOUT_MS);
-    try (Connection c = database.connectAdmin();
-        PreparedStatement st = c.prepareStatement(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (?)")) {
-      st.setArray(1, c.createArrayOf("integer", backends.toArray()));
-      while (true) {
-        try (Statement clear = c.createStatement()) {
-          clear.execute("SELECT pg_stat_clear_snapshot()");
-        }
-        try (ResultSet rs = st.executeQuery()) {
+    try (Connection c = database.connectAdmin()) {
+      try (PreparedStatement wait = c.prepareStatement(
+          "SELECT pg_terminate_backend(pid, ?) FROM unnest(?::int[]) AS pid")) {
+        wait.setLong(1, BACKEND_EXIT_TIMEOUT_MS);
+        wait.setArray(2, c.createArrayOf("integer", backends.toArray()));
+        wait.executeQuery().close();
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT pg_stat_clear_snapshot()");
+      }
+      try (PreparedStatement alive = c.prepareStatement(
+          "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (?)")) {
+        alive.setArray(1, c.createArrayOf("integer", backends.toArray()));
+        try (ResultSet rs = alive.executeQuery()) {
           rs.next();
-          if (rs.getLong(1) == 0) {
-            return;
+          if (rs.getLong(1) != 0) {
+            throw new IllegalStateException("the backends " + backends + " of pool "
+                + pool.getPoolName() + " have not ended after " + BACKEND_EXIT_TIMEOUT_MS
+                + " ms");
           }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the backends " + backends + " of pool "
-              + pool.getPoolName() + " have not ended after " + BACKEND_EXIT_TIMEOUT_MS + " ms");
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted waiting for the backends to end", e);
         }
       }
     }
