@@ -49,17 +49,22 @@ class CriticalPathTest {
     return out;
   }
 
+  /** fetch (10 s), then build (30 s) and lint (5 s) side by side, then deploy (10 s). */
+  private static String submitDiamond(Harness h) {
+    h.executor.script("fetch", ok(10)).script("build", ok(30)).script("lint", ok(5))
+        .script("deploy", ok(10));
+    return h.submit(DagSpec.builder("diamond")
+        .node(NodeSpec.task("fetch", "t"))
+        .node(NodeSpec.task("build", "t").dependsOn("fetch"))
+        .node(NodeSpec.task("lint", "t").dependsOn("fetch"))
+        .node(NodeSpec.task("deploy", "t").dependsOn("build").dependsOn("lint"))
+        .build());
+  }
+
   @Test
   void aDiamondWithOneSlowBranchGoesThroughIt() {
     try (Harness h = Harness.onCallingThread("t")) {
-      h.executor.script("fetch", ok(10)).script("build", ok(30)).script("lint", ok(5))
-          .script("deploy", ok(10));
-      String run = h.submit(DagSpec.builder("diamond")
-          .node(NodeSpec.task("fetch", "t"))
-          .node(NodeSpec.task("build", "t").dependsOn("fetch"))
-          .node(NodeSpec.task("lint", "t").dependsOn("fetch"))
-          .node(NodeSpec.task("deploy", "t").dependsOn("build").dependsOn("lint"))
-          .build());
+      String run = submitDiamond(h);
       RunView view = h.runToEnd(run);
       DagEngine engine = h.engine;
       String runId = run;
@@ -253,14 +258,7 @@ class CriticalPathTest {
   @Test
   void theExportsDrawThePathOnlyWhenAsked() {
     try (Harness h = Harness.onCallingThread("t")) {
-      h.executor.script("fetch", ok(10)).script("build", ok(30)).script("lint", ok(5))
-          .script("deploy", ok(10));
-      String run = h.submit(DagSpec.builder("diamond")
-          .node(NodeSpec.task("fetch", "t"))
-          .node(NodeSpec.task("build", "t").dependsOn("fetch"))
-          .node(NodeSpec.task("lint", "t").dependsOn("fetch"))
-          .node(NodeSpec.task("deploy", "t").dependsOn("build").dependsOn("lint"))
-          .build());
+      String run = submitDiamond(h);
       RunView view = h.runToEnd(run);
       CriticalPath path = view.criticalPath(h.clock.now());
 
