@@ -105,6 +105,8 @@ abstract class SerialRun {
     private List<Pending> joined;
     /** What goes to the store: {@link #changes} merged with those of the joined steps. */
     private RunChanges merged;
+    /** The fence of the first of these steps that wrote something; null while none has. */
+    private Fence fence;
     /** Hands the step's ready nodes to the pool: first, as it did under the lock before. */
     final Runnable dispatches;
     final List<Object> notices;
@@ -121,23 +123,12 @@ abstract class SerialRun {
       this.notices = notices;
       this.callbacks = callbacks;
       this.durable = waited && changes != null ? new CompletableFuture<>() : null;
+      this.fence = changes == null ? null : changes.fence();
     }
 
     /** Whether {@code later} may be written with this step: under the same fence. */
     boolean canJoin(Pending later) {
-      if (later.changes == null) {
-        return true;
-      }
-      RunChanges mine = changes;
-      if (mine == null && joined != null) {
-        for (Pending p : joined) {
-          if (p.changes != null) {
-            mine = p.changes;
-            break;
-          }
-        }
-      }
-      return mine == null || mine.fence().equals(later.changes.fence());
+      return later.changes == null || fence == null || fence.equals(later.changes.fence());
     }
 
     /** {@code later} is written with this step, and its effects made right after these. */
@@ -146,6 +137,9 @@ abstract class SerialRun {
         joined = new ArrayList<>(4);
       }
       joined.add(later);
+      if (fence == null && later.changes != null) {
+        fence = later.changes.fence();
+      }
     }
 
     /** The changes to store for this step and those that joined it; null if none wrote. */
